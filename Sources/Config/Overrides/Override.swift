@@ -1,0 +1,134 @@
+/// One command-line override, parsed with Hydra's grammar.
+///
+/// ```
+/// key=value  +key=value  ++key=value  ~key  ~key=value
+/// group=option  +group=option  group@pkg=option  ~group
+/// ```
+public struct Override: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// `key=value`: change something that exists.
+        case change
+        /// `+key=value`: add something that does not exist yet.
+        case add
+        /// `++key=value`: add or change.
+        case forceAdd
+        /// `~key` or `~key=value`: remove.
+        case delete
+    }
+
+    public var kind: Kind
+    /// The key or config group, without prefix or package: `db`, `server/db`, `model.params.seed`.
+    public var key: String
+    /// The package after `@`, when given (`""` for an explicit empty package).
+    public var package: String?
+    /// The value; nil for `~key` without a value.
+    public var value: OverrideValue?
+    /// The override exactly as typed.
+    public var input: String
+
+    public init(kind: Kind, key: String, package: String?, value: OverrideValue?, input: String) {
+        self.kind = kind
+        self.key = key
+        self.package = package
+        self.value = value
+        self.input = input
+    }
+
+    /// The key with its prefix and package, as Hydra identifies an override (`+db@backup`).
+    public var keyElement: String {
+        let prefix: String
+        switch kind {
+        case .change: prefix = ""
+        case .add: prefix = "+"
+        case .forceAdd: prefix = "++"
+        case .delete: prefix = "~"
+        }
+        return prefix + key + (package.map { "@" + $0 } ?? "")
+    }
+
+    /// True when the value is a sweep (`a,b`, `choice`, `range`, `glob`).
+    public var isSweep: Bool {
+        guard let value else { return false }
+        if case .element = value { return false }
+        return true
+    }
+
+    /// The single value of a non-sweep override.
+    public var element: ConfigNode? {
+        if case .element(let node, _)? = value { return node }
+        return nil
+    }
+
+    public var location: SourceLocation { .commandLine(input) }
+}
+
+/// The right-hand side of an override.
+public enum OverrideValue: Sendable, Equatable {
+    /// One value; `text` is its source form, reused when the value is written back as an override.
+    case element(ConfigNode, text: String)
+    /// `a,b,c` or `choice(a,b,c)`: each element with its source text.
+    case choice([SweepElement])
+    /// `range(start, stop, step)`, integers or decimals.
+    case range(start: Decimal10, stop: Decimal10, step: Decimal10)
+    /// `glob(include, exclude=...)` over a config group's options.
+    case glob(include: [String], exclude: [String])
+    /// `interval(a,b)`: only for optimizing sweepers.
+    case interval(Double, Double)
+}
+
+public struct SweepElement: Sendable, Equatable {
+    public var node: ConfigNode
+    public var text: String
+}
+
+/// An exact decimal (digits and scale) so that `range(0,1,0.1)` gives 0.3, not 0.30000000000000004,
+/// as Hydra's `Decimal`-based ranges do.
+public struct Decimal10: Sendable, Equatable, Comparable {
+    public var units: Int
+    public var scale: Int
+    public var isFloat: Bool
+
+    public init?(_ node: ConfigNode) {
+        switch node.value {
+        case .int(let i): units = i; scale = 0; isFloat = false
+        case .double(let d):
+            guard d.isFinite else { return nil }
+            let text = PythonFormat.repr(d)
+            guard let parsed = Decimal10(parsing: text) else { return nil }
+            self = parsed
+        default: return nil
+        }
+    }
+
+    init?(parsing text: String) {
+        if text.contains("e") || text.contains("E") {
+            guard let d = Double(text) else { return nil }
+            // Fall back to 12 decimal places for scientific forms.
+            units = Int((d * 1e12).rounded()); scale = 12; isFloat = true
+            return
+        }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        guard let u = Int(String(parts[0]) + fraction) else { return nil }
+        units = u; scale = fraction.count; isFloat = true
+    }
+
+    init(units: Int, scale: Int, isFloat: Bool) {
+        self.units = units; self.scale = scale; self.isFloat = isFloat
+    }
+
+    func rescaled(to newScale: Int) -> Int {
+        var u = units
+        for _ in scale..<max(scale, newScale) { u *= 10 }
+        return u
+    }
+
+    public static func < (a: Decimal10, b: Decimal10) -> Bool {
+        let s = max(a.scale, b.scale)
+        return a.rescaled(to: s) < b.rescaled(to: s)
+    }
+
+    public var doubleValue: Double {
+        Double("\(units)e-\(scale)") ?? 0
+    }
+}

@@ -1,0 +1,128 @@
+/// Turns a multirun command line into one override list per job, as Hydra's basic sweeper does.
+///
+/// Each override contributes a list of alternatives (one for a plain override); jobs are their
+/// cartesian product, the last override varying fastest. A later override of the same key
+/// replaces an earlier one in its position.
+public enum SweepExpander {
+    /// - Returns: The override list of every job, in job order.
+    /// - Throws: ``ConfigError`` for sweeps the basic sweeper cannot run (`interval`) or that
+    ///   select nothing.
+    public static func expand(_ overrides: [Override], repository: ConfigRepository) throws(ConfigError) -> [[Override]] {
+        var order: [String] = []
+        var alternatives: [String: [Override]] = [:]
+        for override in overrides {
+            let key = override.keyElement
+            if alternatives[key] == nil { order.append(key) }
+            alternatives[key] = try values(of: override, repository: repository)
+        }
+        var jobs: [[Override]] = [[]]
+        for key in order {
+            let options = alternatives[key]!
+            var next: [[Override]] = []
+            next.reserveCapacity(jobs.count * options.count)
+            for job in jobs {
+                for option in options { next.append(job + [option]) }
+            }
+            jobs = next
+        }
+        return jobs
+    }
+
+    static func values(of override: Override, repository: ConfigRepository) throws(ConfigError) -> [Override] {
+        func make(_ node: ConfigNode, _ text: String) -> Override {
+            var copy = override
+            let input = override.keyElement + "=" + text
+            var located = node
+            located.location = .commandLine(input)
+            copy.value = .element(located, text: text)
+            copy.input = input
+            return copy
+        }
+        switch override.value {
+        case nil, .element?:
+            return [override]
+        case .choice(let elements)?:
+            return elements.map { make($0.node, $0.text) }
+        case .range(let start, let stop, let step)?:
+            let scale = max(start.scale, stop.scale, step.scale)
+            let isFloat = start.isFloat || stop.isFloat || step.isFloat
+            let s = start.rescaled(to: scale), e = stop.rescaled(to: scale), d = step.rescaled(to: scale)
+            var result: [Override] = []
+            var current = s
+            while (d > 0 && current < e) || (d < 0 && current > e) {
+                let decimal = Decimal10(units: current, scale: scale, isFloat: isFloat)
+                if isFloat {
+                    let value = decimal.doubleValue
+                    result.append(make(ConfigNode(.double(value)), PythonFormat.repr(value)))
+                } else {
+                    result.append(make(ConfigNode(.int(current)), String(current)))
+                }
+                current += d
+                if result.count > 1_000_000 { break }
+            }
+            if result.isEmpty {
+                throw ConfigError(.sweep, "the sweep '\(override.input)' selects no values", location: override.location,
+                                  hint: "check start, stop and step: range(start, stop, step) stops before 'stop'")
+            }
+            return result
+        case .glob(let include, let exclude)?:
+            let options = repository.options(ofGroup: override.key)
+            let selected = options.filter { name in
+                include.contains { Glob.matches(name, pattern: $0) } && !exclude.contains { Glob.matches(name, pattern: $0) }
+            }
+            if selected.isEmpty {
+                throw ConfigError(.sweep, "the sweep '\(override.input)' matches no option of group '\(override.key)'",
+                                  location: override.location,
+                                  hint: options.isEmpty ? "'\(override.key)' is not a config group with options"
+                                      : "available options: \(options.joined(separator: ", "))")
+            }
+            return selected.map { make(ConfigNode(.string($0)), $0) }
+        case .interval?:
+            throw ConfigError(.sweep, "the basic sweeper cannot sweep an interval: '\(override.input)'",
+                              location: override.location, hint: "use range(start, stop, step) or choice(...) instead")
+        }
+    }
+}
+
+/// Shell-style pattern matching (`*`, `?`, `[abc]`, `[!abc]`), as Python's `fnmatch`.
+enum Glob {
+    static func matches(_ name: String, pattern: String) -> Bool {
+        match(Array(name.unicodeScalars)[...], Array(pattern.unicodeScalars)[...])
+    }
+
+    private static func match(_ s: ArraySlice<Unicode.Scalar>, _ p: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard let first = p.first else { return s.isEmpty }
+        switch first {
+        case "*":
+            var rest = s
+            while true {
+                if match(rest, p.dropFirst()) { return true }
+                if rest.isEmpty { return false }
+                rest = rest.dropFirst()
+            }
+        case "?":
+            return !s.isEmpty && match(s.dropFirst(), p.dropFirst())
+        case "[":
+            guard let c = s.first, let close = p.dropFirst(2).firstIndex(of: "]") else {
+                return s.first == "[" && match(s.dropFirst(), p.dropFirst())
+            }
+            var set = p[p.index(after: p.startIndex)..<close]
+            var negate = false
+            if set.first == "!" { negate = true; set = set.dropFirst() }
+            var found = false
+            var i = set.startIndex
+            while i < set.endIndex {
+                if i + 2 < set.endIndex, set[i + 1] == "-" {
+                    if set[i].value <= c.value && c.value <= set[i + 2].value { found = true }
+                    i += 3
+                } else {
+                    if set[i] == c { found = true }
+                    i += 1
+                }
+            }
+            return found != negate && match(s.dropFirst(), p[(close + 1)...])
+        default:
+            return s.first == first && match(s.dropFirst(), p.dropFirst())
+        }
+    }
+}

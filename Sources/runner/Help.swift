@@ -1,0 +1,59 @@
+import Config
+
+/// `--help`: the config groups with their options, the composed default config, the override
+/// syntax and the flags.
+enum Help {
+    static func text(composer: Composer) -> String {
+        let repository = composer.repository
+        var out = "runner: compose a configuration Hydra's way, then evaluate a model on a task.\n\n"
+        out += "Usage: runner [OPTIONS] [OVERRIDES...]\n\n"
+        out += "== Configuration groups ==\nCompose your configuration from those groups (group=option)\n\n"
+        let groups = repository.allGroups()
+        if groups.isEmpty { out += "(none)\n" }
+        for group in groups {
+            let options = repository.options(ofGroup: group)
+            if options.isEmpty { continue }
+            out += "\(group): \(options.joined(separator: ", "))\n"
+        }
+        out += "\n\n== Config ==\nOverride anything in the config (foo.bar=value)\n\n"
+        if let composition = try? composer.compose(overrides: [], skipMissing: true) {
+            out += YAMLEmitter().emit(Redactor.redact(composition.config))
+        } else {
+            out += "(the default config does not compose on its own; see 'runner --cfg job ...')\n"
+        }
+        out += """
+
+        == Overrides ==
+          key=value           change a value that exists      model.params.temperature=0.7
+          +key=value          add a key that does not exist   +model.params.seed=1
+          ++key=value         add or change                   ++task.limit=50
+          ~key  ~key=value    remove a key (if it has value)  ~model.params.top_p
+          group=option        change a group's option         model=local_chat
+          +group=option       add a group                     +model=openai_chat +task=mcq
+          group@pkg=option    put the option at a package     +model@judge=openai_chat
+          ~group              remove a group from the defaults
+        Values: 1, 1e-3, .5, inf, nan, true, null, 'quoted', "quoted", hello world,
+                [a,b], {a:1,b:[2,3]}, ${other.key}, ${oc.env:VAR,default}
+        Sweeps (with -m): a,b,c  choice(a,b)  range(1,10,2)  range(0,1,0.25)  glob(*)  glob(a*,exclude=ab)
+
+        == Options ==
+          --cfg, -c job|hydra|all     print the composed config and exit
+          --resolve                   resolve ${...} interpolations when printing
+          --package, -p PKG           print only this part of the config
+          --info, -i [all|config|defaults|defaults-tree|searchpath]
+                                      describe how the config was composed
+          --multirun, -m              run one job per combination of the sweeps
+          --config-path, -cp DIR      the config tree (default: conf)
+          --config-name, -cn NAME     the primary config (default: config)
+          --config-dir, -cd DIR       another config tree searched first
+          --verbose / --quiet         more or less output
+          --version                   print the version
+          --help, -h                  this help
+
+        Runs write outputs/<date>/<time>/ (multirun: multirun/<date>/<time>/<job>/) with
+        .hydra/config.yaml, .hydra/overrides.yaml and .hydra/hydra.yaml.
+
+        """
+        return out
+    }
+}

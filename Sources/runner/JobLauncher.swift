@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Config
+
+/// One composed job, ready to run in its own output directory.
+struct PreparedJob {
+    var number: Int
+    var overrides: [Override]
+    var composition: Composition
+    /// The job config with interpolations resolved.
+    var resolved: ConfigNode
+    var run: RunConfig
+    var directory: String
+}
+
+/// Runs the jobs of a run or a sweep: one output directory each, with the `.hydra` record.
+struct JobLauncher {
+    let composer: Composer
+    let options: RunnerOptions
+    let startTime: time_t
+    let commandLine: [String]
+
+    func launch(_ jobs: [[Override]]) throws(ConfigError) -> Int32 {
+        let mode = options.multirun ? "MULTIRUN" : "RUN"
+        var sweepDirectory: String?
+        if options.multirun {
+            let base = try composer.compose(overrides: jobs.first ?? [], skipMissing: true)
+            let dir = try resolveHydraString("sweep.dir", base, number: 0, overrides: jobs.first ?? [], mode: mode)
+            sweepDirectory = try RunDirectory.createUnique(dir)
+            Output.out("[runner] Launching \(jobs.count) job\(jobs.count == 1 ? "" : "s") locally into \(sweepDirectory!)\n")
+        }
+        var worst: Int32 = 0
+        for (number, overrides) in jobs.enumerated() {
+            let composition = try composer.compose(overrides: overrides)
+            let hydra = hydraNode(composition.hydra, number: number, overrides: overrides, mode: mode)
+            var resolver = Resolver(root: withHydra(composition.config, hydra), hydraNode: hydra, now: { [startTime] in startTime })
+            var resolved = try resolver.resolveAll()
+            let resolvedHydra = resolved.removeNode(at: "hydra") ?? hydra
+            let run = try ConfigDecoder().decode(RunConfig.self, from: resolved)
+            let directory: String
+            if let sweepDirectory {
+                let subdir = ConfigValueText.text(resolvedHydra.node(at: "sweep.subdir")?.value ?? .int(number))
+                directory = try RunDirectory.createUnique(sweepDirectory + "/" + subdir)
+                Output.out("[runner] \t#\(number) : \(overrides.map { Redactor.redact(override: $0.input) }.joined(separator: " "))\n")
+            } else {
+                let dir = ConfigValueText.text(resolvedHydra.node(at: "run.dir")?.value ?? .string("outputs"))
+                directory = try RunDirectory.createUnique(dir)
+            }
+            let job = PreparedJob(number: number, overrides: overrides, composition: composition, resolved: resolved,
+                                  run: run, directory: directory)
+            try RunDirectory.writeRecord(job, hydra: resolvedHydra, commandLine: commandLine, startTime: startTime,
+                                         version: RunnerCommand.version)
+            worst = max(worst, JobExecutor.execute(job, quiet: options.quiet))
+        }
+        return worst
+    }
+
+    private func withHydra(_ config: ConfigNode, _ hydra: ConfigNode) -> ConfigNode {
+        var whole = config
+        whole.setNode(hydra, at: "hydra")
+        return whole
+    }
+
+    /// Hydra's per-job settings: job number, mode, the overrides and their directory name.
+    private func hydraNode(_ base: ConfigNode, number: Int, overrides: [Override], mode: String) -> ConfigNode {
+        var hydra = base
+        hydra.setNode(ConfigNode(.int(number)), at: "job.num")
+        hydra.setNode(ConfigNode(.string(mode)), at: "mode")
+        let taskOverrides = overrides.filter { !$0.key.hasPrefix("hydra.") && $0.key != "hydra" }
+        let dirname = taskOverrides.map { Redactor.redact(override: $0.input) }.sorted().joined(separator: ",")
+        hydra.setNode(ConfigNode(.string(dirname)), at: "job.override_dirname")
+        hydra.setNode(ConfigNode(.sequence(taskOverrides.map { ConfigNode(.string(Redactor.redact(override: $0.input))) })),
+                      at: "overrides.task")
+        return hydra
+    }
+
+    private func resolveHydraString(_ key: String, _ composition: Composition, number: Int, overrides: [Override], mode: String) throws(ConfigError) -> String {
+        let hydra = hydraNode(composition.hydra, number: number, overrides: overrides, mode: mode)
+        var resolver = Resolver(root: withHydra(composition.config, hydra), hydraNode: hydra, now: { [startTime] in startTime })
+        let value = try resolver.resolvedNode(at: KeyPath(parsing: "hydra." + key))
+        return ConfigValueText.text(value.value)
+    }
+}
+
+/// What a run does once its directory is ready. Model backends and tasks arrive in later
+/// issues; until then a run validates and records its configuration.
+enum JobExecutor {
+    static func execute(_ job: PreparedJob, quiet: Bool) -> Int32 {
+        if !quiet {
+            let model = job.run.model?.name ?? "none"
+            let task = job.run.task?.name ?? "none"
+            Output.out("[runner] job \(job.number): model=\(model) task=\(task) config recorded in \(job.directory)/.hydra\n")
+        }
+        return 0
+    }
+}

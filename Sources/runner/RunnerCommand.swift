@@ -1,0 +1,138 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Config
+
+/// The `runner` command: compose configs Hydra's way, then print them, describe them, or run.
+enum RunnerCommand {
+    static let version = "0.1.0"
+
+    /// Runs the command and returns the process exit code: 0 on success, 2 for configuration
+    /// and usage errors, 1 for failures while running.
+    static func main(_ arguments: [String]) -> Int32 {
+        do {
+            return try run(arguments)
+        } catch {
+            Output.error(error.description)
+            return 2
+        }
+    }
+
+    static func run(_ arguments: [String]) throws(ConfigError) -> Int32 {
+        let options = try RunnerOptions.parse(arguments)
+        if options.version {
+            Output.out("runner \(version)\n")
+            return 0
+        }
+        let repository = try makeRepository(options)
+        let configName = try primaryConfigName(options, repository: repository)
+        let composer = Composer(repository: repository, configName: configName)
+
+        if options.help || options.hydraHelp {
+            Output.out(Help.text(composer: composer))
+            return 0
+        }
+
+        let overrides = try options.overrides.map { (text) throws(ConfigError) in try OverrideParser.parse(text) }
+        let jobs: [[Override]]
+        if options.multirun {
+            jobs = try SweepExpander.expand(overrides, repository: repository)
+        } else {
+            if let sweep = overrides.first(where: \.isSweep) {
+                throw ambiguousSweep(sweep)
+            }
+            jobs = [overrides]
+        }
+
+        if let topic = options.info {
+            let composition = try composer.compose(overrides: jobs.first ?? [], skipMissing: options.multirun)
+            Output.out(Info.text(topic, composition: composition, repository: repository, configName: configName))
+            return 0
+        }
+
+        if let part = options.cfg {
+            var text = ""
+            for job in jobs {
+                let composition = try composer.compose(overrides: job)
+                if options.multirun { text += "---\n" }
+                text += try ConfigPrinter.render(composition, part: part, resolve: options.resolve, package: options.package)
+            }
+            Output.out(text)
+            return 0
+        }
+
+        let startTime = time(nil)
+        let launcher = JobLauncher(composer: composer, options: options, startTime: startTime,
+                                   commandLine: ["runner"] + arguments)
+        return try launcher.launch(jobs)
+    }
+
+    static func ambiguousSweep(_ override: Override) -> ConfigError {
+        ConfigError(.sweep, "ambiguous value in '\(override.input)': a comma-separated value is a sweep",
+                    location: override.location,
+                    hint: "add --multirun (-m) to sweep; write \(override.keyElement)=[a,b] for a list, or quote it (\(override.keyElement)='\"a,b\"') for a string")
+    }
+
+    /// The search path: `--config-dir` first, then `--config-path` (default `conf`).
+    static func makeRepository(_ options: RunnerOptions) throws(ConfigError) -> ConfigRepository {
+        var searchPath: [String] = []
+        if let dir = options.configDir {
+            guard FileSystemCheck.isDirectory(dir) else {
+                throw ConfigError(.fileNotFound, "additional config directory '\(dir)' not found",
+                                  hint: "--config-dir (-cd) must name an existing folder")
+            }
+            searchPath.append(dir)
+        }
+        let primary = options.configPath ?? "conf"
+        if FileSystemCheck.isDirectory(primary) {
+            searchPath.append(primary)
+        } else if options.configPath != nil {
+            throw ConfigError(.fileNotFound, "config directory '\(primary)' not found",
+                              hint: "--config-path (-cp) must name a folder holding config.yaml and config groups")
+        } else if searchPath.isEmpty {
+            throw ConfigError(.fileNotFound, "no 'conf' directory in \(FileSystemCheck.currentDirectory())",
+                              hint: "run from the project's top folder, or choose a config tree with --config-path DIR")
+        }
+        return ConfigRepository(searchPath: searchPath)
+    }
+
+    /// `--config-name`, else `config` when `config.yaml` exists, else an empty primary config.
+    static func primaryConfigName(_ options: RunnerOptions, repository: ConfigRepository) throws(ConfigError) -> String? {
+        if var name = options.configName {
+            if name.hasSuffix(".yaml") { name = String(name.dropLast(5)) }
+            return name
+        }
+        return repository.configExists("config") ? "config" : nil
+    }
+}
+
+/// Writes to the standard streams without buffering surprises.
+enum Output {
+    static func out(_ text: String) { writeAll(text, to: 1) }
+
+    static func error(_ text: String) { writeAll(text.hasSuffix("\n") ? text : text + "\n", to: 2) }
+
+    private static func writeAll(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue } else { return } }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+}
+
+enum FileSystemCheck {
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
