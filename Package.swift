@@ -25,12 +25,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ConfigTests",
-            dependencies: ["Config"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["Config"]
         ),
+        // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["Config"]
+            dependencies: ["runner", "Config"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

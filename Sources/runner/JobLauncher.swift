@@ -40,6 +40,7 @@ struct JobLauncher {
             var resolved = try resolver.resolveAll()
             let resolvedHydra = resolved.removeNode(at: "hydra") ?? hydra
             let run = try ConfigDecoder().decode(RunConfig.self, from: resolved)
+            try checkReadyToRun(run, resolved: resolved)
             let directory: String
             if let sweepDirectory {
                 let subdir = ConfigValueText.text(resolvedHydra.node(at: "sweep.subdir")?.value ?? .int(number))
@@ -56,6 +57,22 @@ struct JobLauncher {
             worst = max(worst, JobExecutor.execute(job, quiet: options.quiet))
         }
         return worst
+    }
+
+    /// An evaluation needs a model and a task, and every `???` in them filled in.
+    private func checkReadyToRun(_ run: RunConfig, resolved: ConfigNode) throws(ConfigError) {
+        let repository = composer.repository
+        for (group, present) in [("model", run.model != nil), ("task", run.task != nil)] where !present {
+            let options = repository.options(ofGroup: group)
+            throw ConfigError(.optionRequired, "no \(group) chosen: a run evaluates a model on a task",
+                              keyPath: group,
+                              hint: "add +\(group)=<OPTION>" + (options.isEmpty ? "" : "; available: \(options.joined(separator: ", "))")
+                                  + "; or print the config with --cfg job")
+        }
+        if let (path, node) = resolved.firstMissing() {
+            throw ConfigError(.missingValue, "missing mandatory value '\(path)'", keyPath: path.description,
+                              location: node.location, hint: "set it on the command line: \(path)=VALUE")
+        }
     }
 
     private func withHydra(_ config: ConfigNode, _ hydra: ConfigNode) -> ConfigNode {

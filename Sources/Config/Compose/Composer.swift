@@ -112,7 +112,7 @@ public struct Composer {
            let unknown = firstNewKey(in: value, comparedTo: existing, at: path) {
             throw ConfigError(.keyNotFound, "could not override '\(override.key)': '\(unknown)' is not in the config",
                               keyPath: unknown.description, location: override.location,
-                              hint: "to add keys while merging use '+\(override.input)'")
+                              hint: "to add keys while merging use '++\(override.input)'; a plain override may only change keys that exist")
         }
         if var existing = config.node(at: path), existing.mapping != nil, value.mapping != nil {
             existing.merge(value)

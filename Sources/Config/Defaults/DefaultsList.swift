@@ -51,8 +51,10 @@ struct DefaultsListBuilder {
         try ensureNoDuplicates(result)
         try state.ensureOverridesUsed()
         try state.ensureDeletionsUsed()
-        var choices: [(String, String?)] = []
-        for key in state.knownChoiceOrder { choices.append((key, state.knownChoices[key] ?? nil)) }
+        // Choices in the order their configs are merged, then groups left empty (null, deleted).
+        var order = result.compactMap(\.overrideKey)
+        for key in state.knownChoiceOrder where !order.contains(key) { order.append(key) }
+        let choices: [(String, String?)] = order.compactMap { key in state.knownChoices[key].map { (key, $0) } }
         return DefaultsList(defaults: result, configOverrides: state.configOverrides, choices: choices, tree: root)
     }
 

@@ -6,6 +6,7 @@ final class OverrideState {
         var containingConfig: String?
         var relativeKey: String?
         var input: String?
+        var location: SourceLocation?
         var used = false
     }
 
@@ -23,6 +24,8 @@ final class OverrideState {
     private(set) var knownChoices: [String: String?] = [:]
     private(set) var knownChoiceOrder: [String] = []
     private var knownChoicesPerGroup: [String: Set<String>] = [:]
+    /// The `+group=option` that first chose a key, to word conflicts in terms of the command line.
+    private var appendInputs: [String: String] = [:]
     private var deletions: [String: Deletion] = [:]
     private var deletionOrder: [String] = []
     let repository: ConfigRepository
@@ -107,7 +110,8 @@ final class OverrideState {
         let key = element.overrideKey
         guard choices[key] == nil, let value = element.groupValue else { return }
         choices[key] = value
-        setMetadata(key, Metadata(external: false, containingConfig: containingConfig, relativeKey: element.relativeOverrideKey))
+        setMetadata(key, Metadata(external: false, containingConfig: containingConfig, relativeKey: element.relativeOverrideKey,
+                                  location: element.location))
     }
 
     func isOverridden(_ element: DefaultElement) -> Bool {
@@ -127,6 +131,12 @@ final class OverrideState {
         let key = element.overrideKey
         let name = element.name
         if let previous = knownChoices[key] {
+            if previous != name, let input = element.externalAppend ? element.selectedBy : appendInputs[key] {
+                let listed = element.externalAppend ? previous : name
+                throw ConfigError(.defaultsList, "could not add '\(key)': the defaults list already chooses '\(listed ?? "null")'",
+                                  keyPath: key, location: .commandLine(input),
+                                  hint: "to change the option write '\(input.dropFirst())' (without '+')")
+            }
             if previous != name {
                 throw ConfigError(.defaultsList, "multiple values for '\(key)': '\(previous ?? "null")' and '\(name ?? "null")'",
                                   keyPath: key, location: element.location,
@@ -135,6 +145,7 @@ final class OverrideState {
         } else {
             knownChoices[key] = .some(name)
             knownChoiceOrder.append(key)
+            if element.externalAppend { appendInputs[key] = element.selectedBy }
         }
         knownChoicesPerGroup[element.groupPath, default: []].insert(key)
     }
@@ -163,7 +174,7 @@ final class OverrideState {
             if !meta.external {
                 throw ConfigError(.defaultsList,
                                   "in '\(meta.containingConfig ?? "?")': 'override \(meta.relativeKey ?? key): \(value)' has no earlier '\(key)' default to override",
-                                  keyPath: key,
+                                  keyPath: key, location: meta.location,
                                   hint: "remove the 'override' keyword to add the group, or check the group's name")
             }
             let group = String(key.split(separator: "@", maxSplits: 1).first ?? "")

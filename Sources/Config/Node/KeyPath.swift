@@ -178,3 +178,19 @@ extension ConfigNode {
         return result
     }
 }
+
+extension ConfigNode {
+    /// The first value still set to `???` in this subtree, depth first, with its path.
+    public func firstMissing(at path: KeyPath = .root) -> (KeyPath, ConfigNode)? {
+        if isMissing { return (path, self) }
+        switch value {
+        case .mapping(let m):
+            for (key, child) in m { if let found = child.firstMissing(at: path.appending(key)) { return found } }
+        case .sequence(let items):
+            for (index, child) in items.enumerated() { if let found = child.firstMissing(at: path.appending(String(index))) { return found } }
+        default:
+            break
+        }
+        return nil
+    }
+}

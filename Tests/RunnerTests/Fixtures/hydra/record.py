@@ -23,7 +23,7 @@ import os, re, shutil, subprocess, sys, tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.environ.get("HYDRA_FIXTURES") or (
     HERE if os.path.isdir(os.path.join(HERE, "defaults_group_option"))
-    else "os.path.dirname(os.path.abspath(__file__))")
+    else HERE)
 # Python of a venv with hydra-core 1.3 installed (pip install 'hydra-core==1.3.*').
 PY = os.environ.get("HYDRA_PY", "/work/scratch/hydra-venv/bin/python")
 APP_CODE = """\

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Runs and sweeps write Hydra's directory layout with the `.hydra` record.
+@Suite("Run and multirun directories")
+struct RunDirectoryTests {
+    let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
+
+    @Test("a run gets outputs/<date>/<time>/ with config, overrides and metadata")
+    func singleRun() throws {
+        let dir = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "model.params.temperature=0.5"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let dates = try dir.folders(in: "outputs")
+        #expect(dates.count == 1)
+        #expect(dates[0].range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil)
+        let times = try dir.folders(in: "outputs/\(dates[0])")
+        #expect(times.count == 1)
+        #expect(times[0].range(of: #"^\d{2}-\d{2}-\d{2}$"#, options: .regularExpression) != nil)
+        let run = "outputs/\(dates[0])/\(times[0])/.hydra"
+        let config = try dir.read("\(run)/config.yaml")
+        #expect(config.contains("temperature: 0.5"))
+        #expect(config.contains("model_name: gpt-4o"))
+        #expect(try dir.read("\(run)/overrides.yaml") == "- +model=openai_chat\n- +task=mcq\n- model.params.temperature=0.5\n")
+        let metadata = try dir.read("\(run)/hydra.yaml")
+        for field in ["command_line: runner -cp", "start_time:", "version: 0.1.0", "git_revision:", "model: openai_chat", "task: mcq"] {
+            #expect(metadata.contains(field), "\(field) missing from hydra.yaml:\n\(metadata)")
+        }
+    }
+
+    @Test("two runs in the same second get different directories")
+    func sameSecond() throws {
+        let dir = try TemporaryDirectory()
+        let args = ["-cp", conf, "+model=openai_chat", "+task=qa", "hydra.run.dir=outputs/fixed"]
+        let first = try RunnerProcess.run(args, in: dir.url)
+        let second = try RunnerProcess.run(args, in: dir.url)
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
+        #expect(try dir.folders(in: "outputs") == ["fixed", "fixed_1"])
+        #expect(try dir.read("outputs/fixed_1/.hydra/overrides.yaml").contains("+task=qa"))
+    }
+
+    @Test("hydra.run.dir may interpolate the job config and hydra.job.name")
+    func runDirInterpolation() throws {
+        let dir = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "hydra.job.name=nightly",
+                                            "hydra.run.dir=runs/${hydra.job.name}/${model.params.model_name}"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.read("runs/nightly/gpt-4o/.hydra/hydra.yaml").contains("name: nightly"))
+    }
+
+    @Test("a sweep writes numbered job directories under one sweep directory")
+    func multirun() throws {
+        let dir = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat,local_chat", "+task=mcq", "seed=1,2",
+                                            "model.params.base_url=http://127.0.0.1:9/v1", "hydra.sweep.dir=sweeps/s1"], in: dir.url)
+        // local_chat needs base_url; openai_chat has it too, so every job composes.
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.folders(in: "sweeps/s1") == ["0", "1", "2", "3"])
+        #expect(try dir.read("sweeps/s1/0/.hydra/overrides.yaml").contains("- +model=openai_chat\n"))
+        #expect(try dir.read("sweeps/s1/0/.hydra/overrides.yaml").contains("- seed=1\n"))
+        #expect(try dir.read("sweeps/s1/1/.hydra/overrides.yaml").contains("- seed=2\n"))
+        #expect(try dir.read("sweeps/s1/3/.hydra/overrides.yaml").contains("- +model=local_chat\n"))
+        #expect(try dir.read("sweeps/s1/3/.hydra/config.yaml").contains("seed: 2\n"))
+        #expect(try dir.read("sweeps/s1/2/.hydra/hydra.yaml").contains("num: 2"))
+    }
+
+    @Test("hydra.sweep.subdir names job directories")
+    func sweepSubdir() throws {
+        let dir = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat", "+task=mcq", "seed=7,8",
+                                            "hydra.sweep.dir=sw", "hydra.sweep.subdir=${hydra.job.override_dirname}"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try dir.folders(in: "sw") == ["+model=openai_chat,+task=mcq,seed=7", "+model=openai_chat,+task=mcq,seed=8"])
+    }
+
+    @Test("secrets given as overrides never reach the run directory or stdout")
+    func secretsStayOut() throws {
+        let dir = try TemporaryDirectory()
+        let secret = "sk-test-\(UUID().uuidString)"
+        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "+model.params.api_key=\(secret)"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        let files = FileManager.default.enumerator(atPath: dir.url.path)?.compactMap { $0 as? String } ?? []
+        var checked = 0
+        for file in files where file.hasSuffix(".yaml") {
+            #expect(!(try dir.read(file)).contains(secret), "secret found in \(file)")
+            checked += 1
+        }
+        #expect(checked == 3)
+        let printed = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+model.params.api_key=\(secret)", "--cfg", "job"], in: dir.url)
+        #expect(!printed.stdout.contains(secret) && printed.stdout.contains("api_key: '***'"))
+    }
+
+    @Test("a run refuses to start without a model and task, or with ??? left, and writes nothing")
+    func notReady() throws {
+        let dir = try TemporaryDirectory()
+        expectUserError(try RunnerProcess.run(["-cp", conf, "+model=openai_chat"], in: dir.url), contains: ["no task chosen", "+task=<OPTION>"])
+        expectUserError(try RunnerProcess.run(["-cp", conf, "+model=local_chat", "+task=mcq"], in: dir.url),
+                        contains: ["model/local_chat.yaml:", "missing mandatory value 'model.params.base_url'"])
+        #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("outputs").path))
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// The command line itself: help, info, printing, flags and their errors.
+@Suite("runner command line")
+struct RunnerCommandTests {
+    let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
+
+    @Test("--help lists every config group with its options and the override syntax")
+    func help() throws {
+        let result = try RunnerProcess.run(["-cp", conf, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("model: aleph_alpha, local_chat, local_completions, openai_chat, openai_completion\n"))
+        #expect(result.stdout.contains("task: mcq, qa\n"))
+        for syntax in ["+key=value", "++key=value", "~key", "group@pkg=option", "range(", "glob(", "--config-dir"] {
+            #expect(result.stdout.contains(syntax), "\(syntax) missing from --help")
+        }
+    }
+
+    @Test("--help on a recorded tree names the same groups as Hydra's help")
+    func helpMatchesHydraGroups() throws {
+        let fixture = RunnerProcess.fixtures.appendingPathComponent("hydra/help_output")
+        let ours = try RunnerProcess.run(["-cp", fixture.appendingPathComponent("conf").path, "--help"]).stdout
+        let hydra = try String(contentsOf: fixture.appendingPathComponent("expected.help"), encoding: .utf8)
+        let groupLines = hydra.split(separator: "\n").filter { $0.contains(": ") && !$0.hasPrefix(" ") && !$0.contains("(") && !$0.contains("==") }
+        #expect(!groupLines.isEmpty)
+        for line in groupLines where !line.hasPrefix("Use ") && !line.hasPrefix("Powered") {
+            let group = line.split(separator: ":")[0]
+            if hydra.contains("== Configuration groups ==") && hydra.components(separatedBy: "== Config ==")[0].contains(line) {
+                #expect(ours.contains(String(line) + "\n"), "group line '\(line)' (\(group)) missing")
+            }
+        }
+    }
+
+    @Test("--info defaults prints the final defaults list in Hydra's table form")
+    func infoDefaults() throws {
+        let result = try RunnerProcess.run(["-cp", conf, "--info", "defaults", "+model=openai_chat", "+task=mcq"])
+        #expect(result.status == 0)
+        #expect(result.stdout == """
+        Defaults List
+        *************
+        | Config path       | Package | _self_ | Parent |
+        -------------------------------------------------
+        | config            |         | True   | <root> |
+        | model/openai_chat | model   | False  | config |
+        | task/mcq          | task    | False  | config |
+        -------------------------------------------------
+
+        """)
+    }
+
+    @Test("--info defaults on a nested tree lists the same rows as Hydra (without Hydra's own)")
+    func infoDefaultsMatchesHydra() throws {
+        let fixture = RunnerProcess.fixtures.appendingPathComponent("hydra/info_defaults")
+        var args = try String(contentsOf: fixture.appendingPathComponent("args"), encoding: .utf8).split(separator: "\n").map(String.init)
+        args = ["-cp", fixture.appendingPathComponent("conf").path] + args
+        let ours = try RunnerProcess.run(args)
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let hydra = try String(contentsOf: fixture.appendingPathComponent("expected.info"), encoding: .utf8)
+        let normalize: (String) -> [String] = { text in
+            text.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.contains("hydra/") && !$0.contains("Config path") }
+                .map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "|") }
+        }
+        #expect(normalize(ours.stdout) == normalize(hydra))
+        #expect(!normalize(hydra).isEmpty)
+    }
+
+    @Test("--info defaults-tree shows where each config came from")
+    func infoTree() throws {
+        let result = try RunnerProcess.run(["-cp", conf, "-i", "defaults-tree", "+model=openai_chat"])
+        #expect(result.stdout.contains("<root>:\n  config:\n    _self_\n    model: openai_chat\n"))
+    }
+
+    @Test("-m --cfg job prints every job's config as a YAML stream in sweep order and runs nothing")
+    func multirunCfg() throws {
+        let dir = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-cp", conf, "-m", "--cfg", "job", "+model=openai_chat", "seed=1,2", "model.params.n=range(1,3)"], in: dir.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let docs = result.stdout.components(separatedBy: "---\n").dropFirst()
+        #expect(docs.count == 4)
+        let pairs = docs.map { doc -> String in
+            let seed = doc.split(separator: "\n").first { $0.hasPrefix("seed: ") } ?? ""
+            let n = doc.split(separator: "\n").first { $0.hasPrefix("    'n': ") } ?? ""
+            return "\(seed) \(n.trimmingCharacters(in: .whitespaces))"
+        }
+        #expect(pairs == ["seed: 1 'n': 1", "seed: 1 'n': 2", "seed: 2 'n': 1", "seed: 2 'n': 2"])
+        #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("multirun").path))
+    }
+
+    @Test("--cfg job --resolve resolves interpolations in the project's task config")
+    func resolve() throws {
+        let plain = try RunnerProcess.run(["-cp", conf, "--cfg", "job", "+task=mcq", "seed=99"])
+        #expect(plain.stdout.contains("seed: ${seed}"))
+        let resolved = try RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+task=mcq", "seed=99"])
+        #expect(resolved.stdout.contains("    seed: 99\n"))
+    }
+
+    @Test("-cd searches another tree first; -cn picks another primary config")
+    func configDirAndName() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(["extra/model/mine.yaml": "name: mine\nparams: {}\n", "alt/other.yaml": "x: 1\n"])
+        let withDir = try RunnerProcess.run(["-cp", conf, "-cd", dir.url.appendingPathComponent("extra").path, "--cfg", "job", "+model=mine"])
+        #expect(withDir.status == 0, "\(withDir.stderr)")
+        #expect(withDir.stdout.contains("model:\n  name: mine\n"))
+        let withName = try RunnerProcess.run(["-cp", dir.url.appendingPathComponent("alt").path, "-cn", "other", "--cfg", "job"])
+        #expect(withName.stdout == "x: 1\n")
+        expectUserError(try RunnerProcess.run(["-cp", conf, "-cn", "nope", "--cfg", "job"]),
+                        contains: ["cannot find the primary config 'nope'"])
+    }
+
+    @Test("usage errors: unknown flag with did-you-mean, bad --cfg value, missing flag value")
+    func usageErrors() throws {
+        expectUserError(try RunnerProcess.run(["-cp", conf, "--cfgg", "job"]), contains: ["unknown option '--cfgg'", "did you mean '--cfg'?"])
+        expectUserError(try RunnerProcess.run(["-cp", conf, "--cfg", "jobs"]), contains: ["--cfg takes job, hydra or all, not 'jobs'"])
+        expectUserError(try RunnerProcess.run(["-cp", conf, "--config-name"]), contains: ["option '--config-name' needs a value"])
+        expectUserError(try RunnerProcess.run(["-cp", "/nonexistent/conf", "--cfg", "job"]), contains: ["config directory '/nonexistent/conf' not found"])
+    }
+
+    @Test("config errors name the place and suggest the fix", arguments: [
+        (["+model=openai_chatt", "--cfg", "job"], ["could not find 'model/openai_chatt'", "did you mean 'openai_chat'?"]),
+        (["+modle=openai_chat", "+task=mcq"], ["unknown key 'modle' at the top level", "did you mean 'model'?"]),
+        (["+model=openai_chat", "model.params.temprature=1", "--cfg", "job"], ["could not override 'model.params.temprature'", "did you mean 'model.params.temperature'?"]),
+        (["+model=openai_chat", "+model.params.model_name=x", "--cfg", "job"], ["could not add 'model.params.model_name'", "'++model.params.model_name=x'"]),
+        (["+model=../../etc/passwd", "--cfg", "job"], ["'../../etc/passwd' is not an option name", "refused"]),
+        (["+model=openai_chat", "+task=mcq", "task.scoring.mode=generat"], ["'task.scoring.mode' must be one of", "did you mean 'generate'?"]),
+        (["+model=openai_chat", "+task=mcq", "task.dataset.limit=abc"], ["'task.dataset.limit' must be an integer, not a string ('abc')"]),
+        (["+model=openai_chat", "+task=qa", "response.max_concurrency=0"], ["'response.max_concurrency' must be at least 1"]),
+        (["model=openai_chat", "--cfg", "job"], ["could not override 'model'", "+model=openai_chat"]),
+    ] as [([String], [String])])
+    func configErrors(arguments: [String], fragments: [String]) throws {
+        let dir = try TemporaryDirectory()
+        expectUserError(try RunnerProcess.run(["-cp", conf] + arguments, in: dir.url), contains: fragments)
+        #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("outputs").path), "nothing written on error")
+    }
+
+    @Test("a YAML syntax error names file:line:column and shows the line")
+    func yamlError() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write(["conf/config.yaml": "a: 1\nb: [1, 2\nc: 3\n"])
+        let result = try RunnerProcess.run(["--cfg", "job"], in: dir.url)
+        expectUserError(result, contains: ["conf/config.yaml:3:", "invalid YAML", " | c: 3"])
+    }
+
+    @Test("the project's own configs compose and decode for every model and task")
+    func projectConfigs() throws {
+        for model in ["openai_chat", "openai_completion", "local_chat", "local_completions", "aleph_alpha"] {
+            for task in ["mcq", "qa"] {
+                let dir = try TemporaryDirectory()
+                let result = try RunnerProcess.run(["-cp", conf, "+model=\(model)", "+task=\(task)",
+                                                    "++model.params.base_url=http://127.0.0.1:1/v1"], in: dir.url)
+                #expect(result.status == 0, "\(model) x \(task): \(result.stderr)")
+            }
+        }
+    }
+}

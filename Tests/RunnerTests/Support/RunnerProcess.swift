@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// What one run of the `runner` binary printed and returned.
+struct RunnerResult {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+}
+
+/// Runs the built `runner` binary, as a user would from a shell.
+enum RunnerProcess {
+    /// The package's top folder.
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let fixtures = packageRoot.appendingPathComponent("Tests/RunnerTests/Fixtures")
+
+    /// The `runner` next to the test executable (same build folder), else `.build/debug/runner`.
+    static let executable: URL = {
+        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("runner")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/runner")
+    }()
+
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> RunnerResult {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? packageRoot
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a large output cannot block the child.
+        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return RunnerResult(stdout: String(decoding: stdoutData, as: UTF8.self),
+                            stderr: String(decoding: stderrData, as: UTF8.self),
+                            status: process.terminationStatus)
+    }
+}
+
+/// A fresh temporary folder per test, removed afterwards.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("runner-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    /// Writes `files` (relative path to contents) below the folder.
+    func write(_ files: [String: String]) throws {
+        for (path, text) in files {
+            let file = url.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: file, atomically: true, encoding: .utf8)
+        }
+    }
+
+    func read(_ path: String) throws -> String {
+        try String(contentsOf: url.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    /// Paths of folders directly inside `path`, sorted.
+    func folders(in path: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent(path).path).sorted()
+    }
+}
+
+/// Checks the shape every user error must have: one `error:` line naming the problem, a
+/// `hint:` line, exit code 2, and nothing that looks like a crash.
+func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],
+                     sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(result.status == 2, "exit code \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let errorLines = lines.filter { $0.hasPrefix("error: ") || $0.contains(": error: ") }
+    #expect(errorLines.count == 1, "expected one error line in: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(lines.contains { $0.hasPrefix("hint: ") }, "expected a hint in: \(result.stderr)", sourceLocation: sourceLocation)
+    for crash in ["Fatal error", "Stack dump", "Traceback", "SIGSEGV", "Illegal instruction"] {
+        #expect(!result.stderr.contains(crash), "crash text in: \(result.stderr)", sourceLocation: sourceLocation)
+    }
+    for fragment in fragments {
+        #expect(result.stderr.contains(fragment), "'\(fragment)' not in: \(result.stderr)", sourceLocation: sourceLocation)
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the project needs on Debian 12 and builds it. Safe to run again: it installs
+# only what is missing. Usage: scripts/setup.sh [debug|release]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${1:-debug}"
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+    [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
+fi
+command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6.1 or later is needed on PATH" >&2; exit 1; }
+
+echo "setup: building ($configuration)"
+log="$(mktemp)"
+if ! swift build -c "$configuration" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup: build failed" >&2
+    exit 1
+fi
+tail -n 1 "$log"
+rm -f "$log"

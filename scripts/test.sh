@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Sets everything up, then runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh debug
+exec swift test 2>&1
