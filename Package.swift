@@ -8,20 +8,30 @@ let package = Package(
         .executable(name: "runner", targets: ["runner"]),
         .library(name: "Config", targets: ["Config"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
-    ],
     targets: [
+        // libyaml from Debian (libyaml-dev), read event by event: no Foundation, so the
+        // runner starts in a few milliseconds.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Hydra-style composition: YAML to ConfigNode, defaults lists, overrides,
         // interpolation, sweeps, and decoding into typed configs.
         .target(
             name: "Config",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["CLibYAML"]
         ),
         // The command line: composition, introspection, run and multirun directories.
         .executableTarget(
             name: "runner",
             dependencies: ["Config"]
+        ),
+        // bench/config.sh: compositions per second, in process.
+        .executableTarget(
+            name: "ConfigBenchmark",
+            dependencies: ["Config"],
+            path: "bench/ConfigBenchmark"
         ),
         .testTarget(
             name: "ConfigTests",

@@ -26,7 +26,10 @@ command -v swift >/dev/null 2>&1 || { echo "setup: Swift 6.1 or later is needed 
 
 echo "setup: building ($configuration)"
 log="$(mktemp)"
-if ! swift build -c "$configuration" >"$log" 2>&1; then
+flags=()
+# A release runner links the Swift runtime statically: it starts in ~3 ms instead of ~8.
+[ "$configuration" = release ] && flags+=(--static-swift-stdlib)
+if ! swift build -c "$configuration" "${flags[@]}" --product runner >"$log" 2>&1; then
     cat "$log" >&2
     echo "setup: build failed" >&2
     exit 1

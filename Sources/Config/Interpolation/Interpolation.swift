@@ -4,7 +4,12 @@ public enum Interpolation {
     /// OmegaConf treats any string containing `${` as an interpolation (escaped ones included;
     /// resolving `\${x}` gives the literal `${x}`).
     public static func containsInterpolation(_ s: String) -> Bool {
-        s.contains("${")
+        var previousDollar = false
+        for byte in s.utf8 {
+            if previousDollar && byte == UInt8(ascii: "{") { return true }
+            previousDollar = byte == UInt8(ascii: "$")
+        }
+        return false
     }
 
     /// A piece of an interpolated string.

@@ -91,7 +91,11 @@ enum PythonFormat {
     /// OmegaConf's dumper single-quotes strings that look like a YAML bool or that Python's
     /// `int()` or `float()` would accept.
     static func omegaConfWouldQuote(_ s: String) -> Bool {
-        yamlBoolWords.contains(s) || pythonAcceptsInt(s) || pythonAcceptsFloat(s)
+        // Fast exit: numbers start (after spaces) with a digit, sign, dot, or i/n of inf/nan.
+        guard let first = s.utf8.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }) else { return false }
+        let maybeNumber = (first >= 48 && first <= 57) || first == 43 || first == 45 || first == 46
+            || first == 105 || first == 73 || first == 110 || first == 78 || first > 127
+        return yamlBoolWords.contains(s) || (maybeNumber && (pythonAcceptsInt(s) || pythonAcceptsFloat(s)))
     }
 
     private static func stripPython(_ s: String) -> Substring {
@@ -156,6 +160,9 @@ enum DumpResolver {
         case "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
              "on", "On", "ON", "off", "Off", "OFF": return true
         default: break
+        }
+        guard let first = s.utf8.first, (first >= 48 && first <= 57) || first == 43 || first == 45 || first == 46 else {
+            return false
         }
         return YAMLScalar.parseInt(s) != nil || isPyYAMLFloat(s) || isTimestamp(s)
     }

@@ -152,9 +152,17 @@ private struct Writer {
     }
 
     mutating func writePlain(_ text: String, split: Bool) {
-        let chars = Array(text.unicodeScalars)
-        if chars.isEmpty { return }
+        if text.isEmpty { return }
         if !whitespace { write(" ") }
+        // Fast path: a plain scalar has no line breaks, and nothing folds while it fits.
+        let width = text.unicodeScalars.count
+        if !split || column + width <= bestWidth + 1 {
+            whitespace = false
+            indention = false
+            write(text)
+            return
+        }
+        let chars = Array(text.unicodeScalars)
         whitespace = false
         indention = false
         var spaces = false, breaks = false
@@ -203,6 +211,13 @@ private struct Writer {
 
     mutating func writeSingleQuoted(_ text: String, split: Bool) {
         indicator("'", needWhitespace: true)
+        // Fast path: no quote to double, no line break, nothing to fold.
+        if (!split || column + text.unicodeScalars.count <= bestWidth + 1),
+           !text.utf8.contains(where: { $0 == UInt8(ascii: "'") || $0 == 10 || $0 >= 0x80 }) {
+            write(text)
+            indicator("'", needWhitespace: false)
+            return
+        }
         let chars = Array(text.unicodeScalars)
         var spaces = false, breaks = false
         var start = 0, end = 0
