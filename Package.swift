@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "runner", targets: ["runner"]),
         .library(name: "Config", targets: ["Config"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
     targets: [
         // libyaml from Debian (libyaml-dev), read event by event: no Foundation, so the
         // runner starts in a few milliseconds.
@@ -22,6 +25,19 @@ let package = Package(
             name: "Config",
             dependencies: ["CLibYAML"]
         ),
+        // LanguageModel, the model registry, API backends, formatters, HTTP transport.
+        .target(
+            name: "Models",
+            dependencies: ["Config"]
+        ),
+        // The ResponseComponent: cache, skipping, rate limits, retries, bounded concurrency.
+        .target(
+            name: "Response",
+            dependencies: ["Models", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // A fault-injecting OpenAI / Aleph Alpha server on loopback, for tests and benchmarks.
+        .target(name: "FakeLLMServer"),
+        .executableTarget(name: "fake-llm-server", dependencies: ["FakeLLMServer"]),
         // The command line: composition, introspection, run and multirun directories.
         .executableTarget(
             name: "runner",
@@ -36,6 +52,14 @@ let package = Package(
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config"]
+        ),
+        .testTarget(
+            name: "ModelsTests",
+            dependencies: ["Models", "Config", "FakeLLMServer"]
+        ),
+        .testTarget(
+            name: "ResponseTests",
+            dependencies: ["Response", "Models", "Config", "FakeLLMServer"]
         ),
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(

@@ -1,0 +1,47 @@
+/// Deterministic answers and token streams, so tests can predict every number.
+enum FakeAnswers {
+    /// FNV-1a, stable across runs and platforms.
+    static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
+        return h
+    }
+
+    /// The answer to a prompt: `[answer:TEXT]` in the prompt makes TEXT the answer; otherwise
+    /// one of A-D chosen by the prompt's hash (for multiple-choice tasks), as `"X"`.
+    static func answer(to prompt: String) -> String {
+        if let start = prompt.range(of: "[answer:"), let end = prompt[start.upperBound...].firstIndex(of: "]") {
+            return String(prompt[start.upperBound..<end])
+        }
+        let letters = ["A", "B", "C", "D"]
+        return letters[Int(hash(prompt) % 4)]
+    }
+
+    /// Splits text into tokens the way byte-level BPE roughly does: a word with its leading space.
+    static func tokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        for ch in text {
+            if (ch == " " || ch == "\n") && !current.isEmpty && current != " " {
+                tokens.append(current)
+                current = ""
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+
+    /// A logprob in (-3, 0] derived from the token and its position.
+    static func logprob(_ token: String, position: Int) -> Double {
+        -Double(hash(token + "#\(position)") % 3000) / 1000.0
+    }
+
+    /// The top alternative at a position: the token itself, unless `[nongreedy]` is in the
+    /// prompt and this is a continuation token.
+    static func top(_ token: String, position: Int, greedy: Bool) -> [String: Double] {
+        let lp = logprob(token, position: position)
+        if greedy { return [token: lp] }
+        return [token: lp, "<other>": lp + 0.5]
+    }
+}

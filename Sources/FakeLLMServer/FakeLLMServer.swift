@@ -1,0 +1,372 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP/1.1 server on 127.0.0.1 that speaks the OpenAI chat and completions wire format
+/// (with echo logprobs and streaming) and Aleph Alpha's `complete`, answers deterministically,
+/// counts what it receives, and injects the faults of a ``FaultPlan``.
+///
+/// It binds a free port, serves each connection on its own thread with keep-alive, and stops
+/// by itself after `idleTimeout` seconds without a request (or when ``stop()`` is called).
+///
+/// ```swift
+/// let server = try FakeLLMServer()
+/// defer { server.stop() }
+/// // base_url: "http://127.0.0.1:\(server.port)/v1"
+/// ```
+public final class FakeLLMServer: @unchecked Sendable {
+    public let port: Int
+    public let plan: FaultPlan
+    private let listener: Int32
+    private let lock = NSLock()
+    private var stopped = false
+    private var lastActivity = Date()
+    private var counts: [String: Int] = [:]
+    private var markerCounts: [String: Int] = [:]
+    private var randomState: UInt64 = 0x9E3779B97F4A7C15
+    private let idleTimeout: Double
+
+    public init(port: Int = 0, plan: FaultPlan = FaultPlan(), idleTimeout: Double = 120) throws {
+        self.plan = plan
+        self.idleTimeout = idleTimeout
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw ServerError.socket("socket() failed") }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 1024) == 0 else {
+            close(fd)
+            throw ServerError.socket("cannot listen on 127.0.0.1:\(port)")
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        self.port = Int(UInt16(bigEndian: actual.sin_port))
+        self.listener = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    enum ServerError: Error { case socket(String) }
+
+    /// Stops accepting and closes the listening socket.
+    public func stop() {
+        lock.lock()
+        let wasStopped = stopped
+        stopped = true
+        lock.unlock()
+        if !wasStopped { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+    }
+
+    public var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+
+    /// Requests received for a path suffix (`chat/completions`, `completions`, `complete`), or all.
+    public func requestCount(_ endpoint: String? = nil) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        if let endpoint { return counts[endpoint] ?? 0 }
+        return counts.values.reduce(0, +)
+    }
+
+    public func resetCounts() {
+        lock.lock(); counts = [:]; markerCounts = [:]; lock.unlock()
+    }
+
+    private func acceptLoop() {
+        while true {
+            var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 200)
+            lock.lock()
+            let done = stopped || Date().timeIntervalSince(lastActivity) > idleTimeout
+            lock.unlock()
+            if done { stop(); return }
+            guard ready > 0 else { continue }
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { continue }
+            var one: Int32 = 1
+            setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            let thread = Thread { [self] in serve(client) }
+            thread.stackSize = 512 << 10
+            thread.start()
+        }
+    }
+
+    // MARK: HTTP
+
+    private struct Request {
+        var method: String
+        var path: String
+        var headers: [String: String]
+        var body: Data
+    }
+
+    private func readRequest(_ fd: Int32, buffer: inout Data) -> Request? {
+        let separator = Data("\r\n\r\n".utf8)
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while buffer.range(of: separator) == nil {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n <= 0 { return nil }
+            buffer.append(contentsOf: chunk[0..<n])
+            if buffer.count > 16 << 20 { return nil }
+        }
+        let headerEnd = buffer.range(of: separator)!
+        let head = String(decoding: buffer[buffer.startIndex..<headerEnd.lowerBound], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let requestLine = lines.removeFirst().split(separator: " ")
+        guard requestLine.count >= 2 else { return nil }
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        var body = Data(buffer[headerEnd.upperBound...])
+        while body.count < length {
+            let n = recv(fd, &chunk, min(chunk.count, length - body.count), 0)
+            if n <= 0 { return nil }
+            body.append(contentsOf: chunk[0..<n])
+        }
+        buffer = Data(body.dropFirst(length))
+        body = body.prefix(length)
+        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
+    }
+
+    private func send(_ fd: Int32, _ data: Data) {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if n <= 0 { return }
+                offset += n
+            }
+        }
+    }
+
+    private func respond(_ fd: Int32, status: Int, json: Any, headers: [String: String] = [:]) {
+        let body = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data("{}".utf8)
+        respond(fd, status: status, body: body, headers: headers)
+    }
+
+    private func respond(_ fd: Int32, status: Int, body: Data, headers: [String: String] = [:], declaredLength: Int? = nil) {
+        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: application/json\r\nContent-Length: \(declaredLength ?? body.count)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        send(fd, Data(head.utf8) + body)
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: return "OK"
+        case 400: return "Bad Request"
+        case 401: return "Unauthorized"
+        case 403: return "Forbidden"
+        case 404: return "Not Found"
+        case 408: return "Request Timeout"
+        case 422: return "Unprocessable Entity"
+        case 429: return "Too Many Requests"
+        case 500: return "Internal Server Error"
+        case 503: return "Service Unavailable"
+        default: return "Status"
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        defer { close(fd) }
+        var buffer = Data()
+        while !isStopped, let request = readRequest(fd, buffer: &buffer) {
+            lock.lock(); lastActivity = Date(); lock.unlock()
+            let keepGoing = handle(request, fd: fd)
+            if !keepGoing || request.headers["connection"]?.lowercased() == "close" { return }
+        }
+    }
+
+    // MARK: Endpoints
+
+    /// Answers one request; false when the connection must close (a fault broke it).
+    private func handle(_ request: Request, fd: Int32) -> Bool {
+        let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
+        if request.method == "GET" {
+            if path.hasSuffix("/stats") {
+                respond(fd, status: 200, json: ["requests": requestCount(), "by_endpoint": lock.withLock { counts }])
+            } else {
+                respond(fd, status: 200, json: ["object": "list", "data": [["id": "fake-model", "object": "model"]]])
+            }
+            return true
+        }
+        let endpoint: String
+        if path.hasSuffix("chat/completions") { endpoint = "chat/completions" }
+        else if path.hasSuffix("completions") { endpoint = "completions" }
+        else if path.hasSuffix("complete") { endpoint = "complete" }
+        else {
+            respond(fd, status: 404, json: ["error": ["message": "no route \(path)", "type": "invalid_request_error"]])
+            return true
+        }
+        lock.withLock { counts[endpoint, default: 0] += 1 }
+        guard let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] else {
+            respond(fd, status: 400, json: ["error": ["message": "body is not a JSON object", "type": "invalid_request_error"]])
+            return true
+        }
+        let prompt = Self.promptText(json, endpoint: endpoint)
+        if plan.latencyMilliseconds > 0 { usleep(UInt32(plan.latencyMilliseconds * 1000)) }
+        if let fault = chooseFault(prompt) {
+            return inject(fault, fd: fd, endpoint: endpoint)
+        }
+        switch endpoint {
+        case "chat/completions": return chat(json, prompt: prompt, fd: fd)
+        case "completions": return completions(json, prompt: prompt, fd: fd)
+        default: return alephAlpha(json, prompt: prompt, fd: fd)
+        }
+    }
+
+    static func promptText(_ json: [String: Any], endpoint: String) -> String {
+        if let messages = json["messages"] as? [[String: Any]] {
+            return messages.map { message in
+                if let text = message["content"] as? String { return text }
+                let parts = message["content"] as? [[String: Any]] ?? []
+                return parts.compactMap { $0["text"] as? String }.joined()
+            }.joined(separator: "\n")
+        }
+        return json["prompt"] as? String ?? ""
+    }
+
+    private func chooseFault(_ prompt: String) -> String? {
+        if let (kind, times) = FaultPlan.marker(in: prompt) {
+            let key = kind + "\u{0}" + prompt
+            let seen = lock.withLock { () -> Int in
+                let n = markerCounts[key, default: 0]
+                markerCounts[key] = n + 1
+                return n
+            }
+            if times == nil || seen < times! { return kind }
+        }
+        if plan.random429Rate > 0 {
+            let roll: Double = lock.withLock {
+                randomState ^= randomState << 13; randomState ^= randomState >> 7; randomState ^= randomState << 17
+                return Double(randomState % 1_000_000) / 1_000_000
+            }
+            if roll < plan.random429Rate { return "429" }
+        }
+        return nil
+    }
+
+    private func inject(_ fault: String, fd: Int32, endpoint: String) -> Bool {
+        var retryHeaders: [String: String] = [:]
+        if let seconds = plan.retryAfterSeconds { retryHeaders["Retry-After"] = String(seconds) }
+        switch fault {
+        case "reset":
+            var linger = linger(l_onoff: 1, l_linger: 0)
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
+            return false
+        case "hang":
+            let deadline = Date().addingTimeInterval(plan.hangSeconds)
+            while Date() < deadline && !isStopped { usleep(20_000) }
+            return false
+        case "malformed":
+            respond(fd, status: 200, body: Data("{\"choices\": [ not json".utf8))
+            return true
+        case "truncated":
+            let body = Data("{\"choices\": [{\"text\": \"cut short\"".utf8)
+            respond(fd, status: 200, body: body, declaredLength: body.count * 3)
+            return false
+        case "context":
+            if endpoint == "complete" {
+                respond(fd, status: 400, json: ["error": "Prompt too long: 9000 tokens exceed the model's 2048", "code": "PROMPT_TOO_LONG"])
+            } else {
+                respond(fd, status: 400, json: ["error": ["message": "This model's maximum context length is 2048 tokens. However, you requested 9000 tokens.",
+                                                          "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"]])
+            }
+            return true
+        default:
+            let status = Int(fault) ?? 500
+            respond(fd, status: status, json: ["error": ["message": "injected \(status)", "type": "fake_fault", "code": NSNull()]],
+                    headers: status == 429 || status == 503 ? retryHeaders : [:])
+            return true
+        }
+    }
+
+    private func usage(_ prompt: String, _ answer: String) -> [String: Int] {
+        let p = FakeAnswers.tokens(prompt).count, c = FakeAnswers.tokens(answer).count
+        return ["prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c]
+    }
+
+    private func chat(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
+        let answer = FakeAnswers.answer(to: prompt)
+        let model = json["model"] as? String ?? "fake-model"
+        var choice: [String: Any] = ["index": 0, "message": ["role": "assistant", "content": answer], "finish_reason": "stop"]
+        if json["logprobs"] as? Bool == true {
+            let top = json["top_logprobs"] as? Int ?? 0
+            choice["logprobs"] = ["content": FakeAnswers.tokens(answer).enumerated().map { index, token -> [String: Any] in
+                let lp = FakeAnswers.logprob(token, position: index)
+                let alternatives = (0..<top).map { k -> [String: Any] in
+                    k == 0 ? ["token": token, "logprob": lp] : ["token": ["A", "B", "C", "D"][k % 4] + "'", "logprob": lp - Double(k)]
+                }
+                return ["token": token, "logprob": lp, "top_logprobs": alternatives]
+            }]
+        }
+        if json["stream"] as? Bool == true {
+            var head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+            for piece in FakeAnswers.tokens(answer) {
+                let chunk: [String: Any] = ["object": "chat.completion.chunk", "model": model,
+                                            "choices": [["index": 0, "delta": ["content": piece], "finish_reason": NSNull()]]]
+                head += "data: " + String(decoding: (try? JSONSerialization.data(withJSONObject: chunk, options: [.sortedKeys])) ?? Data(), as: UTF8.self) + "\n\n"
+            }
+            head += "data: [DONE]\n\n"
+            send(fd, Data(head.utf8))
+            return false
+        }
+        respond(fd, status: 200, json: ["id": "chatcmpl-fake", "object": "chat.completion", "model": model,
+                                        "choices": [choice], "usage": usage(prompt, answer)])
+        return true
+    }
+
+    private func completions(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
+        let echo = json["echo"] as? Bool ?? false
+        let wantLogprobs = json["logprobs"] as? Int
+        let maxTokens = json["max_tokens"] as? Int ?? 16
+        let answer = maxTokens == 0 ? "" : (echo ? " " + FakeAnswers.answer(to: prompt) : FakeAnswers.answer(to: prompt))
+        var choice: [String: Any] = ["index": 0, "text": echo ? prompt + answer : answer, "finish_reason": maxTokens <= 1 && echo ? "length" : "stop"]
+        if wantLogprobs != nil {
+            let promptTokens = echo ? FakeAnswers.tokens(prompt) : []
+            let all = promptTokens + FakeAnswers.tokens(answer)
+            let nongreedy = prompt.contains("[nongreedy]")
+            var offsets: [Int] = []
+            var position = 0
+            for token in all { offsets.append(position); position += token.unicodeScalars.count }
+            let values: [Any] = all.enumerated().map { index, token in
+                echo && index == 0 ? NSNull() : FakeAnswers.logprob(token, position: index) as Any
+            }
+            let tops: [Any] = all.enumerated().map { index, token in
+                echo && index == 0 ? NSNull() : FakeAnswers.top(token, position: index, greedy: !(nongreedy && index >= promptTokens.count / 2)) as Any
+            }
+            choice["logprobs"] = ["tokens": all, "token_logprobs": values, "top_logprobs": tops, "text_offset": offsets]
+        }
+        respond(fd, status: 200, json: ["id": "cmpl-fake", "object": "text_completion", "model": json["model"] as? String ?? "fake-model",
+                                        "choices": [choice], "usage": usage(prompt, answer)])
+        return true
+    }
+
+    private func alephAlpha(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
+        let echo = json["echo"] as? Bool ?? false
+        let maxTokens = json["maximum_tokens"] as? Int ?? 64
+        let answer = maxTokens == 0 ? "" : FakeAnswers.answer(to: prompt)
+        var completion: [String: Any] = ["completion": answer, "finish_reason": "maximum_tokens"]
+        if json["log_probs"] != nil {
+            let tokens = (echo ? FakeAnswers.tokens(prompt) : []) + FakeAnswers.tokens(answer)
+            completion["completion_tokens"] = tokens
+            completion["log_probs"] = tokens.enumerated().map { index, token in [token: FakeAnswers.logprob(token, position: index)] }
+        }
+        respond(fd, status: 200, json: ["model_version": "fake", "completions": [completion],
+                                        "num_tokens_prompt_total": FakeAnswers.tokens(prompt).count,
+                                        "num_tokens_generated": FakeAnswers.tokens(answer).count])
+        return true
+    }
+}

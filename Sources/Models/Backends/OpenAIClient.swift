@@ -1,0 +1,95 @@
+import Foundation
+
+/// The HTTP side of the OpenAI API and of servers that speak it (vLLM, llama.cpp, TGI):
+/// URLs, headers, JSON bodies, and errors turned into ``ModelError``.
+struct OpenAIClient: Sendable {
+    enum Auth: Sendable {
+        case none
+        case bearer(String)
+        /// Azure OpenAI's `api-key` header.
+        case azureKey(String)
+    }
+
+    let baseURL: String
+    let auth: Auth
+    let organization: String?
+    let azure: (deployment: String, apiVersion: String)?
+    let transport: any HTTPTransport
+    let timeout: Duration
+
+    /// The endpoint for `path` (`chat/completions`), without the key.
+    func url(_ path: String) throws -> URL {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        let text: String
+        if let azure {
+            text = "\(base)/openai/deployments/\(azure.deployment)/\(path)?api-version=\(azure.apiVersion)"
+        } else {
+            text = "\(base)/\(path)"
+        }
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+            throw ModelError(.configuration, "base_url '\(baseURL)' is not an http(s) URL", hint: "e.g. http://127.0.0.1:8000/v1")
+        }
+        return url
+    }
+
+    func post(_ path: String, body: JSONValue) async throws -> JSONValue {
+        let url = try url(path)
+        var headers = ["Content-Type": "application/json", "Accept": "application/json"]
+        switch auth {
+        case .none: break
+        case .bearer(let key): headers["Authorization"] = "Bearer \(key)"
+        case .azureKey(let key): headers["api-key"] = key
+        }
+        if let organization { headers["OpenAI-Organization"] = organization }
+        let endpoint = URLSessionTransport.describe(url)
+        let response = try await transport.send(HTTPRequest(url: url, headers: headers, body: body.canonicalData), timeout: timeout)
+        guard (200..<300).contains(response.status) else {
+            throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: endpoint)
+        }
+        do {
+            return try JSONValue.parse(response.body)
+        } catch {
+            throw ModelError(.malformedResponse, "\(endpoint) sent a body that is not JSON (\(response.body.count) bytes)",
+                             hint: "the connection may have been cut; the request will be retried")
+        }
+    }
+
+    /// Maps an error status and body to a ``ModelError``, recognising context-length errors of
+    /// OpenAI, vLLM and llama.cpp.
+    static func error(status: Int, body: Data, headers: [String: String], endpoint: String) -> ModelError {
+        let json = try? JSONValue.parse(body)
+        let message = json?["error"]?["message"]?.stringValue ?? json?["message"]?.stringValue
+            ?? json?["error"]?.stringValue ?? String(decoding: body.prefix(300), as: UTF8.self)
+        let code = json?["error"]?["code"]?.stringValue ?? json?["code"]?.stringValue
+        let lowered = message.lowercased()
+        if code == "context_length_exceeded" || code == "PROMPT_TOO_LONG" || lowered.contains("maximum context length")
+            || lowered.contains("context length") && (lowered.contains("exceed") || lowered.contains("longer than"))
+            || lowered.contains("exceeds the available context size") || lowered.contains("prompt is too long") {
+            return ModelError(.contextLengthExceeded, "\(endpoint): the prompt does not fit the context window (\(message))")
+        }
+        var error = ModelError(.http(status: status), "\(endpoint) answered \(status): \(message)")
+        error.retryAfter = RetryAfter.seconds(from: headers)
+        switch status {
+        case 401: error.hint = "the API key was rejected; check the environment variable named by api_key_env"
+        case 403: error.hint = "the key has no access to this model or endpoint"
+        case 404: error.hint = "check base_url and model_name"
+        case 429: error.hint = "rate limited; lower response.max_concurrency or set requests_per_minute"
+        default: break
+        }
+        return error
+    }
+}
+
+/// Reads a secret from the environment by the variable's name; never from config.
+struct SecretLookup: Sendable {
+    let environment: @Sendable (String) -> String?
+
+    func require(_ variable: String, for backend: String) throws -> String {
+        guard let value = environment(variable), !value.isEmpty else {
+            throw ModelError(.configuration, "\(backend) needs an API key in the environment variable \(variable), which is not set",
+                             hint: "export \(variable)=... (the key is never read from config files)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+/// Completions: OpenAI (`openai_completion`) and OpenAI-compatible servers
+/// (`local_completions`). Scores loglikelihoods by echoing the prompt with logprobs, as
+/// lm-evaluation-harness's local-completions does.
+public struct OpenAICompletionModel: LanguageModel {
+    public struct Settings: Sendable, Hashable {
+        public var backend: String
+        public var model: String
+        public var baseURL: String
+        public var temperature: Double
+        public var topP: Double?
+        public var maxTokens: Int?
+        public var seed: Int?
+        public var stop: [String]?
+        public var logprobs: Int?
+        public var contextWindow: Int?
+        public var formatterName: String
+    }
+
+    public let settings: Settings
+    let formatter: any Formatter
+    let client: OpenAIClient
+
+    public var name: String { settings.backend }
+    public var capabilities: ModelCapabilities { ModelCapabilities(chat: false, loglikelihood: true, logprobs: true) }
+    public var contextWindow: Int? { settings.contextWindow }
+    public var maxTokens: Int? { settings.maxTokens }
+
+    init(settings: Settings, formatter: any Formatter, client: OpenAIClient) {
+        self.settings = settings
+        self.formatter = formatter
+        self.client = client
+    }
+
+    public var modelDict: JSONValue {
+        var o: [String: JSONValue] = [
+            "backend": .string(settings.backend), "endpoint": "completions", "model": .string(settings.model),
+            "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
+            "formatter": .string(settings.formatterName),
+        ]
+        if let v = settings.topP { o["top_p"] = .double(v) }
+        if let v = settings.maxTokens { o["max_tokens"] = .int(v) }
+        if let v = settings.seed { o["seed"] = .int(v) }
+        if let v = settings.stop { o["stop"] = .array(v.map(JSONValue.string)) }
+        if let v = settings.logprobs { o["logprobs"] = .int(v) }
+        return .object(o)
+    }
+
+    func promptText(_ prompt: Prompt) -> String {
+        switch prompt {
+        case .text(let t): return t
+        case .chat(let messages): return formatter.format(messages, addGenerationPrompt: true)
+        }
+    }
+
+    public func payload(for request: GenerationRequest) -> JSONValue {
+        let p = request.parameters
+        var body: [String: JSONValue] = [
+            "model": .string(settings.model),
+            "prompt": .string(promptText(request.prompt)),
+            "temperature": .double(p.temperature ?? settings.temperature),
+        ]
+        if let v = p.topP ?? settings.topP { body["top_p"] = .double(v) }
+        if let v = p.maxTokens ?? settings.maxTokens { body["max_tokens"] = .int(v) }
+        if let v = p.seed ?? settings.seed { body["seed"] = .int(v) }
+        if let v = p.stop ?? settings.stop, !v.isEmpty { body["stop"] = .array(v.map(JSONValue.string)) }
+        if p.logprobs || settings.logprobs != nil { body["logprobs"] = .int(p.topLogprobs ?? settings.logprobs ?? 1) }
+        return .object(body)
+    }
+
+    /// lm-eval's loglikelihood request: the whole text echoed with one logprob per token and
+    /// one generated token (some servers refuse `max_tokens: 0`).
+    public func loglikelihoodPayload(for request: LoglikelihoodRequest) -> JSONValue {
+        var body: [String: JSONValue] = [
+            "model": .string(settings.model), "prompt": .string(request.context + request.continuation),
+            "temperature": 0.0, "max_tokens": 1, "logprobs": 1, "echo": true,
+        ]
+        if let seed = settings.seed { body["seed"] = .int(seed) }
+        return .object(body)
+    }
+
+    public func generate(_ request: GenerationRequest) async throws -> Generation {
+        let json = try await client.post("completions", body: payload(for: request))
+        guard let choice = json["choices"]?[0] else { throw ModelError(.malformedResponse, "completions response without choices") }
+        var logprobs: [TokenLogprob]?
+        if let lp = choice["logprobs"], let tokens = lp["tokens"]?.arrayValue {
+            let values = lp["token_logprobs"]?.arrayValue ?? []
+            let tops = lp["top_logprobs"]?.arrayValue ?? []
+            logprobs = tokens.enumerated().map { index, token in
+                TokenLogprob(token: token.stringValue ?? "", logprob: values.indices.contains(index) ? values[index].doubleValue ?? 0 : 0,
+                             top: Self.topDictionary(tops.indices.contains(index) ? tops[index] : nil))
+            }
+        }
+        return Generation(text: choice["text"]?.stringValue ?? "", finishReason: choice["finish_reason"]?.stringValue,
+                          usage: OpenAIChatModel.usage(json["usage"]), logprobs: logprobs)
+    }
+
+    public func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood {
+        let json = try await client.post("completions", body: loglikelihoodPayload(for: request))
+        var result = try Self.scoreEcho(json, context: request.context, continuation: request.continuation)
+        result.usage = OpenAIChatModel.usage(json["usage"])
+        return result
+    }
+
+    static func topDictionary(_ json: JSONValue?) -> [String: Double] {
+        var top: [String: Double] = [:]
+        for (token, value) in json?.objectValue ?? [:] { if let v = value.doubleValue { top[token] = v } }
+        return top
+    }
+
+    /// Sums the logprobs of the continuation's tokens in an echoed response, and checks that
+    /// each was the most likely token. Tokens are assigned to the context or the continuation
+    /// by their `text_offset` (characters into the prompt); the generated token is ignored.
+    public static func scoreEcho(_ json: JSONValue, context: String, continuation: String) throws -> Loglikelihood {
+        guard let lp = json["choices"]?[0]?["logprobs"], let tokens = lp["tokens"]?.arrayValue,
+              let values = lp["token_logprobs"]?.arrayValue else {
+            throw ModelError(.malformedResponse, "echo response without logprobs",
+                             hint: "the server must support echo=true with logprobs (vLLM and OpenAI do)")
+        }
+        let tops = lp["top_logprobs"]?.arrayValue ?? []
+        let contextLength = context.unicodeScalars.count
+        let promptLength = contextLength + continuation.unicodeScalars.count
+        var offsets = lp["text_offset"]?.arrayValue?.compactMap(\.intValue) ?? []
+        if offsets.count != tokens.count {
+            // No offsets: rebuild them from the token texts.
+            offsets = []
+            var position = 0
+            for token in tokens {
+                offsets.append(position)
+                position += token.stringValue?.unicodeScalars.count ?? 0
+            }
+        }
+        var logprob = 0.0
+        var greedy = true
+        var counted = 0
+        for index in tokens.indices where offsets[index] >= contextLength && offsets[index] < promptLength {
+            guard let value = values[index].doubleValue else { continue }
+            logprob += value
+            counted += 1
+            let top = topDictionary(tops.indices.contains(index) ? tops[index] : nil)
+            if let best = top.max(by: { $0.value < $1.value }), best.key != tokens[index].stringValue {
+                greedy = false
+            }
+        }
+        guard counted > 0 else {
+            throw ModelError(.malformedResponse, "echo response has no tokens for the continuation",
+                             hint: "the server's echo did not return the prompt's tokens")
+        }
+        return Loglikelihood(logprob: logprob, isGreedy: greedy)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// A model that answers prompts: an API backend, an OpenAI-compatible server, or a local model.
+///
+/// Models are used only through the ResponseComponent, which adds caching, retries, rate
+/// limits and skipping. A model reports its identity as ``modelDict``: everything that changes
+/// its output and nothing that does not (keys, timeouts, concurrency, retry settings), so that
+/// two models never share cached answers and one model's answers survive a changed timeout.
+public protocol LanguageModel: Sendable {
+    /// The backend's registry name (`openai_chat`).
+    var name: String { get }
+    /// Identity for caching: model id, endpoint kind, checkpoint, formatter, sampling settings.
+    var modelDict: JSONValue { get }
+    var capabilities: ModelCapabilities { get }
+    /// The context window in tokens, when known.
+    var contextWindow: Int? { get }
+    /// The default number of tokens to generate (after `bytes_per_token` scaling).
+    var maxTokens: Int? { get }
+    /// Counts a prompt's tokens with the model's own tokenizer, when it has one.
+    func countTokens(_ prompt: Prompt) -> Int?
+    /// Generates an answer.
+    ///
+    /// - Throws: ``ModelError``, classified so that callers know what to retry.
+    func generate(_ request: GenerationRequest) async throws -> Generation
+    /// Scores a continuation. Models without the ability throw ``ModelError`` `.unsupported`.
+    func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood
+}
+
+extension LanguageModel {
+    public var contextWindow: Int? { nil }
+    public var maxTokens: Int? { nil }
+    public func countTokens(_ prompt: Prompt) -> Int? { nil }
+
+    public func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood {
+        throw ModelError(.unsupported, "\(name) cannot score loglikelihoods", hint: "use a completions backend, or the generate scoring mode")
+    }
+
+    /// A blocking `generate`, for callers in sync mode.
+    public func generateBlocking(_ request: GenerationRequest) throws -> Generation {
+        let box = ResultBox<Generation>()
+        let semaphore = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.set(.success(try await self.generate(request))) } catch { box.set(.failure(error)) }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try box.get()
+    }
+}
+
+/// What a model can do beyond plain generation.
+public struct ModelCapabilities: Sendable, Hashable {
+    public var chat: Bool
+    public var loglikelihood: Bool
+    public var logprobs: Bool
+    public var images: Bool
+
+    public init(chat: Bool = false, loglikelihood: Bool = false, logprobs: Bool = false, images: Bool = false) {
+        self.chat = chat
+        self.loglikelihood = loglikelihood
+        self.logprobs = logprobs
+        self.images = images
+    }
+}
+
+/// Hands a result from a detached task to a waiting thread.
+final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+
+    func set(_ value: Result<T, any Error>) {
+        lock.lock(); result = value; lock.unlock()
+    }
+
+    func get() throws -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try result!.get()
+    }
+}

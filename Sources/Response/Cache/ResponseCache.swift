@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import Models
+
+/// Answers stored in SQLite, keyed by ``CacheKey``: a paid answer is never lost and never
+/// paid for twice.
+///
+/// One `DatabaseQueue` per file in WAL mode with a busy timeout, so several processes can share
+/// a cache. Every answer is committed as it arrives. Failures and skips are never stored.
+///
+/// ```swift
+/// let cache = try ResponseCache(path: ResponseCache.defaultPath, mode: .use)
+/// ```
+public final class ResponseCache: Sendable {
+    public enum Mode: String, Sendable {
+        /// Read cached answers and store new ones.
+        case use
+        /// Ask again and overwrite.
+        case refresh
+        /// Read only; never write.
+        case readOnly = "read_only"
+        /// No cache.
+        case off
+    }
+
+    public let path: String
+    public let mode: Mode
+    private let queue: DatabaseQueue
+
+    /// `$XDG_CACHE_HOME/runner/responses.sqlite`, else `~/.cache/runner/responses.sqlite`.
+    public static var defaultPath: String {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
+        return base + "/runner/responses.sqlite"
+    }
+
+    /// Opens (and creates or migrates) the cache at `path`; `":memory:"` for tests.
+    ///
+    /// - Throws: ``ModelError`` `.configuration` naming the file when it cannot be opened.
+    public init(path: String, mode: Mode = .use) throws {
+        self.path = path
+        self.mode = mode
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.label = "runner.cache"
+        do {
+            if path == ":memory:" {
+                queue = try DatabaseQueue(configuration: configuration)
+            } else {
+                let directory = (path as NSString).deletingLastPathComponent
+                if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+                queue = try DatabaseQueue(path: path, configuration: configuration)
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                    try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                }
+            }
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw ModelError(.configuration, "cannot open the response cache '\(path)': \(error)",
+                             hint: "set response.cache.path to a writable file, or response.cache.mode=off")
+        }
+    }
+
+    /// Schema versions; add a migration, never change one that shipped.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "response") { t in
+                t.column("key", .text).primaryKey()
+                t.column("model", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("request", .text).notNull()
+                t.column("answer", .blob).notNull()
+                t.column("prompt_tokens", .integer)
+                t.column("completion_tokens", .integer)
+                t.column("latency_ms", .integer)
+                t.column("created_at", .double).notNull()
+            }
+        }
+        return migrator
+    }
+
+    /// The stored answer for `key`, unless the mode skips reading.
+    public func answer(forKey key: String) throws -> ModelAnswer? {
+        guard mode == .use || mode == .readOnly else { return nil }
+        let data = try queue.read { db in try Data.fetchOne(db, sql: "SELECT answer FROM response WHERE key = ?", arguments: [key]) }
+        guard let data else { return nil }
+        return try JSONDecoder().decode(ModelAnswer.self, from: data)
+    }
+
+    /// Stores an answer (upsert), committed before returning.
+    public func store(_ answer: ModelAnswer, forKey key: String, modelDict: JSONValue, request: ModelRequest, latency: Duration) throws {
+        guard mode == .use || mode == .refresh else { return }
+        let data = try JSONEncoder().encode(answer)
+        let usage = answer.usage
+        let ms = Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000)
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO response (key, model, kind, request, answer, prompt_tokens, completion_tokens, latency_ms, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET answer = excluded.answer, prompt_tokens = excluded.prompt_tokens,
+                    completion_tokens = excluded.completion_tokens, latency_ms = excluded.latency_ms, created_at = excluded.created_at
+                """, arguments: [key, modelDict.canonicalString, request.kind, request.json.canonicalString, data,
+                                 usage?.promptTokens, usage?.completionTokens, ms, Date().timeIntervalSince1970])
+        }
+    }
+
+    /// The number of stored answers.
+    public func count() throws -> Int {
+        try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM response") ?? 0 }
+    }
+}

@@ -1,0 +1,61 @@
+import Models
+
+/// Shared state of one run's requests: the adaptive concurrency limit, the rate-limit
+/// buckets, and whether the run has been stopped.
+actor Governor {
+    private var concurrency: AdaptiveConcurrency
+    private var requestBucket: TokenBucket?
+    private var tokenBucket: TokenBucket?
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private let log: @Sendable (String) -> Void
+    private(set) var stopped: ModelError?
+
+    init(policy: ResponsePolicy, log: @escaping @Sendable (String) -> Void) {
+        concurrency = AdaptiveConcurrency(maximum: policy.maxConcurrency)
+        start = clock.now
+        requestBucket = policy.requestsPerMinute.map { TokenBucket(perMinute: $0, now: 0) }
+        tokenBucket = policy.tokensPerMinute.map { TokenBucket(perMinute: $0, now: 0) }
+        self.log = log
+    }
+
+    var limit: Int { concurrency.limit }
+
+    private var now: Double {
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Waits until the rate limits allow one more request of about `tokens` tokens.
+    func admit(tokens: Int) async throws {
+        while true {
+            var wait = 0.0
+            if var bucket = requestBucket {
+                if let w = bucket.take(1, now: now) { wait = max(wait, w) }
+                requestBucket = bucket
+            }
+            if wait == 0, var bucket = tokenBucket {
+                if let w = bucket.take(Double(max(tokens, 1)), now: now) { wait = max(wait, w) }
+                tokenBucket = bucket
+            }
+            if wait == 0 { return }
+            try await Task.sleep(for: .milliseconds(Int(wait * 1000) + 1))
+        }
+    }
+
+    func rateLimited() {
+        if case .lowered(let limit) = concurrency.rateLimited() {
+            log("repeated 429 responses: concurrency lowered to \(limit)")
+        }
+    }
+
+    func succeeded() {
+        if case .raised(let limit) = concurrency.succeeded() {
+            log("concurrency raised to \(limit)")
+        }
+    }
+
+    func stop(_ error: ModelError) {
+        if stopped == nil { stopped = error }
+    }
+}

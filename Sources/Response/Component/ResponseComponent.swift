@@ -1,0 +1,145 @@
+import Foundation
+import Models
+
+/// Asks a model for the answers of many items, as rambla's ResponseComponent does: from the
+/// cache when it can, with bounded concurrency, rate limits, retries with backoff, and
+/// skipping of prompts too big for the model.
+///
+/// Items are read lazily from the sequence and at most the concurrency limit are in flight,
+/// so a 100,000-item task holds a handful of requests at a time. Each outcome is handed to
+/// `onOutcome` as soon as it is known (and an answer is in the cache before that), so a crash
+/// loses nothing that was paid for.
+///
+/// ```swift
+/// let responder = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(config.response))
+/// try await responder.run(items) { outcome in write(outcome) }
+/// ```
+public final class ResponseComponent: Sendable {
+    public let model: any LanguageModel
+    public let cache: ResponseCache?
+    public let policy: ResponsePolicy
+    private let log: @Sendable (String) -> Void
+    private let random: @Sendable () -> Double
+    private let sleep: @Sendable (Double) async throws -> Void
+
+    public init(model: any LanguageModel, cache: ResponseCache?, policy: ResponsePolicy,
+                log: @escaping @Sendable (String) -> Void = { _ in },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+                sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int($0 * 1000))) }) {
+        self.model = model
+        self.cache = cache
+        self.policy = policy
+        self.log = log
+        self.random = random
+        self.sleep = sleep
+    }
+
+    /// Answers every item.
+    ///
+    /// - Throws: ``RunStopped`` when the server rejects the key (401/403) or the model is
+    ///   misconfigured: the remaining items are not asked.
+    public func run<S: Sequence & Sendable>(_ items: S, onOutcome: @escaping @Sendable (ResponseOutcome) async -> Void) async throws
+    where S.Element == ResponseItem {
+        let governor = Governor(policy: policy, log: log)
+        try await withThrowingTaskGroup(of: ResponseOutcome.self) { group in
+            var inFlight = 0
+            var iterator = items.makeIterator()
+            while let item = iterator.next() {
+                while inFlight >= (await governor.limit) {
+                    if let outcome = try await group.next() {
+                        inFlight -= 1
+                        await onOutcome(outcome)
+                    }
+                }
+                if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+                group.addTask { try await self.answer(item, governor: governor) }
+                inFlight += 1
+            }
+            while let outcome = try await group.next() {
+                await onOutcome(outcome)
+            }
+            if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+        }
+    }
+
+    /// Answers a single request (cache, skip check, retries), for callers without a batch.
+    public func answer(_ request: ModelRequest) async throws -> ResponseOutcome {
+        let governor = Governor(policy: policy, log: log)
+        let outcome = try await answer(ResponseItem(id: "", request: request), governor: governor)
+        if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+        return outcome
+    }
+
+    /// Prompt tokens by the model's tokenizer, else estimated from UTF-8 bytes.
+    func promptTokens(_ request: ModelRequest) -> (count: Int, estimated: Bool) {
+        let prompt: Prompt
+        switch request {
+        case .generate(let r): prompt = r.prompt
+        case .loglikelihood(let r): prompt = .text(r.context + r.continuation)
+        }
+        if let count = model.countTokens(prompt) { return (count, false) }
+        return (Int((Double(prompt.byteCount) / policy.estimateBytesPerToken).rounded(.up)), true)
+    }
+
+    /// Why the item must be skipped before asking, if it must.
+    func oversizeReason(_ request: ModelRequest) -> String? {
+        guard policy.skipOversized, let window = model.contextWindow else { return nil }
+        let (prompt, estimated) = promptTokens(request)
+        var generate = 0
+        if case .generate(let r) = request { generate = r.parameters.maxTokens ?? model.maxTokens ?? 0 }
+        guard prompt + generate > window else { return nil }
+        return "prompt has \(estimated ? "about " : "")\(prompt) tokens + \(generate) to generate, more than the \(window)-token context window"
+    }
+
+    private func answer(_ item: ResponseItem, governor: Governor) async throws -> ResponseOutcome {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let key = CacheKey.make(modelDict: model.modelDict, request: item.request)
+        if let cache, let stored = try? cache.answer(forKey: key) {
+            return ResponseOutcome(id: item.id, status: .answered(stored), cached: true, retries: 0, latency: clock.now - started)
+        }
+        if let reason = oversizeReason(item.request) {
+            return ResponseOutcome(id: item.id, status: .skipped(reason), cached: false, retries: 0, latency: .zero)
+        }
+        var retries = 0
+        while true {
+            if let stopped = await governor.stopped { return ResponseOutcome(id: item.id, status: .failed(stopped), cached: false, retries: retries, latency: clock.now - started) }
+            try await governor.admit(tokens: promptTokens(item.request).count)
+            let attemptStart = clock.now
+            do {
+                let answer: ModelAnswer
+                switch item.request {
+                case .generate(let r): answer = .generation(try await model.generate(r))
+                case .loglikelihood(let r): answer = .loglikelihood(try await model.loglikelihood(r))
+                }
+                let latency = clock.now - attemptStart
+                await governor.succeeded()
+                if let cache {
+                    do {
+                        try cache.store(answer, forKey: key, modelDict: model.modelDict, request: item.request, latency: latency)
+                    } catch {
+                        log("could not store an answer in the cache: \(error)")
+                    }
+                }
+                return ResponseOutcome(id: item.id, status: .answered(answer), cached: false, retries: retries, latency: latency)
+            } catch let error as ModelError {
+                if error.isFatalForRun {
+                    await governor.stop(error)
+                    return ResponseOutcome(id: item.id, status: .failed(error), cached: false, retries: retries, latency: clock.now - started)
+                }
+                if error.kind == .contextLengthExceeded {
+                    return ResponseOutcome(id: item.id, status: .skipped("the server says the prompt is too long: \(error.message)"),
+                                           cached: false, retries: retries, latency: clock.now - started)
+                }
+                guard error.isRetryable, retries < policy.maxRetries else {
+                    return ResponseOutcome(id: item.id, status: .failed(error), cached: false, retries: retries, latency: clock.now - started)
+                }
+                if case .http(429) = error.kind { await governor.rateLimited() }
+                retries += 1
+                let delay = policy.backoff.delay(attempt: retries, retryAfter: error.retryAfter, unit: random())
+                log("item \(item.id): \(error.message); retry \(retries)/\(policy.maxRetries) in \(String(format: "%.2f", delay)) s")
+                try await sleep(delay)
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import Models
+
+/// One item to answer: an id the task knows it by, and the request.
+public struct ResponseItem: Sendable, Hashable {
+    public var id: String
+    public var request: ModelRequest
+
+    public init(id: String, request: ModelRequest) {
+        self.id = id
+        self.request = request
+    }
+}
+
+/// What became of one item.
+public struct ResponseOutcome: Sendable {
+    public enum Status: Sendable {
+        case answered(ModelAnswer)
+        /// Not asked, or refused by the server, because the prompt does not fit; the reason says which.
+        case skipped(String)
+        case failed(ModelError)
+    }
+
+    public var id: String
+    public var status: Status
+    /// Answered from the cache, without touching the network.
+    public var cached: Bool
+    public var retries: Int
+    public var latency: Duration
+}
+
+/// The run stopped at once: the server rejected the key (401/403) or the model is misconfigured.
+public struct RunStopped: Error, Sendable, CustomStringConvertible {
+    public var cause: ModelError
+    public var description: String {
+        "error: run stopped: \(cause.message)" + (cause.hint.map { "\nhint: \($0)" } ?? "")
+    }
+}

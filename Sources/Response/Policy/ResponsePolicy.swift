@@ -1,0 +1,34 @@
+import Config
+
+/// How the ResponseComponent talks to a model, from `response` in the config.
+public struct ResponsePolicy: Sendable, Equatable {
+    public var runAsync: Bool
+    public var maxConcurrency: Int
+    public var maxRetries: Int
+    public var backoff: Backoff
+    public var requestsPerMinute: Int?
+    public var tokensPerMinute: Int?
+    public var skipOversized: Bool
+    /// Bytes per token for estimates when the model has no tokenizer.
+    public var estimateBytesPerToken: Double
+
+    public init(runAsync: Bool = true, maxConcurrency: Int = 8, maxRetries: Int = 5, backoff: Backoff = Backoff(),
+                requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, skipOversized: Bool = true,
+                estimateBytesPerToken: Double = 4.0) {
+        self.runAsync = runAsync
+        self.maxConcurrency = max(1, maxConcurrency)
+        self.maxRetries = max(0, maxRetries)
+        self.backoff = backoff
+        self.requestsPerMinute = requestsPerMinute
+        self.tokensPerMinute = tokensPerMinute
+        self.skipOversized = skipOversized
+        self.estimateBytesPerToken = estimateBytesPerToken
+    }
+
+    public init(_ config: ResponseConfig) {
+        self.init(runAsync: config.runAsync, maxConcurrency: config.runAsync ? config.maxConcurrency : 1,
+                  maxRetries: config.maxRetries, backoff: Backoff(initialWait: config.initialWait, maxWait: config.maxWait),
+                  requestsPerMinute: config.requestsPerMinute, tokensPerMinute: config.tokensPerMinute,
+                  skipOversized: config.skipOversized)
+    }
+}

@@ -1,0 +1,165 @@
+import Config
+import FakeLLMServer
+import Foundation
+import Models
+import Testing
+
+@Suite("Backends: registry, params, payloads")
+struct BackendTests {
+    static let chatOK = #"{"choices":[{"message":{"role":"assistant","content":"B"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#
+
+    @Test("an unknown model name lists the known ones")
+    func unknownModel() throws {
+        do {
+            _ = try makeModel("openai_chta", "{}")
+            Issue.record("built")
+        } catch let error as ConfigError {
+            #expect(error.description.contains("unknown model 'openai_chta'"))
+            #expect(error.hint?.contains("did you mean 'openai_chat'?") == true)
+            #expect(error.hint?.contains("aleph_alpha, local_chat, local_completions, openai_chat, openai_completion") == true)
+        }
+    }
+
+    @Test("each backend rejects unknown params by key path")
+    func unknownParam() {
+        #expect {
+            _ = try makeModel("local_chat", "base_url: http://127.0.0.1:1/v1\ntemprature: 1\n")
+        } throws: { error in
+            let e = error as? ConfigError
+            return e?.keyPath == "model.params.temprature" && e?.hint == "did you mean 'temperature'?"
+        }
+    }
+
+    @Test("a missing key names the variable and never a value")
+    func missingKey() {
+        #expect {
+            _ = try makeModel("openai_chat", "model_name: gpt-4o\napi_key_env: MY_KEY\n")
+        } throws: { error in
+            (error as? ModelError)?.message.contains("MY_KEY") == true && (error as? ModelError)?.kind == .configuration
+        }
+    }
+
+    @Test("openai_chat: temperature 0.0 by default, max_completion_tokens, bearer key, organization")
+    func openAIChatPayload() async throws {
+        let transport = RecordingTransport(json: Self.chatOK)
+        let model = try makeModel("openai_chat", "model_name: gpt-4o\nmax_tokens: 100\nbytes_per_token: 2.0\norganization: org-1\n",
+                                  env: ["OPENAI_API_KEY": "sk-secret"], transport: transport)
+        let answer = try await model.generate(GenerationRequest(prompt: .chat([.system("s"), .user("q")])))
+        #expect(answer.text == "B" && answer.finishReason == "stop" && answer.usage == TokenUsage(promptTokens: 3, completionTokens: 1))
+        let body = try #require(transport.lastBody)
+        #expect(body["temperature"]?.doubleValue == 0)
+        #expect(body["max_completion_tokens"] == .int(200))  // ceil(100 * 4 / 2)
+        #expect(body["max_tokens"] == nil)
+        #expect(body["messages"]?[0]?["role"] == "system")
+        let request = try #require(transport.requests.last)
+        #expect(request.url.absoluteString == "https://api.openai.com/v1/chat/completions")
+        #expect(request.headers["Authorization"] == "Bearer sk-secret")
+        #expect(request.headers["OpenAI-Organization"] == "org-1")
+        #expect(!model.modelDict.canonicalString.contains("sk-secret"))
+        #expect(!model.modelDict.canonicalString.contains("org-1"))
+    }
+
+    @Test("Azure OpenAI: deployment URL with api-version and the api-key header")
+    func azure() async throws {
+        let transport = RecordingTransport(json: Self.chatOK)
+        let model = try makeModel("openai_chat", "model_name: gpt-4o\nbase_url: https://res.openai.azure.com\nazure_deployment: dep\napi_version: 2024-06-01\n",
+                                  env: ["OPENAI_API_KEY": "az-key"], transport: transport)
+        _ = try await model.generate(GenerationRequest(prompt: .text("hi")))
+        let request = try #require(transport.requests.last)
+        #expect(request.url.absoluteString == "https://res.openai.azure.com/openai/deployments/dep/chat/completions?api-version=2024-06-01")
+        #expect(request.headers["api-key"] == "az-key" && request.headers["Authorization"] == nil)
+    }
+
+    @Test("image parts go out as OpenAI content parts")
+    func images() async throws {
+        let transport = RecordingTransport(json: Self.chatOK)
+        let model = try makeModel("local_chat", "base_url: http://127.0.0.1:1/v1\n", transport: transport)
+        let message = ChatMessage(role: .user, parts: [.text("what is this?"), .imageURL("data:image/png;base64,AAAA")])
+        _ = try await model.generate(GenerationRequest(prompt: .chat([message])))
+        let content = try #require(transport.lastBody?["messages"]?[0]?["content"]?.arrayValue)
+        #expect(content[1]["type"] == "image_url" && content[1]["image_url"]?["url"] == "data:image/png;base64,AAAA")
+        #expect(transport.lastBody?["max_tokens"] == .int(256))
+    }
+
+    @Test("modelDict changes with what changes answers, not with timeouts or keys")
+    func identity() throws {
+        let a = try makeModel("local_chat", "base_url: http://h/v1\nmodel: m\ntimeout: 5\n")
+        let b = try makeModel("local_chat", "base_url: http://h/v1\nmodel: m\ntimeout: 50\nnum_concurrent: 9\n")
+        let c = try makeModel("local_chat", "base_url: http://h/v1\nmodel: m2\n")
+        let d = try makeModel("local_chat", "base_url: http://h/v1\nmodel: m\ntemperature: 0.7\n")
+        #expect(a.modelDict == b.modelDict)
+        #expect(a.modelDict != c.modelDict && a.modelDict != d.modelDict)
+    }
+
+    @Test("formatters: ChatML, Llama 3, concatenation")
+    func formatters() throws {
+        let messages: [ChatMessage] = [.system("Be brief."), .user("Hi")]
+        #expect(ChatMLFormatter().format(messages, addGenerationPrompt: true)
+                == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")
+        #expect(Llama3Formatter().format(messages, addGenerationPrompt: true)
+                == "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")
+        #expect(ConcatFormatter().format(messages, addGenerationPrompt: true) == "Be brief.\n\nHi")
+        #expect(throws: ModelError.self) { try FormatterRegistry.make("ChatMLFormater", kwargs: nil) }
+    }
+
+    @Test("bytes_per_token scales max_tokens up for dense tokenizers and down for sparse ones")
+    func bytesPerToken() {
+        #expect(scaledMaxTokens(100, bytesPerToken: nil) == 100)
+        #expect(scaledMaxTokens(100, bytesPerToken: 2) == 200)
+        #expect(scaledMaxTokens(100, bytesPerToken: 8) == 50)
+        #expect(scaledMaxTokens(10, bytesPerToken: 3) == 14)
+    }
+
+    @Test("echo scoring sums the continuation's logprobs and checks greedy tokens")
+    func echoScoring() throws {
+        let json = try JSONValue.parse(Data(#"""
+        {"choices":[{"logprobs":{"tokens":["The"," sky"," is"," blue","!"],
+          "token_logprobs":[null,-1.0,-0.5,-0.25,-2.0],
+          "top_logprobs":[null,{" sky":-1.0},{" is":-0.5},{" blue":-0.25," red":-1.5},{"!":-2.0}],
+          "text_offset":[0,3,7,10,15]}}]}
+        """#.utf8))
+        let result = try OpenAICompletionModel.scoreEcho(json, context: "The sky is", continuation: " blue")
+        #expect(result.logprob == -0.25 && result.isGreedy)
+        let notGreedy = try JSONValue.parse(Data(#"{"choices":[{"logprobs":{"tokens":["a"," b"],"token_logprobs":[null,-3.0],"top_logprobs":[null,{" c":-0.1," b":-3.0}],"text_offset":[0,1]}}]}"#.utf8))
+        let scored = try OpenAICompletionModel.scoreEcho(notGreedy, context: "a", continuation: " b")
+        #expect(scored.logprob == -3 && !scored.isGreedy)
+    }
+}
+
+@Suite("Backends against the fake server over loopback")
+struct LoopbackBackendTests {
+    @Test("chat, completions and Aleph Alpha answer; loglikelihood matches the server's logprobs", .timeLimit(.minutes(1)))
+    func roundTrips() async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let base = "http://127.0.0.1:\(server.port)/v1"
+        let chat = try makeModel("local_chat", "base_url: \(base)\n")
+        #expect(try await chat.generate(GenerationRequest(prompt: .text("Pick one [answer:C]"))).text == "C")
+        let completions = try makeModel("local_completions", "base_url: \(base)\n")
+        #expect(try await completions.generate(GenerationRequest(prompt: .text("Q? [answer:yes]"))).text == "yes")
+        let scored = try await completions.loglikelihood(LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris"))
+        #expect(scored.logprob <= 0 && scored.logprob > -3 && scored.isGreedy)
+        let aleph = try makeModel("aleph_alpha", "model_name: luminous\nbase_url: http://127.0.0.1:\(server.port)\n", env: ["AA_TOKEN": "t"])
+        #expect(try await aleph.generate(GenerationRequest(prompt: .text("x [answer:B]"))).text == "B")
+        let alephScore = try await aleph.loglikelihood(LoglikelihoodRequest(context: "one two", continuation: " three"))
+        #expect(alephScore.logprob <= 0)
+        #expect(server.requestCount("chat/completions") == 1 && server.requestCount("completions") == 2 && server.requestCount("complete") == 2)
+    }
+
+    @Test("server errors are classified; 401 messages never contain the key", .timeLimit(.minutes(1)))
+    func errors() async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let model = try makeModel("openai_chat", "model_name: m\nbase_url: http://127.0.0.1:\(server.port)/v1\n", env: ["OPENAI_API_KEY": "sk-very-secret"])
+        for (marker, kind) in [("401", ModelError.Kind.http(status: 401)), ("429", .http(status: 429)), ("context", .contextLengthExceeded),
+                               ("malformed", .malformedResponse)] {
+            do {
+                _ = try await model.generate(GenerationRequest(prompt: .text("p [fault:\(marker)]")))
+                Issue.record("\(marker) answered")
+            } catch let error as ModelError {
+                #expect(error.kind == kind, "\(marker): \(error)")
+                #expect(!error.description.contains("sk-very-secret"))
+            }
+        }
+    }
+}

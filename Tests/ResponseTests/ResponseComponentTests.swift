@@ -1,0 +1,173 @@
+import Config
+import FakeLLMServer
+import Foundation
+import Models
+import Response
+import Testing
+
+/// A fake server and a local_chat model pointed at it.
+struct Fixture {
+    let server: FakeLLMServer
+    let model: any LanguageModel
+
+    init(plan: FaultPlan = FaultPlan(hangSeconds: 2), timeout: Double = 0.5, extraParams: String = "") throws {
+        server = try FakeLLMServer(plan: plan, idleTimeout: 60)
+        let params = try YAMLLoader.load("base_url: http://127.0.0.1:\(server.port)/v1\ntimeout: \(timeout)\n\(extraParams)", file: "p.yaml")
+        model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: params),
+                                           environment: ModelEnvironment(environment: { _ in nil }))
+    }
+
+    func component(cache: ResponseCache? = nil, retries: Int = 3, concurrency: Int = 4) -> ResponseComponent {
+        ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(maxConcurrency: concurrency, maxRetries: retries),
+                          log: { message in
+                              if ProcessInfo.processInfo.environment["DEBUG_RESPONSES"] != nil { print(message) }
+                          },
+                          sleep: { _ in })
+    }
+}
+
+func items(_ prompts: [String]) -> [ResponseItem] {
+    prompts.enumerated().map { ResponseItem(id: "item-\($0.offset)", request: .generate(GenerationRequest(prompt: .text($0.element)))) }
+}
+
+actor Collector {
+    var outcomes: [String: ResponseOutcome] = [:]
+    func add(_ o: ResponseOutcome) { outcomes[o.id] = o }
+}
+
+func runAll(_ component: ResponseComponent, _ prompts: [String]) async throws -> [String: ResponseOutcome] {
+    let collector = Collector()
+    try await component.run(items(prompts)) { await collector.add($0) }
+    return await collector.outcomes
+}
+
+@Suite("ResponseComponent against the fault-injecting server", .timeLimit(.minutes(2)))
+struct ResponseComponentTests {
+    @Test("retryable faults are retried until answered", arguments: ["429", "500", "503", "408", "409", "reset", "malformed", "truncated", "hang"])
+    func retried(fault: String) async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let outcomes = try await runAll(fixture.component(), ["q [fault:\(fault)x2] [answer:D]"])
+        let outcome = try #require(outcomes["item-0"])
+        guard case .answered(.generation(let g)) = outcome.status else { Issue.record("\(fault): \(outcome.status)"); return }
+        #expect(g.text == "D")
+        #expect(outcome.retries == 2)
+        #expect(fixture.server.requestCount() == 3)
+    }
+
+    @Test("client errors are not retried", arguments: ["400", "404", "422"])
+    func notRetried(fault: String) async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let outcomes = try await runAll(fixture.component(), ["q [fault:\(fault)]"])
+        guard case .failed(let error)? = outcomes["item-0"]?.status else { Issue.record("not failed"); return }
+        #expect(error.kind == .http(status: Int(fault)!))
+        #expect(fixture.server.requestCount() == 1)
+    }
+
+    @Test("a 401 stops the whole run at once instead of failing every item")
+    func unauthorized() async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let prompts = ["first [fault:401]"] + (1..<200).map { "q\($0) [fault:401]" }
+        await #expect(throws: RunStopped.self) {
+            _ = try await runAll(fixture.component(concurrency: 1), prompts)
+        }
+        #expect(fixture.server.requestCount() <= 2)
+    }
+
+    @Test("retries give up after max_retries")
+    func givesUp() async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let outcomes = try await runAll(fixture.component(retries: 2), ["q [fault:500]"])
+        guard case .failed(let error)? = outcomes["item-0"]?.status else { Issue.record("not failed"); return }
+        #expect(error.kind == .http(status: 500) && outcomes["item-0"]?.retries == 2)
+        #expect(fixture.server.requestCount() == 3)
+    }
+
+    @Test("oversized prompts are skipped before the call; server context errors after it; neither is cached")
+    func skipping() async throws {
+        let fixture = try Fixture(extraParams: "max_length: 50\nmax_gen_toks: 10\n")
+        defer { fixture.server.stop() }
+        let cache = try ResponseCache(path: ":memory:")
+        let long = String(repeating: "word ", count: 200)
+        let outcomes = try await runAll(fixture.component(cache: cache), [long, "short [fault:context]", "fine [answer:A]"])
+        guard case .skipped(let before)? = outcomes["item-0"]?.status else { Issue.record("not skipped"); return }
+        #expect(before.contains("context window"))
+        guard case .skipped(let after)? = outcomes["item-1"]?.status else { Issue.record("not skipped"); return }
+        #expect(after.contains("too long"))
+        #expect(fixture.server.requestCount() == 2)
+        #expect(try cache.count() == 1)
+    }
+
+    @Test("a cached re-run asks the server nothing; refresh asks again; two models keep two entries")
+    func caching() async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("responses.sqlite").path
+        let prompts = (0..<20).map { "question \($0)" }
+        _ = try await runAll(fixture.component(cache: try ResponseCache(path: path)), prompts)
+        #expect(fixture.server.requestCount() == 20)
+        let again = try await runAll(fixture.component(cache: try ResponseCache(path: path)), prompts)
+        #expect(fixture.server.requestCount() == 20)
+        #expect(again.values.allSatisfy { $0.cached })
+        _ = try await runAll(fixture.component(cache: try ResponseCache(path: path, mode: .refresh)), prompts)
+        #expect(fixture.server.requestCount() == 40)
+        // Same prompts, another model: new entries (lm-eval issue #2715 is the bug avoided).
+        let other = try Fixture(extraParams: "model: other-model\n")
+        defer { other.server.stop() }
+        _ = try await runAll(other.component(cache: try ResponseCache(path: path)), prompts)
+        #expect(other.server.requestCount() == 20)
+        #expect(try ResponseCache(path: path).count() == 40)
+    }
+
+    @Test("two writers share one cache file")
+    func sharedCache() async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("shared.sqlite").path
+        async let a = runAll(fixture.component(cache: try ResponseCache(path: path)), (0..<50).map { "a\($0)" })
+        async let b = runAll(fixture.component(cache: try ResponseCache(path: path)), (0..<50).map { "b\($0)" })
+        _ = try await (a, b)
+        #expect(try ResponseCache(path: path).count() == 100)
+    }
+
+    @Test("no secret reaches the cache file")
+    func secretsStayOut() async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let secret = "sk-\(UUID().uuidString)"
+        let params = try YAMLLoader.load("model_name: m\nbase_url: http://127.0.0.1:\(server.port)/v1\n", file: "p.yaml")
+        let model = try ModelMap.default.build(LLMConfig(name: "openai_chat", params: params),
+                                               environment: ModelEnvironment(environment: { $0 == "OPENAI_API_KEY" ? secret : nil }))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.sqlite").path
+        let component = ResponseComponent(model: model, cache: try ResponseCache(path: path), policy: ResponsePolicy(), sleep: { _ in })
+        _ = try await runAll(component, ["hello", "world"])
+        var bytes = Data()
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            bytes += try Data(contentsOf: dir.appendingPathComponent(file))
+        }
+        #expect(bytes.count > 0)
+        #expect(bytes.range(of: Data(secret.utf8)) == nil)
+    }
+
+    @Test("results are matched to their items and memory stays bounded by the concurrency")
+    func matching() async throws {
+        let fixture = try Fixture()
+        defer { fixture.server.stop() }
+        let prompts = (0..<300).map { "n\($0) [answer:\($0)]" }
+        let outcomes = try await runAll(fixture.component(concurrency: 16), prompts)
+        #expect(outcomes.count == 300)
+        for index in 0..<300 {
+            guard case .answered(.generation(let g))? = outcomes["item-\(index)"]?.status else { Issue.record("item \(index)"); continue }
+            #expect(g.text == "\(index)")
+        }
+    }
+}
