@@ -38,6 +38,8 @@ let package = Package(
         // A fault-injecting OpenAI / Aleph Alpha server on loopback, for tests and benchmarks.
         .target(name: "FakeLLMServer"),
         .executableTarget(name: "fake-llm-server", dependencies: ["FakeLLMServer"]),
+        // Drives the ResponseComponent from the command line (kill/resume tests, bench/response.sh).
+        .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
         // The command line: composition, introspection, run and multirun directories.
         .executableTarget(
             name: "runner",
@@ -59,7 +61,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponseTests",
-            dependencies: ["Response", "Models", "Config", "FakeLLMServer"]
+            dependencies: ["Response", "Models", "Config", "FakeLLMServer", "response-driver"]
         ),
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(

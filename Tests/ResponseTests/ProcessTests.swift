@@ -1,0 +1,92 @@
+import FakeLLMServer
+import Foundation
+import Response
+import Testing
+
+/// Runs `response-driver` as a child process, as a user's killed run would be.
+enum Driver {
+    static let executable: URL = {
+        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("response-driver")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: ".build/debug/response-driver")
+    }()
+
+    static func start(_ arguments: [String], output: Pipe) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    static func run(_ arguments: [String]) throws -> String {
+        let pipe = Pipe()
+        let process = try start(arguments, output: pipe)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+@Suite("Runs in separate processes", .timeLimit(.minutes(2)))
+struct ProcessTests {
+    func temporaryCache() -> (URL, String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("driver-\(UUID().uuidString)")
+        return (dir, dir.appendingPathComponent("responses.sqlite").path)
+    }
+
+    @Test("a run killed with SIGKILL and started again asks only for the answers not yet stored")
+    func killAndResume() async throws {
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 60)
+        defer { server.stop() }
+        let (dir, cache) = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "200", "--concurrency", "4"]
+        let pipe = Pipe()
+        let child = try Driver.start(args, output: pipe)
+        var seen = 0
+        var buffer = Data()
+        while seen < 60 {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+            seen = String(decoding: buffer, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("done ") }.count
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        #expect(child.terminationReason == .uncaughtSignal)
+        let stored = try ResponseCache(path: cache).count()
+        #expect(stored >= 60 && stored < 200, "stored \(stored)")
+        let before = server.requestCount()
+        let output = try Driver.run(args)
+        #expect(output.contains("answered=200 cached=\(stored) failed=0"), "\(output.suffix(200))")
+        #expect(server.requestCount() - before == 200 - stored)
+        #expect(try ResponseCache(path: cache).count() == 200)
+    }
+
+    @Test("two processes write one cache file at the same time")
+    func twoProcesses() async throws {
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 2), idleTimeout: 60)
+        defer { server.stop() }
+        let (dir, cache) = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "150", "--concurrency", "8", "--quiet"]
+        let a = Pipe(), b = Pipe()
+        let first = try Driver.start(base + ["--prefix", "alpha"], output: a)
+        let second = try Driver.start(base + ["--prefix", "beta"], output: b)
+        let outA = String(decoding: a.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let outB = String(decoding: b.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        #expect(outA.contains("answered=150 cached=0 failed=0") && outB.contains("answered=150 cached=0 failed=0"))
+        #expect(try ResponseCache(path: cache).count() == 300)
+    }
+}
