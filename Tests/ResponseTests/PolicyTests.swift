@@ -50,3 +50,19 @@ struct PolicyTests {
         #expect(c.succeeded() == .none && c.succeeded() == .raised(3))
     }
 }
+
+@Suite("Canonical JSON and cache keys")
+struct CanonicalJSONTests {
+    @Test("keys sorted, no spaces, strings escaped, same value same key")
+    func canonical() throws {
+        let value: JSONValue = ["b": [1, 2.5, "x\"y\n"], "a": nil, "c": ["z": true, "y": false]]
+        #expect(value.canonicalString == #"{"a":null,"b":[1,2.5,"x\"y\n"],"c":{"y":false,"z":true}}"#)
+        #expect(try JSONValue.parse(value.canonicalData) == ["a": nil, "b": [1, 2.5, "x\"y\n"], "c": ["y": false, "z": true]])
+        let request = ModelRequest.generate(GenerationRequest(prompt: .text("hi")))
+        #expect(CacheKey.make(modelDict: ["model": "a"], request: request) == CacheKey.make(modelDict: ["model": "a"], request: request))
+        #expect(CacheKey.make(modelDict: ["model": "a"], request: request) != CacheKey.make(modelDict: ["model": "b"], request: request))
+        let sampled = ModelRequest.generate(GenerationRequest(prompt: .text("hi"), parameters: GenerationParameters(seed: 1), sampleIndex: 1))
+        #expect(CacheKey.make(modelDict: ["model": "a"], request: request) != CacheKey.make(modelDict: ["model": "a"], request: sampled))
+        #expect(CacheKey.make(modelDict: ["model": "a"], request: request).count == 64)
+    }
+}

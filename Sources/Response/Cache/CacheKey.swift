@@ -40,7 +40,14 @@ public enum ModelAnswer: Sendable, Hashable, Codable {
 /// Keys and settings that do not change answers are not in the model identity, so never here.
 public enum CacheKey {
     public static func make(modelDict: JSONValue, request: ModelRequest) -> String {
-        let document: JSONValue = ["model": modelDict, "kind": .string(request.kind), "request": request.json]
-        return SHA256.hex(document.canonicalData)
+        make(modelCanonical: modelDict.canonicalString, request: request)
+    }
+
+    /// The same key from the model identity already in canonical form (computed once per run).
+    public static func make(modelCanonical: String, request: ModelRequest) -> String {
+        // The canonical object {kind, model, request}, keys in sorted order.
+        let document = "{\"kind\":" + JSONValue.string(request.kind).canonicalString + ",\"model\":" + modelCanonical
+            + ",\"request\":" + request.json.canonicalString + "}"
+        return SHA256.hex(Array(document.utf8))
     }
 }

@@ -18,6 +18,8 @@ public final class ResponseComponent: Sendable {
     public let model: any LanguageModel
     public let cache: ResponseCache?
     public let policy: ResponsePolicy
+    /// The model's identity in canonical JSON, computed once: every cache key starts from it.
+    private let modelCanonical: String
     private let log: @Sendable (String) -> Void
     private let random: @Sendable () -> Double
     private let sleep: @Sendable (Double) async throws -> Void
@@ -29,6 +31,7 @@ public final class ResponseComponent: Sendable {
         self.model = model
         self.cache = cache
         self.policy = policy
+        self.modelCanonical = model.modelDict.canonicalString
         self.log = log
         self.random = random
         self.sleep = sleep
@@ -94,7 +97,7 @@ public final class ResponseComponent: Sendable {
     private func answer(_ item: ResponseItem, governor: Governor) async throws -> ResponseOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        let key = CacheKey.make(modelDict: model.modelDict, request: item.request)
+        let key = CacheKey.make(modelCanonical: modelCanonical, request: item.request)
         if let cache, let stored = try? cache.answer(forKey: key) {
             return ResponseOutcome(id: item.id, status: .answered(stored), cached: true, retries: 0, latency: clock.now - started)
         }
