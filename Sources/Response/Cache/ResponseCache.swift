@@ -89,6 +89,23 @@ public final class ResponseCache: Sendable {
         return try JSONDecoder().decode(ModelAnswer.self, from: data)
     }
 
+    /// The stored answers for many keys at once (one read transaction), by key.
+    public func answers(forKeys keys: [String]) throws -> [String: ModelAnswer] {
+        guard mode == .use || mode == .readOnly, !keys.isEmpty else { return [:] }
+        let rows = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT key, answer FROM response WHERE key IN (\(databaseQuestionMarks(count: keys.count)))",
+                             arguments: StatementArguments(keys))
+        }
+        let decoder = JSONDecoder()
+        var result: [String: ModelAnswer] = [:]
+        for row in rows {
+            let key: String = row["key"]
+            let data: Data = row["answer"]
+            result[key] = try decoder.decode(ModelAnswer.self, from: data)
+        }
+        return result
+    }
+
     /// Stores an answer (upsert), committed before returning.
     public func store(_ answer: ModelAnswer, forKey key: String, modelDict: JSONValue, request: ModelRequest, latency: Duration) throws {
         guard mode == .use || mode == .refresh else { return }

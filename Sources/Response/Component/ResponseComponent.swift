@@ -47,16 +47,30 @@ public final class ResponseComponent: Sendable {
         try await withThrowingTaskGroup(of: ResponseOutcome.self) { group in
             var inFlight = 0
             var iterator = items.makeIterator()
-            while let item = iterator.next() {
-                while inFlight >= (await governor.limit) {
-                    if let outcome = try await group.next() {
-                        inFlight -= 1
-                        await onOutcome(outcome)
-                    }
+            var exhausted = false
+            while !exhausted {
+                // Read a bounded chunk, answer what the cache has in one lookup, send the rest.
+                var chunk: [(ResponseItem, String)] = []
+                while chunk.count < Self.chunkSize, let item = iterator.next() {
+                    chunk.append((item, CacheKey.make(modelCanonical: modelCanonical, request: item.request)))
                 }
-                if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
-                group.addTask { try await self.answer(item, governor: governor) }
-                inFlight += 1
+                exhausted = chunk.count < Self.chunkSize
+                let cached = (try? cache?.answers(forKeys: chunk.map(\.1))) ?? [:]
+                for (item, key) in chunk {
+                    if let answer = cached[key] {
+                        await onOutcome(ResponseOutcome(id: item.id, status: .answered(answer), cached: true, retries: 0, latency: .zero))
+                        continue
+                    }
+                    while inFlight >= (await governor.limit) {
+                        if let outcome = try await group.next() {
+                            inFlight -= 1
+                            await onOutcome(outcome)
+                        }
+                    }
+                    if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+                    group.addTask { try await self.answer(item, key: key, governor: governor, checkCache: false) }
+                    inFlight += 1
+                }
             }
             while let outcome = try await group.next() {
                 await onOutcome(outcome)
@@ -65,10 +79,14 @@ public final class ResponseComponent: Sendable {
         }
     }
 
+    /// Items read ahead per cache lookup; bounds memory together with the concurrency.
+    static let chunkSize = 512
+
     /// Answers a single request (cache, skip check, retries), for callers without a batch.
     public func answer(_ request: ModelRequest) async throws -> ResponseOutcome {
         let governor = Governor(policy: policy, log: log)
-        let outcome = try await answer(ResponseItem(id: "", request: request), governor: governor)
+        let key = CacheKey.make(modelCanonical: modelCanonical, request: request)
+        let outcome = try await answer(ResponseItem(id: "", request: request), key: key, governor: governor)
         if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
         return outcome
     }
@@ -94,11 +112,11 @@ public final class ResponseComponent: Sendable {
         return "prompt has \(estimated ? "about " : "")\(prompt) tokens + \(generate) to generate, more than the \(window)-token context window"
     }
 
-    private func answer(_ item: ResponseItem, governor: Governor) async throws -> ResponseOutcome {
+    /// One item: cache (unless the caller already looked), skip check, then the model with retries.
+    private func answer(_ item: ResponseItem, key: String, governor: Governor, checkCache: Bool = true) async throws -> ResponseOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        let key = CacheKey.make(modelCanonical: modelCanonical, request: item.request)
-        if let cache, let stored = try? cache.answer(forKey: key) {
+        if checkCache, let cache, let stored = try? cache.answer(forKey: key) {
             return ResponseOutcome(id: item.id, status: .answered(stored), cached: true, retries: 0, latency: clock.now - started)
         }
         if let reason = oversizeReason(item.request) {
