@@ -171,3 +171,43 @@ struct ResponseComponentTests {
         }
     }
 }
+
+@Suite("Every backend through the ResponseComponent", .timeLimit(.minutes(1)))
+struct AllBackendsTests {
+    @Test("answers, retries a 429 and scores loglikelihoods where it can", arguments: [
+        ("openai_chat", "model_name: gpt-4o\nbase_url: BASE/v1\n", false),
+        ("local_chat", "base_url: BASE/v1\n", false),
+        ("openai_completion", "model_name: davinci\nbase_url: BASE/v1\n", true),
+        ("local_completions", "base_url: BASE/v1\n", true),
+        ("aleph_alpha", "model_name: luminous\nbase_url: BASE\n", true),
+    ])
+    func backend(name: String, params: String, scores: Bool) async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let yaml = params.replacingOccurrences(of: "BASE", with: "http://127.0.0.1:\(server.port)")
+        let model = try ModelMap.default.build(LLMConfig(name: name, params: try YAMLLoader.load(yaml, file: "p.yaml")),
+                                               environment: ModelEnvironment(environment: { ["OPENAI_API_KEY": "k", "AA_TOKEN": "t"][$0] }))
+        let component = ResponseComponent(model: model, cache: try ResponseCache(path: ":memory:"), policy: ResponsePolicy(), sleep: { _ in })
+        var requests = [ResponseItem(id: "g", request: .generate(GenerationRequest(prompt: .text("q [answer:B] [fault:429x1]"))))]
+        if scores {
+            requests.append(ResponseItem(id: "l", request: .loglikelihood(LoglikelihoodRequest(context: "one two", continuation: " three"))))
+        }
+        let collector = Collector()
+        try await component.run(requests) { await collector.add($0) }
+        let outcomes = await collector.outcomes
+        guard case .answered(.generation(let g))? = outcomes["g"]?.status else { Issue.record("\(name): \(String(describing: outcomes["g"]?.status))"); return }
+        #expect(g.text == "B" && outcomes["g"]?.retries == 1)
+        if scores {
+            guard case .answered(.loglikelihood(let l))? = outcomes["l"]?.status else { Issue.record("\(name) loglikelihood"); return }
+            #expect(l.logprob <= 0)
+        }
+    }
+
+    @Test("verify_certificate: false is refused instead of ignored")
+    func verification() {
+        #expect(throws: ModelError.self) {
+            _ = try ModelMap.default.build(LLMConfig(name: "local_chat", params: try YAMLLoader.load("base_url: https://x/v1\nverify_certificate: false\n", file: "p")),
+                                           environment: ModelEnvironment(environment: { _ in nil }))
+        }
+    }
+}

@@ -76,11 +76,21 @@ func decodeParams<T: Decodable>(_ type: T.Type, _ params: ConfigNode) throws -> 
 enum OpenAIBuilders {
     static let openAIBaseURL = "https://api.openai.com/v1"
 
+    /// TLS verification cannot be switched off with the URLSession transport on Linux; refuse
+    /// the setting rather than silently keep verifying.
+    static func checkVerification(_ verify: Bool?, backend: String) throws {
+        if verify == false {
+            throw ModelError(.configuration, "\(backend): verify_certificate: false is not supported by the HTTP transport yet",
+                             hint: "install the server's CA certificate in the system store, or use http:// on a trusted network")
+        }
+    }
+
     static func seconds(_ value: Double?, default fallback: Double) -> Duration {
         .milliseconds(Int((value ?? fallback) * 1000))
     }
 
     static func openAIClient(_ p: OpenAIParams, _ env: ModelEnvironment, backend: String) throws -> OpenAIClient {
+        try checkVerification(p.verifyCertificate, backend: backend)
         let key = try SecretLookup(environment: env.environment).require(p.apiKeyEnv ?? "OPENAI_API_KEY", for: backend)
         var azure: (String, String)?
         if let deployment = p.azureDeployment {
@@ -120,7 +130,8 @@ enum OpenAIBuilders {
                                      client: try openAIClient(p, env, backend: "openai_completion"))
     }
 
-    static func localClient(_ p: LocalServerParams, _ env: ModelEnvironment) -> OpenAIClient {
+    static func localClient(_ p: LocalServerParams, _ env: ModelEnvironment, backend: String) throws -> OpenAIClient {
+        try checkVerification(p.verifyCertificate, backend: backend)
         // Local servers need no key; one in OPENAI_API_KEY is sent when present (vLLM --api-key).
         let key = env.environment("OPENAI_API_KEY")
         return OpenAIClient(baseURL: p.baseURL, auth: key.map { .bearer($0) } ?? .none, organization: nil, azure: nil,
@@ -134,7 +145,7 @@ enum OpenAIBuilders {
             topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
             stop: p.eosString.map { [$0] }, n: nil, logprobs: false, topLogprobs: nil, useMaxCompletionTokens: false,
             azureDeployment: nil, contextWindow: p.maxLength)
-        return OpenAIChatModel(settings: settings, client: localClient(p, env))
+        return OpenAIChatModel(settings: settings, client: try localClient(p, env, backend: "local_chat"))
     }
 
     static let localCompletions: ModelMap.Builder = { params, env in
@@ -144,7 +155,7 @@ enum OpenAIBuilders {
             backend: "local_completions", model: p.model ?? "default", baseURL: p.baseURL, temperature: p.temperature ?? 0.0,
             topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
             stop: p.eosString.map { [$0] }, logprobs: nil, contextWindow: p.maxLength, formatterName: formatter.name)
-        return OpenAICompletionModel(settings: settings, formatter: formatter, client: localClient(p, env))
+        return OpenAICompletionModel(settings: settings, formatter: formatter, client: try localClient(p, env, backend: "local_completions"))
     }
 
     static let alephAlpha: ModelMap.Builder = { params, env in
