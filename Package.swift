@@ -40,6 +40,8 @@ let package = Package(
         .executableTarget(name: "fake-llm-server", dependencies: ["FakeLLMServer"]),
         // Drives the ResponseComponent from the command line (kill/resume tests, bench/response.sh).
         .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
+        // Helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
         // The command line: composition, introspection, run and multirun directories.
         .executableTarget(
             name: "runner",
@@ -61,12 +63,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponseTests",
-            dependencies: ["Response", "Models", "Config", "FakeLLMServer", "response-driver"]
+            dependencies: ["Response", "Models", "Config", "FakeLLMServer", "response-driver", "TestSupport"]
         ),
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["runner", "Config"],
+            dependencies: ["runner", "Config", "TestSupport"],
             exclude: ["Fixtures"]
         ),
     ]

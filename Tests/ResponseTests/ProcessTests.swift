@@ -1,20 +1,12 @@
 import FakeLLMServer
 import Foundation
 import Response
+import TestSupport
 import Testing
 
 /// Runs `response-driver` as a child process, as a user's killed run would be.
 enum Driver {
-    static let executable: URL = {
-        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("response-driver")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/response-driver")
-    }()
+    static let executable = BuiltExecutable.url(named: "response-driver")
 
     static func start(_ arguments: [String], output: Pipe) throws -> Process {
         let process = Process()

@@ -34,9 +34,9 @@ public struct AlephAlphaModel: LanguageModel {
             "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
             "formatter": .string(settings.formatterName),
         ]
-        if let v = settings.maximumTokens { o["maximum_tokens"] = .int(v) }
-        if let v = settings.topP { o["top_p"] = .double(v) }
-        if let v = settings.stopSequences { o["stop_sequences"] = .array(v.map(JSONValue.string)) }
+        o["maximum_tokens"] = settings.maximumTokens.map(JSONValue.int)
+        o["top_p"] = settings.topP.map(JSONValue.double)
+        o["stop_sequences"] = settings.stopSequences.map { .array($0.map(JSONValue.string)) }
         return .object(o)
     }
 

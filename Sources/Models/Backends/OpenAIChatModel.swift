@@ -41,13 +41,13 @@ public struct OpenAIChatModel: LanguageModel {
             "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
             "logprobs": .bool(settings.logprobs),
         ]
-        if let v = settings.topP { o["top_p"] = .double(v) }
-        if let v = settings.maxTokens { o["max_tokens"] = .int(v) }
-        if let v = settings.seed { o["seed"] = .int(v) }
-        if let v = settings.stop { o["stop"] = .array(v.map(JSONValue.string)) }
-        if let v = settings.n { o["n"] = .int(v) }
-        if let v = settings.topLogprobs { o["top_logprobs"] = .int(v) }
-        if let v = settings.azureDeployment { o["azure_deployment"] = .string(v) }
+        o["top_p"] = settings.topP.map(JSONValue.double)
+        o["max_tokens"] = settings.maxTokens.map(JSONValue.int)
+        o["seed"] = settings.seed.map(JSONValue.int)
+        o["stop"] = settings.stop.map { .array($0.map(JSONValue.string)) }
+        o["n"] = settings.n.map(JSONValue.int)
+        o["top_logprobs"] = settings.topLogprobs.map(JSONValue.int)
+        o["azure_deployment"] = settings.azureDeployment.map(JSONValue.string)
         return .object(o)
     }
 

@@ -39,11 +39,11 @@ public struct OpenAICompletionModel: LanguageModel {
             "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
             "formatter": .string(settings.formatterName),
         ]
-        if let v = settings.topP { o["top_p"] = .double(v) }
-        if let v = settings.maxTokens { o["max_tokens"] = .int(v) }
-        if let v = settings.seed { o["seed"] = .int(v) }
-        if let v = settings.stop { o["stop"] = .array(v.map(JSONValue.string)) }
-        if let v = settings.logprobs { o["logprobs"] = .int(v) }
+        o["top_p"] = settings.topP.map(JSONValue.double)
+        o["max_tokens"] = settings.maxTokens.map(JSONValue.int)
+        o["seed"] = settings.seed.map(JSONValue.int)
+        o["stop"] = settings.stop.map { .array($0.map(JSONValue.string)) }
+        o["logprobs"] = settings.logprobs.map(JSONValue.int)
         return .object(o)
     }
 

@@ -49,13 +49,19 @@ public final class ResponseCache: Sendable {
             } else {
                 let directory = (path as NSString).deletingLastPathComponent
                 if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+                // Processes opening the same new cache at once would race to switch it to WAL
+                // and to create the schema; an exclusive file lock makes set-up one at a time.
+                let lock = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+                if lock >= 0 { flock(lock, LOCK_EX) }
+                defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
                 queue = try DatabaseQueue(path: path, configuration: configuration)
                 try queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA journal_mode = WAL")
                     try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 }
+                try Self.migrator.migrate(queue)
             }
-            try Self.migrator.migrate(queue)
+            if path == ":memory:" { try Self.migrator.migrate(queue) }
         } catch {
             throw ModelError(.configuration, "cannot open the response cache '\(path)': \(error)",
                              hint: "set response.cache.path to a writable file, or response.cache.mode=off")

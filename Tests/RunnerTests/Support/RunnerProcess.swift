@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What one run of the `runner` binary printed and returned.
@@ -16,17 +17,8 @@ enum RunnerProcess {
 
     static let fixtures = packageRoot.appendingPathComponent("Tests/RunnerTests/Fixtures")
 
-    /// The `runner` next to the test executable (same build folder), else `.build/debug/runner`.
-    static let executable: URL = {
-        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("runner")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return packageRoot.appendingPathComponent(".build/debug/runner")
-    }()
+    /// The `runner` built next to the test executable.
+    static let executable = BuiltExecutable.url(named: "runner")
 
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> RunnerResult {
         let process = Process()
