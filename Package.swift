@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "runner", targets: ["runner"]),
         .library(name: "Config", targets: ["Config"]),
+        .library(name: "Models", targets: ["Models"]),
+        .library(name: "Response", targets: ["Response"]),
+        .library(name: "FakeLLMServer", targets: ["FakeLLMServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -25,10 +28,12 @@ let package = Package(
             name: "Config",
             dependencies: ["CLibYAML"]
         ),
+        // Byte-level BPE from tokenizer.json, for token counts and context lengths.
+        .target(name: "Tokenizers"),
         // LanguageModel, the model registry, API backends, formatters, HTTP transport.
         .target(
             name: "Models",
-            dependencies: ["Config"]
+            dependencies: ["Config", "Tokenizers"]
         ),
         // The ResponseComponent: cache, skipping, rate limits, retries, bounded concurrency.
         .target(
@@ -60,6 +65,11 @@ let package = Package(
         .testTarget(
             name: "ModelsTests",
             dependencies: ["Models", "Config", "FakeLLMServer"]
+        ),
+        .testTarget(
+            name: "TokenizersTests",
+            dependencies: ["Tokenizers"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ResponseTests",

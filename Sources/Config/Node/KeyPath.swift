@@ -100,11 +100,11 @@ extension ConfigNode {
             s[index] = child
             value = .sequence(s)
             return true
-        case .null where createParents:
+        case .null, .bool, .int, .double, .string:
+            // As OmegaConf.update: a value in the way of a longer path becomes an empty mapping.
+            guard createParents else { return false }
             value = .mapping(ConfigMapping())
             return setNode(newNode, at: path, createParents: createParents)
-        default:
-            return false
         }
     }
 

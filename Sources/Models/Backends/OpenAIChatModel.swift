@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// Chat Completions: OpenAI (`openai_chat`, also Azure OpenAI and proxies) and any
 /// OpenAI-compatible chat server (`local_chat`: vLLM, llama.cpp, TGI).
@@ -24,15 +25,27 @@ public struct OpenAIChatModel: LanguageModel {
 
     public let settings: Settings
     let client: OpenAIClient
+    /// The server model's tokenizer, when the config names a local `tokenizer.json`.
+    let tokenizer: BPETokenizer?
 
     public var name: String { settings.backend }
     public var capabilities: ModelCapabilities { ModelCapabilities(chat: true, loglikelihood: false, logprobs: true, images: true) }
     public var contextWindow: Int? { settings.contextWindow }
     public var maxTokens: Int? { settings.maxTokens }
 
-    init(settings: Settings, client: OpenAIClient) {
+    init(settings: Settings, client: OpenAIClient, tokenizer: BPETokenizer? = nil) {
         self.settings = settings
         self.client = client
+        self.tokenizer = tokenizer
+    }
+
+    /// Tokens of the messages' text plus a few per message for role markers.
+    public func countTokens(_ prompt: Prompt) -> Int? {
+        guard let tokenizer else { return nil }
+        switch prompt {
+        case .text(let t): return tokenizer.count(t)
+        case .chat(let messages): return messages.reduce(3) { $0 + tokenizer.count($1.textContent) + 4 }
+        }
     }
 
     public var modelDict: JSONValue {

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// Completions: OpenAI (`openai_completion`) and OpenAI-compatible servers
 /// (`local_completions`). Scores loglikelihoods by echoing the prompt with logprobs, as
@@ -21,16 +22,22 @@ public struct OpenAICompletionModel: LanguageModel {
     public let settings: Settings
     let formatter: any Formatter
     let client: OpenAIClient
+    let tokenizer: BPETokenizer?
 
     public var name: String { settings.backend }
     public var capabilities: ModelCapabilities { ModelCapabilities(chat: false, loglikelihood: true, logprobs: true) }
     public var contextWindow: Int? { settings.contextWindow }
     public var maxTokens: Int? { settings.maxTokens }
 
-    init(settings: Settings, formatter: any Formatter, client: OpenAIClient) {
+    init(settings: Settings, formatter: any Formatter, client: OpenAIClient, tokenizer: BPETokenizer? = nil) {
         self.settings = settings
         self.formatter = formatter
         self.client = client
+        self.tokenizer = tokenizer
+    }
+
+    public func countTokens(_ prompt: Prompt) -> Int? {
+        tokenizer?.count(promptText(prompt))
     }
 
     public var modelDict: JSONValue {

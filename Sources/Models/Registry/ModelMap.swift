@@ -1,4 +1,6 @@
 import Config
+import Foundation
+import Tokenizers
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -130,6 +132,21 @@ enum OpenAIBuilders {
                                      client: try openAIClient(p, env, backend: "openai_completion"))
     }
 
+    /// A local `tokenizer.json` (a file, or a folder holding one) for exact token counts.
+    static func loadTokenizer(_ path: String?) throws -> BPETokenizer? {
+        guard let path else { return nil }
+        var url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            url.appendPathComponent("tokenizer.json")
+        }
+        do {
+            return try BPETokenizer(contentsOf: url)
+        } catch let error as TokenizerError {
+            throw ModelError(.configuration, "model.params.tokenizer: \(error.message)", hint: error.hint ?? "give the path of a local tokenizer.json")
+        }
+    }
+
     static func localClient(_ p: LocalServerParams, _ env: ModelEnvironment, backend: String) throws -> OpenAIClient {
         try checkVerification(p.verifyCertificate, backend: backend)
         // Local servers need no key; one in OPENAI_API_KEY is sent when present (vLLM --api-key).
@@ -145,7 +162,8 @@ enum OpenAIBuilders {
             topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
             stop: p.eosString.map { [$0] }, n: nil, logprobs: false, topLogprobs: nil, useMaxCompletionTokens: false,
             azureDeployment: nil, contextWindow: p.maxLength)
-        return OpenAIChatModel(settings: settings, client: try localClient(p, env, backend: "local_chat"))
+        return OpenAIChatModel(settings: settings, client: try localClient(p, env, backend: "local_chat"),
+                               tokenizer: try loadTokenizer(p.tokenizer))
     }
 
     static let localCompletions: ModelMap.Builder = { params, env in
@@ -155,7 +173,8 @@ enum OpenAIBuilders {
             backend: "local_completions", model: p.model ?? "default", baseURL: p.baseURL, temperature: p.temperature ?? 0.0,
             topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
             stop: p.eosString.map { [$0] }, logprobs: nil, contextWindow: p.maxLength, formatterName: formatter.name)
-        return OpenAICompletionModel(settings: settings, formatter: formatter, client: try localClient(p, env, backend: "local_completions"))
+        return OpenAICompletionModel(settings: settings, formatter: formatter, client: try localClient(p, env, backend: "local_completions"),
+                                     tokenizer: try loadTokenizer(p.tokenizer))
     }
 
     static let alephAlpha: ModelMap.Builder = { params, env in
