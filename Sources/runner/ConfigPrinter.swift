@@ -23,12 +23,21 @@ enum ConfigPrinter {
         }
         var header = ""
         if let package, !package.isEmpty {
-            // As Hydra: select first, then resolve only what is printed; an absent package prints {}.
-            header = "# @package \(package)\n"
+            // As Hydra: select first, then resolve only what is printed; a scalar prints bare.
             let path = (part == .hydra ? KeyPath.root : selected).appending(KeyPath(parsing: package))
-            guard let subtree = (part == .hydra ? node : whole).node(at: path) else {
-                return header + "{}\n"
+            guard let subtree = (part == .hydra ? node : whole).node(at: path), subtree.value != .null else {
+                let keys = node.mapping?.keys.filter { $0 != "hydra" } ?? []
+                var hint = "top-level keys: \(keys.joined(separator: ", "))"
+                if let guess = DidYouMean.closest(to: package, in: keys) { hint = "did you mean '\(guess)'?" }
+                throw ConfigError(.keyNotFound, "package '\(package)' not found in config", keyPath: package, hint: hint)
             }
+            if !subtree.isContainer {
+                var resolver = Resolver(root: whole, hydraNode: composition.hydra)
+                let value = try resolver.resolvedNode(at: part == .hydra ? KeyPath(["hydra"] + path.components) : path)
+                let secret = Redactor.isSecretKey(path.last ?? "") && value.string.map { !$0.isEmpty } == true
+                return (secret ? Redactor.mask : ConfigValueText.text(value.value)) + "\n"
+            }
+            header = "# @package \(package)\n"
             selected = path
             node = subtree
         }

@@ -39,6 +39,9 @@ enum RunnerCommand {
         let jobs: [[Override]]
         if options.multirun {
             jobs = try SweepExpander.expand(overrides, repository: repository)
+            if jobs.isEmpty {
+                Output.error("warning: the sweep selects no jobs (an empty range or a glob that matches no option); nothing to do")
+            }
         } else {
             if let sweep = overrides.first(where: \.isSweep) {
                 throw ambiguousSweep(sweep)

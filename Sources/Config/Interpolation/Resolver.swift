@@ -171,6 +171,13 @@ public struct Resolver {
         return ConfigNode(.string(text))
     }
 
+    /// A resolver argument naming a key; it may itself be an interpolation (`${oc.select:${k}}`).
+    mutating func keyArgument(_ raw: String, at path: KeyPath, original: String, location: SourceLocation?) throws(ConfigError) -> String {
+        let text = String(raw.trimmingWhitespace())
+        guard text.contains("${") else { return text }
+        return PythonFormat.str(try argumentValue(text, at: path, original: original, location: location).value)
+    }
+
     mutating func callResolver(_ name: String, arguments: [String], at path: KeyPath, original: String,
                                location: SourceLocation?) throws(ConfigError) -> ConfigNode {
         func fail(_ message: String, hint: String) -> ConfigError {
@@ -195,7 +202,7 @@ public struct Resolver {
             guard (1...2).contains(arguments.count) else {
                 throw fail("oc.select takes a key and an optional default", hint: "write ${oc.select:key,default}")
             }
-            let key = String(arguments[0].trimmingWhitespace())
+            let key = try keyArgument(arguments[0], at: path, original: original, location: location)
             let target = absolutePath(key, from: path)
             if let node = root.node(at: target), !node.isMissing {
                 return try resolvedNode(at: target)
@@ -215,7 +222,7 @@ public struct Resolver {
             return try argumentValue(arguments[0], at: path, original: original, location: location)
         case "oc.dict.keys", "oc.dict.values":
             guard arguments.count == 1 else { throw fail("\(name) takes one key", hint: "write ${\(name):some.dict}") }
-            let key = String(arguments[0].trimmingWhitespace())
+            let key = try keyArgument(arguments[0], at: path, original: original, location: location)
             let target = absolutePath(key, from: path)
             guard let m = root.node(at: target)?.mapping else {
                 throw fail("'\(target)' is not a mapping", hint: "point \(name) at a dict in the config")

@@ -60,22 +60,14 @@ public enum SweepExpander {
                 current += d
                 if result.count > 1_000_000 { break }
             }
-            if result.isEmpty {
-                throw ConfigError(.sweep, "the sweep '\(override.input)' selects no values", location: override.location,
-                                  hint: "check start, stop and step: range(start, stop, step) stops before 'stop'")
-            }
+            // An empty range gives no jobs at all, as in Hydra (the runner warns).
             return result
         case .glob(let include, let exclude)?:
             let options = repository.options(ofGroup: override.key)
             let selected = options.filter { name in
                 include.contains { Glob.matches(name, pattern: $0) } && !exclude.contains { Glob.matches(name, pattern: $0) }
             }
-            if selected.isEmpty {
-                throw ConfigError(.sweep, "the sweep '\(override.input)' matches no option of group '\(override.key)'",
-                                  location: override.location,
-                                  hint: options.isEmpty ? "'\(override.key)' is not a config group with options"
-                                      : "available options: \(options.joined(separator: ", "))")
-            }
+            // Matching nothing gives no jobs, as in Hydra (the runner warns).
             return selected.map { make(ConfigNode(.string($0)), $0) }
         case .interval?:
             throw ConfigError(.sweep, "the basic sweeper cannot sweep an interval: '\(override.input)'",
