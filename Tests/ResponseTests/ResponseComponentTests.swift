@@ -211,3 +211,28 @@ struct AllBackendsTests {
         }
     }
 }
+
+@Suite("Token counts from the model's tokenizer", .timeLimit(.minutes(1)))
+struct TokenizerSkippingTests {
+    @Test("a local tokenizer.json gives exact counts, and skipping uses them")
+    func exactCounts() async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let tokenizerPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("TokenizersTests/Fixtures/gpt2_style.json").path
+        let yaml = "base_url: http://127.0.0.1:\(server.port)/v1\ntokenizer: \(tokenizerPath)\nmax_length: 40\nmax_gen_toks: 8\n"
+        let model = try ModelMap.default.build(LLMConfig(name: "local_completions", params: try YAMLLoader.load(yaml, file: "p.yaml")),
+                                               environment: ModelEnvironment(environment: { _ in nil }))
+        let text = "The quick brown fox jumps over the lazy dog."
+        let count = try #require(model.countTokens(.text(text)))
+        #expect(count > 5 && count < 30)
+        let component = ResponseComponent(model: model, cache: nil, policy: ResponsePolicy(), sleep: { _ in })
+        let fits = String(repeating: "a ", count: 10)
+        let tooLong = String(repeating: "words and more words ", count: 20)
+        let outcomes = try await runAll(component, [fits, tooLong])
+        guard case .answered? = outcomes["item-0"]?.status else { Issue.record("short prompt not answered"); return }
+        guard case .skipped(let reason)? = outcomes["item-1"]?.status else { Issue.record("long prompt not skipped"); return }
+        #expect(reason.contains("prompt has") && !reason.contains("about"))  // exact, not estimated
+        #expect(server.requestCount() == 1)
+    }
+}

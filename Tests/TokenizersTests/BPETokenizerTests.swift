@@ -4,9 +4,16 @@ import Testing
 
 /// Recorded encodings from Hugging Face `tokenizers` (see Fixtures/README.md).
 struct TokenizerCase: Decodable, Sendable, CustomTestStringConvertible {
+    enum CodingKeys: String, CodingKey {
+        case text, ids, decoded
+        case decodedWithSpecial = "decoded_with_special"
+    }
+
     var text: String
     var ids: [Int]
+    /// Hugging Face's default decode, which drops special tokens.
     var decoded: String?
+    var decodedWithSpecial: String?
     var testDescription: String { String(text.prefix(40).debugDescription) }
 }
 
@@ -42,7 +49,10 @@ struct BPETokenizerTests {
                 if failures <= 5 { Issue.record("\(name): \(c.text.debugDescription): got \(ids), expected \(c.ids)") }
             }
             if let decoded = c.decoded {
-                #expect(tokenizer.decode(c.ids) == decoded, "\(name): decode of \(c.text.debugDescription)")
+                #expect(tokenizer.decode(c.ids, skipSpecial: true) == decoded, "\(name): decode of \(c.text.debugDescription)")
+            }
+            if let decoded = c.decodedWithSpecial {
+                #expect(tokenizer.decode(c.ids) == decoded, "\(name): decode with special tokens of \(c.text.debugDescription)")
             }
         }
         #expect(failures == 0, "\(failures) of \(cases.count) strings differ for \(name)")
