@@ -153,6 +153,13 @@ public final class BPETokenizer: @unchecked Sendable {
         return out + ByteLevel.decode(pending)
     }
 
+    /// The raw bytes of one token (added tokens as their UTF-8 text).
+    func decodeBytes(_ id: Int) -> [UInt8] {
+        guard let token = idToToken[id] else { return [] }
+        if addedTokens.contains(where: { $0.id == id }) { return Array(token.utf8) }
+        return token.unicodeScalars.compactMap { ByteLevel.scalarToByte[$0] }
+    }
+
     enum Segment { case text(String), added(Int) }
 
     /// Splits around added tokens, longest first, honouring lstrip/rstrip.

@@ -39,6 +39,15 @@ struct PreTokenizer: @unchecked Sendable {
         return byteLevelDone ? pieces : pieces.map { ByteLevel.encode($0) }
     }
 
+    /// The pieces before any byte-level mapping (what tiktoken merges as raw bytes).
+    func rawPieces(_ text: String) -> [String] {
+        var pieces = [text]
+        for step in steps {
+            if case .split(let regex) = step { pieces = pieces.flatMap { Self.isolate($0, regex) } }
+        }
+        return pieces
+    }
+
     /// Matches become pieces, and so does any text between them.
     static func isolate(_ text: String, _ regex: Regex<AnyRegexOutput>) -> [String] {
         var out: [String] = []

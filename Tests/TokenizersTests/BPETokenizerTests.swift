@@ -82,3 +82,55 @@ struct BPETokenizerTests {
         #expect(ByteLevel.decode(ByteLevel.encode(all)) == all)
     }
 }
+
+@Suite("tiktoken rank files")
+struct TiktokenTests {
+    /// The GPT-2-style fixture rewritten as a tiktoken rank file: single bytes first, then each
+    /// merge's result in merge order (how tiktoken's files relate to BPE merges).
+    func rankFile(from tokenizerJSON: URL) throws -> URL {
+        let root = try JSONSerialization.jsonObject(with: Data(contentsOf: tokenizerJSON)) as! [String: Any]
+        let model = root["model"] as! [String: Any]
+        var lines: [String] = []
+        var seen = Set<[UInt8]>()
+        func add(_ bytes: [UInt8]) {
+            guard seen.insert(bytes).inserted else { return }
+            lines.append("\(Data(bytes).base64EncodedString()) \(lines.count)")
+        }
+        for byte in 0..<256 { add([UInt8(byte)]) }
+        for merge in model["merges"] as! [Any] {
+            let pair = (merge as? [String]) ?? (merge as! String).split(separator: " ").map(String.init)
+            add(byteLevelBytes(pair[0] + pair[1]))
+        }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ranks-\(UUID().uuidString).tiktoken")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func byteLevelBytes(_ token: String) -> [UInt8] { token.unicodeScalars.map { ByteLevel.scalarToByte[$0]! } }
+
+    @Test("merging by rank gives the same token bytes as BPE merges")
+    func sameAsBPE() throws {
+        let json = Fixtures.folder.appendingPathComponent("gpt2_style.json")
+        let ranks = try rankFile(from: json)
+        defer { try? FileManager.default.removeItem(at: ranks) }
+        let tiktoken = try TiktokenTokenizer(contentsOf: ranks, pattern: TiktokenTokenizer.patterns["r50k_base"])
+        let bpe = try BPETokenizer(contentsOf: json)
+        var compared = 0
+        for c in try Fixtures.cases("gpt2_style") {
+            let expected = c.ids.map { bpe.decodeBytes($0) }
+            let got = tiktoken.encode(c.text).map { tiktoken.tokenBytes($0) }
+            #expect(got == expected, "\(c.text.debugDescription)")
+            #expect(tiktoken.decode(tiktoken.encode(c.text)) == c.text)
+            compared += 1
+        }
+        #expect(compared >= 300)
+    }
+
+    @Test("a malformed rank file names its line")
+    func malformed() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).tiktoken")
+        try "IQ== 0\nnot-a-line\n".write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect { try TiktokenTokenizer(contentsOf: url) } throws: { ($0 as? TokenizerError)?.message.contains(":2:") == true }
+    }
+}
