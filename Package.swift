@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         // libyaml from Debian (libyaml-dev), read event by event: no Foundation, so the
@@ -33,7 +34,7 @@ let package = Package(
         // LanguageModel, the model registry, API backends, formatters, HTTP transport.
         .target(
             name: "Models",
-            dependencies: ["Config", "Tokenizers"]
+            dependencies: ["Config", "Tokenizers", .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         // The ResponseComponent: cache, skipping, rate limits, retries, bounded concurrency.
         .target(

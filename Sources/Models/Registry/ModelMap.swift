@@ -8,12 +8,18 @@ import Glibc
 /// What builders may use besides the config: the environment (for keys) and the HTTP transport.
 public struct ModelEnvironment: Sendable {
     public var environment: @Sendable (String) -> String?
-    public var transport: any HTTPTransport
+    /// The transport every backend uses; nil builds an ``AsyncHTTPClientTransport`` per model
+    /// (one without certificate checks when a backend sets `verify_certificate: false`).
+    public var transport: (any HTTPTransport)?
 
     public init(environment: @escaping @Sendable (String) -> String? = { getenv($0).map { String(cString: $0) } },
-                transport: any HTTPTransport = URLSessionTransport()) {
+                transport: (any HTTPTransport)? = nil) {
         self.environment = environment
         self.transport = transport
+    }
+
+    func transport(verifyCertificates: Bool) -> any HTTPTransport {
+        transport ?? AsyncHTTPClientTransport(verifyCertificates: verifyCertificates)
     }
 }
 
@@ -78,21 +84,12 @@ func decodeParams<T: Decodable>(_ type: T.Type, _ params: ConfigNode) throws -> 
 enum OpenAIBuilders {
     static let openAIBaseURL = "https://api.openai.com/v1"
 
-    /// TLS verification cannot be switched off with the URLSession transport on Linux; refuse
-    /// the setting rather than silently keep verifying.
-    static func checkVerification(_ verify: Bool?, backend: String) throws {
-        if verify == false {
-            throw ModelError(.configuration, "\(backend): verify_certificate: false is not supported by the HTTP transport yet",
-                             hint: "install the server's CA certificate in the system store, or use http:// on a trusted network")
-        }
-    }
 
     static func seconds(_ value: Double?, default fallback: Double) -> Duration {
         .milliseconds(Int((value ?? fallback) * 1000))
     }
 
     static func openAIClient(_ p: OpenAIParams, _ env: ModelEnvironment, backend: String) throws -> OpenAIClient {
-        try checkVerification(p.verifyCertificate, backend: backend)
         let key = try SecretLookup(environment: env.environment).require(p.apiKeyEnv ?? "OPENAI_API_KEY", for: backend)
         var azure: (String, String)?
         if let deployment = p.azureDeployment {
@@ -104,7 +101,7 @@ enum OpenAIBuilders {
             azure = (deployment, p.apiVersion ?? "2024-06-01")
         }
         return OpenAIClient(baseURL: p.baseURL ?? openAIBaseURL, auth: azure == nil ? .bearer(key) : .azureKey(key),
-                            organization: p.organization, azure: azure, transport: env.transport,
+                            organization: p.organization, azure: azure, transport: env.transport(verifyCertificates: p.verifyCertificate ?? true),
                             timeout: seconds(p.timeout, default: 300))
     }
 
@@ -148,11 +145,10 @@ enum OpenAIBuilders {
     }
 
     static func localClient(_ p: LocalServerParams, _ env: ModelEnvironment, backend: String) throws -> OpenAIClient {
-        try checkVerification(p.verifyCertificate, backend: backend)
         // Local servers need no key; one in OPENAI_API_KEY is sent when present (vLLM --api-key).
         let key = env.environment("OPENAI_API_KEY")
         return OpenAIClient(baseURL: p.baseURL, auth: key.map { .bearer($0) } ?? .none, organization: nil, azure: nil,
-                            transport: env.transport, timeout: seconds(p.timeout, default: 300))
+                            transport: env.transport(verifyCertificates: p.verifyCertificate ?? true), timeout: seconds(p.timeout, default: 300))
     }
 
     static let localChat: ModelMap.Builder = { params, env in
@@ -186,7 +182,7 @@ enum OpenAIBuilders {
             model: p.modelName, baseURL: base, maximumTokens: scaledMaxTokens(p.maximumTokens, bytesPerToken: p.bytesPerToken),
             temperature: p.temperature ?? 0.0, topP: p.topP, stopSequences: p.stopSequences, formatterName: formatter.name,
             contextWindow: p.contextWindow)
-        let client = OpenAIClient(baseURL: base, auth: .bearer(token), organization: nil, azure: nil, transport: env.transport,
+        let client = OpenAIClient(baseURL: base, auth: .bearer(token), organization: nil, azure: nil, transport: env.transport(verifyCertificates: true),
                                   timeout: seconds(p.requestTimeoutSeconds, default: 1805))
         return AlephAlphaModel(settings: settings, formatter: formatter, client: client)
     }
