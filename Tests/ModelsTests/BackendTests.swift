@@ -163,3 +163,25 @@ struct LoopbackBackendTests {
         }
     }
 }
+
+@Suite("The project's conf/model files")
+struct ProjectModelConfigTests {
+    static let confDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("conf/model")
+
+    @Test("every conf/model file builds its backend: its params are the backend's params")
+    func allBuild() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.confDir.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 5)
+        for file in files {
+            var root = try YAMLLoader.load(try String(contentsOf: Self.confDir.appendingPathComponent(file), encoding: .utf8), file: file)
+            if root.node(at: "params.base_url")?.isMissing == true {
+                root.setNode(ConfigNode(.string("http://127.0.0.1:1/v1")), at: "params.base_url")
+            }
+            let config = try ConfigDecoder().decode(LLMConfig.self, from: root)
+            let model = try ModelMap.default.build(config, environment: ModelEnvironment(environment: { ["OPENAI_API_KEY": "k", "AA_TOKEN": "t"][$0] },
+                                                                                         transport: RecordingTransport(json: "{}")))
+            #expect(model.name == config.name, "\(file)")
+        }
+    }
+}

@@ -235,3 +235,38 @@ struct TokenizerSkippingTests {
         #expect(server.requestCount() == 1)
     }
 }
+
+actor SleepRecorder {
+    var delays: [Double] = []
+    func add(_ d: Double) { delays.append(d) }
+}
+
+@Suite("Server hints and backend settings", .timeLimit(.minutes(1)))
+struct ServerHintTests {
+    @Test("Retry-After from the server sets the wait before the retry")
+    func retryAfterHonoured() async throws {
+        let fixture = try Fixture(plan: FaultPlan(retryAfterSeconds: 3))
+        defer { fixture.server.stop() }
+        let recorder = SleepRecorder()
+        let component = ResponseComponent(model: fixture.model, cache: nil,
+                                          policy: ResponsePolicy(maxRetries: 3, backoff: Backoff(initialWait: 0.01, maxWait: 0.02)),
+                                          random: { 0.5 }, sleep: { await recorder.add($0) })
+        let outcomes = try await runAll(component, ["q [fault:429x1]"])
+        guard case .answered? = outcomes["item-0"]?.status else { Issue.record("not answered"); return }
+        #expect(await recorder.delays == [3.0])
+    }
+
+    @Test("a backend's own concurrency and retry settings win over the general ones")
+    func backendSettings() throws {
+        let params = try YAMLLoader.load("model_name: m\nbase_url: http://127.0.0.1:1\n", file: "p")
+        let aleph = try ModelMap.default.build(LLMConfig(name: "aleph_alpha", params: params),
+                                               environment: ModelEnvironment(environment: { $0 == "AA_TOKEN" ? "t" : nil }))
+        let config = try ConfigDecoder().decode(ResponseConfig.self, from: try YAMLLoader.load("max_concurrency: 4\nmax_retries: 2\n", file: "r"))
+        let policy = ResponsePolicy(config, model: aleph)
+        #expect(policy.maxConcurrency == 32 && policy.maxRetries == 100)
+        let local = try ModelMap.default.build(LLMConfig(name: "local_chat", params: try YAMLLoader.load("base_url: http://h/v1\nnum_concurrent: 3\n", file: "p")),
+                                               environment: ModelEnvironment(environment: { _ in nil }))
+        let localPolicy = ResponsePolicy(config, model: local)
+        #expect(localPolicy.maxConcurrency == 3 && localPolicy.maxRetries == 2)
+    }
+}

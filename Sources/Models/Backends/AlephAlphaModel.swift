@@ -14,6 +14,7 @@ public struct AlephAlphaModel: LanguageModel {
     }
 
     public let settings: Settings
+    public var requestSettings = BackendRequestSettings()
     let formatter: any Formatter
     let client: OpenAIClient
 

@@ -24,6 +24,7 @@ public struct OpenAIChatModel: LanguageModel {
     }
 
     public let settings: Settings
+    public var requestSettings = BackendRequestSettings()
     let client: OpenAIClient
     /// The server model's tokenizer, when the config names a local `tokenizer.json`.
     let tokenizer: BPETokenizer?

@@ -20,6 +20,7 @@ public struct OpenAICompletionModel: LanguageModel {
     }
 
     public let settings: Settings
+    public var requestSettings = BackendRequestSettings()
     let formatter: any Formatter
     let client: OpenAIClient
     let tokenizer: BPETokenizer?

@@ -18,6 +18,10 @@ public protocol LanguageModel: Sendable {
     var maxTokens: Int? { get }
     /// Counts a prompt's tokens with the model's own tokenizer, when it has one.
     func countTokens(_ prompt: Prompt) -> Int?
+    /// Request settings the backend's own config asks for (lm-eval's `num_concurrent` and
+    /// `max_retries`, Aleph Alpha's `max_async_concurrent_requests`), which take precedence
+    /// over the general `response` settings.
+    var requestSettings: BackendRequestSettings { get }
     /// Generates an answer.
     ///
     /// - Throws: ``ModelError``, classified so that callers know what to retry.
@@ -26,7 +30,19 @@ public protocol LanguageModel: Sendable {
     func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood
 }
 
+/// See ``LanguageModel/requestSettings``; nil leaves the general setting in force.
+public struct BackendRequestSettings: Sendable, Hashable {
+    public var maxConcurrency: Int?
+    public var maxRetries: Int?
+
+    public init(maxConcurrency: Int? = nil, maxRetries: Int? = nil) {
+        self.maxConcurrency = maxConcurrency
+        self.maxRetries = maxRetries
+    }
+}
+
 extension LanguageModel {
+    public var requestSettings: BackendRequestSettings { BackendRequestSettings() }
     public var contextWindow: Int? { nil }
     public var maxTokens: Int? { nil }
     public func countTokens(_ prompt: Prompt) -> Int? { nil }

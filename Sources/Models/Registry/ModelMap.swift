@@ -158,8 +158,10 @@ enum OpenAIBuilders {
             topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
             stop: p.eosString.map { [$0] }, n: nil, logprobs: false, topLogprobs: nil, useMaxCompletionTokens: false,
             azureDeployment: nil, contextWindow: p.maxLength)
-        return OpenAIChatModel(settings: settings, client: try localClient(p, env, backend: "local_chat"),
-                               tokenizer: try loadTokenizer(p.tokenizer))
+        var model = OpenAIChatModel(settings: settings, client: try localClient(p, env, backend: "local_chat"),
+                                    tokenizer: try loadTokenizer(p.tokenizer))
+        model.requestSettings = BackendRequestSettings(maxConcurrency: p.numConcurrent, maxRetries: p.maxRetries)
+        return model
     }
 
     static let localCompletions: ModelMap.Builder = { params, env in
@@ -169,8 +171,10 @@ enum OpenAIBuilders {
             backend: "local_completions", model: p.model ?? "default", baseURL: p.baseURL, temperature: p.temperature ?? 0.0,
             topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
             stop: p.eosString.map { [$0] }, logprobs: nil, contextWindow: p.maxLength, formatterName: formatter.name)
-        return OpenAICompletionModel(settings: settings, formatter: formatter, client: try localClient(p, env, backend: "local_completions"),
-                                     tokenizer: try loadTokenizer(p.tokenizer))
+        var model = OpenAICompletionModel(settings: settings, formatter: formatter, client: try localClient(p, env, backend: "local_completions"),
+                                          tokenizer: try loadTokenizer(p.tokenizer))
+        model.requestSettings = BackendRequestSettings(maxConcurrency: p.numConcurrent, maxRetries: p.maxRetries)
+        return model
     }
 
     static let alephAlpha: ModelMap.Builder = { params, env in
@@ -184,6 +188,8 @@ enum OpenAIBuilders {
             contextWindow: p.contextWindow)
         let client = OpenAIClient(baseURL: base, auth: .bearer(token), organization: nil, azure: nil, transport: env.transport(verifyCertificates: true),
                                   timeout: seconds(p.requestTimeoutSeconds, default: 1805))
-        return AlephAlphaModel(settings: settings, formatter: formatter, client: client)
+        var model = AlephAlphaModel(settings: settings, formatter: formatter, client: client)
+        model.requestSettings = BackendRequestSettings(maxConcurrency: p.maxAsyncConcurrentRequests ?? 32, maxRetries: p.maxRetries ?? 100)
+        return model
     }
 }

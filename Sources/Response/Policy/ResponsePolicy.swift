@@ -1,4 +1,5 @@
 import Config
+import Models
 
 /// How the ResponseComponent talks to a model, from `response` in the config.
 public struct ResponsePolicy: Sendable, Equatable {
@@ -23,6 +24,13 @@ public struct ResponsePolicy: Sendable, Equatable {
         self.tokensPerMinute = tokensPerMinute
         self.skipOversized = skipOversized
         self.estimateBytesPerToken = estimateBytesPerToken
+    }
+
+    /// The policy for `model`: its backend's own request settings over `config`'s.
+    public init(_ config: ResponseConfig, model: any LanguageModel) {
+        self.init(config)
+        if let concurrency = model.requestSettings.maxConcurrency, runAsync { maxConcurrency = max(1, concurrency) }
+        if let retries = model.requestSettings.maxRetries { maxRetries = max(0, retries) }
     }
 
     public init(_ config: ResponseConfig) {
