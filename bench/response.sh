@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 items="${ITEMS:-10000}"
 scripts/setup.sh release >/dev/null
-swift build -c release --product fake-llm-server | tail -n 1
-swift build -c release --product response-driver | tail -n 1
+swift build -c release --static-swift-stdlib --product fake-llm-server | tail -n 1
+swift build -c release --static-swift-stdlib --product response-driver | tail -n 1
 work="$(mktemp -d)"
 trap 'kill "${server_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
