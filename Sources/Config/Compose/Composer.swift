@@ -33,7 +33,14 @@ public struct Composer {
         var merged = ConfigNode(.mapping(ConfigMapping([("hydra", HydraSettings.defaults)])))
         for item in defaults.defaults {
             guard let loaded = try repository.load(item.configPath) else { continue }
-            merged.merge(loaded.content.wrapped(inPackage: item.package))
+            let incoming = loaded.content.wrapped(inPackage: item.package)
+            if let conflict = merged.mergeConflict(with: incoming) {
+                let kinds = merged.node(at: conflict)?.mapping != nil ? ("a list", "a mapping") : ("a mapping", "a list")
+                throw ConfigError(.typeMismatch, "cannot merge \(kinds.0) from '\(item.configPath)' into \(kinds.1) at '\(conflict)'",
+                                  keyPath: conflict.description, location: incoming.node(at: conflict)?.location ?? loaded.content.location,
+                                  hint: "make both configs use the same kind of value for '\(conflict)'")
+            }
+            merged.merge(incoming)
         }
         for override in defaults.configOverrides {
             try Self.apply(override, to: &merged)
@@ -95,7 +102,8 @@ public struct Composer {
             }
             try set(value, at: path, in: &config, override: override)
         case .add:
-            if let existing, existing.value != .null {
+            // Hydra merges a dict (and replaces a list) given with '+' onto a key that exists.
+            if let existing, existing.value != .null, !value.isContainer {
                 throw ConfigError(.keyExists, "could not add '\(override.key)': it is already in the config",
                                   keyPath: override.key, location: override.location,
                                   hint: "to change it use '\(override.input.dropFirst())', or '+\(override.input)' to add or change")
@@ -107,6 +115,12 @@ public struct Composer {
     }
 
     private static func set(_ value: ConfigNode, at path: KeyPath, in config: inout ConfigNode, override: Override) throws(ConfigError) {
+        if let existing = config.node(at: path), existing.mergeConflict(with: value) != nil {
+            let kinds = existing.mapping != nil ? ("a list", "a mapping") : ("a mapping", "a list")
+            throw ConfigError(.typeMismatch, "cannot merge \(kinds.0) into '\(override.key)', which is \(kinds.1)",
+                              keyPath: override.key, location: override.location,
+                              hint: "remove it first (~\(override.key)) and add it again (+\(override.input.drop { $0 == "+" }))")
+        }
         var newValue = value
         if override.kind == .change, let existing = config.node(at: path), existing.mapping != nil, value.mapping != nil,
            let unknown = firstNewKey(in: value, comparedTo: existing, at: path) {

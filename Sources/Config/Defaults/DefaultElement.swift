@@ -65,7 +65,8 @@ final class DefaultElement {
 
     /// Hydra stores a header as absolute: `foo` becomes `_global_.foo`.
     func setPackageHeader(_ header: String?) {
-        guard var header, header != "_group_" else { return }
+        // Hydra 1.3 (version_base >= 1.2) takes `_group_` in a header literally.
+        guard var header else { return }
         if header != "_global_" && !header.hasPrefix("_global_.") {
             header = header.isEmpty ? "_global_" : "_global_." + header
         }

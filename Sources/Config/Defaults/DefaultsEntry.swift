@@ -38,7 +38,6 @@ public struct DefaultsEntry: Sendable, Equatable {
 
     static func parseList(_ node: ConfigNode, file: String) throws(ConfigError) -> [DefaultsEntry] {
         guard let items = node.sequence else {
-            if case .null = node.value { return [] }
             throw ConfigError(.defaultsList, "'defaults' must be a list, not \(node.kindDescription)",
                               keyPath: "defaults", location: node.location,
                               hint: "write each default on its own line: '- group: option'")

@@ -131,6 +131,11 @@ public struct Resolver {
 
     mutating func lookup(_ key: String, from path: KeyPath, original: String,
                          location: SourceLocation?) throws(ConfigError) -> ConfigNode {
+        let dots = key.prefix { $0 == "." }.count
+        if dots > path.components.count {
+            throw ConfigError(.interpolation, "interpolation '\(original)' at '\(path)': '\(key)' climbs above the top of the config",
+                              keyPath: path.description, location: location, hint: "use fewer dots, or an absolute key")
+        }
         let target = absolutePath(key, from: path)
         guard let node = root.node(at: target) else {
             var known: [String] = []

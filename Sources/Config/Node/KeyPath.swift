@@ -194,3 +194,23 @@ extension ConfigNode {
         return nil
     }
 }
+
+extension ConfigNode {
+    /// The first place where merging `other` into this node would put a list onto a mapping or
+    /// a mapping onto a list, which OmegaConf refuses.
+    public func mergeConflict(with other: ConfigNode, at path: KeyPath = .root) -> KeyPath? {
+        switch (value, other.value) {
+        case (.mapping(let mine), .mapping(let theirs)):
+            for (key, theirValue) in theirs {
+                if let myValue = mine[key], let conflict = myValue.mergeConflict(with: theirValue, at: path.appending(key)) {
+                    return conflict
+                }
+            }
+            return nil
+        case (.mapping, .sequence), (.sequence, .mapping):
+            return path
+        default:
+            return nil
+        }
+    }
+}

@@ -174,12 +174,13 @@ struct OverrideLexer {
         throw OverrideSyntaxError(offset: i, message: "unterminated quoted string starting with \(quote)")
     }
 
+    /// `${` up to the first `}`: Hydra's lexer has no nesting here, so a nested interpolation
+    /// must be quoted (`x='${a.${b}}'`).
     private func interpolation(_ i: Int) -> Int {
         guard at(i) == "$", at(i + 1) == "{" else { return 0 }
-        var depth = 0
-        var j = i + 1
+        var j = i + 2
         while let c = at(j) {
-            if c == "{" { depth += 1 } else if c == "}" { depth -= 1; if depth == 0 { return j + 1 - i } }
+            if c == "}" { return j > i + 2 ? j + 1 - i : 0 }
             j += 1
         }
         return 0

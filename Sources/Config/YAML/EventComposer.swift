@@ -147,7 +147,10 @@ final class EventComposer {
             case .int(let i): key = String(i)
             case .double(let d): key = PythonFormat.yamlFloat(d)
             case .bool(let b): key = b ? "true" : "false"
-            case .null: key = "null"
+            case .null:
+                throw ConfigError(.yamlSyntax, "a mapping key cannot be null", location: location(keyEvent),
+                                  hint: "quote the key ('null') to use the word as a key",
+                                  snippet: YAMLLoader.caretSnippet(text, line: keyEvent.line, column: keyEvent.column))
             case .mapping, .sequence:
                 throw ConfigError(.yamlSyntax, "mapping keys must be plain values", location: location(keyEvent), hint: "write the key as text")
             }

@@ -304,13 +304,13 @@ private struct Writer {
             }
             if end > 0 && end < chars.count - 1 && (ch == " " || start >= end)
                 && column + (end - start) > bestWidth && split {
-                var data = String(String.UnicodeScalarView(chars[start..<end])) + "\\"
+                var data = (start < end ? String(String.UnicodeScalarView(chars[start..<end])) : "") + "\\"
                 if start < end { start = end }
                 write(data)
                 writeIndent()
                 whitespace = false
                 indention = false
-                if chars[start] == " " {
+                if start < chars.count, chars[start] == " " {
                     data = "\\"
                     write(data)
                 }
