@@ -22,16 +22,7 @@ struct ConfigDecoderTests {
     """
 
     func decodeError(_ yaml: String) -> ConfigError? {
-        do {
-            _ = try ConfigDecoder().decode(RunConfig.self, from: try node(yaml))
-            Issue.record("decoded")
-            return nil
-        } catch let error as ConfigError {
-            return error
-        } catch {
-            Issue.record("unexpected \(error)")
-            return nil
-        }
+        configError { _ = try ConfigDecoder().decode(RunConfig.self, from: try node(yaml)) }
     }
 
     @Test("decodes the composed tree into RunConfig with defaults for what is absent")

@@ -31,20 +31,25 @@ final class ConfigTree {
 
     /// The error composing throws; fails the test when composing succeeds.
     func error(_ overrides: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) -> ConfigError? {
-        do {
-            _ = try compose(overrides)
-            Issue.record("expected a ConfigError", sourceLocation: sourceLocation)
-            return nil
-        } catch let error as ConfigError {
-            return error
-        } catch {
-            Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
-            return nil
-        }
+        configError(sourceLocation: sourceLocation) { _ = try compose(overrides) }
     }
 }
 
 /// Parses a YAML snippet into a node.
 func node(_ yaml: String) throws -> ConfigNode {
     try YAMLLoader.load(yaml, file: "test.yaml")
+}
+
+/// The ``ConfigError`` `body` throws; records an issue when it throws nothing or something else.
+func configError(sourceLocation: Testing.SourceLocation = #_sourceLocation, _ body: () throws -> Void) -> ConfigError? {
+    do {
+        try body()
+        Issue.record("expected a ConfigError", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as ConfigError {
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
 }

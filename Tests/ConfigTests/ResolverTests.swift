@@ -9,16 +9,7 @@ struct ResolverTests {
     }
 
     func resolveError(_ yaml: String, env: [String: String] = [:]) -> ConfigError? {
-        do {
-            _ = try resolve(yaml, env: env)
-            Issue.record("resolved without error")
-            return nil
-        } catch let error as ConfigError {
-            return error
-        } catch {
-            Issue.record("unexpected \(error)")
-            return nil
-        }
+        configError { _ = try resolve(yaml, env: env) }
     }
 
     @Test("absolute, relative and nested references keep their types")
