@@ -53,7 +53,7 @@ enum RunDirectory {
 
         var metadata = hydra
         func set(_ key: String, _ value: ConfigValue) { metadata.setNode(ConfigNode(value), at: KeyPath(parsing: key)) }
-        let cwd = FileSystemCheck.currentDirectory()
+        let cwd = FileSystem.currentDirectory()
         set("runtime.version", .string(version))
         set("runtime.cwd", .string(cwd))
         set("runtime.output_dir", .string(job.directory.hasPrefix("/") ? job.directory : cwd + "/" + job.directory))
@@ -102,7 +102,7 @@ enum GitRevision {
                 if head.hasPrefix("ref: ") {
                     let ref = String(head.dropFirst(5))
                     if let sha = read(gitDir + "/" + ref) { return sha }
-                    if let packed = readAll(gitDir + "/packed-refs") {
+                    if let packed = FileSystem.readText(gitDir + "/packed-refs") {
                         for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
                             return String(line.prefix { $0 != " " })
                         }
@@ -116,21 +116,8 @@ enum GitRevision {
         }
     }
 
-    private static func readAll(_ path: String) -> String? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            bytes.append(contentsOf: buffer[0..<n])
-            if n < buffer.count { break }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     private static func read(_ path: String) -> String? {
-        guard let text = readAll(path), let line = text.split(separator: "\n").first else { return nil }
+        guard let text = FileSystem.readText(path), let line = text.split(separator: "\n").first else { return nil }
         return String(line)
     }
 }

@@ -82,20 +82,20 @@ enum RunnerCommand {
     static func makeRepository(_ options: RunnerOptions) throws(ConfigError) -> ConfigRepository {
         var searchPath: [String] = []
         if let dir = options.configDir {
-            guard FileSystemCheck.isDirectory(dir) else {
+            guard FileSystem.isDirectory(dir) else {
                 throw ConfigError(.fileNotFound, "additional config directory '\(dir)' not found",
                                   hint: "--config-dir (-cd) must name an existing folder")
             }
             searchPath.append(dir)
         }
         let primary = options.configPath ?? "conf"
-        if FileSystemCheck.isDirectory(primary) {
+        if FileSystem.isDirectory(primary) {
             searchPath.append(primary)
         } else if options.configPath != nil {
             throw ConfigError(.fileNotFound, "config directory '\(primary)' not found",
                               hint: "--config-path (-cp) must name a folder holding config.yaml and config groups")
         } else if searchPath.isEmpty {
-            throw ConfigError(.fileNotFound, "no 'conf' directory in \(FileSystemCheck.currentDirectory())",
+            throw ConfigError(.fileNotFound, "no 'conf' directory in \(FileSystem.currentDirectory())",
                               hint: "run from the project's top folder, or choose a config tree with --config-path DIR")
         }
         return ConfigRepository(searchPath: searchPath)
@@ -124,18 +124,5 @@ enum Output {
             if n < 0 { if errno == EINTR { continue } else { return } }
             bytes = bytes.dropFirst(n)
         }
-    }
-}
-
-enum FileSystemCheck {
-    static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-
-    static func currentDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return "." }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -62,13 +62,6 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         if let hint { text += "\nhint: \(hint)" }
         return text
     }
-
-    /// Adds a location when the error has none yet.
-    func located(at location: SourceLocation?) -> ConfigError {
-        var copy = self
-        if copy.location == nil { copy.location = location }
-        return copy
-    }
 }
 
 extension ConfigError {

@@ -6,19 +6,19 @@ import Darwin
 
 /// The few file operations configuration needs, on POSIX calls: composing a config should
 /// cost microseconds, not Foundation's start-up.
-enum FileSystem {
-    static func isDirectory(_ path: String) -> Bool {
+public enum FileSystem {
+    public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    static func isFile(_ path: String) -> Bool {
+    public static func isFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The whole file as UTF-8 text, or nil when it cannot be read.
-    static func readText(_ path: String) -> String? {
+    public static func readText(_ path: String) -> String? {
         guard let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -32,7 +32,7 @@ enum FileSystem {
     }
 
     /// Names in a directory (without `.` and `..`), unsorted.
-    static func list(_ path: String) -> [String] {
+    public static func list(_ path: String) -> [String] {
         guard let dir = opendir(path) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
@@ -45,13 +45,13 @@ enum FileSystem {
         return names
     }
 
-    static func currentDirectory() -> String {
+    public static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static func absolute(_ path: String) -> String {
+    public static func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : currentDirectory() + "/" + path
     }
 }
