@@ -9,11 +9,13 @@ let package = Package(
         .library(name: "Config", targets: ["Config"]),
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Response", targets: ["Response"]),
+        .library(name: "Tasks", targets: ["Tasks"]),
         .library(name: "FakeLLMServer", targets: ["FakeLLMServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
         // libyaml from Debian (libyaml-dev), read event by event: no Foundation, so the
@@ -41,6 +43,11 @@ let package = Package(
             name: "Response",
             dependencies: ["Models", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Datasets, prompts, tasks (mcq, qa), answer parsing, metrics, results and samples.
+        .target(
+            name: "Tasks",
+            dependencies: ["Config", "Models", "Response"]
+        ),
         // A fault-injecting OpenAI / Aleph Alpha server on loopback, for tests and benchmarks.
         .target(name: "FakeLLMServer"),
         .executableTarget(name: "fake-llm-server", dependencies: ["FakeLLMServer"]),
@@ -48,10 +55,10 @@ let package = Package(
         .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
         // Helpers shared by the test targets.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
-        // The command line: composition, introspection, run and multirun directories.
+        // The command line: composition, introspection, runs and sweeps, progress, exit codes.
         .executableTarget(
             name: "runner",
-            dependencies: ["Config"]
+            dependencies: ["Config", "Models", "Response", "Tasks", .product(name: "Logging", package: "swift-log")]
         ),
         // bench/config.sh: compositions per second, in process.
         .executableTarget(
@@ -76,10 +83,14 @@ let package = Package(
             name: "ResponseTests",
             dependencies: ["Response", "Models", "Config", "FakeLLMServer", "response-driver", "TestSupport"]
         ),
+        .testTarget(
+            name: "TasksTests",
+            dependencies: ["Tasks", "Models", "Response", "Config"]
+        ),
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["runner", "Config", "TestSupport"],
+            dependencies: ["runner", "Config", "TestSupport", "fake-llm-server", "FakeLLMServer", "Models"],
             exclude: ["Fixtures"]
         ),
     ]

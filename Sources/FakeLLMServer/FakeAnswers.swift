@@ -1,3 +1,5 @@
+import Foundation
+
 /// Deterministic answers and token streams, so tests can predict every number.
 enum FakeAnswers {
     /// FNV-1a, stable across runs and platforms.
@@ -15,6 +17,17 @@ enum FakeAnswers {
         }
         let letters = ["A", "B", "C", "D"]
         return letters[Int(hash(prompt) % 4)]
+    }
+
+    /// `[prefer:X]` in a prompt: echo logprobs make the continuation " X" the likeliest.
+    static func preferred(in prompt: String) -> String? {
+        guard let start = prompt.range(of: "[prefer:"), let end = prompt[start.upperBound...].firstIndex(of: "]") else { return nil }
+        return String(prompt[start.upperBound..<end])
+    }
+
+    /// The last token's logprob under `[prefer:X]`: -0.1 when it spells X, else -2.
+    static func preferenceLogprob(_ token: String, preferred: String) -> Double {
+        token.trimmingCharacters(in: .whitespaces) == preferred ? -0.1 : -2.0
     }
 
     /// Splits text into tokens the way byte-level BPE roughly does: a word with its leading space.

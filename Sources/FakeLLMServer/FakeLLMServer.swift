@@ -302,7 +302,7 @@ public final class FakeLLMServer: @unchecked Sendable {
         let answer = FakeAnswers.answer(to: prompt)
         let model = json["model"] as? String ?? "fake-model"
         var choice: [String: Any] = ["index": 0, "message": ["role": "assistant", "content": answer], "finish_reason": "stop"]
-        if json["logprobs"] as? Bool == true {
+        if json["logprobs"] as? Bool == true, !prompt.contains("[nologprobs]") {
             let top = json["top_logprobs"] as? Int ?? 0
             choice["logprobs"] = ["content": FakeAnswers.tokens(answer).enumerated().map { index, token -> [String: Any] in
                 let lp = FakeAnswers.logprob(token, position: index)
@@ -341,11 +341,19 @@ public final class FakeLLMServer: @unchecked Sendable {
             var offsets: [Int] = []
             var position = 0
             for token in all { offsets.append(position); position += token.unicodeScalars.count }
+            let preferred = FakeAnswers.preferred(in: prompt)
             let values: [Any] = all.enumerated().map { index, token in
-                echo && index == 0 ? NSNull() : FakeAnswers.logprob(token, position: index) as Any
+                if echo && index == 0 { return NSNull() }
+                if let preferred, echo, index == promptTokens.count - 1 { return FakeAnswers.preferenceLogprob(token, preferred: preferred) }
+                return FakeAnswers.logprob(token, position: index)
             }
             let tops: [Any] = all.enumerated().map { index, token in
-                echo && index == 0 ? NSNull() : FakeAnswers.top(token, position: index, greedy: !(nongreedy && index >= promptTokens.count / 2)) as Any
+                if echo && index == 0 { return NSNull() }
+                if let preferred, echo, index == promptTokens.count - 1 {
+                    let lp = FakeAnswers.preferenceLogprob(token, preferred: preferred)
+                    return lp > -1 ? [token: lp] : [token: lp, " " + preferred: -0.1]
+                }
+                return FakeAnswers.top(token, position: index, greedy: !(nongreedy && index >= promptTokens.count / 2))
             }
             choice["logprobs"] = ["tokens": all, "token_logprobs": values, "top_logprobs": tops, "text_offset": offsets]
         }

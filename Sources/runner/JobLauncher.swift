@@ -23,7 +23,7 @@ struct JobLauncher {
     let startTime: time_t
     let commandLine: [String]
 
-    func launch(_ jobs: [[Override]]) throws(ConfigError) -> Int32 {
+    func launch(_ jobs: [[Override]]) async throws(ConfigError) -> Int32 {
         let mode = options.multirun ? "MULTIRUN" : "RUN"
         var sweepDirectory: String?
         if options.multirun {
@@ -33,7 +33,10 @@ struct JobLauncher {
             Output.out("[runner] Launching \(jobs.count) job\(jobs.count == 1 ? "" : "s") locally into \(sweepDirectory!)\n")
         }
         var worst: Int32 = 0
+        var reports: [JobReport] = []
+        Interrupt.shared.install()
         for (number, overrides) in jobs.enumerated() {
+            if Interrupt.shared.requested { break }
             let composition = try composer.compose(overrides: overrides)
             let hydra = hydraNode(composition.hydra, number: number, overrides: overrides, mode: mode)
             var resolver = Resolver(root: withHydra(composition.config, hydra), hydraNode: hydra, now: { [startTime] in startTime })
@@ -54,7 +57,14 @@ struct JobLauncher {
                                   run: run, directory: directory)
             try RunDirectory.writeRecord(job, hydra: resolvedHydra, commandLine: commandLine, startTime: startTime,
                                          version: RunnerCommand.version)
-            worst = max(worst, JobExecutor.execute(job, quiet: options.quiet))
+            let report = await JobExecutor.execute(job, options: options)
+            reports.append(report)
+            worst = max(worst, report.exitCode)
+        }
+        if let sweepDirectory, !reports.isEmpty {
+            let summary = SweepSummary(reports: reports)
+            summary.write(to: sweepDirectory + "/summary.csv")
+            if !options.quiet { Output.out(summary.table() + "[runner] summary: \(sweepDirectory)/summary.csv\n") }
         }
         return worst
     }
@@ -87,7 +97,7 @@ struct JobLauncher {
         hydra.setNode(ConfigNode(.int(number)), at: "job.num")
         hydra.setNode(ConfigNode(.string(mode)), at: "mode")
         let taskOverrides = overrides.filter { !$0.key.hasPrefix("hydra.") && $0.key != "hydra" }
-        let dirname = taskOverrides.map { Redactor.redact(override: $0.input) }.sorted().joined(separator: ",")
+        let dirname = OverrideDirname(settings: base.node(at: "job.config.override_dirname")).name(taskOverrides)
         hydra.setNode(ConfigNode(.string(dirname)), at: "job.override_dirname")
         hydra.setNode(ConfigNode(.sequence(taskOverrides.map { ConfigNode(.string(Redactor.redact(override: $0.input))) })),
                       at: "overrides.task")
@@ -102,15 +112,29 @@ struct JobLauncher {
     }
 }
 
-/// What a run does once its directory is ready. Model backends and tasks arrive in later
-/// issues; until then a run validates and records its configuration.
-enum JobExecutor {
-    static func execute(_ job: PreparedJob, quiet: Bool) -> Int32 {
-        if !quiet {
-            let model = job.run.model?.name ?? "none"
-            let task = job.run.task?.name ?? "none"
-            Output.out("[runner] job \(job.number): model=\(model) task=\(task) config recorded in \(job.directory)/.hydra\n")
+/// `hydra.job.override_dirname`: the job's overrides as one folder name, as Hydra builds it
+/// (sorted, `kv_sep` between key and value, `item_sep` between overrides, `exclude_keys` left out).
+struct OverrideDirname {
+    var kvSeparator = "="
+    var itemSeparator = ","
+    var excludedKeys: Set<String> = []
+
+    init(settings: ConfigNode?) {
+        if case .string(let s)? = settings?.node(at: "kv_sep")?.value { kvSeparator = s }
+        if case .string(let s)? = settings?.node(at: "item_sep")?.value { itemSeparator = s }
+        if case .sequence(let items)? = settings?.node(at: "exclude_keys")?.value {
+            excludedKeys = Set(items.map { ConfigValueText.text($0.value) })
         }
-        return 0
+    }
+
+    func name(_ overrides: [Override]) -> String {
+        overrides.filter { !excludedKeys.contains($0.key) }
+            .map { override -> String in
+                let text = Redactor.redact(override: override.input)
+                guard let equals = text.firstIndex(of: "=") else { return text }
+                return text[..<equals] + kvSeparator + text[text.index(after: equals)...]
+            }
+            .sorted()
+            .joined(separator: itemSeparator)
     }
 }

@@ -11,16 +11,16 @@ enum RunnerCommand {
 
     /// Runs the command and returns the process exit code: 0 on success, 2 for configuration
     /// and usage errors, 1 for failures while running.
-    static func main(_ arguments: [String]) -> Int32 {
+    static func main(_ arguments: [String]) async -> Int32 {
         do {
-            return try run(arguments)
+            return try await run(arguments)
         } catch {
             Output.error(error.description)
             return 2
         }
     }
 
-    static func run(_ arguments: [String]) throws(ConfigError) -> Int32 {
+    static func run(_ arguments: [String]) async throws(ConfigError) -> Int32 {
         let options = try RunnerOptions.parse(arguments)
         if options.version {
             Output.out("runner \(version)\n")
@@ -69,7 +69,7 @@ enum RunnerCommand {
         let startTime = time(nil)
         let launcher = JobLauncher(composer: composer, options: options, startTime: startTime,
                                    commandLine: ["runner"] + arguments)
-        return try launcher.launch(jobs)
+        return try await launcher.launch(jobs)
     }
 
     static func ambiguousSweep(_ override: Override) -> ConfigError {
@@ -116,6 +116,9 @@ enum Output {
     static func out(_ text: String) { writeAll(text, to: 1) }
 
     static func error(_ text: String) { writeAll(text.hasSuffix("\n") ? text : text + "\n", to: 2) }
+
+    /// Writes to standard error as is: a progress line redrawn with `\r`.
+    static func errorRaw(_ text: String) { writeAll(text, to: 2) }
 
     private static func writeAll(_ text: String, to descriptor: Int32) {
         var bytes = Array(text.utf8)[...]

@@ -5,4 +5,4 @@ import Darwin
 #endif
 
 // Entry point: everything lives in RunnerCommand; this file only turns its result into an exit code.
-exit(RunnerCommand.main(Array(CommandLine.arguments.dropFirst())))
+exit(await RunnerCommand.main(Array(CommandLine.arguments.dropFirst())))

@@ -9,7 +9,9 @@ struct RunDirectoryTests {
     @Test("a run gets outputs/<date>/<time>/ with config, overrides and metadata")
     func singleRun() throws {
         let dir = try TemporaryDirectory()
-        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "model.params.temperature=0.5"], in: dir.url)
+        let offline = try OfflineEvaluation()
+        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "model.params.temperature=0.5"] + offline.overrides,
+                                           in: dir.url, environment: offline.environment)
         #expect(result.status == 0, "\(result.stderr)")
         let dates = try dir.folders(in: "outputs")
         #expect(dates.count == 1)
@@ -21,7 +23,7 @@ struct RunDirectoryTests {
         let config = try dir.read("\(run)/config.yaml")
         #expect(config.contains("temperature: 0.5"))
         #expect(config.contains("model_name: gpt-4o"))
-        #expect(try dir.read("\(run)/overrides.yaml") == "- +model=openai_chat\n- +task=mcq\n- model.params.temperature=0.5\n")
+        #expect(try dir.read("\(run)/overrides.yaml").hasPrefix("- +model=openai_chat\n- +task=mcq\n- model.params.temperature=0.5\n"))
         let metadata = try dir.read("\(run)/hydra.yaml")
         for field in ["command_line: runner -cp", "start_time:", "version: 0.1.0", "git_revision:", "model: openai_chat", "task: mcq"] {
             #expect(metadata.contains(field), "\(field) missing from hydra.yaml:\n\(metadata)")
@@ -31,9 +33,10 @@ struct RunDirectoryTests {
     @Test("two runs in the same second get different directories")
     func sameSecond() throws {
         let dir = try TemporaryDirectory()
-        let args = ["-cp", conf, "+model=openai_chat", "+task=qa", "hydra.run.dir=outputs/fixed"]
-        let first = try RunnerProcess.run(args, in: dir.url)
-        let second = try RunnerProcess.run(args, in: dir.url)
+        let offline = try OfflineEvaluation()
+        let args = ["-cp", conf, "+model=openai_chat", "+task=qa", "hydra.run.dir=outputs/fixed"] + offline.overrides
+        let first = try RunnerProcess.run(args, in: dir.url, environment: offline.environment)
+        let second = try RunnerProcess.run(args, in: dir.url, environment: offline.environment)
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
         #expect(try dir.folders(in: "outputs") == ["fixed", "fixed_1"])
         #expect(try dir.read("outputs/fixed_1/.hydra/overrides.yaml").contains("+task=qa"))
@@ -42,8 +45,10 @@ struct RunDirectoryTests {
     @Test("hydra.run.dir may interpolate the job config and hydra.job.name")
     func runDirInterpolation() throws {
         let dir = try TemporaryDirectory()
+        let offline = try OfflineEvaluation()
         let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "hydra.job.name=nightly",
-                                            "hydra.run.dir=runs/${hydra.job.name}/${model.params.model_name}"], in: dir.url)
+                                            "hydra.run.dir=runs/${hydra.job.name}/${model.params.model_name}"] + offline.overrides,
+                                           in: dir.url, environment: offline.environment)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try dir.read("runs/nightly/gpt-4o/.hydra/hydra.yaml").contains("name: nightly"))
     }
@@ -51,11 +56,12 @@ struct RunDirectoryTests {
     @Test("a sweep writes numbered job directories under one sweep directory")
     func multirun() throws {
         let dir = try TemporaryDirectory()
+        let offline = try OfflineEvaluation()
         let result = try RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat,local_chat", "+task=mcq", "seed=1,2",
-                                            "model.params.base_url=http://127.0.0.1:9/v1", "hydra.sweep.dir=sweeps/s1"], in: dir.url)
+                                            "hydra.sweep.dir=sweeps/s1"] + offline.overrides, in: dir.url, environment: offline.environment)
         // local_chat needs base_url; openai_chat has it too, so every job composes.
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try dir.folders(in: "sweeps/s1") == ["0", "1", "2", "3"])
+        #expect(try dir.folders(in: "sweeps/s1") == ["0", "1", "2", "3", "summary.csv"])
         #expect(try dir.read("sweeps/s1/0/.hydra/overrides.yaml").contains("- +model=openai_chat\n"))
         #expect(try dir.read("sweeps/s1/0/.hydra/overrides.yaml").contains("- seed=1\n"))
         #expect(try dir.read("sweeps/s1/1/.hydra/overrides.yaml").contains("- seed=2\n"))
@@ -67,18 +73,26 @@ struct RunDirectoryTests {
     @Test("hydra.sweep.subdir names job directories")
     func sweepSubdir() throws {
         let dir = try TemporaryDirectory()
+        let offline = try OfflineEvaluation()
         let result = try RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat", "+task=mcq", "seed=7,8",
-                                            "hydra.sweep.dir=sw", "hydra.sweep.subdir=${hydra.job.override_dirname}"], in: dir.url)
+                                            "hydra.sweep.dir=sw", "hydra.sweep.subdir=${hydra.job.override_dirname}",
+                                            "hydra.job.config.override_dirname.exclude_keys=[model.params.base_url,task.dataset.path,task.dataset.limit,response.cache.mode]"]
+                                           + offline.overrides,
+                                           in: dir.url, environment: offline.environment)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try dir.folders(in: "sw") == ["+model=openai_chat,+task=mcq,seed=7", "+model=openai_chat,+task=mcq,seed=8"])
+        #expect(try dir.folders(in: "sw") == ["+model=openai_chat,+task=mcq,seed=7", "+model=openai_chat,+task=mcq,seed=8", "summary.csv"])
     }
 
     @Test("secrets given as overrides never reach the run directory or stdout")
     func secretsStayOut() throws {
         let dir = try TemporaryDirectory()
         let secret = "sk-test-\(UUID().uuidString)"
-        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "+model.params.api_key=\(secret)"], in: dir.url)
-        #expect(result.status == 0, "\(result.stderr)")
+        let offline = try OfflineEvaluation()
+        // The override is refused (an API key never goes in config), and its value is masked in the error too.
+        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "+model.params.api_key=\(secret)"] + offline.overrides,
+                                           in: dir.url, environment: offline.environment)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("'+model.params.api_key=***'"))
         #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
         let files = FileManager.default.enumerator(atPath: dir.url.path)?.compactMap { $0 as? String } ?? []
         var checked = 0

@@ -11,7 +11,7 @@ struct RunnerCommandTests {
         let result = try RunnerProcess.run(["-cp", conf, "--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("model: aleph_alpha, local_chat, local_completions, openai_chat, openai_completion\n"))
-        #expect(result.stdout.contains("task: mcq, qa\n"))
+        #expect(result.stdout.contains("task: mcq, qa, yes_no_maybe\n"))
         for syntax in ["+key=value", "++key=value", "~key", "group@pkg=option", "range(", "glob(", "--config-dir"] {
             #expect(result.stdout.contains(syntax), "\(syntax) missing from --help")
         }
@@ -143,11 +143,14 @@ struct RunnerCommandTests {
 
     @Test("the project's own configs compose and decode for every model and task")
     func projectConfigs() throws {
+        let offline = try OfflineEvaluation()
         for model in ["openai_chat", "openai_completion", "local_chat", "local_completions", "aleph_alpha"] {
-            for task in ["mcq", "qa"] {
+            for task in ["mcq", "qa", "yes_no_maybe"] {
                 let dir = try TemporaryDirectory()
-                let result = try RunnerProcess.run(["-cp", conf, "+model=\(model)", "+task=\(task)",
-                                                    "++model.params.base_url=http://127.0.0.1:1/v1"], in: dir.url)
+                let overrides = offline.overrides.map { $0.hasPrefix("model.params.base_url") ? "++" + $0 : $0 }
+                    .map { $0.hasPrefix("task.dataset.path") ? "task.dataset.path=\(RunnerProcess.packageRoot.path)/data/\(task)_example.jsonl" : $0 }
+                let result = try RunnerProcess.run(["-cp", conf, "--quiet", "+model=\(model)", "+task=\(task)"] + overrides,
+                                                   in: dir.url, environment: offline.environment.merging(["AA_TOKEN": "fake"]) { $1 })
                 #expect(result.status == 0, "\(model) x \(task): \(result.stderr)")
             }
         }

@@ -188,7 +188,9 @@ public enum HydraSettings {
         return map([
             ("run", map([("dir", str("outputs/${now:%Y-%m-%d}/${now:%H-%M-%S}"))])),
             ("sweep", map([("dir", str("multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}")), ("subdir", str("${hydra.job.num}"))])),
-            ("job", map([("name", str("runner")), ("num", ConfigNode(.int(0))), ("override_dirname", str("")), ("id", str(""))])),
+            ("job", map([("name", str("runner")), ("num", ConfigNode(.int(0))), ("override_dirname", str("")), ("id", str("")),
+                         ("config", map([("override_dirname", map([("kv_sep", str("=")), ("item_sep", str(",")),
+                                                                   ("exclude_keys", ConfigNode(.sequence([])))]))]))])),
             ("mode", str("RUN")),
             ("verbose", ConfigNode(.bool(false))),
         ])

@@ -56,7 +56,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         }
         text += "error: \(message)"
         if let location, let override = location.override, !message.contains(override) {
-            text += " (in override '\(override)')"
+            // The override may carry a secret (`+model.params.api_key=...`): mask it.
+            text += " (in override '\(Redactor.redact(override: override))')"
         }
         if let snippet { text += "\n" + snippet }
         if let hint { text += "\nhint: \(hint)" }

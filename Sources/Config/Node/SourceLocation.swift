@@ -28,7 +28,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        if let override { return "override '\(override)'" }
+        if let override { return "override '\(Redactor.redact(override: override))'" }
         if line > 0 { return column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)" }
         return file
     }

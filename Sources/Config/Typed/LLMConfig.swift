@@ -12,14 +12,17 @@
 public struct LLMConfig: Decodable, Sendable, Equatable {
     public var name: String
     public var params: ConfigNode
+    /// Prices for cost reports; not part of the model's identity.
+    public var pricing: Pricing?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, params
+        case name, params, pricing
     }
 
-    public init(name: String, params: ConfigNode = .emptyMapping) {
+    public init(name: String, params: ConfigNode = .emptyMapping, pricing: Pricing? = nil) {
         self.name = name
         self.params = params
+        self.pricing = pricing
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,5 +30,27 @@ public struct LLMConfig: Decodable, Sendable, Equatable {
         name = try container.decode(String.self, forKey: .name)
         params = try container.decodeIfPresent(ConfigNode.self, forKey: .params) ?? .emptyMapping
         if case .null = params.value { params = .emptyMapping }
+        pricing = try container.decodeIfPresent(Pricing.self, forKey: .pricing)
+    }
+}
+
+/// US dollars per million tokens, as providers list them (`model.pricing`).
+public struct Pricing: Decodable, Sendable, Equatable {
+    public var inputPerMillion: Double
+    public var outputPerMillion: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case inputPerMillion = "input_per_million"
+        case outputPerMillion = "output_per_million"
+    }
+
+    public init(inputPerMillion: Double, outputPerMillion: Double) {
+        self.inputPerMillion = inputPerMillion
+        self.outputPerMillion = outputPerMillion
+    }
+
+    /// The cost of this many tokens.
+    public func cost(promptTokens: Int, completionTokens: Int) -> Double {
+        (Double(promptTokens) * inputPerMillion + Double(completionTokens) * outputPerMillion) / 1_000_000
     }
 }

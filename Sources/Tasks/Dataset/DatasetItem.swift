@@ -1,0 +1,34 @@
+import Models
+
+/// One record of a dataset: its id, its fields by the task's names, and where it came from.
+public struct DatasetItem: Sendable, Equatable {
+    public var id: String
+    /// Every key of the record, plus the task's field names mapped onto it.
+    public var fields: [String: JSONValue]
+    /// `file:line` of the record, for errors.
+    public var place: String
+
+    public init(id: String, fields: [String: JSONValue], place: String) {
+        self.id = id
+        self.fields = fields
+        self.place = place
+    }
+
+    public subscript(field: String) -> JSONValue? { fields[field] }
+
+    /// A place that names both the line and the item, for errors about one item.
+    public var itemPlace: String { "\(place) (item \(id))" }
+}
+
+extension JSONValue {
+    /// The value as prompt text: strings as they are, numbers and booleans as written in JSON.
+    var promptText: String {
+        switch self {
+        case .string(let s): return s
+        case .null: return ""
+        case .double(let d): return OrderedJSON.number(d)
+        case .array(let items): return items.map(\.promptText).joined(separator: ", ")
+        default: return canonicalString
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// A problem with a task's data or settings, found before or while running it.
+///
+/// It names the place (`data/mcq.jsonl:7`, `task.prompt.template`, `item q12`) and says how
+/// to fix it, and prints as one line plus a hint, like ``Config/ConfigError``:
+///
+/// ```
+/// data/mcq.jsonl:7: error: line is not valid JSON (unexpected end of line)
+/// hint: each line of a JSONL file must be one complete JSON object
+/// ```
+public struct TaskError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Where the problem is: `file:line`, a config key path, or an item id.
+    public var place: String?
+    public var message: String
+    public var hint: String?
+
+    public init(_ message: String, at place: String? = nil, hint: String? = nil) {
+        self.place = place
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        (place.map { "\($0): " } ?? "") + "error: \(message)" + (hint.map { "\nhint: \($0)" } ?? "")
+    }
+}

@@ -1,0 +1,38 @@
+/// A mean with a seeded percentile-bootstrap confidence interval.
+public struct MetricEstimate: Sendable, Equatable {
+    public var value: Double
+    public var low: Double
+    public var high: Double
+    public var count: Int
+}
+
+public enum Bootstrap {
+    /// The mean of `values` and its 95% interval from `iterations` resamples drawn with
+    /// `seed`: the same data and seed always give the same interval.
+    public static func mean(_ values: [Double], iterations: Int = 1000, seed: Int, confidence: Double = 0.95) -> MetricEstimate {
+        guard !values.isEmpty else { return MetricEstimate(value: .nan, low: .nan, high: .nan, count: 0) }
+        let n = values.count
+        let mean = values.reduce(0, +) / Double(n)
+        guard iterations > 0, n > 1 else { return MetricEstimate(value: mean, low: mean, high: mean, count: n) }
+        var generator = SeededGenerator(seed: seed)
+        var means = [Double](repeating: 0, count: iterations)
+        values.withUnsafeBufferPointer { buffer in
+            for b in 0..<iterations {
+                var sum = 0.0
+                for _ in 0..<n { sum += buffer[generator.index(below: n)] }
+                means[b] = sum / Double(n)
+            }
+        }
+        means.sort()
+        let tail = (1 - confidence) / 2
+        return MetricEstimate(value: mean, low: percentile(means, tail), high: percentile(means, 1 - tail), count: n)
+    }
+
+    /// Linear interpolation between closest ranks (NumPy's default).
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down)), upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+}

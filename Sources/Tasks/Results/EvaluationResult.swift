@@ -1,0 +1,135 @@
+import Config
+import Foundation
+import Models
+
+/// The outcome of one evaluation: counts, metrics with intervals, tokens and cost, and how
+/// the run ended. Its JSON form is `results.json`.
+public struct EvaluationResult: Sendable {
+    public enum Status: String, Sendable {
+        /// Still running (what a crash leaves behind).
+        case running
+        case completed
+        /// More items errored than `response.max_error_rate` allows.
+        case failed
+        /// Ctrl-C or a signal: the re-run resumes from the cache.
+        case interrupted
+        /// The server rejected the key, or the model is misconfigured.
+        case stopped
+    }
+
+    public var status: Status
+    public var stopReason: String?
+    public let records: [ItemRecord]
+    public let settings: Evaluation.Settings
+    public let totalItems: Int
+    public let metricNames: [String]
+    public let modelDict: JSONValue
+    public let started: Date
+    public let finished: Date?
+    public let seconds: Double
+    public let metrics: [(String, MetricEstimate)]
+    public let classification: ClassificationReport?
+
+    init(status: Status, records: [ItemRecord], settings: Evaluation.Settings, task: any EvaluationTask,
+         modelDict: JSONValue, started: Date, finished: Date?, seconds: Double) {
+        self.status = status
+        self.records = records
+        self.settings = settings
+        self.totalItems = task.items.count
+        self.metricNames = task.metricNames
+        self.modelDict = modelDict
+        self.started = started
+        self.finished = finished
+        self.seconds = seconds
+        let scored = records.compactMap(\.score)
+        metrics = task.metricNames.map { name in
+            (name, Bootstrap.mean(scored.map { $0.metrics[name] ?? 0 }, iterations: settings.bootstrapIterations, seed: settings.seed))
+        }
+        if let labels = task.classLabels, !scored.isEmpty {
+            classification = ClassificationReport(labels: labels, pairs: scored.map { ($0.gold, $0.prediction) })
+        } else {
+            classification = nil
+        }
+    }
+
+    public var scoredCount: Int { records.count { $0.status == .scored } }
+    public var skippedCount: Int { records.count { $0.status == .skipped } }
+    public var errorCount: Int { records.count { $0.status == .error } }
+    public var nullCount: Int { records.count { $0.status == .scored && $0.score?.prediction == nil } }
+    public var cachedCount: Int { records.count(where: \.cached) }
+    public var retries: Int { records.reduce(0) { $0 + $1.retries } }
+    /// Errored items over all items of the task.
+    public var errorRate: Double { totalItems == 0 ? 0 : Double(errorCount) / Double(totalItems) }
+    public var nullRate: Double { scoredCount == 0 ? 0 : Double(nullCount) / Double(scoredCount) }
+
+    public var usage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.usage) } }
+    public var cachedUsage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.cachedUsage) } }
+
+    /// Dollars spent in this run, when the model config gives prices.
+    public var cost: Double? { settings.pricing?.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens) }
+    /// Dollars the cache saved (what its answers cost when first fetched).
+    public var savedByCache: Double? { settings.pricing?.cost(promptTokens: cachedUsage.promptTokens, completionTokens: cachedUsage.completionTokens) }
+
+    /// The main metric: the task's first.
+    public var main: (String, MetricEstimate)? { metrics.first }
+
+    public var json: OrderedJSON {
+        var metricPairs: [(String, OrderedJSON)] = metrics.map { name, m in
+            (name, .object([("value", number(m.value)), ("ci_low", number(m.low)), ("ci_high", number(m.high)), ("n", .int(m.count))]))
+        }
+        if let classification { metricPairs.append(("macro_f1", number(classification.macroF1))) }
+        metricPairs.append(("null_rate", number(nullRate)))
+        var pairs: [(String, OrderedJSON)] = [
+            ("task", .string(settings.taskName)),
+            ("model", .string(settings.modelName)),
+            ("status", .string(status.rawValue)),
+        ]
+        if let stopReason { pairs.append(("stop_reason", .string(stopReason))) }
+        pairs.append(("metrics", .object(metricPairs)))
+        pairs.append(("confidence_interval", .string("95% percentile bootstrap, \(settings.bootstrapIterations) resamples, seed \(settings.seed); over scored items")))
+        pairs.append(("counts", .object([
+            ("items", .int(totalItems)), ("finished", .int(records.count)), ("scored", .int(scoredCount)),
+            ("null", .int(nullCount)), ("skipped", .int(skippedCount)), ("errored", .int(errorCount)),
+            ("cached", .int(cachedCount)), ("retries", .int(retries)),
+        ])))
+        if let classification {
+            pairs.append(("per_class", .object(classification.classes.map { c in
+                (c.label, .object([("precision", number(c.precision)), ("recall", number(c.recall)), ("f1", number(c.f1)), ("support", .int(c.support))]))
+            })))
+            pairs.append(("confusion_matrix", .object([
+                ("labels", .array(classification.labels.map(OrderedJSON.string))),
+                ("predicted_columns", .array((classification.labels + ["null"]).map(OrderedJSON.string))),
+                ("rows", .array(classification.confusion.map { .array($0.map(OrderedJSON.int)) })),
+            ])))
+        }
+        var tokens: [(String, OrderedJSON)] = [
+            ("prompt", .int(usage.promptTokens)), ("completion", .int(usage.completionTokens)),
+            ("cached_prompt", .int(cachedUsage.promptTokens)), ("cached_completion", .int(cachedUsage.completionTokens)),
+        ]
+        if let cost, let savedByCache {
+            tokens.append(("cost_usd", number(cost)))
+            tokens.append(("saved_by_cache_usd", number(savedByCache)))
+        }
+        pairs.append(("tokens", .object(tokens)))
+        pairs.append(("timings", .object([
+            ("started", .string(Self.timestamp(started))),
+            ("finished", finished.map { .string(Self.timestamp($0)) } ?? .null),
+            ("seconds", number(seconds)),
+            ("items_per_second", number(seconds > 0 ? Double(records.count) / seconds : 0)),
+        ])))
+        pairs.append(("model_dict", .value(modelDict)))
+        pairs.append(("config_hash", .string(settings.configHash)))
+        pairs.append(("overrides", .array(settings.overrides.map(OrderedJSON.string))))
+        pairs.append(("versions", .object(settings.versions.map { ($0.0, .string($0.1)) })))
+        return .object(pairs)
+    }
+
+    /// Rounded to 6 decimals: more is noise, and it keeps the file readable.
+    private func number(_ x: Double) -> OrderedJSON {
+        x.isFinite ? .double((x * 1e6).rounded() / 1e6) : .null
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

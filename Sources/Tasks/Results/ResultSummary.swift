@@ -1,0 +1,37 @@
+/// The one-screen summary printed after a run.
+public enum ResultSummary {
+    public static func text(_ result: EvaluationResult) -> String {
+        var lines: [String] = []
+        let s = result.settings
+        lines.append("\(s.taskName) on \(s.modelName): \(result.status.rawValue), \(result.records.count)/\(result.totalItems) items in \(format(result.seconds, 1)) s")
+        for (name, m) in result.metrics {
+            lines.append("  " + pad(name, 12) + (m.count == 0 ? "n/a" : "\(format(m.value, 3))  [\(format(m.low, 3)), \(format(m.high, 3))]  n=\(m.count)"))
+        }
+        if let classification = result.classification {
+            lines.append("  " + pad("macro_f1", 12) + format(classification.macroF1, 3))
+        }
+        lines.append("  null \(result.nullCount) (\(format(result.nullRate * 100, 1))%)   skipped \(result.skippedCount)   errored \(result.errorCount)   cached \(result.cachedCount)   retries \(result.retries)")
+        var tokens = "  tokens \(result.usage.promptTokens) in / \(result.usage.completionTokens) out"
+        if result.cachedUsage.totalTokens > 0 { tokens += " (+\(result.cachedUsage.totalTokens) from cache)" }
+        if let cost = result.cost { tokens += "   cost $\(format(cost, 4))" }
+        lines.append(tokens)
+        if let reason = result.stopReason { lines.append("  stopped: \(reason)") }
+        lines.append("  results: \(s.resultsPath)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func format(_ x: Double, _ digits: Int) -> String {
+        guard x.isFinite else { return "n/a" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let rounded = (abs(x) * scale).rounded()
+        let whole = Int(rounded / scale)
+        var fraction = String(Int(rounded.truncatingRemainder(dividingBy: scale)))
+        while fraction.count < digits { fraction = "0" + fraction }
+        return (x < 0 && rounded > 0 ? "-" : "") + "\(whole)" + (digits > 0 ? "." + fraction : "")
+    }
+
+    static func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}

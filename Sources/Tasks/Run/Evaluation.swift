@@ -1,0 +1,185 @@
+import Config
+import Foundation
+import Models
+import Response
+
+/// Runs a task against a model through the ResponseComponent, scoring and recording each
+/// item as soon as its answers are in.
+///
+/// `samples.jsonl` grows one complete line per finished item, and `results.json` is written
+/// when the run starts (status `running`) and replaced at the end, so a killed run leaves
+/// every finished item on disk, and its re-run, with the cache, asks only for the rest.
+///
+/// ```swift
+/// let evaluation = Evaluation(task: task, responder: component, settings: settings)
+/// let result = try await evaluation.run { progress in display.update(progress) }
+/// ```
+public struct Evaluation: Sendable {
+    /// What the evaluation records besides the answers.
+    public struct Settings: Sendable {
+        public var directory: String
+        public var taskName: String
+        public var modelName: String
+        public var seed: Int
+        public var bootstrapIterations: Int
+        public var maxErrorRate: Double
+        public var pricing: Pricing?
+        /// SHA-256 of the composed config (secrets masked).
+        public var configHash: String
+        public var overrides: [String]
+        public var versions: [(String, String)]
+
+        public init(directory: String, taskName: String, modelName: String, seed: Int, bootstrapIterations: Int = 1000,
+                    maxErrorRate: Double, pricing: Pricing?, configHash: String, overrides: [String], versions: [(String, String)]) {
+            self.directory = directory
+            self.taskName = taskName
+            self.modelName = modelName
+            self.seed = seed
+            self.bootstrapIterations = bootstrapIterations
+            self.maxErrorRate = maxErrorRate
+            self.pricing = pricing
+            self.configHash = configHash
+            self.overrides = overrides
+            self.versions = versions
+        }
+
+        public var samplesPath: String { directory + "/samples.jsonl" }
+        public var resultsPath: String { directory + "/results.json" }
+    }
+
+    public let task: any EvaluationTask
+    public let responder: ResponseComponent
+    public let settings: Settings
+
+    public init(task: any EvaluationTask, responder: ResponseComponent, settings: Settings) {
+        self.task = task
+        self.responder = responder
+        self.settings = settings
+    }
+
+    /// Answers and scores every item.
+    ///
+    /// Cancelling the calling task stops the run: answers already received are kept (and
+    /// cached), and the result's status is `interrupted`.
+    public func run(progress: @escaping @Sendable (EvaluationProgress) -> Void = { _ in }) async throws(TaskError) -> EvaluationResult {
+        let started = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let items = task.items
+        let requests = items.map(task.requests(for:))
+        try? FileManager.default.removeItem(atPath: settings.samplesPath)
+        let samples = try LineAppender(path: settings.samplesPath)
+        let collector = ItemCollector(task: task, items: items, requests: requests, samples: samples,
+                                      progress: progress, start: start)
+        try writeResults(EvaluationResult(status: .running, records: [], settings: settings, task: task,
+                                          modelDict: responder.model.modelDict, started: started, finished: nil, seconds: 0))
+
+        let work = items.indices.lazy.flatMap { index in
+            requests[index].indices.lazy.map { k in ResponseItem(id: "\(index):\(k)", request: requests[index][k]) }
+        }
+        var status = EvaluationResult.Status.completed
+        var stopReason: String?
+        do {
+            try await responder.run(Array(work)) { outcome in await collector.receive(outcome) }
+        } catch let stopped as RunStopped {
+            status = .stopped
+            stopReason = stopped.cause.message + (stopped.cause.hint.map { " (\($0))" } ?? "")
+        } catch {
+            status = .interrupted
+        }
+        if Task.isCancelled { status = .interrupted }
+        let records = await collector.finishedRecords()
+        var result = EvaluationResult(status: status, records: records, settings: settings, task: task,
+                                      modelDict: responder.model.modelDict, started: started, finished: Date(),
+                                      seconds: (clock.now - start).seconds)
+        result.stopReason = stopReason
+        if status == .completed, result.errorRate > settings.maxErrorRate { result.status = .failed }
+        try writeResults(result)
+        return result
+    }
+
+    private func writeResults(_ result: EvaluationResult) throws(TaskError) {
+        try FileWriting.writeAtomically(result.json.pretty, to: settings.resultsPath)
+    }
+}
+
+/// Gathers outcomes into items, scores finished items and appends their samples.
+actor ItemCollector {
+    let task: any EvaluationTask
+    let items: [DatasetItem]
+    let requests: [[ModelRequest]]
+    let samples: LineAppender
+    let progressHandler: @Sendable (EvaluationProgress) -> Void
+    let start: ContinuousClock.Instant
+    let mainMetric: String
+    var pending: [Int: PendingItem] = [:]
+    var records: [ItemRecord] = []
+    var progress: EvaluationProgress
+
+    init(task: any EvaluationTask, items: [DatasetItem], requests: [[ModelRequest]], samples: LineAppender,
+         progress: @escaping @Sendable (EvaluationProgress) -> Void, start: ContinuousClock.Instant) {
+        self.task = task
+        self.items = items
+        self.requests = requests
+        self.samples = samples
+        self.progressHandler = progress
+        self.start = start
+        self.mainMetric = task.metricNames.first ?? "score"
+        self.progress = EvaluationProgress(total: items.count)
+    }
+
+    func receive(_ outcome: ResponseOutcome) {
+        let parts = outcome.id.split(separator: ":")
+        guard parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), items.indices.contains(index) else { return }
+        // After Ctrl-C, requests cut off in flight fail; they are not the item's fault.
+        if Task.isCancelled, case .failed = outcome.status { return }
+        var entry = pending[index] ?? PendingItem(requestCount: requests[index].count)
+        guard entry.outcomes[k] == nil else { return }
+        entry.outcomes[k] = outcome
+        entry.remaining -= 1
+        guard entry.remaining == 0 else { pending[index] = entry; return }
+        pending[index] = nil
+        finish(index, outcomes: entry.outcomes.map { $0! })
+    }
+
+    private func finish(_ index: Int, outcomes: [ResponseOutcome]) {
+        var record = ItemRecord(index: index, status: .scored, score: nil, reason: nil,
+                                cached: outcomes.allSatisfy(\.cached), retries: outcomes.reduce(0) { $0 + $1.retries },
+                                latency: outcomes.reduce(Duration.zero) { $0 + $1.latency },
+                                usage: TokenUsage(), cachedUsage: TokenUsage())
+        var answers: [ModelAnswer] = []
+        for outcome in outcomes {
+            switch outcome.status {
+            case .answered(let answer):
+                answers.append(answer)
+                if let usage = answer.usage {
+                    if outcome.cached { record.cachedUsage.add(usage) } else { record.usage.add(usage) }
+                }
+            case .skipped(let reason):
+                if record.status == .scored { record.status = .skipped; record.reason = reason }
+            case .failed(let error):
+                record.status = .error
+                record.reason = error.message
+            }
+        }
+        if record.status == .scored { record.score = task.score(items[index], answers: answers) }
+        records.append(record)
+        samples.append(SampleRecord.line(item: items[index], requests: requests[index], record: record, mainMetric: mainMetric))
+        progress.done += 1
+        if record.cached { progress.cached += 1 }
+        progress.retries += record.retries
+        if record.status == .skipped { progress.skipped += 1 }
+        if record.status == .error { progress.errors += 1 }
+        progress.elapsed = ContinuousClock.now - start
+        progressHandler(progress)
+    }
+
+    func finishedRecords() -> [ItemRecord] { records.sorted { $0.index < $1.index } }
+}
+
+extension TokenUsage {
+    mutating func add(_ other: TokenUsage) {
+        promptTokens += other.promptTokens
+        completionTokens += other.completionTokens
+    }
+}

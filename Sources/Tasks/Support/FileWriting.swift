@@ -1,0 +1,48 @@
+import Foundation
+
+/// Files written so that a crash never leaves half of one behind.
+enum FileWriting {
+    /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
+    static func writeAtomically(_ text: String, to path: String) throws(TaskError) {
+        let temporary = path + ".tmp-\(getpid())"
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            if rename(temporary, path) != 0 { throw TaskError("cannot rename \(temporary)", at: path) }
+        } catch let error as TaskError {
+            throw error
+        } catch {
+            unlink(temporary)
+            throw TaskError("cannot write file: \(error.localizedDescription)", at: path,
+                            hint: "check that the output folder exists and is writable")
+        }
+    }
+}
+
+/// Appends lines to a file, each written whole with one `write(2)`, so that a killed run
+/// leaves complete lines only.
+public final class LineAppender: @unchecked Sendable {
+    // Only used from the evaluation's collector actor; `@unchecked` because the descriptor is
+    // a plain integer owned by this object.
+    private let descriptor: Int32
+    public let path: String
+
+    public init(path: String) throws(TaskError) {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if descriptor < 0 {
+            throw TaskError("cannot open for writing: \(String(cString: strerror(errno)))", at: path,
+                            hint: "check that the output folder exists and is writable")
+        }
+    }
+
+    public func append(_ line: String) {
+        var bytes = Array((line + "\n").utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue } else { return } }
+            bytes = bytes.dropFirst(n)
+        }
+    }
+
+    deinit { close(descriptor) }
+}

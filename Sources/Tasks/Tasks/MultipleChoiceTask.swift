@@ -1,0 +1,205 @@
+import Config
+import Models
+import Response
+
+/// Multiple-choice questions (`mcq`), scored one of three ways (`task.scoring.mode`):
+///
+/// - `generate`: the prompt lists lettered options and the answer is read from the text
+///   (``ChoiceParser``); an unreadable answer is `null` and counts as wrong.
+/// - `loglikelihood`: each option is scored as a continuation of the prompt; `acc` picks the
+///   highest log probability, `acc_norm` the highest per character, as lm-evaluation-harness does.
+/// - `chat_logprobs`: one token is generated with `top_logprobs`, and the best-scoring option
+///   key wins; without logprobs from the server, the text is read as in `generate`.
+///
+/// With `scoring.labels` (`[yes, no, maybe]`) the options are fixed labels instead of per-item
+/// choices: the PubMedQA-style variant.
+public struct MultipleChoiceTask: EvaluationTask {
+    public let items: [DatasetItem]
+    public let metricNames: [String]
+    public var classLabels: [String]? { allKeys }
+
+    let mode: ScoringConfig.Mode
+    let continuation: ScoringConfig.Continuation
+    let prompting: TaskPrompting
+    let answerPrefix: String
+    let maxTokens: Int?
+    /// Option keys: the letters, or the fixed labels.
+    let allKeys: [String]
+    let labels: [String]?
+    /// Per item (by id): the option texts and the gold key.
+    let options: [String: (texts: [String], gold: String)]
+
+    public init(_ config: TaskConfig, context: TaskContext) throws(TaskError) {
+        let scoring = config.scoring
+        mode = scoring.mode
+        continuation = scoring.continuation ?? .letter
+        answerPrefix = scoring.answerPrefix ?? "Answer:"
+        maxTokens = scoring.maxTokens ?? (mode == .chatLogprobs ? 1 : nil)
+        labels = scoring.labels.flatMap { $0.isEmpty ? nil : $0 }
+        allKeys = labels ?? scoring.letters ?? ["A", "B", "C", "D"]
+        switch mode {
+        case .exactMatch:
+            throw TaskError("mcq has no scoring mode 'exact_match'", at: "task.scoring.mode",
+                            hint: "use generate, loglikelihood or chat_logprobs (exact_match is for qa)")
+        case .loglikelihood where !context.capabilities.loglikelihood:
+            throw TaskError("model '\(context.modelName)' cannot score continuations (loglikelihood)", at: "task.scoring.mode",
+                            hint: "use a completions backend (openai_completion, local_completions, aleph_alpha), or task.scoring.mode=chat_logprobs or generate")
+        case .chatLogprobs where !context.capabilities.logprobs:
+            throw TaskError("model '\(context.modelName)' returns no token logprobs", at: "task.scoring.mode",
+                            hint: "use task.scoring.mode=generate")
+        default: break
+        }
+        if labels == nil, allKeys.contains(where: { $0.count != 1 || !$0.first!.isLetter }) {
+            throw TaskError("option letters must be single letters, not \(allKeys)", at: "task.scoring.letters",
+                            hint: "for word answers use task.scoring.labels, like [yes, no, maybe]")
+        }
+        if Set(allKeys).count != allKeys.count {
+            throw TaskError("option keys repeat: \(allKeys)", at: labels == nil ? "task.scoring.letters" : "task.scoring.labels")
+        }
+        var mainMetrics = ["acc"]
+        if mode == .loglikelihood { mainMetrics.append("acc_norm") }
+        metricNames = mainMetrics
+
+        let required = labels == nil ? ["question", "choices"] : []
+        let items = try DatasetLoader.load(config.dataset, required: required)
+        var options: [String: (texts: [String], gold: String)] = [:]
+        for item in items {
+            options[item.id] = try Self.readOptions(item, keys: allKeys, labels: labels)
+        }
+        self.items = items
+        self.options = options
+        prompting = try TaskPrompting(config, context: context, items: items, required: required,
+                                      extraFields: ["choices", "letters", "labels"], forceText: mode == .loglikelihood)
+        // Few-shot examples from another file need their options too.
+        if let pool = prompting.sampler?.pool, config.prompt.fewShotPath != nil {
+            for item in pool { _ = try Self.readOptions(item, keys: allKeys, labels: labels) }
+        }
+    }
+
+    /// The item's option texts and its gold key, from `choices` and `answer`.
+    static func readOptions(_ item: DatasetItem, keys: [String], labels: [String]?) throws(TaskError) -> (texts: [String], gold: String) {
+        let texts: [String]
+        if let labels {
+            texts = labels
+        } else {
+            guard case .array(let choices) = item["choices"] ?? .null else {
+                throw TaskError("'choices' must be a list of options", at: item.itemPlace,
+                                hint: "write \"choices\": [\"...\", \"...\"], or for CSV map several columns: task.dataset.fields.choices=[A,B,C,D]")
+            }
+            guard choices.count >= 2, choices.count <= keys.count else {
+                throw TaskError("item has \(choices.count) choices; between 2 and \(keys.count) are allowed", at: item.itemPlace,
+                                hint: "add letters with task.scoring.letters=[A,B,C,D,E] for more options")
+            }
+            texts = choices.map(\.promptText)
+        }
+        let itemKeys = Array(keys.prefix(texts.count))
+        guard let answer = item["answer"], !answer.isNull, answer.promptText.trimmingSpaces != "" else {
+            throw TaskError("item has no gold answer", at: item.itemPlace,
+                            hint: "give each record an 'answer': a letter (\(itemKeys.joined(separator: "/"))), a 0-based index, or the option's text")
+        }
+        if case .int(let index) = answer {
+            guard itemKeys.indices.contains(index) else {
+                throw TaskError("gold answer index \(index) is out of range for \(texts.count) options", at: item.itemPlace,
+                                hint: "indexes count from 0")
+            }
+            return (texts, itemKeys[index])
+        }
+        let text = answer.promptText.trimmingSpaces
+        if let key = itemKeys.first(where: { $0 == text }) ?? itemKeys.first(where: { $0.lowercased() == text.lowercased() }) {
+            return (texts, key)
+        }
+        if let index = texts.firstIndex(where: { $0.trimmingSpaces == text }) { return (texts, itemKeys[index]) }
+        if let index = Int(text), itemKeys.indices.contains(index) { return (texts, itemKeys[index]) }
+        throw TaskError("gold answer '\(text)' is not an option", at: item.itemPlace,
+                        hint: "use a letter (\(itemKeys.joined(separator: "/"))), a 0-based index, or one option's exact text")
+    }
+
+    private func keys(_ item: DatasetItem) -> [String] { Array(allKeys.prefix(options[item.id]!.texts.count)) }
+
+    /// The template's values: the item's fields, plus `choices` as "A. text" lines.
+    private func values(_ item: DatasetItem) -> [String: String] {
+        var values = item.textValues
+        let texts = options[item.id]?.texts ?? []
+        let keys = Array(allKeys.prefix(texts.count))
+        values["choices"] = labels == nil ? zip(keys, texts).map { "\($0). \($1)" }.joined(separator: "\n") : keys.joined(separator: ", ")
+        values["letters"] = keys.joined(separator: ", ")
+        values["labels"] = keys.joined(separator: ", ")
+        return values
+    }
+
+    /// What a continuation or a few-shot answer says for an option.
+    private func answerText(key: String, text: String) -> String {
+        continuation == .text && mode == .loglikelihood ? text : key
+    }
+
+    private func shots(_ item: DatasetItem) -> [PromptBuilder.Shot] {
+        prompting.shots(for: item, values: values) { example in
+            let (texts, gold) = options[example.id] ?? ((try? Self.readOptions(example, keys: allKeys, labels: labels)) ?? ([], ""))
+            let index = allKeys.firstIndex(of: gold) ?? 0
+            return answerText(key: gold, text: texts.indices.contains(index) ? texts[index] : gold)
+        }
+    }
+
+    public func requests(for item: DatasetItem) -> [ModelRequest] {
+        let shots = shots(item)
+        switch mode {
+        case .loglikelihood:
+            let context = prompting.builder.text(prompting.builder.template.render(values(item)), shots: shots, answerPrefix: answerPrefix)
+            let texts = options[item.id]!.texts
+            return zip(keys(item), texts).map { key, text in
+                .loglikelihood(LoglikelihoodRequest(context: context, continuation: " " + answerText(key: key, text: text)))
+            }
+        case .chatLogprobs:
+            let prompt = prompting.builder.prompt(values(item), shots: shots)
+            return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens, logprobs: true, topLogprobs: 20)))]
+        case .generate, .exactMatch:
+            let prompt = prompting.builder.prompt(values(item), shots: shots)
+            return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens)))]
+        }
+    }
+
+    public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
+        let (texts, gold) = options[item.id]!
+        let keys = keys(item)
+        switch mode {
+        case .loglikelihood:
+            let lls = answers.map { if case .loglikelihood(let l) = $0 { return l.logprob } else { return -Double.infinity } }
+            let greedy = answers.map { if case .loglikelihood(let l) = $0 { return l.isGreedy } else { return false } }
+            let lengths = zip(keys, texts).map { Double(max(1, answerText(key: $0, text: $1).unicodeScalars.count)) }
+            let best = Self.argmax(lls)
+            let bestNorm = Self.argmax(zip(lls, lengths).map { $0 / $1 })
+            let prediction = keys[best]
+            return ItemScore(gold: gold, prediction: prediction, raw: "",
+                             metrics: ["acc": prediction == gold ? 1 : 0, "acc_norm": keys[bestNorm] == gold ? 1 : 0],
+                             detail: [("logprobs", .object(zip(keys, lls).map { ($0, .double($1)) })),
+                                      ("is_greedy", .object(zip(keys, greedy).map { ($0, .bool($1)) }))])
+        case .chatLogprobs:
+            guard case .generation(let generation) = answers.first else { return unreadable(gold) }
+            if let logprobs = generation.logprobs, !logprobs.isEmpty {
+                let scores = FirstTokenScores.scores(logprobs, keys: keys, keysAreLetters: labels == nil)
+                let prediction = keys.filter { scores[$0] != nil }.max { scores[$0]! < scores[$1]! }
+                return ItemScore(gold: gold, prediction: prediction, raw: generation.text,
+                                 metrics: ["acc": prediction == gold ? 1 : 0], method: "logprobs",
+                                 detail: [("logprobs", .object(keys.compactMap { k in scores[k].map { (k, .double($0)) } }))])
+            }
+            let prediction = ChoiceParser(keys: keys, texts: texts, keysAreLetters: labels == nil).parse(generation.text)
+            return ItemScore(gold: gold, prediction: prediction, raw: generation.text,
+                             metrics: ["acc": prediction == gold ? 1 : 0], method: "generate_fallback")
+        case .generate, .exactMatch:
+            guard case .generation(let generation) = answers.first else { return unreadable(gold) }
+            let prediction = ChoiceParser(keys: keys, texts: texts, keysAreLetters: labels == nil).parse(generation.text)
+            return ItemScore(gold: gold, prediction: prediction, raw: generation.text, metrics: ["acc": prediction == gold ? 1 : 0])
+        }
+    }
+
+    private func unreadable(_ gold: String) -> ItemScore {
+        ItemScore(gold: gold, prediction: nil, raw: "", metrics: Dictionary(uniqueKeysWithValues: metricNames.map { ($0, 0.0) }))
+    }
+
+    /// The first index of the largest value, as NumPy's argmax.
+    static func argmax(_ values: [Double]) -> Int {
+        var best = 0
+        for i in values.indices where values[i] > values[best] { best = i }
+        return best
+    }
+}

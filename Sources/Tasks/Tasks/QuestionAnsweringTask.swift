@@ -1,0 +1,68 @@
+import Config
+import Models
+import Response
+
+/// Short-answer questions (`qa`): free generation scored against one or more accepted
+/// answers by exact match, token F1 and contains, after SQuAD's normalisation
+/// (`task.scoring.normalize`, default true). Each metric takes the best over the answers.
+public struct QuestionAnsweringTask: EvaluationTask {
+    public let items: [DatasetItem]
+    public let metricNames = ["exact_match", "f1", "contains"]
+    public var classLabels: [String]? { nil }
+
+    let prompting: TaskPrompting
+    let normalize: Bool
+    let maxTokens: Int?
+    let golds: [String: [String]]
+
+    public init(_ config: TaskConfig, context: TaskContext) throws(TaskError) {
+        guard config.scoring.mode == .exactMatch || config.scoring.mode == .generate else {
+            throw TaskError("qa has no scoring mode '\(config.scoring.mode.rawValue)'", at: "task.scoring.mode",
+                            hint: "use exact_match (free generation, scored by exact match, F1 and contains)")
+        }
+        normalize = config.scoring.normalize ?? true
+        maxTokens = config.scoring.maxTokens
+        let items = try DatasetLoader.load(config.dataset, required: ["question"])
+        var golds: [String: [String]] = [:]
+        for item in items { golds[item.id] = try Self.readAnswers(item) }
+        self.items = items
+        self.golds = golds
+        prompting = try TaskPrompting(config, context: context, items: items, required: ["question"],
+                                      extraFields: [], forceText: false)
+    }
+
+    static func readAnswers(_ item: DatasetItem) throws(TaskError) -> [String] {
+        let answers: [String]
+        switch item["answers"] ?? .null {
+        case .array(let values): answers = values.map(\.promptText).filter { !$0.trimmingSpaces.isEmpty }
+        case .null: answers = []
+        case let value: answers = [value.promptText].filter { !$0.trimmingSpaces.isEmpty }
+        }
+        guard !answers.isEmpty else {
+            throw TaskError("item has no gold answer", at: item.itemPlace,
+                            hint: "give each record 'answers': a string or a list of accepted strings")
+        }
+        return answers
+    }
+
+    public func requests(for item: DatasetItem) -> [ModelRequest] {
+        let shots = prompting.shots(for: item, values: \.textValues) { golds[$0.id]?.first ?? (try? Self.readAnswers($0))?.first ?? "" }
+        let prompt = prompting.builder.prompt(item.textValues, shots: shots)
+        // A text prompt continues past the answer into the next question; stop at the line end.
+        let stop: [String]? = prompting.builder.useChat ? nil : ["\n"]
+        return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens, stop: stop)))]
+    }
+
+    public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
+        let golds = golds[item.id]!
+        guard case .generation(let generation) = answers.first else {
+            return ItemScore(gold: golds[0], golds: golds, prediction: nil, raw: "", metrics: ["exact_match": 0, "f1": 0, "contains": 0])
+        }
+        let prediction = ChoiceParser.clean(generation.text)
+        let em = golds.contains { AnswerOverlap.exactMatch(prediction, $0, normalize: normalize) }
+        let f1 = golds.map { AnswerOverlap.f1(prediction, $0, normalize: normalize) }.max() ?? 0
+        let contains = golds.contains { AnswerOverlap.contains(prediction, $0, normalize: normalize) }
+        return ItemScore(gold: golds[0], golds: golds, prediction: prediction.isEmpty ? nil : prediction, raw: generation.text,
+                         metrics: ["exact_match": em ? 1 : 0, "f1": f1, "contains": contains ? 1 : 0])
+    }
+}

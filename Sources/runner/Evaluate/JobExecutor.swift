@@ -1,0 +1,149 @@
+import Config
+import Foundation
+import Logging
+import Models
+import Response
+import Tasks
+
+/// What one job of a run or sweep came to.
+struct JobReport: Sendable {
+    var number: Int
+    var overrides: [String]
+    var directory: String
+    var result: EvaluationResult?
+    var exitCode: Int32
+}
+
+/// Runs one evaluation in its prepared directory: builds the model and the task, opens the
+/// cache, answers and scores every item with a progress line, writes `results.json`,
+/// `samples.jsonl` and `runner.log`, and prints the summary.
+///
+/// Exit codes: 0 success; 1 when more than `response.max_error_rate` of the items errored or
+/// the server stopped the run (a rejected key); 2 for config, data or setup errors; 130 when
+/// interrupted.
+enum JobExecutor {
+    static func execute(_ job: PreparedJob, options: RunnerOptions) async -> JobReport {
+        let overrides = job.overrides.map { Redactor.redact(override: $0.input) }
+        var report = JobReport(number: job.number, overrides: overrides, directory: job.directory, result: nil, exitCode: 0)
+        let log = RunLogHandler.logger(path: job.directory + "/runner.log", verbose: options.verbose)
+        log.info("job \(job.number) starting in \(job.directory)", metadata: ["overrides": "\(overrides.joined(separator: " "))"])
+        do {
+            let evaluation = try prepare(job, configPath: options.configPath ?? "conf", log: log)
+            let display = ProgressDisplay(enabled: !options.quiet)
+            let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
+                do throws(TaskError) { return .success(try await evaluation.run(progress: display.update)) } catch { return .failure(error) }
+            }
+            display.finish()
+            let result = try outcome.get()
+            report.result = result
+            report.exitCode = exitCode(result)
+            log.info("job \(job.number) \(result.status.rawValue): \(result.records.count)/\(result.totalItems) items, \(result.errorCount) errored")
+            if !options.quiet { Output.out(ResultSummary.text(result)) }
+            if let message = failureMessage(result, job: job) { Output.error(message) }
+        } catch {
+            let text = describe(error, job: job)
+            log.error("\(text)")
+            Output.error(text)
+            report.exitCode = error is RunFailure ? 1 : 2
+        }
+        return report
+    }
+
+    /// Builds the model, the task, the cache and the ResponseComponent.
+    static func prepare(_ job: PreparedJob, configPath: String, log: Logger) throws -> Evaluation {
+        guard let modelConfig = job.run.model, var taskConfig = job.run.task else {
+            throw ConfigError(.missingValue, "a run needs a model and a task", hint: "add +model=<OPTION> +task=<OPTION>")
+        }
+        taskConfig.dataset.path = dataPath(taskConfig.dataset.path, configPath: configPath)
+        taskConfig.prompt.fewShotPath = taskConfig.prompt.fewShotPath.map { dataPath($0, configPath: configPath) }
+        let model = try ModelMap.default.build(modelConfig)
+        let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: job.run.seed)
+        let task = try TaskRegistry.default.build(taskConfig, context: context)
+        log.info("model \(modelConfig.name): \(model.modelDict.canonicalString)")
+        log.info("task \(taskConfig.name): \(task.items.count) items")
+
+        let response = job.run.response
+        var cache: ResponseCache?
+        if response.cache.mode != .off {
+            let path = response.cache.path ?? ResponseCache.defaultPath
+            cache = try ResponseCache(path: path, mode: ResponseCache.Mode(rawValue: response.cache.mode.rawValue) ?? .use)
+            log.info("cache \(path) (\(response.cache.mode.rawValue))")
+        }
+        let component = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(response, model: model),
+                                          log: { message in log.info("\(message)") })
+        let settings = Evaluation.Settings(
+            directory: job.directory, taskName: taskConfig.name, modelName: modelConfig.name, seed: job.run.seed,
+            bootstrapIterations: taskConfig.scoring.bootstrapIters ?? 1000, maxErrorRate: response.maxErrorRate,
+            pricing: modelConfig.pricing, configHash: configHash(job), overrides: job.overrides.map { Redactor.redact(override: $0.input) },
+            versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)])
+        return Evaluation(task: task, responder: component, settings: settings)
+    }
+
+    /// A relative data path is looked up from the current folder, as in Hydra 1.2+ (which no
+    /// longer changes folder), then beside the config folder, so `runner -cp /project/conf`
+    /// finds `/project/data/...` from anywhere.
+    static func dataPath(_ path: String, configPath: String) -> String {
+        guard !path.hasPrefix("/"), !FileSystem.isFile(path) else { return path }
+        let projectRoot = configPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let candidate = (projectRoot.isEmpty ? (configPath.hasPrefix("/") ? "" : ".") : projectRoot) + "/" + path
+        return FileSystem.isFile(candidate) ? candidate : path
+    }
+
+    static func exitCode(_ result: EvaluationResult) -> Int32 {
+        switch result.status {
+        case .completed, .running: return 0
+        case .failed, .stopped: return 1
+        case .interrupted: return 130
+        }
+    }
+
+    static func failureMessage(_ result: EvaluationResult, job: PreparedJob) -> String? {
+        switch result.status {
+        case .failed:
+            return "error: \(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
+                + "\nhint: the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items"
+        case .stopped:
+            return "error: run stopped: \(result.stopReason ?? "the server refused the requests")"
+                + "\nhint: answers received before the stop are cached; fix the key or endpoint and re-run"
+        case .interrupted:
+            return "[runner] interrupted after \(result.records.count) of \(result.totalItems) items; run the same command again to resume from the cache"
+        default:
+            return nil
+        }
+    }
+
+    /// One line (and a hint) for a setup error, with the config file and line when the error
+    /// names a config key.
+    static func describe(_ error: any Error, job: PreparedJob) -> String {
+        if var taskError = error as? TaskError {
+            if let place = taskError.place, place.hasPrefix("task."), let location = job.resolved.node(at: KeyPath(parsing: place))?.location {
+                taskError.place = "\(location) (\(place))"
+            }
+            return taskError.description
+        }
+        if let configError = error as? ConfigError { return configError.description }
+        if let modelError = error as? ModelError { return modelError.description }
+        return "error: \(error)"
+    }
+
+    /// SHA-256 of the composed config as recorded in `.hydra/config.yaml` (secrets masked).
+    static func configHash(_ job: PreparedJob) -> String {
+        let text = (try? String(contentsOfFile: job.directory + "/.hydra/config.yaml", encoding: .utf8)) ?? ""
+        return SHA256.hex(SHA256.digest(Array(text.utf8)))
+    }
+
+    static var swiftVersion: String {
+        #if compiler(>=6.3)
+        return "6.3"
+        #elseif compiler(>=6.2)
+        return "6.2"
+        #else
+        return "6"
+        #endif
+    }
+}
+
+/// A failure while running (as opposed to a setup error): exit code 1.
+struct RunFailure: Error, CustomStringConvertible {
+    var description: String
+}

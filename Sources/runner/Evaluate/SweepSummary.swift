@@ -1,0 +1,68 @@
+import Foundation
+import Tasks
+
+/// The table across a sweep's jobs: the overrides that differ, the main metric with its
+/// interval, and the counts. Written as `summary.csv` in the sweep folder and printed.
+struct SweepSummary {
+    let reports: [JobReport]
+
+    /// Override keys whose values differ between jobs, in first-seen order.
+    var varyingKeys: [String] {
+        var keys: [String] = []
+        var values: [String: Set<String>] = [:]
+        for report in reports {
+            for override in report.overrides {
+                let (key, value) = Self.split(override)
+                if values[key] == nil { keys.append(key) }
+                values[key, default: []].insert(value)
+            }
+        }
+        return keys.filter { key in
+            (values[key]?.count ?? 0) > 1 || reports.contains { !$0.overrides.map { Self.split($0).0 }.contains(key) }
+        }
+    }
+
+    static func split(_ override: String) -> (String, String) {
+        guard let equals = override.firstIndex(of: "=") else { return (override, "") }
+        return (String(override[..<equals]), String(override[override.index(after: equals)...]))
+    }
+
+    var header: [String] {
+        ["job"] + varyingKeys + ["metric", "value", "ci_low", "ci_high", "n", "items", "null", "skipped", "errored", "status", "directory"]
+    }
+
+    var rows: [[String]] {
+        let keys = varyingKeys
+        return reports.map { report in
+            let values = Dictionary(report.overrides.map(Self.split), uniquingKeysWith: { $1 })
+            var row = [String(report.number)] + keys.map { values[$0] ?? "" }
+            if let result = report.result, let (name, m) = result.main {
+                row += [name, number(m.value), number(m.low), number(m.high), String(m.count), String(result.totalItems),
+                        String(result.nullCount), String(result.skippedCount), String(result.errorCount), result.status.rawValue]
+            } else {
+                row += ["", "", "", "", "", "", "", "", "", "error"]
+            }
+            return row + [report.directory]
+        }
+    }
+
+    private func number(_ x: Double) -> String { x.isFinite ? ResultSummary.format(x, 4) : "" }
+
+    func write(to path: String) {
+        let lines = ([header] + rows).map { $0.map(Self.csvField).joined(separator: ",") }
+        try? Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" : s
+    }
+
+    /// Aligned columns for the terminal (without the directory column).
+    func table() -> String {
+        let all = [Array(header.dropLast())] + rows.map { Array($0.dropLast()) }
+        let widths = (0..<all[0].count).map { column in all.map { $0[column].count }.max() ?? 0 }
+        return all.map { row in
+            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

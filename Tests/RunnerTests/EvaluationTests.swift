@@ -1,0 +1,251 @@
+import FakeLLMServer
+import Foundation
+import Testing
+
+/// Whole evaluations through the built `runner` against the fault-injecting server. The
+/// server's answers are set by markers in the questions (`[answer:B]`, `[prefer:C]`), so every
+/// metric below is known exactly.
+@Suite("evaluations end to end", .serialized)
+struct EvaluationTests {
+    let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
+
+    /// A run in a fresh folder against a fresh server; returns the result and the run folder.
+    final class Run {
+        let folder: TemporaryDirectory
+        let server: FakeLLMServer
+        let conf: String
+
+        init(conf: String, plan: FaultPlan = FaultPlan()) throws {
+            folder = try TemporaryDirectory()
+            server = try FakeLLMServer(port: 0, plan: plan, idleTimeout: 60)
+            self.conf = conf
+        }
+
+        func arguments(model: String = "local_chat", task: String = "mcq", data: String, _ extra: [String]) -> [String] {
+            ["-cp", conf, "+model=\(model)", "+task=\(task)", "model.params.base_url=http://127.0.0.1:\(server.port)/v1",
+             "task.dataset.path=\(folder.url.path)/\(data)", "response.cache.path=\(folder.url.path)/cache.sqlite",
+             "response.initial_wait=0.01", "response.max_wait=0.05", "hydra.run.dir=\(folder.url.path)/out"] + extra
+        }
+
+        func run(model: String = "local_chat", task: String = "mcq", data: String, _ extra: [String] = []) throws -> RunnerResult {
+            try RunnerProcess.run(["--quiet"] + arguments(model: model, task: task, data: data, extra), in: folder.url)
+        }
+
+        func results(_ dir: String = "out") throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(folder.read(dir + "/results.json").utf8)) as! [String: Any]
+        }
+
+        func samples(_ dir: String = "out") throws -> [[String: Any]] {
+            try folder.read(dir + "/samples.jsonl").split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+            }
+        }
+
+        deinit { server.stop() }
+    }
+
+    static func mcq(_ rows: [(question: String, gold: String)]) -> String {
+        rows.enumerated().map { i, row in
+            "{\"id\": \"q\(i)\", \"question\": \"\(row.question)\", \"choices\": [\"red\", \"green\", \"blue\", \"black\"], \"answer\": \"\(row.gold)\"}"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func metric(_ results: [String: Any], _ name: String) -> Double? {
+        ((results["metrics"] as? [String: Any])?[name] as? [String: Any])?["value"] as? Double
+            ?? (results["metrics"] as? [String: Any])?[name] as? Double
+    }
+
+    static func count(_ results: [String: Any], _ name: String) -> Int? {
+        (results["counts"] as? [String: Any])?[name] as? Int
+    }
+
+    @Test("generate: parsed letters, a null answer, exact accuracy, confusion matrix and samples")
+    func generate() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq([
+            ("one [answer:A]", "A"), ("two [answer:(B)]", "B"), ("three [answer:The answer is C.]", "C"),
+            ("four [answer:D]", "D"), ("five [answer:green]", "B"), ("six [answer:B]", "A"),
+            ("seven [answer:D]", "C"), ("eight [answer:no idea]", "D"),
+        ])])
+        let result = try run.run(data: "mcq.jsonl")
+        #expect(result.status == 0, "\(result.stderr)")
+        let results = try run.results()
+        #expect(Self.metric(results, "acc") == 5.0 / 8)
+        #expect(Self.count(results, "null") == 1)
+        #expect(Self.metric(results, "null_rate") == 0.125)
+        #expect(results["status"] as? String == "completed")
+        let matrix = (results["confusion_matrix"] as? [String: Any])?["rows"] as? [[Int]]
+        #expect(matrix == [[1, 1, 0, 0, 0], [0, 2, 0, 0, 0], [0, 0, 1, 1, 0], [0, 0, 0, 1, 1]])
+        let samples = try run.samples()
+        #expect(samples.count == 8)
+        let eight = try #require(samples.first { $0["id"] as? String == "q7" })
+        #expect(eight["parsed_answer"] is NSNull && eight["raw_answer"] as? String == "no idea" && eight["score"] as? Double == 0)
+        #expect(eight["messages"] != nil && eight["cached"] as? Bool == false)
+        #expect(try run.folder.read("out/runner.log").contains("job 0 completed"))
+    }
+
+    @Test("loglikelihood: acc and acc_norm from echoed logprobs of each choice")
+    func loglikelihood() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq([("one [prefer:A]", "A"), ("two [prefer:C]", "C"), ("three [prefer:B]", "B"), ("four [prefer:A]", "D")])])
+        let result = try run.run(model: "local_completions", data: "mcq.jsonl", ["task.scoring.mode=loglikelihood"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let results = try run.results()
+        #expect(Self.metric(results, "acc") == 0.75)
+        #expect(Self.metric(results, "acc_norm") == 0.75)
+        let first = try #require(try run.samples().first { $0["id"] as? String == "q0" })
+        #expect((first["logprobs"] as? [String: Double])?["A"] == -0.1)
+        #expect((first["logprobs"] as? [String: Double])?["B"] == -2.0)
+        #expect((first["continuations"] as? [String]) == [" A", " B", " C", " D"])
+        #expect(run.server.requestCount("completions") == 16)
+    }
+
+    @Test("chat_logprobs: the best first-token option, falling back to the text without logprobs")
+    func chatLogprobs() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:B]", "B"), ("two [answer:C]", "A"), ("three [answer:D] [nologprobs]", "D")])])
+        let result = try run.run(data: "mcq.jsonl", ["task.scoring.mode=chat_logprobs"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.metric(try run.results(), "acc") == 0.666667)
+        let samples = try run.samples()
+        #expect(samples.first { $0["id"] as? String == "q0" }?["method"] as? String == "logprobs")
+        #expect(samples.first { $0["id"] as? String == "q2" }?["method"] as? String == "generate_fallback")
+        #expect(samples.first { $0["id"] as? String == "q2" }?["parsed_answer"] as? String == "D")
+    }
+
+    @Test("qa: exact match, F1 and contains after normalisation")
+    func qa() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["qa.jsonl": """
+        {"id": "a", "question": "Capital of France? [answer:The Paris.]", "answers": ["Paris"]}
+        {"id": "b", "question": "Capital of France again? [answer:It is Paris]", "answers": "Paris"}
+        {"id": "c", "question": "Capital of Italy? [answer:London]", "answers": ["Rome", "Roma"]}
+
+        """])
+        let result = try run.run(task: "qa", data: "qa.jsonl")
+        #expect(result.status == 0, "\(result.stderr)")
+        let results = try run.results()
+        #expect(Self.metric(results, "exact_match") == 0.333333)
+        #expect(Self.metric(results, "f1") == 0.5)
+        #expect(Self.metric(results, "contains") == 0.666667)
+        #expect(results["per_class"] == nil)
+    }
+
+    @Test("a sweep writes numbered job folders, summary.csv and a table of the overrides that differ")
+    func sweep() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:A]", "A"), ("two [answer:B]", "A")])])
+        let args = ["-m"] + run.arguments(data: "mcq.jsonl", ["seed=1,2", "task.scoring.mode=generate,chat_logprobs", "hydra.sweep.dir=\(run.folder.url.path)/multi"])
+        let result = try RunnerProcess.run(args, in: run.folder.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try run.folder.folders(in: "multi").filter { !$0.hasSuffix(".csv") } == ["0", "1", "2", "3"])
+        let csv = try run.folder.read("multi/summary.csv").split(separator: "\n")
+        #expect(csv.first == "job,seed,task.scoring.mode,metric,value,ci_low,ci_high,n,items,null,skipped,errored,status,directory")
+        #expect(csv.count == 5)
+        #expect(csv[1].hasPrefix("0,1,generate,acc,0.5000,"))
+        #expect(result.stdout.contains("job  seed  task.scoring.mode  metric  value"))
+        #expect(try run.results("multi/3")["status"] as? String == "completed")
+    }
+
+    @Test("a second identical run is answered from the cache without a single request")
+    func cachedRerun() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:A]", "A"), ("two [answer:B]", "A"), ("three", "C")])])
+        #expect(try run.run(data: "mcq.jsonl").status == 0)
+        #expect(run.server.requestCount() == 3)
+        let second = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        #expect(second.status == 0)
+        #expect(run.server.requestCount() == 3)
+        #expect(Self.count(try run.results("again"), "cached") == 3)
+        #expect(Self.metric(try run.results("again"), "acc") == Self.metric(try run.results(), "acc"))
+    }
+
+    @Test("more errors than max_error_rate: exit 1 with a summary; retried items then succeed from the same command")
+    func errorRate() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:A] [fault:500x1]", "A"), ("two [answer:B]", "B"), ("three [answer:C]", "C")])])
+        let failed = try run.run(data: "mcq.jsonl", ["response.max_retries=0", "model.params.max_retries=0"])
+        #expect(failed.status == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains("error: 1 of 3 items errored (33.3%), more than response.max_error_rate=0.05"))
+        #expect(try run.results()["status"] as? String == "failed")
+        #expect(try run.samples().first { $0["id"] as? String == "q0" }?["status"] as? String == "error")
+        let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(Self.count(try run.results("again"), "cached") == 2)
+        #expect(Self.metric(try run.results("again"), "acc") == 1)
+    }
+
+    @Test("bad task input: one clear error each, exit 2", arguments: [
+        ("missing.jsonl", [String](), ["missing.jsonl: error: dataset file not found"]),
+        ("bad.jsonl", [], ["bad.jsonl:2: error: line is not valid JSON"]),
+        ("good.jsonl", ["task.prompt.template='{question} {colour}'"], ["error: the template uses field '{colour}'", "task.prompt.template"]),
+        ("nogold.jsonl", [], ["nogold.jsonl:1 (item x): error: item has no gold answer"]),
+        ("good.jsonl", ["task.scoring.mode=loglikelihood"], ["cannot score continuations"]),
+    ])
+    func badInput(data: String, extra: [String], fragments: [String]) throws {
+        let run = try Run(conf: conf)
+        try run.folder.write([
+            "bad.jsonl": "{\"id\": \"x\", \"question\": \"q\", \"choices\": [\"a\", \"b\"], \"answer\": \"A\"}\n{\"id\": \"y\", \"question\": \n",
+            "good.jsonl": Self.mcq([("one", "A")]),
+            "nogold.jsonl": "{\"id\": \"x\", \"question\": \"q\", \"choices\": [\"a\", \"b\"]}\n",
+        ])
+        let result = try run.run(data: data, extra)
+        expectUserError(result, contains: fragments)
+        #expect(run.server.requestCount() == 0)
+    }
+
+    @Test("a killed run leaves complete samples; the re-run asks only for what was not answered")
+    func killAndResume() throws {
+        let run = try Run(conf: conf, plan: FaultPlan(latencyMilliseconds: 150))
+        try run.folder.write(["mcq.jsonl": Self.mcq((0..<24).map { ("item \($0) [answer:A]", "A") })])
+        let process = Process()
+        process.executableURL = RunnerProcess.executable
+        process.arguments = ["--quiet"] + run.arguments(data: "mcq.jsonl", ["response.max_concurrency=2", "model.params.num_concurrent=2"])
+        process.currentDirectoryURL = run.folder.url
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 6 { usleep(20_000) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let kept = try run.samples().count
+        #expect(kept >= 6 && kept < 24)
+        #expect(try run.results()["status"] as? String == "running")
+        let before = run.server.requestCount()
+        let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let cached = try #require(Self.count(try run.results("again"), "cached"))
+        #expect(cached >= kept)
+        #expect(run.server.requestCount() - before == 24 - cached)
+        #expect(Self.metric(try run.results("again"), "acc") == 1)
+    }
+
+    @Test("Ctrl-C stops cleanly: exit 130, the folder says interrupted, and the next run resumes")
+    func interrupt() throws {
+        let run = try Run(conf: conf, plan: FaultPlan(latencyMilliseconds: 150))
+        try run.folder.write(["mcq.jsonl": Self.mcq((0..<24).map { ("item \($0) [answer:B]", "B") })])
+        let process = Process()
+        process.executableURL = RunnerProcess.executable
+        process.arguments = run.arguments(data: "mcq.jsonl", ["response.max_concurrency=2", "model.params.num_concurrent=2"])
+        process.currentDirectoryURL = run.folder.url
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 4 { usleep(20_000) }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("run the same command again to resume"))
+        let results = try run.results()
+        #expect(results["status"] as? String == "interrupted")
+        let finished = try #require(Self.count(results, "finished"))
+        #expect(try run.samples().count == finished)
+        let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        #expect(again.status == 0)
+        #expect(try #require(Self.count(try run.results("again"), "cached")) >= finished)
+    }
+}
