@@ -29,10 +29,16 @@ log="$(mktemp)"
 flags=()
 # A release runner links the Swift runtime statically: it starts in ~3 ms instead of ~8.
 [ "$configuration" = release ] && flags+=(--static-swift-stdlib)
-if ! swift build -c "$configuration" "${flags[@]}" --product runner >"$log" 2>&1; then
-    cat "$log" >&2
-    echo "setup: build failed" >&2
-    exit 1
-fi
-tail -n 1 "$log"
+products=(runner)
+# The release setup also builds the fake OpenAI-compatible server that the demo and the
+# experiment scripts use when no real server is given.
+[ "$configuration" = release ] && products+=(fake-llm-server)
+for product in "${products[@]}"; do
+    if ! swift build -c "$configuration" "${flags[@]}" --product "$product" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: build failed" >&2
+        exit 1
+    fi
+    tail -n 1 "$log"
+done
 rm -f "$log"

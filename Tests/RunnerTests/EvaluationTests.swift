@@ -181,6 +181,7 @@ struct EvaluationTests {
         ("good.jsonl", ["task.prompt.template='{question} {colour}'"], ["error: the template uses field '{colour}'", "task.prompt.template"]),
         ("nogold.jsonl", [], ["nogold.jsonl:1 (item x): error: item has no gold answer"]),
         ("good.jsonl", ["task.scoring.mode=loglikelihood"], ["cannot score continuations"]),
+        ("good.jsonl", ["task.scoring.metrics=[acc,macro_f2]"], ["unknown metric 'macro_f2'", "did you mean 'macro_f1'?"]),
     ])
     func badInput(data: String, extra: [String], fragments: [String]) throws {
         let run = try Run(conf: conf)

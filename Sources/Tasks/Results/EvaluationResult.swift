@@ -70,8 +70,18 @@ public struct EvaluationResult: Sendable {
     /// Dollars the cache saved (what its answers cost when first fetched).
     public var savedByCache: Double? { settings.pricing?.cost(promptTokens: cachedUsage.promptTokens, completionTokens: cachedUsage.completionTokens) }
 
-    /// The main metric: the task's first.
-    public var main: (String, MetricEstimate)? { metrics.first }
+    /// The main metric: `scoring.metrics`' first, else the task's first. `macro_f1` has no
+    /// interval of its own, so its estimate carries the value alone.
+    public var main: (String, MetricEstimate)? {
+        if let name = settings.mainMetric {
+            if let found = metrics.first(where: { $0.0 == name }) { return found }
+            if name == "macro_f1", let classification {
+                let n = scoredCount
+                return (name, MetricEstimate(value: classification.macroF1, low: .nan, high: .nan, count: n))
+            }
+        }
+        return metrics.first
+    }
 
     public var json: OrderedJSON {
         var metricPairs: [(String, OrderedJSON)] = metrics.map { name, m in

@@ -28,9 +28,13 @@ public struct Evaluation: Sendable {
         public var configHash: String
         public var overrides: [String]
         public var versions: [(String, String)]
+        /// The metric a sweep summary shows; default: the task's first.
+        public var mainMetric: String?
 
         public init(directory: String, taskName: String, modelName: String, seed: Int, bootstrapIterations: Int = 1000,
-                    maxErrorRate: Double, pricing: Pricing?, configHash: String, overrides: [String], versions: [(String, String)]) {
+                    maxErrorRate: Double, pricing: Pricing?, configHash: String, overrides: [String], versions: [(String, String)],
+                    mainMetric: String? = nil) {
+            self.mainMetric = mainMetric
             self.directory = directory
             self.taskName = taskName
             self.modelName = modelName

@@ -59,6 +59,7 @@ enum JobExecutor {
         let model = try ModelMap.default.build(modelConfig)
         let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: job.run.seed)
         let task = try TaskRegistry.default.build(taskConfig, context: context)
+        let mainMetric = try checkMetrics(taskConfig.scoring.metrics, task: task)
         log.info("model \(modelConfig.name): \(model.modelDict.canonicalString)")
         log.info("task \(taskConfig.name): \(task.items.count) items")
 
@@ -75,8 +76,21 @@ enum JobExecutor {
             directory: job.directory, taskName: taskConfig.name, modelName: modelConfig.name, seed: job.run.seed,
             bootstrapIterations: taskConfig.scoring.bootstrapIters ?? 1000, maxErrorRate: response.maxErrorRate,
             pricing: modelConfig.pricing, configHash: configHash(job), overrides: job.overrides.map { Redactor.redact(override: $0.input) },
-            versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)])
+            versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: mainMetric)
         return Evaluation(task: task, responder: component, settings: settings)
+    }
+
+    /// `task.scoring.metrics` must name metrics the task computes; its first is the main metric
+    /// (the one a sweep's summary shows).
+    static func checkMetrics(_ names: [String]?, task: any EvaluationTask) throws(TaskError) -> String? {
+        var known = task.metricNames
+        if task.classLabels != nil { known.append("macro_f1") }
+        for name in names ?? [] where !known.contains(name) {
+            var hint = "this task reports: \(known.joined(separator: ", "))"
+            if let guess = DidYouMean.closest(to: name, in: known) { hint = "did you mean '\(guess)'? " + hint }
+            throw TaskError("unknown metric '\(name)'", at: "task.scoring.metrics", hint: hint)
+        }
+        return names?.first
     }
 
     /// A relative data path is looked up from the current folder, as in Hydra 1.2+ (which no

@@ -8,12 +8,14 @@ final class ProgressDisplay: Sendable {
     private let isTerminal: Bool
     private let interval: Duration
     private let enabled: Bool
-    private let last = Mutex<(ContinuousClock.Instant?, shown: Bool)>((nil, false))
+    private let last: Mutex<(ContinuousClock.Instant?, shown: Bool)>
 
     init(enabled: Bool, isTerminal: Bool = isatty(2) == 1) {
         self.enabled = enabled
         self.isTerminal = isTerminal
         interval = isTerminal ? .milliseconds(100) : .seconds(5)
+        // In a log, the first line comes after one interval: short runs print none.
+        last = Mutex((isTerminal ? nil : ContinuousClock.now, false))
     }
 
     func update(_ progress: EvaluationProgress) {
