@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "Models", targets: ["Models"]),
         .library(name: "Response", targets: ["Response"]),
         .library(name: "Tasks", targets: ["Tasks"]),
+        // The Torch engine, opened at run time (dlopen) by the local backend; never linked.
+        .library(name: "RunnerTorch", type: .dynamic, targets: ["RunnerTorch"]),
         .library(name: "FakeLLMServer", targets: ["FakeLLMServer"]),
     ],
     dependencies: [
@@ -33,10 +35,24 @@ let package = Package(
         ),
         // Byte-level BPE from tokenizer.json, for token counts and context lengths.
         .target(name: "Tokenizers"),
-        // LanguageModel, the model registry, API backends, formatters, HTTP transport.
+        // LanguageModel, the model registry, API backends, the local backend, formatters,
+        // chat templates, HTTP transport.
         .target(
             name: "Models",
-            dependencies: ["Config", "Tokenizers", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["Config", "Tokenizers", "CTorchAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        // The Torch engine's C interface (a header): shared by the engine and its Swift caller.
+        .target(name: "CTorchAPI"),
+        // The Torch engine: a Llama-family decoder on Debian's libtorch (libtorch-dev), behind
+        // a C interface, built as libRunnerTorch.so.
+        .target(
+            name: "RunnerTorch",
+            dependencies: ["CTorchAPI"],
+            cxxSettings: [
+                .define("_GLIBCXX_USE_CXX11_ABI", to: "1"),
+                .unsafeFlags(["-isystem", "/usr/include/torch/csrc/api/include", "-O2"]),
+            ],
+            linkerSettings: [.linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10")]
         ),
         // The ResponseComponent: cache, skipping, rate limits, retries, bounded concurrency.
         .target(
@@ -72,7 +88,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "Config", "FakeLLMServer"]
+            dependencies: ["Models", "Config", "FakeLLMServer", "Tokenizers"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "TokenizersTests",
@@ -93,5 +110,6 @@ let package = Package(
             dependencies: ["runner", "Config", "TestSupport", "fake-llm-server", "FakeLLMServer", "Models"],
             exclude: ["Fixtures"]
         ),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

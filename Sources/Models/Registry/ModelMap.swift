@@ -45,6 +45,7 @@ public struct ModelMap: Sendable {
         "openai_completion": OpenAIBuilders.openAICompletion,
         "local_completions": OpenAIBuilders.localCompletions,
         "aleph_alpha": OpenAIBuilders.alephAlpha,
+        "hf_local": { params, _ in try LocalModel.build(params, backend: "hf_local") },
     ])
 
     /// Sorted backend names.

@@ -1,0 +1,72 @@
+// The C interface of the Torch engine (libRunnerTorch.so).
+//
+// The runner never links libtorch: loading it costs ~650 ms at start-up. Models opens this
+// library with dlopen when a local model is first built and calls these functions through
+// pointers; only plain C types cross the boundary. Every function returns 0 on success and
+// -1 on failure, with the reason in rt_last_error() (per thread). No C++ exception escapes.
+#ifndef RUNNER_TORCH_H
+#define RUNNER_TORCH_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Element types of tensors handed to the engine.
+enum { RT_F32 = 0, RT_F16 = 1, RT_BF16 = 2 };
+
+/// A Llama-family decoder: RMSNorm, RoPE (Hugging Face's rotate-half layout), grouped-query
+/// attention, SwiGLU. Covers SmolLM2, Llama 2/3, Mistral and Qwen2 (with attention_bias).
+typedef struct {
+    int64_t vocab_size;
+    int64_t hidden_size;
+    int64_t intermediate_size;
+    int64_t num_layers;
+    int64_t num_heads;
+    int64_t num_kv_heads;
+    int64_t head_dim;
+    double rope_theta;
+    double rms_norm_eps;
+    int32_t tie_embeddings;   // lm_head shares model.embed_tokens.weight
+    int32_t attention_bias;   // q/k/v projections have biases (Qwen2)
+    int32_t dtype;            // compute type: RT_F32 or RT_BF16
+    int32_t slots;            // sequences that can hold a KV cache at once
+    int32_t max_positions;    // longest sequence (context window)
+} rt_llama_config;
+
+typedef struct rt_model rt_model;
+
+const char *rt_last_error(void);
+int rt_set_num_threads(int32_t threads);
+
+int rt_model_new(const rt_llama_config *config, rt_model **out);
+/// Copies one weight, by its Hugging Face name (model.layers.0.self_attn.q_proj.weight, ...).
+int rt_model_set_tensor(rt_model *model, const char *name, int32_t dtype, const int64_t *shape, int32_t ndim, const void *data);
+/// Adds a LoRA delta to a weight already set: W += scale * B @ A (A: r x in, B: out x r).
+int rt_model_add_lora(rt_model *model, const char *name, int32_t dtype, const int64_t *a_shape, const void *a,
+                      const int64_t *b_shape, const void *b, double scale);
+/// Checks every weight is present with its shape and converts to the compute type.
+/// quantize_int8: store linear weights as int8 with a scale per output row (weight-only).
+int rt_model_finalize(rt_model *model, int32_t quantize_int8);
+void rt_model_free(rt_model *model);
+
+/// Runs `count` tokens of one sequence held in `slot`, at positions start..start+count-1,
+/// attending to the slot's cache [0, start). Writes the next-token logits of the last
+/// position (all_positions = 0: vocab floats) or of every position (count * vocab floats).
+int rt_prefill(rt_model *model, int32_t slot, const int32_t *tokens, int32_t count, int32_t start,
+               int32_t all_positions, float *out_logits);
+
+/// Runs one token for each of `count` sequences at once (continuous batching): token i sits
+/// at positions[i] of slots[i]. Writes count * vocab logits.
+int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens,
+              const int32_t *positions, float *out_logits);
+
+/// Copies the first `length` cache positions of one slot to another (a shared context).
+int rt_copy_slot(rt_model *model, int32_t from, int32_t to, int32_t length);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,39 @@
+import Foundation
+
+/// A file mapped into memory read-only: weights are read in place, never copied whole.
+final class MappedFile: @unchecked Sendable {
+    // Immutable after init; the mapping is never written, so sharing it is safe.
+    let path: String
+    let base: UnsafeRawPointer
+    let size: Int
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ModelError(.configuration, "cannot open \(path): \(String(cString: strerror(errno)))",
+                             hint: "check the path in model.params.checkpoint_path")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else {
+            throw ModelError(.configuration, "\(path) is empty or unreadable", hint: "the download may have failed; fetch the file again")
+        }
+        size = Int(info.st_size)
+        guard let pointer = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), pointer != MAP_FAILED else {
+            throw ModelError(.configuration, "cannot map \(path) into memory", hint: nil)
+        }
+        base = UnsafeRawPointer(pointer)
+    }
+
+    deinit { munmap(UnsafeMutableRawPointer(mutating: base), size) }
+
+    /// The bytes at [offset, offset + count), checked against the file's end.
+    func bytes(at offset: Int, count: Int, what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
+            throw ModelError(.configuration, "\(path) is truncated: \(what()) needs bytes \(offset)..<\(offset + count) of \(size)",
+                             hint: "the file is incomplete or corrupt; fetch it again")
+        }
+        return UnsafeRawBufferPointer(start: base + offset, count: count)
+    }
+}

@@ -1,0 +1,68 @@
+/// Picks the next token from logits: greedy at temperature 0, else temperature, top-k, top-p
+/// and repetition penalty (as Hugging Face's logits processors apply them), from a seeded
+/// generator so a seed reproduces a sample.
+struct Sampler: Sendable {
+    var temperature: Double
+    var topP: Double
+    var topK: Int
+    var repetitionPenalty: Double
+    var generator: SplitMix
+
+    struct SplitMix: Sendable {
+        var state: UInt64
+        mutating func next() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+    }
+
+    init(temperature: Double, topP: Double, topK: Int, repetitionPenalty: Double, seed: Int) {
+        self.temperature = temperature
+        self.topP = topP
+        self.topK = topK
+        self.repetitionPenalty = repetitionPenalty
+        generator = SplitMix(state: UInt64(bitPattern: Int64(seed)))
+    }
+
+    mutating func next(_ logits: UnsafeBufferPointer<Float>, history: [Int32]) -> Int32 {
+        var scores = Array(logits)
+        if repetitionPenalty != 1 {
+            for id in Set(history) where scores.indices.contains(Int(id)) {
+                let s = scores[Int(id)]
+                scores[Int(id)] = s > 0 ? s / Float(repetitionPenalty) : s * Float(repetitionPenalty)
+            }
+        }
+        if temperature <= 0 { return Int32(Self.argmax(scores)) }
+        var candidates = scores.indices.map { ($0, Double(scores[$0]) / temperature) }
+        candidates.sort { $0.1 > $1.1 }
+        if topK > 0 { candidates = Array(candidates.prefix(topK)) }
+        let top = candidates[0].1
+        var probs = candidates.map { exp($0.1 - top) }
+        let total = probs.reduce(0, +)
+        probs = probs.map { $0 / total }
+        if topP < 1 {
+            var cumulative = 0.0, keep = 0
+            for p in probs { cumulative += p; keep += 1; if cumulative >= topP { break } }
+            candidates = Array(candidates.prefix(keep))
+            let kept = probs.prefix(keep).reduce(0, +)
+            probs = probs.prefix(keep).map { $0 / kept }
+        }
+        var draw = generator.next()
+        for (i, p) in probs.enumerated() {
+            draw -= p
+            if draw <= 0 { return Int32(candidates[i].0) }
+        }
+        return Int32(candidates[candidates.count - 1].0)
+    }
+
+    static func argmax(_ values: [Float]) -> Int {
+        var best = 0
+        for i in values.indices where values[i] > values[best] { best = i }
+        return best
+    }
+}
+
+import Foundation

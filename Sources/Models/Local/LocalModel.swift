@@ -1,0 +1,185 @@
+import Config
+import Foundation
+import Synchronization
+import Tokenizers
+
+/// A Llama-family model run in process on the Torch engine (`hf_local`), from a GGUF file or
+/// a Hugging Face folder: the backend that needs no key and no server.
+///
+/// It plugs into the ResponseComponent like any backend: answers are cached by `modelDict`,
+/// prompts that do not fit the context window are skipped before they are asked.
+public struct LocalModel: LanguageModel {
+    public let name: String
+    public let modelDict: JSONValue
+    public var capabilities: ModelCapabilities { ModelCapabilities(chat: true, loglikelihood: true, logprobs: false) }
+    public let contextWindow: Int?
+    public let maxTokens: Int?
+    public var requestSettings: BackendRequestSettings { BackendRequestSettings(maxConcurrency: maxConcurrency) }
+
+    let engine: LocalEngine
+    let checkpoint: LlamaCheckpoint
+    let formatter: any Formatter
+    let params: LocalModelParams
+    let maxConcurrency: Int
+
+    static func build(_ node: ConfigNode, backend: String) throws -> LocalModel {
+        let params = try decodeParams(LocalModelParams.self, node)
+        let path = try resolvePath(params)
+        if params.device == .cuda {
+            throw ModelError(.configuration, "device 'cuda': the Debian libtorch this engine uses is built for CPU only",
+                             hint: "set model.params.device=cpu")
+        }
+        let checkpoint = try LlamaCheckpoint.open(path)
+        let maxLength = min(params.maxLength ?? min(checkpoint.architecture.contextLength, 4096), checkpoint.architecture.contextLength)
+        let slots = params.batchSize ?? 16
+        let options = LocalEngine.Options(dtype: params.dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
+                                          maxPositions: maxLength, threads: params.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let engine = try LoadedModels.shared.engine(path: path, peft: params.peftModel, options: options) {
+            try LocalEngine(checkpoint: checkpoint, options: options, lora: try params.peftModel.map(LoRAAdapter.init(folder:)))
+        }
+        let formatter = try makeFormatter(params, checkpoint: checkpoint)
+        let maxNew = scaledMaxTokens(params.maxNewTokens ?? 256, bytesPerToken: params.bytesPerToken) ?? 256
+        var dict: [String: JSONValue] = [
+            "backend": .string(backend),
+            "checkpoint": .string(params.checkpointName ?? checkpoint.identity),
+            "formatter": .string(formatter.name),
+            "max_tokens": .int(maxNew),
+            "temperature": .double(params.temperature ?? 0),
+            "top_p": .double(params.topP ?? 1),
+            "top_k": .int(params.topK ?? 0),
+            "repetition_penalty": .double(params.repetitionPenalty ?? 1),
+            "seed": .int(params.seed ?? 1234),
+            "dtype": .string((params.dtype ?? .float32).rawValue),
+        ]
+        if let q = params.quantization { dict["quantization"] = .string(q.rawValue) }
+        if let peft = params.peftModel { dict["peft_model"] = .string((peft as NSString).lastPathComponent) }
+        if let stop = params.stop { dict["stop"] = .array(stop.map(JSONValue.string)) }
+        return LocalModel(name: backend, modelDict: .object(dict), contextWindow: maxLength, maxTokens: maxNew, engine: engine,
+                          checkpoint: checkpoint, formatter: formatter, params: params, maxConcurrency: params.maxConcurrency ?? 2 * slots)
+    }
+
+    /// `checkpoint_path`, else `model_name` in the Hugging Face cache.
+    static func resolvePath(_ params: LocalModelParams) throws -> String {
+        if let path = params.checkpointPath { return path }
+        guard let name = params.modelName else {
+            throw ModelError(.configuration, "hf_local needs model.params.checkpoint_path or model.params.model_name",
+                             hint: "checkpoint_path: a .gguf file or a Hugging Face folder; model_name: ORG/NAME already in the Hugging Face cache")
+        }
+        let env = ProcessInfo.processInfo.environment
+        let hub = env["HF_HUB_CACHE"] ?? ((env["HF_HOME"] ?? (NSHomeDirectory() + "/.cache/huggingface")) + "/hub")
+        let repo = hub + "/models--" + name.replacingOccurrences(of: "/", with: "--")
+        let snapshots = repo + "/snapshots"
+        var revision = (try? String(contentsOfFile: repo + "/refs/main", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if revision == nil { revision = (try? FileManager.default.contentsOfDirectory(atPath: snapshots))?.sorted().last }
+        guard let revision, FileManager.default.fileExists(atPath: snapshots + "/" + revision + "/config.json") else {
+            throw ModelError(.configuration, "model '\(name)' is not in the Hugging Face cache (\(repo))",
+                             hint: "this runner never downloads: put the model there (huggingface-cli download \(name)) or set model.params.checkpoint_path")
+        }
+        return snapshots + "/" + revision
+    }
+
+    static func makeFormatter(_ params: LocalModelParams, checkpoint: LlamaCheckpoint) throws -> any Formatter {
+        let choice = params.formatterName ?? params.formatter ?? "chat_template"
+        if choice == "chat_template" {
+            guard let template = checkpoint.chatTemplate else {
+                throw ModelError(.configuration, "\(checkpoint.path) has no chat template",
+                                 hint: "set model.params.formatter to ConcatFormatter, ChatMLFormatter or Llama3Formatter")
+            }
+            return try ChatTemplateFormatter(template: template, bosToken: checkpoint.bosToken, eosToken: checkpoint.eosToken,
+                                             kwargs: params.formatterKwargs)
+        }
+        return try FormatterRegistry.make(choice, kwargs: params.formatterKwargs)
+    }
+
+    // MARK: - Tokens
+
+    func encode(_ text: String, addBOS: Bool) -> [Int32] {
+        var ids = checkpoint.tokenizer.encode(text).map(Int32.init)
+        if addBOS, let bos = checkpoint.tokenizer.encode(checkpoint.bosToken).first, !checkpoint.bosToken.isEmpty { ids.insert(Int32(bos), at: 0) }
+        return ids
+    }
+
+    func promptText(_ prompt: Prompt) throws -> String {
+        switch prompt {
+        case .text(let text): return text
+        case .chat(let messages):
+            if let template = formatter as? ChatTemplateFormatter { return try template.render(messages, addGenerationPrompt: true) }
+            return formatter.format(messages, addGenerationPrompt: true)
+        }
+    }
+
+    /// Chat templates write the BOS token themselves; plain text gets it when the model wants it.
+    func addsBOS(_ prompt: Prompt) -> Bool {
+        if case .chat = prompt, formatter is ChatTemplateFormatter { return false }
+        return checkpoint.addBOS
+    }
+
+    public func countTokens(_ prompt: Prompt) -> Int? {
+        (try? promptText(prompt)).map { encode($0, addBOS: addsBOS(prompt)).count }
+    }
+
+    // MARK: - Answers
+
+    public func generate(_ request: GenerationRequest) async throws -> Generation {
+        let prompt = encode(try promptText(request.prompt), addBOS: addsBOS(request.prompt))
+        let p = request.parameters
+        let sampler = Sampler(temperature: p.temperature ?? params.temperature ?? 0, topP: p.topP ?? params.topP ?? 1,
+                              topK: params.topK ?? 0, repetitionPenalty: params.repetitionPenalty ?? 1,
+                              seed: (p.seed ?? params.seed ?? 1234) &+ request.sampleIndex)
+        let stops = (p.stop ?? []) + (params.stop ?? [])
+        let tokenizer = checkpoint.tokenizer
+        let shouldStop: @Sendable ([Int32]) -> Bool
+        if stops.isEmpty {
+            shouldStop = { _ in false }
+        } else {
+            shouldStop = { tokens in
+                let text = tokenizer.decode(tokens.map(Int.init), skipSpecial: true)
+                return stops.contains { text.contains($0) }
+            }
+        }
+        let limit = p.maxTokens ?? maxTokens ?? 256
+        let tokens = try await engine.generate(prompt: prompt, maxNewTokens: limit, sampler: sampler,
+                                               stopTokens: Set(checkpoint.stopTokenIDs.map(Int32.init)), shouldStop: shouldStop)
+        var text = tokenizer.decode(tokens.map(Int.init), skipSpecial: true)
+        var finish = tokens.count >= limit ? "length" : "stop"
+        for stop in stops {
+            if let range = text.range(of: stop) { text = String(text[..<range.lowerBound]); finish = "stop" }
+        }
+        return Generation(text: text, finishReason: finish, usage: TokenUsage(promptTokens: prompt.count, completionTokens: tokens.count))
+    }
+
+    /// Splits as lm-evaluation-harness does: trailing spaces of the context move to the
+    /// continuation, and the continuation's tokens are those of the whole text after the
+    /// context's, so the tokens scored are the tokens the model would read.
+    public func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood {
+        var context = request.context, continuation = request.continuation
+        let trailing = context.reversed().prefix { $0 == " " }.count
+        if trailing > 0 {
+            continuation = String(context.suffix(trailing)) + continuation
+            context = String(context.dropLast(trailing))
+        }
+        var contextTokens = encode(context, addBOS: checkpoint.addBOS)
+        let whole = encode(context + continuation, addBOS: checkpoint.addBOS)
+        if contextTokens.isEmpty, let first = checkpoint.stopTokenIDs.sorted().first { contextTokens = [Int32(first)] }
+        let continuationTokens = whole.count > contextTokens.count && whole.starts(with: contextTokens)
+            ? Array(whole[contextTokens.count...]) : encode(continuation, addBOS: false)
+        let (logprob, greedy) = try await engine.loglikelihood(context: contextTokens, continuation: continuationTokens)
+        return Loglikelihood(logprob: logprob, isGreedy: greedy,
+                             usage: TokenUsage(promptTokens: contextTokens.count + continuationTokens.count, completionTokens: 0))
+    }
+}
+
+/// Models stay loaded for the process, keyed by checkpoint, adapter and engine options, so
+/// a sweep over tasks or temperatures reads the weights once.
+final class LoadedModels: Sendable {
+    static let shared = LoadedModels()
+    private let engines = Mutex<[String: LocalEngine]>([:])
+
+    func engine(path: String, peft: String?, options: LocalEngine.Options, load: () throws -> LocalEngine) throws -> LocalEngine {
+        let key = "\(path)|\(peft ?? "")|\(options)"
+        if let engine = engines.withLock({ $0[key] }) { return engine }
+        let engine = try load()
+        engines.withLock { $0[key] = engine }
+        return engine
+    }
+}

@@ -1,0 +1,56 @@
+import Config
+
+/// `model.params` of the local backend (`hf_local`; `conf/model/smollm2.yaml` is a preset).
+/// Generation settings follow eval-framework's HFLLM and Hugging Face's `generate`.
+struct LocalModelParams: Decodable, Sendable {
+    enum DType: String, ConfigEnum { case float32, bfloat16 }
+    enum Device: String, ConfigEnum { case cpu, cuda }
+    enum Quantization: String, ConfigEnum { case int8 }
+
+    /// A `.gguf` file or a Hugging Face model folder.
+    var checkpointPath: String?
+    /// `ORG/NAME`, looked up in the Hugging Face cache (no downloads).
+    var modelName: String?
+    /// The name recorded in results (defaults to the file or folder name).
+    var checkpointName: String?
+    /// `chat_template` (the model's own Jinja template), or a formatter class name.
+    var formatter: String?
+    var formatterName: String?
+    var formatterKwargs: ConfigNode?
+    var bytesPerToken: Double?
+    var maxNewTokens: Int?
+    var temperature: Double?
+    var topP: Double?
+    var topK: Int?
+    var repetitionPenalty: Double?
+    var seed: Int?
+    var stop: [String]?
+    var dtype: DType?
+    var device: Device?
+    var peftModel: String?
+    var quantization: Quantization?
+    /// Context window; default the checkpoint's, capped at 4096 to bound cache memory.
+    var maxLength: Int?
+    /// Sequences generated together (continuous batching).
+    var batchSize: Int?
+    var threads: Int?
+    var maxConcurrency: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case formatter, temperature, seed, stop, dtype, device, quantization, threads
+        case checkpointPath = "checkpoint_path"
+        case modelName = "model_name"
+        case checkpointName = "checkpoint_name"
+        case formatterName = "formatter_name"
+        case formatterKwargs = "formatter_kwargs"
+        case bytesPerToken = "bytes_per_token"
+        case maxNewTokens = "max_new_tokens"
+        case topP = "top_p"
+        case topK = "top_k"
+        case repetitionPenalty = "repetition_penalty"
+        case peftModel = "peft_model"
+        case maxLength = "max_length"
+        case batchSize = "batch_size"
+        case maxConcurrency = "max_concurrency"
+    }
+}

@@ -1,0 +1,398 @@
+// The Torch engine: a Llama-family decoder on libtorch behind the C interface in
+// runner_torch.h. One file per concern would scatter a 300-line model; the sections below
+// are: errors, weights, the cache, the forward pass, and the exported functions.
+#include <torch/torch.h>
+
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runner_torch.h"
+
+using torch::Tensor;
+namespace idx = torch::indexing;
+
+// MARK: - Errors: every exported function catches, stores the text, returns -1.
+
+static thread_local std::string last_error_text;
+
+template <typename F>
+static int guarded(F &&body) {
+    try {
+        body();
+        return 0;
+    } catch (const c10::Error &e) {
+        last_error_text = e.what_without_backtrace();
+    } catch (const std::exception &e) {
+        last_error_text = e.what();
+    } catch (...) {
+        last_error_text = "unknown C++ exception";
+    }
+    return -1;
+}
+
+static void require(bool condition, const std::string &message) {
+    if (!condition) throw std::runtime_error(message);
+}
+
+static std::string shape_text(at::IntArrayRef shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); i++) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+// MARK: - Weights
+
+/// A linear layer's weight (out x in), optionally int8 with one scale per output row.
+struct Linear {
+    Tensor weight;
+    Tensor bias;
+    Tensor scale;  // defined when int8
+
+    Tensor operator()(const Tensor &x) const {
+        if (scale.defined()) {
+            // Weight-only int8: memory halves (bf16) or quarters (f32); compute stays in x's type.
+            return torch::matmul(x, weight.to(x.scalar_type()).t()) * scale.to(x.scalar_type()) +
+                   (bias.defined() ? bias : torch::zeros({1}, x.options()));
+        }
+        // One row goes through mv: a 1-row matmul takes a much slower path (PLATFORM.md: 12x).
+        auto y = x.numel() == x.size(-1) ? torch::mv(weight, x.reshape({-1})).view(x.sizes().vec().size() == 3
+                                                                                       ? std::vector<int64_t>{1, 1, weight.size(0)}
+                                                                                       : std::vector<int64_t>{1, weight.size(0)})
+                                         : torch::matmul(x, weight.t());
+        return bias.defined() ? y + bias : y;
+    }
+};
+
+struct Layer {
+    Linear q, k, v, o, gate, up, down;
+    Tensor input_norm, post_norm;
+};
+
+struct rt_model {
+    rt_llama_config config;
+    std::map<std::string, Tensor> raw;  // weights as set, by Hugging Face name, until finalize
+    Tensor embed, norm, lm_head;
+    std::vector<Layer> layers;
+    Tensor cos, sin;                    // RoPE tables: max_positions x head_dim
+    std::vector<Tensor> k_cache, v_cache;  // per layer: slots x kv_heads x capacity x head_dim
+    int64_t capacity = 0;
+    bool ready = false;
+    torch::ScalarType dtype = torch::kFloat32;
+};
+
+static torch::ScalarType scalar_type(int32_t dtype) {
+    switch (dtype) {
+        case RT_F32: return torch::kFloat32;
+        case RT_F16: return torch::kFloat16;
+        case RT_BF16: return torch::kBFloat16;
+    }
+    throw std::runtime_error("unknown dtype code " + std::to_string(dtype));
+}
+
+/// The shape every weight must have, by name; empty when the name is not a weight.
+static std::vector<int64_t> expected_shape(const rt_llama_config &c, const std::string &name) {
+    const int64_t h = c.hidden_size, q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim;
+    if (name == "model.embed_tokens.weight" || name == "lm_head.weight") return {c.vocab_size, h};
+    if (name == "model.norm.weight") return {h};
+    const std::string prefix = "model.layers.";
+    if (name.rfind(prefix, 0) != 0) return {};
+    auto dot = name.find('.', prefix.size());
+    if (dot == std::string::npos) return {};
+    const int64_t layer = std::stoll(name.substr(prefix.size(), dot - prefix.size()));
+    if (layer < 0 || layer >= c.num_layers) return {};
+    const std::string rest = name.substr(dot + 1);
+    if (rest == "self_attn.q_proj.weight") return {q, h};
+    if (rest == "self_attn.k_proj.weight" || rest == "self_attn.v_proj.weight") return {kv, h};
+    if (rest == "self_attn.o_proj.weight") return {h, q};
+    if (rest == "self_attn.q_proj.bias") return {q};
+    if (rest == "self_attn.k_proj.bias" || rest == "self_attn.v_proj.bias") return {kv};
+    if (rest == "mlp.gate_proj.weight" || rest == "mlp.up_proj.weight") return {c.intermediate_size, h};
+    if (rest == "mlp.down_proj.weight") return {h, c.intermediate_size};
+    if (rest == "input_layernorm.weight" || rest == "post_attention_layernorm.weight") return {h};
+    return {};
+}
+
+static Tensor take(rt_model &m, const std::string &name) {
+    auto found = m.raw.find(name);
+    require(found != m.raw.end(), "missing weight '" + name + "'");
+    Tensor t = found->second;
+    m.raw.erase(found);
+    return t;
+}
+
+static Linear make_linear(rt_model &m, const std::string &name, bool bias, bool int8) {
+    Linear l;
+    Tensor w = take(m, name + ".weight");
+    if (int8) {
+        Tensor wf = w.to(torch::kFloat32);
+        Tensor s = wf.abs().amax(1).clamp_min(1e-8) / 127.0;
+        l.weight = (wf / s.unsqueeze(1)).round().clamp(-127, 127).to(torch::kInt8);
+        l.scale = s.to(m.dtype);
+    } else {
+        l.weight = w.to(m.dtype).contiguous();
+    }
+    if (bias) l.bias = take(m, name + ".bias").to(m.dtype);
+    return l;
+}
+
+// MARK: - Cache
+
+/// Grows every layer's cache so positions [0, needed) fit, doubling to amortise copies.
+static void ensure_capacity(rt_model &m, int64_t needed) {
+    if (needed <= m.capacity) return;
+    require(needed <= m.config.max_positions,
+            "sequence of " + std::to_string(needed) + " tokens exceeds the context window of " + std::to_string(m.config.max_positions));
+    int64_t capacity = std::max<int64_t>(m.capacity == 0 ? 256 : m.capacity * 2, needed);
+    capacity = std::min<int64_t>(capacity, m.config.max_positions);
+    auto options = torch::TensorOptions().dtype(m.dtype);
+    for (int64_t l = 0; l < m.config.num_layers; l++) {
+        for (auto *cache : {&m.k_cache, &m.v_cache}) {
+            Tensor grown = torch::zeros({m.config.slots, m.config.num_kv_heads, capacity, m.config.head_dim}, options);
+            if (m.capacity > 0) grown.narrow(2, 0, m.capacity).copy_((*cache)[l]);
+            if ((int64_t)cache->size() <= l) cache->push_back(grown); else (*cache)[l] = grown;
+        }
+    }
+    m.capacity = capacity;
+}
+
+// MARK: - Forward pass
+
+static Tensor rms_norm(const Tensor &x, const Tensor &weight, double eps) {
+    // In float32 like Hugging Face, then back to the compute type.
+    Tensor xf = x.to(torch::kFloat32);
+    Tensor normed = xf * torch::rsqrt(xf.pow(2).mean(-1, true) + eps);
+    return (normed.to(x.scalar_type())) * weight;
+}
+
+static Tensor rotate_half(const Tensor &x) {
+    int64_t half = x.size(-1) / 2;
+    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+}
+
+/// One batch through every layer. `x`: B x T x H, `positions`: B x T (absolute),
+/// `slots`: B. Keys and values are written at their positions in each slot's cache, and
+/// attention covers [0, position] of the slot. Returns the final hidden states (B x T x H).
+static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std::vector<int64_t> &slot_list, int64_t length) {
+    const auto &c = m.config;
+    const int64_t B = x.size(0), T = x.size(1), nh = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim, g = nh / nkv;
+    Tensor cos = m.cos.index_select(0, positions.reshape(-1)).view({B, 1, T, hd});
+    Tensor sin = m.sin.index_select(0, positions.reshape(-1)).view({B, 1, T, hd});
+    Tensor slots = torch::tensor(slot_list, torch::kLong);
+    // Consecutive slots are a view of the cache; others are gathered.
+    bool consecutive = true;
+    for (int64_t i = 1; i < B; i++) consecutive = consecutive && slot_list[i] == slot_list[0] + i;
+    // Query row (b, t) sees key j when j <= positions[b, t].
+    Tensor keys = torch::arange(length, torch::kLong).view({1, 1, 1, length});
+    Tensor mask = keys > positions.view({B, 1, T, 1});
+    mask = mask.repeat({1, 1, g, 1});  // rows ordered (group member, t), as the queries below
+    const double scale = 1.0 / std::sqrt((double)hd);
+
+    for (auto &layer : m.layers) {
+        const size_t li = &layer - &m.layers[0];
+        Tensor h = rms_norm(x, layer.input_norm, c.rms_norm_eps);
+        Tensor q = layer.q(h).view({B, T, nh, hd}).transpose(1, 2);
+        Tensor k = layer.k(h).view({B, T, nkv, hd}).transpose(1, 2);
+        Tensor v = layer.v(h).view({B, T, nkv, hd}).transpose(1, 2);
+        q = q * cos + rotate_half(q) * sin;
+        k = k * cos + rotate_half(k) * sin;
+        Tensor &kc = m.k_cache[li], &vc = m.v_cache[li];
+        if (T == 1) {
+            Tensor pos = positions.reshape(-1);
+            kc.index_put_({slots, idx::Slice(), pos}, k.squeeze(2));
+            vc.index_put_({slots, idx::Slice(), pos}, v.squeeze(2));
+        } else {
+            for (int64_t b = 0; b < B; b++) {
+                int64_t start = positions[b][0].item<int64_t>();
+                kc[slot_list[b]].narrow(1, start, T).copy_(k[b]);
+                vc[slot_list[b]].narrow(1, start, T).copy_(v[b]);
+            }
+        }
+        Tensor K = consecutive ? kc.narrow(0, slot_list[0], B) : kc.index_select(0, slots);
+        Tensor V = consecutive ? vc.narrow(0, slot_list[0], B) : vc.index_select(0, slots);
+        K = K.narrow(2, 0, length);
+        V = V.narrow(2, 0, length);
+        // Grouped-query attention without copying keys: the g query heads of one key head
+        // are stacked as rows against that head's keys.
+        Tensor qg = q.reshape({B, nkv, g * T, hd});
+        Tensor scores = torch::matmul(qg, K.transpose(-1, -2)) * scale;  // B x nkv x gT x L
+        scores = scores.to(torch::kFloat32).masked_fill(mask, -INFINITY);
+        Tensor probs = torch::softmax(scores, -1).to(m.dtype);
+        Tensor attended = torch::matmul(probs, V).view({B, nh, T, hd}).transpose(1, 2).reshape({B, T, nh * hd});
+        x = x + layer.o(attended);
+        Tensor h2 = rms_norm(x, layer.post_norm, c.rms_norm_eps);
+        x = x + layer.down(torch::silu(layer.gate(h2)) * layer.up(h2));
+    }
+    return rms_norm(x, m.norm, c.rms_norm_eps);
+}
+
+static void write_logits(rt_model &m, const Tensor &hidden, float *out) {
+    Tensor logits = (hidden.size(0) == 1 ? torch::mv(m.lm_head, hidden.reshape({-1})) : torch::matmul(hidden, m.lm_head.t()))
+                        .to(torch::kFloat32).contiguous();
+    std::memcpy(out, logits.data_ptr<float>(), logits.numel() * sizeof(float));
+}
+
+static void check_tokens(const rt_model &m, const int32_t *tokens, int64_t count) {
+    for (int64_t i = 0; i < count; i++) {
+        require(tokens[i] >= 0 && tokens[i] < m.config.vocab_size,
+                "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(m.config.vocab_size));
+    }
+}
+
+static void check_slot(const rt_model &m, int32_t slot) {
+    require(slot >= 0 && slot < m.config.slots, "slot " + std::to_string(slot) + " is not in 0..<" + std::to_string(m.config.slots));
+}
+
+// MARK: - The C interface
+
+extern "C" {
+
+const char *rt_last_error(void) { return last_error_text.c_str(); }
+
+int rt_set_num_threads(int32_t threads) {
+    return guarded([&] { at::set_num_threads(threads > 0 ? threads : 1); });
+}
+
+int rt_model_new(const rt_llama_config *config, rt_model **out) {
+    return guarded([&] {
+        const auto &c = *config;
+        require(c.vocab_size > 0 && c.hidden_size > 0 && c.num_layers > 0 && c.num_heads > 0 && c.num_kv_heads > 0 && c.head_dim > 0,
+                "every size in the model config must be positive");
+        require(c.num_heads % c.num_kv_heads == 0, "num_heads must be a multiple of num_kv_heads");
+        require(c.head_dim % 2 == 0, "head_dim must be even for rotary embeddings");
+        require(c.slots > 0 && c.max_positions > 0, "slots and max_positions must be positive");
+        auto m = std::make_unique<rt_model>();
+        m->config = c;
+        m->dtype = scalar_type(c.dtype);
+        require(m->dtype == torch::kFloat32 || m->dtype == torch::kBFloat16, "compute dtype must be float32 or bfloat16");
+        *out = m.release();
+    });
+}
+
+int rt_model_set_tensor(rt_model *model, const char *name, int32_t dtype, const int64_t *shape, int32_t ndim, const void *data) {
+    return guarded([&] {
+        require(!model->ready, "the model is finalized; weights can no longer change");
+        std::vector<int64_t> dims(shape, shape + ndim);
+        auto expected = expected_shape(model->config, name);
+        require(!expected.empty(), std::string("'") + name + "' is not a weight of this architecture");
+        require(expected == dims, std::string("'") + name + "' has shape " + shape_text(dims) + ", expected " + shape_text(expected));
+        auto options = torch::TensorOptions().dtype(scalar_type(dtype));
+        model->raw[name] = torch::from_blob(const_cast<void *>(data), dims, options).clone();
+    });
+}
+
+int rt_model_add_lora(rt_model *model, const char *name, int32_t dtype, const int64_t *a_shape, const void *a,
+                      const int64_t *b_shape, const void *b, double scale) {
+    return guarded([&] {
+        auto found = model->raw.find(name);
+        require(found != model->raw.end(), std::string("LoRA for '") + name + "': the base weight is not set (set it before finalize)");
+        auto options = torch::TensorOptions().dtype(scalar_type(dtype));
+        Tensor A = torch::from_blob(const_cast<void *>(a), {a_shape[0], a_shape[1]}, options).to(torch::kFloat32);
+        Tensor B = torch::from_blob(const_cast<void *>(b), {b_shape[0], b_shape[1]}, options).to(torch::kFloat32);
+        Tensor &W = found->second;
+        require(B.size(1) == A.size(0) && B.size(0) == W.size(0) && A.size(1) == W.size(1),
+                std::string("LoRA for '") + name + "': A " + shape_text(A.sizes()) + " and B " + shape_text(B.sizes()) +
+                    " do not fit the weight " + shape_text(W.sizes()));
+        W = (W.to(torch::kFloat32) + scale * torch::matmul(B, A)).to(W.scalar_type());
+    });
+}
+
+int rt_model_finalize(rt_model *model, int32_t quantize_int8) {
+    return guarded([&] {
+        torch::InferenceMode guard;
+        auto &m = *model;
+        const auto &c = m.config;
+        m.embed = take(m, "model.embed_tokens.weight").to(m.dtype).contiguous();
+        if (c.tie_embeddings) {
+            m.raw.erase("lm_head.weight");
+            m.lm_head = m.embed;
+        } else {
+            m.lm_head = take(m, "lm_head.weight").to(m.dtype).contiguous();
+        }
+        m.norm = take(m, "model.norm.weight").to(m.dtype);
+        for (int64_t l = 0; l < c.num_layers; l++) {
+            const std::string p = "model.layers." + std::to_string(l) + ".";
+            Layer layer;
+            layer.q = make_linear(m, p + "self_attn.q_proj", c.attention_bias, quantize_int8);
+            layer.k = make_linear(m, p + "self_attn.k_proj", c.attention_bias, quantize_int8);
+            layer.v = make_linear(m, p + "self_attn.v_proj", c.attention_bias, quantize_int8);
+            layer.o = make_linear(m, p + "self_attn.o_proj", false, quantize_int8);
+            layer.gate = make_linear(m, p + "mlp.gate_proj", false, quantize_int8);
+            layer.up = make_linear(m, p + "mlp.up_proj", false, quantize_int8);
+            layer.down = make_linear(m, p + "mlp.down_proj", false, quantize_int8);
+            layer.input_norm = take(m, p + "input_layernorm.weight").to(m.dtype);
+            layer.post_norm = take(m, p + "post_attention_layernorm.weight").to(m.dtype);
+            m.layers.push_back(layer);
+        }
+        if (!m.raw.empty()) throw std::runtime_error("unexpected weight '" + m.raw.begin()->first + "'");
+        // Hugging Face's rotary tables: inv_freq over even dimensions, then (freqs, freqs).
+        Tensor inv = 1.0 / torch::pow(c.rope_theta, torch::arange(0, c.head_dim, 2, torch::kFloat64) / (double)c.head_dim);
+        Tensor freqs = torch::outer(torch::arange(c.max_positions, torch::kFloat64), inv);
+        Tensor emb = torch::cat({freqs, freqs}, -1);
+        m.cos = emb.cos().to(m.dtype);
+        m.sin = emb.sin().to(m.dtype);
+        m.ready = true;
+    });
+}
+
+void rt_model_free(rt_model *model) { delete model; }
+
+int rt_prefill(rt_model *model, int32_t slot, const int32_t *tokens, int32_t count, int32_t start, int32_t all_positions, float *out_logits) {
+    return guarded([&] {
+        torch::InferenceMode guard;
+        auto &m = *model;
+        require(m.ready, "the model is not finalized");
+        require(count > 0 && start >= 0, "prefill needs at least one token and a start position of 0 or more");
+        check_slot(m, slot);
+        check_tokens(m, tokens, count);
+        ensure_capacity(m, (int64_t)start + count);
+        Tensor ids = torch::from_blob(const_cast<int32_t *>(tokens), {count}, torch::kInt32).to(torch::kLong);
+        Tensor x = m.embed.index_select(0, ids).unsqueeze(0);
+        Tensor positions = torch::arange(start, start + count, torch::kLong).unsqueeze(0);
+        Tensor hidden = forward(m, x, positions, {slot}, (int64_t)start + count)[0];
+        write_logits(m, all_positions ? hidden : hidden.narrow(0, count - 1, 1), out_logits);
+    });
+}
+
+int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions, float *out_logits) {
+    return guarded([&] {
+        torch::InferenceMode guard;
+        auto &m = *model;
+        require(m.ready, "the model is not finalized");
+        require(count > 0, "decode needs at least one sequence");
+        check_tokens(m, tokens, count);
+        std::vector<int64_t> slot_list(slots, slots + count);
+        int64_t longest = 0;
+        for (int32_t i = 0; i < count; i++) {
+            check_slot(m, slots[i]);
+            require(positions[i] >= 0, "positions must be 0 or more");
+            for (int32_t j = 0; j < i; j++) require(slots[j] != slots[i], "slot " + std::to_string(slots[i]) + " appears twice in one decode step");
+            longest = std::max<int64_t>(longest, positions[i] + 1);
+        }
+        ensure_capacity(m, longest);
+        Tensor ids = torch::from_blob(const_cast<int32_t *>(tokens), {count}, torch::kInt32).to(torch::kLong);
+        Tensor x = m.embed.index_select(0, ids).unsqueeze(1);
+        Tensor pos = torch::from_blob(const_cast<int32_t *>(positions), {count, 1}, torch::kInt32).to(torch::kLong);
+        Tensor hidden = forward(m, x, pos, slot_list, longest).squeeze(1);
+        write_logits(m, hidden, out_logits);
+    });
+}
+
+int rt_copy_slot(rt_model *model, int32_t from, int32_t to, int32_t length) {
+    return guarded([&] {
+        torch::InferenceMode guard;
+        auto &m = *model;
+        check_slot(m, from);
+        check_slot(m, to);
+        require(length >= 0 && length <= m.capacity, "cannot copy " + std::to_string(length) + " positions of a cache holding " + std::to_string(m.capacity));
+        if (from == to || length == 0) return;
+        for (int64_t l = 0; l < m.config.num_layers; l++) {
+            m.k_cache[l][to].narrow(1, 0, length).copy_(m.k_cache[l][from].narrow(1, 0, length));
+            m.v_cache[l][to].narrow(1, 0, length).copy_(m.v_cache[l][from].narrow(1, 0, length));
+        }
+    });
+}
+
+}  // extern "C"
