@@ -16,7 +16,7 @@ struct BackendTests {
         } catch let error as ConfigError {
             #expect(error.description.contains("unknown model 'openai_chta'"))
             #expect(error.hint?.contains("did you mean 'openai_chat'?") == true)
-            #expect(error.hint?.contains("aleph_alpha, local_chat, local_completions, openai_chat, openai_completion") == true)
+            #expect(error.hint?.contains("aleph_alpha, hf_local, local_chat, local_completions, openai_chat, openai_completion") == true)
         }
     }
 
@@ -173,10 +173,18 @@ struct ProjectModelConfigTests {
     func allBuild() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.confDir.path).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files.count >= 5)
+        // Composed as `runner +model=<file>` composes them (smollm2.yaml extends hf_local.yaml).
+        let composer = Composer(repository: ConfigRepository(searchPath: [Self.confDir.deletingLastPathComponent().path]), configName: "config")
         for file in files {
-            var root = try YAMLLoader.load(try String(contentsOf: Self.confDir.appendingPathComponent(file), encoding: .utf8), file: file)
+            let composition = try composer.compose(overrides: [try OverrideParser.parse("+model=" + file.replacingOccurrences(of: ".yaml", with: ""))])
+            var root = try #require(composition.config.node(at: "model"))
             if root.node(at: "params.base_url")?.isMissing == true {
                 root.setNode(ConfigNode(.string("http://127.0.0.1:1/v1")), at: "params.base_url")
+            }
+            if root.node(at: "name")?.value == .string("hf_local") {
+                // The bare backend names no checkpoint, and smollm2's path is relative to the
+                // project folder: both get the file the setup fetches.
+                root.setNode(ConfigNode(.string(LocalModelTests.smollm2)), at: "params.checkpoint_path")
             }
             let config = try ConfigDecoder().decode(LLMConfig.self, from: root)
             let model = try ModelMap.default.build(config, environment: ModelEnvironment(environment: { ["OPENAI_API_KEY": "k", "AA_TOKEN": "t"][$0] },

@@ -249,4 +249,23 @@ struct EvaluationTests {
         #expect(again.status == 0)
         #expect(try #require(Self.count(try run.results("again"), "cached")) >= finished)
     }
+
+    @Test("the embedded model: SmolLM2 answers mcq offline, by generation and by loglikelihood", arguments: ["generate", "loglikelihood"])
+    func smollm2(mode: String) throws {
+        let folder = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-cp", conf, "--quiet", "+model=smollm2", "+task=mcq", "task.dataset.limit=6", "task.scoring.mode=\(mode)",
+                                            "response.cache.path=\(folder.url.path)/cache.sqlite", "hydra.run.dir=\(folder.url.path)/out"],
+                                           in: RunnerProcess.packageRoot)
+        #expect(result.status == 0, "\(result.stderr)")
+        let results = try JSONSerialization.jsonObject(with: Data(folder.read("out/results.json").utf8)) as! [String: Any]
+        #expect(results["status"] as? String == "completed")
+        #expect(Self.count(results, "scored") == 6)
+        #expect((results["model_dict"] as? [String: Any])?["checkpoint"] as? String == "SmolLM2-135M-Instruct.Q4_1")
+        let samples = try folder.read("out/samples.jsonl").split(separator: "\n")
+        #expect(samples.count == 6)
+        if mode == "generate" {
+            // The model answers in words: every answer is read as a letter or counted as null.
+            #expect(samples.allSatisfy { $0.contains("\"raw_answer\":\"") })
+        }
+    }
 }

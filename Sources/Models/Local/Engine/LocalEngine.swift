@@ -229,6 +229,30 @@ final class LocalEngine: @unchecked Sendable {
         return (total, greedy)
     }
 
+    /// The log probability of each token given those before it (tokens[1...]), from one
+    /// prefill: what llama.cpp's `logits_all` gives, for parity checks.
+    func nextTokenLogprobs(_ tokens: [Int32]) async throws -> [Double] {
+        try await withCheckedThrowingContinuation { resume in
+            queue.async {
+                resume.resume(with: Result { () throws -> [Double] in
+                    var logits = [Float](repeating: 0, count: self.vocabSize * tokens.count)
+                    let status = tokens.withUnsafeBufferPointer { p in
+                        logits.withUnsafeMutableBufferPointer {
+                            self.library.prefill(self.handle, self.scoringSlot, p.baseAddress, Int32(p.count), 0, 1, $0.baseAddress)
+                        }
+                    }
+                    guard status == 0 else { throw self.engineError("scoring") }
+                    self.scoredContext = []
+                    return logits.withUnsafeBufferPointer { all in
+                        (0..<(tokens.count - 1)).map { i in
+                            Self.logSoftmax(UnsafeBufferPointer(rebasing: all[(i * self.vocabSize)..<((i + 1) * self.vocabSize)]), at: Int(tokens[i + 1])).0
+                        }
+                    }
+                })
+            }
+        }
+    }
+
     /// log softmax(logits)[index], and the argmax.
     static func logSoftmax(_ logits: UnsafeBufferPointer<Float>, at index: Int) -> (Double, Int) {
         var best = 0
