@@ -76,6 +76,12 @@ let package = Package(
             name: "runner",
             dependencies: ["Config", "Models", "Response", "Tasks", .product(name: "Logging", package: "swift-log")]
         ),
+        // bench/local.sh: greedy decoding and MCQ scoring through the local backend.
+        .executableTarget(
+            name: "LocalBenchmark",
+            dependencies: ["Models", "Config"],
+            path: "bench/LocalBenchmark"
+        ),
         // bench/config.sh: compositions per second, in process.
         .executableTarget(
             name: "ConfigBenchmark",

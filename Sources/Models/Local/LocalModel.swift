@@ -33,7 +33,7 @@ public struct LocalModel: LanguageModel {
         let maxLength = min(params.maxLength ?? min(checkpoint.architecture.contextLength, 4096), checkpoint.architecture.contextLength)
         let slots = params.batchSize ?? 16
         let options = LocalEngine.Options(dtype: params.dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
-                                          maxPositions: maxLength, threads: params.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+                                          maxPositions: maxLength, threads: params.threads ?? 1)
         let engine = try LoadedModels.shared.engine(path: path, peft: params.peftModel, options: options) {
             try LocalEngine(checkpoint: checkpoint, options: options, lora: try params.peftModel.map(LoRAAdapter.init(folder:)))
         }

@@ -1,0 +1,80 @@
+import Config
+import Foundation
+import Models
+
+// bench/local.sh: greedy decoding and MCQ loglikelihood scoring through the local backend,
+// the same workloads bench/local_peers.py runs through llama-cpp-python and transformers.
+// Usage: LocalBenchmark CHECKPOINT [dtype] ; prints one JSON object.
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 2 else {
+    FileHandle.standardError.write(Data("usage: LocalBenchmark CHECKPOINT [float32|bfloat16]\n".utf8))
+    exit(2)
+}
+let dtype = arguments.count > 2 ? arguments[2] : "float32"
+
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
+let loadStart = ContinuousClock.now
+let threads = arguments.count > 3 ? arguments[3] : "null"
+let params = try YAMLLoader.load("checkpoint_path: \(arguments[1])\ndtype: \(dtype)\nbatch_size: 16\nmax_new_tokens: 128\nthreads: \(threads)\n", file: "<bench>")
+let model = try ModelMap.default.build(LLMConfig(name: "hf_local", params: params))
+let load = ContinuousClock.now - loadStart
+
+let story = Prompt.chat([.user("Write a long story about a dragon who learns to bake bread.")])
+let greedy = GenerationParameters(maxTokens: 128, temperature: 0)
+
+// Warm-up: first calls allocate the cache.
+_ = try await model.generate(GenerationRequest(prompt: story, parameters: GenerationParameters(maxTokens: 8)))
+
+var singleTokens = 0
+let singleTime = try await seconds {
+    singleTokens = try await model.generate(GenerationRequest(prompt: story, parameters: greedy)).usage?.completionTokens ?? 0
+}
+
+let streams = 16
+var batchTokens = 0
+let batchTime = try await seconds {
+    batchTokens = try await withThrowingTaskGroup(of: Int.self) { group in
+        for i in 0..<streams {
+            let prompt = Prompt.chat([.user("Write a long story about dragon number \(i) who learns to bake bread.")])
+            group.addTask { try await model.generate(GenerationRequest(prompt: prompt, parameters: greedy)).usage?.completionTokens ?? 0 }
+        }
+        var total = 0
+        for try await n in group { total += n }
+        return total
+    }
+}
+
+// 100 MCQ items, 4 one-token choices each, contexts of about 60 tokens, 8 requests in flight
+// (as the ResponseComponent sends them).
+let questions = (0..<100).map { i in
+    "Question \(i): Which of these is the best answer to question number \(i) about science and history?\n\nA. The first option\nB. The second option\nC. The third option\nD. The fourth option\n\nAnswer:"
+}
+let mcqTime = try await seconds {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        var inFlight = 0
+        for q in questions {
+            for letter in ["A", "B", "C", "D"] {
+                if inFlight >= 8 { try await group.next(); inFlight -= 1 }
+                group.addTask { _ = try await model.loglikelihood(LoglikelihoodRequest(context: q, continuation: " " + letter)) }
+                inFlight += 1
+            }
+        }
+        try await group.waitForAll()
+    }
+}
+
+let result: [String: Any] = [
+    "backend": "runner (libtorch \(dtype))",
+    "load_seconds": Double(load.components.seconds) + Double(load.components.attoseconds) / 1e18,
+    "greedy_tokens_per_second_1_stream": Double(singleTokens) / singleTime,
+    "greedy_tokens_per_second_16_streams": Double(batchTokens) / batchTime,
+    "mcq_items_per_second": Double(questions.count) / mcqTime,
+]
+print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))

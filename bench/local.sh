@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The local backend against its peers, same machine, same run: greedy tokens/s and MCQ
+# loglikelihood items/s for SmolLM2-135M-Instruct.
+#
+#   runner's Torch engine       bench/LocalBenchmark (release build)
+#   llama-cpp-python            in process          (LLAMA_PYTHON: a python with llama_cpp)
+#   transformers + torch (CPU)  in process          (TORCH_PYTHON: a python with torch, transformers, gguf)
+#   llama.cpp's server          over HTTP, scored by runner's local_completions backend
+#                               (LLAMA_PYTHON with llama_cpp[server] dependencies)
+#
+# Usage: LLAMA_PYTHON=... TORCH_PYTHON=... bench/local.sh
+# Peers whose python is not given are skipped. Prints a JSON line per peer, then a table of ratios.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh release >/dev/null
+swift build -c release --static-swift-stdlib --product LocalBenchmark >/dev/null
+model=$(ls models/smollm2/*.gguf | head -1)
+out=$(mktemp)
+trap 'rm -f "$out"; [[ -n ${server:-} ]] && kill $server 2>/dev/null || true' EXIT
+
+.build/release/LocalBenchmark "$model" float32 | tee -a "$out"
+if [[ -n ${LLAMA_PYTHON:-} ]]; then
+    "$LLAMA_PYTHON" bench/local_peers.py llama_cpp "$model" | tee -a "$out"
+    # llama.cpp's OpenAI-compatible server, scored over HTTP the way any server is.
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$LLAMA_PYTHON" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" --n_ctx 2048 --logits_all true >/dev/null 2>&1 &
+    server=$!
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && break; sleep 0.2; done
+    dir=$(mktemp -d)
+    start=$(date +%s.%N)
+    .build/release/runner --quiet +model=local_completions +task=mcq task.scoring.mode=loglikelihood \
+        model.params.base_url="http://127.0.0.1:$port/v1" response.cache.mode=off task.dataset.limit=20 hydra.run.dir="$dir/run" >/dev/null
+    python3 - "$dir/run/results.json" >>"$out" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(json.dumps({"backend": "llama.cpp server over HTTP (runner local_completions)", "mcq_items_per_second": r["timings"]["items_per_second"]}))
+PY
+    tail -n 1 "$out"
+    kill $server; server=""
+    rm -rf "$dir"
+fi
+if [[ -n ${TORCH_PYTHON:-} ]]; then
+    "$TORCH_PYTHON" bench/local_peers.py transformers "$model" 2>/dev/null | tail -n 1 | tee -a "$out"
+fi
+
+python3 - "$out" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+ours = rows[0]
+print()
+print(f"| backend | greedy tok/s, 1 stream | greedy tok/s, 16 streams | MCQ items/s | MCQ ratio (runner / peer) |")
+print(f"|---|---|---|---|---|")
+for r in rows:
+    g1 = r.get("greedy_tokens_per_second_1_stream"); g16 = r.get("greedy_tokens_per_second_16_streams"); m = r.get("mcq_items_per_second")
+    f = lambda x: f"{x:.1f}" if x else "-"
+    ratio = f"{ours['mcq_items_per_second'] / m:.1f}x" if m and r is not ours else "-"
+    print(f"| {r['backend']} | {f(g1)} | {f(g16)} | {f(m)} | {ratio} |")
+PY
