@@ -40,7 +40,7 @@ PY
     rm -rf "$dir"
 fi
 if [[ -n ${TORCH_PYTHON:-} ]]; then
-    "$TORCH_PYTHON" bench/local_peers.py transformers "$model" 2>/dev/null | tail -n 1 | tee -a "$out"
+    "$TORCH_PYTHON" bench/local_peers.py transformers "$model" 2>/dev/null | tail -n 1 | tee -a "$out" || echo "transformers peer failed (it needs torch, transformers, gguf and accelerate)" >&2
 fi
 
 python3 - "$out" <<'PY'
