@@ -153,6 +153,31 @@ struct LocalModelTests {
         #expect(alone == together)
     }
 
+    @Test("a LoRA adapter merged at load equals the same weights merged beforehand; int8 stays close to float32")
+    func loraAndInt8() async throws {
+        let tiny = try TinyLlama(seed: 11)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try tiny.writeHuggingFace(to: folder.appendingPathComponent("base"))
+        let merged = try tiny.writeLoRA(to: folder.appendingPathComponent("adapter"), seed: 5)
+        try merged.writeHuggingFace(to: folder.appendingPathComponent("merged"))
+        let tokens: [Int32] = [9, 80, 33, 120, 4, 61]
+        let withAdapter = try Self.build("checkpoint_path: \(folder.path)/base\npeft_model: \(folder.path)/adapter\nformatter: ConcatFormatter\n")
+        let premerged = try Self.build("checkpoint_path: \(folder.path)/merged\nformatter: ConcatFormatter\n")
+        let base = try Self.build("checkpoint_path: \(folder.path)/base\nformatter: ConcatFormatter\n")
+        let a = try await withAdapter.engine.nextTokenLogprobs(tokens)
+        let b = try await premerged.engine.nextTokenLogprobs(tokens)
+        let c = try await base.engine.nextTokenLogprobs(tokens)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }, "\(a) vs \(b)")
+        #expect(zip(a, c).contains { abs($0 - $1) > 1e-3 }, "the adapter changed nothing")
+        #expect(withAdapter.modelDict["peft_model"] == .string("adapter"))
+        let int8 = try Self.build("checkpoint_path: \(folder.path)/base\nquantization: int8\nformatter: ConcatFormatter\n")
+        let q = try await int8.engine.nextTokenLogprobs(tokens)
+        #expect(zip(q, c).allSatisfy { abs($0 - $1) < 0.05 }, "\(q) vs \(c)")
+        #expect(int8.modelDict["quantization"] == .string("int8"))
+    }
+
     @Test("model_name is looked up in the Hugging Face cache, never downloaded")
     func modelNameLookup() throws {
         do {

@@ -69,10 +69,53 @@ struct TinyLlama {
         try JSONSerialization.data(withJSONObject: tokenizer).write(to: folder.appendingPathComponent("tokenizer.json"))
         try JSONSerialization.data(withJSONObject: ["bos_token": "<s>", "eos_token": "</s>", "add_bos_token": false])
             .write(to: folder.appendingPathComponent("tokenizer_config.json"))
-        // safetensors: 8-byte header length, JSON header, then the data.
+        try Self.writeSafetensors(weights, to: folder.appendingPathComponent("model.safetensors"))
+    }
+
+    // MARK: - LoRA
+
+    /// Writes a PEFT LoRA adapter for layer 0's q_proj (rank 2, alpha 4) and returns a copy of
+    /// this model with the adapter merged by hand: W + (alpha / r) * B @ A.
+    func writeLoRA(to folder: URL, seed: UInt64) throws -> TinyLlama {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let r = 2, alpha = 4
+        var state = seed
+        func random() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return (Float(state >> 40) / Float(1 << 24) - 0.5) * 0.5
+        }
+        let target = "model.layers.0.self_attn.q_proj.weight"
+        let base = weights.first { $0.name == target }!
+        let (rows, columns) = (base.shape[0], base.shape[1])
+        let a = (0..<(r * columns)).map { _ in random() }
+        let b = (0..<(rows * r)).map { _ in random() }
+        try JSONSerialization.data(withJSONObject: ["peft_type": "LORA", "r": r, "lora_alpha": alpha, "target_modules": ["q_proj"]])
+            .write(to: folder.appendingPathComponent("adapter_config.json"))
+        try Self.writeSafetensors([("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", [r, columns], a),
+                                   ("base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight", [rows, r], b)],
+                                  to: folder.appendingPathComponent("adapter_model.safetensors"))
+        var merged = base.values
+        let scale = Float(alpha) / Float(r)
+        for i in 0..<rows {
+            for j in 0..<columns {
+                var sum: Float = 0
+                for k in 0..<r { sum += b[i * r + k] * a[k * columns + j] }
+                merged[i * columns + j] += scale * sum
+            }
+        }
+        return TinyLlama(copying: self, replacing: target, with: merged)
+    }
+
+    private init(copying other: TinyLlama, replacing name: String, with values: [Float]) {
+        vocab = other.vocab
+        merges = other.merges
+        weights = other.weights.map { $0.name == name ? ($0.name, $0.shape, values) : $0 }
+    }
+
+    static func writeSafetensors(_ tensors: [(name: String, shape: [Int], values: [Float])], to url: URL) throws {
         var header: [String: Any] = [:]
         var data = Data()
-        for w in weights {
+        for w in tensors {
             let start = data.count
             w.values.withUnsafeBytes { data.append(contentsOf: $0) }
             header[w.name] = ["dtype": "F32", "shape": w.shape, "data_offsets": [start, data.count]]
@@ -84,7 +127,7 @@ struct TinyLlama {
         file.append(Data(bytes: &length, count: 8))
         file.append(headerData)
         file.append(data)
-        try file.write(to: folder.appendingPathComponent("model.safetensors"))
+        try file.write(to: url)
     }
 
     // MARK: - GGUF
