@@ -48,11 +48,12 @@ import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
 ours = rows[0]
 print()
-print(f"| backend | greedy tok/s, 1 stream | greedy tok/s, 16 streams | MCQ items/s | MCQ ratio (runner / peer) |")
-print(f"|---|---|---|---|---|")
+print(f"| backend | greedy tok/s, 1 stream | 16 streams | 64 streams | MCQ items/s | MCQ ratio (runner / peer) |")
+print(f"|---|---|---|---|---|---|")
 for r in rows:
-    g1 = r.get("greedy_tokens_per_second_1_stream"); g16 = r.get("greedy_tokens_per_second_16_streams"); m = r.get("mcq_items_per_second")
+    g1 = r.get("greedy_tokens_per_second_1_stream"); g16 = r.get("greedy_tokens_per_second_16_streams")
+    g64 = r.get("greedy_tokens_per_second_64_streams"); m = r.get("mcq_items_per_second")
     f = lambda x: f"{x:.1f}" if x else "-"
     ratio = f"{ours['mcq_items_per_second'] / m:.1f}x" if m and r is not ours else "-"
-    print(f"| {r['backend']} | {f(g1)} | {f(g16)} | {f(m)} | {ratio} |")
+    print(f"| {r['backend']} | {f(g1)} | {f(g16)} | {f(g64)} | {f(m)} | {ratio} |")
 PY

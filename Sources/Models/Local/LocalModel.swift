@@ -31,7 +31,7 @@ public struct LocalModel: LanguageModel {
         }
         let checkpoint = try LlamaCheckpoint.open(path)
         let maxLength = min(params.maxLength ?? min(checkpoint.architecture.contextLength, 4096), checkpoint.architecture.contextLength)
-        let slots = params.batchSize ?? 16
+        let slots = params.batchSize ?? 32
         let options = LocalEngine.Options(dtype: params.dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
                                           maxPositions: maxLength, threads: params.threads ?? 1)
         let engine = try LoadedModels.shared.engine(path: path, peft: params.peftModel, options: options) {
