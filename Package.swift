@@ -70,7 +70,7 @@ let package = Package(
         // Drives the ResponseComponent from the command line (kill/resume tests, bench/response.sh).
         .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
         // Helpers shared by the test targets.
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Models", "Response"], path: "Sources/TestSupport"),
         // The command line: composition, introspection, runs and sweeps, progress, exit codes.
         .executableTarget(
             name: "runner",
@@ -108,7 +108,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TasksTests",
-            dependencies: ["Tasks", "Models", "Response", "Config"]
+            dependencies: ["Tasks", "Models", "Response", "Config", "TestSupport"],
+            exclude: ["Fixtures"]
         ),
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(

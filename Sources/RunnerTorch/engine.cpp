@@ -97,6 +97,8 @@ static std::vector<int64_t> expected_shape(const rt_llama_config &c, const std::
     const int64_t h = c.hidden_size, q = c.num_heads * c.head_dim, kv = c.num_kv_heads * c.head_dim;
     if (name == "model.embed_tokens.weight" || name == "lm_head.weight") return {c.vocab_size, h};
     if (name == "model.norm.weight") return {h};
+    // Rotary frequencies computed by the caller (scaled RoPE: linear, llama3); optional.
+    if (name == "rope.inv_freq") return {c.head_dim / 2};
     const std::string prefix = "model.layers.";
     if (name.rfind(prefix, 0) != 0) return {};
     auto dot = name.find('.', prefix.size());
@@ -326,9 +328,12 @@ int rt_model_finalize(rt_model *model, int32_t quantize_int8) {
             layer.post_norm = take(m, p + "post_attention_layernorm.weight").to(m.dtype);
             m.layers.push_back(layer);
         }
-        if (!m.raw.empty()) throw std::runtime_error("unexpected weight '" + m.raw.begin()->first + "'");
         // Hugging Face's rotary tables: inv_freq over even dimensions, then (freqs, freqs).
-        Tensor inv = 1.0 / torch::pow(c.rope_theta, torch::arange(0, c.head_dim, 2, torch::kFloat64) / (double)c.head_dim);
+        // A caller that scales RoPE (linear, llama3) hands its own inv_freq.
+        Tensor inv = m.raw.count("rope.inv_freq")
+                         ? take(m, "rope.inv_freq").to(torch::kFloat64)
+                         : 1.0 / torch::pow(c.rope_theta, torch::arange(0, c.head_dim, 2, torch::kFloat64) / (double)c.head_dim);
+        if (!m.raw.empty()) throw std::runtime_error("unexpected weight '" + m.raw.begin()->first + "'");
         Tensor freqs = torch::outer(torch::arange(c.max_positions, torch::kFloat64), inv);
         Tensor emb = torch::cat({freqs, freqs}, -1);
         m.cos = emb.cos().to(m.dtype);

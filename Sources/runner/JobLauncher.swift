@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Config
+import Tasks
 
 /// One composed job, ready to run in its own output directory.
 struct PreparedJob {
@@ -83,6 +84,8 @@ struct JobLauncher {
             throw ConfigError(.missingValue, "missing mandatory value '\(path)'", keyPath: path.description,
                               location: node.location, hint: "set it on the command line: \(path)=VALUE")
         }
+        // The task's own section is checked now, before a folder is made or a model built.
+        if let task = run.task { try TaskRegistry.default.check(task) }
     }
 
     private func withHydra(_ config: ConfigNode, _ hydra: ConfigNode) -> ConfigNode {

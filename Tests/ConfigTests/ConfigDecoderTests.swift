@@ -30,8 +30,10 @@ struct ConfigDecoderTests {
         let run = try ConfigDecoder().decode(RunConfig.self, from: try node(base))
         #expect(run.seed == 7)
         #expect(run.model == LLMConfig(name: "openai_chat", params: try node("{model_name: gpt-4o, temperature: 0.2}")))
-        #expect(run.task?.scoring.mode == .loglikelihood)
-        #expect(run.task?.prompt.fewShot == 2)
+        // The task section is left to the task to decode, positions and all.
+        #expect(run.task?.name == "mcq")
+        #expect(run.task?.section.node(at: KeyPath(parsing: "prompt.few_shot"))?.value == .int(2))
+        #expect(run.task?.section.node(at: KeyPath(parsing: "scoring.mode"))?.location?.line == 12)
         #expect(run.response.maxConcurrency == 4 && run.response.maxRetries == 5 && run.response.runAsync)
         #expect(run.response.cache.mode == .readOnly)
     }
@@ -47,9 +49,9 @@ struct ConfigDecoderTests {
 
     @Test("wrong types say what was expected")
     func wrongType() {
-        let error = decodeError(base.replacingAll("limit: 10", with: "limit: ten"))
+        let error = decodeError(base.replacingAll("max_concurrency: 4", with: "max_concurrency: four"))
         #expect(error?.code == .typeMismatch)
-        #expect(error?.description.contains("'task.dataset.limit' must be an integer, not a string ('ten')") == true)
+        #expect(error?.description.contains("'response.max_concurrency' must be an integer, not a string ('four')") == true)
     }
 
     @Test("an enum value outside its set lists the choices")
@@ -61,9 +63,9 @@ struct ConfigDecoderTests {
 
     @Test("reading ??? is an error naming the key")
     func missing() {
-        let error = decodeError(base.replacingAll("path: data.jsonl", with: "path: ???"))
+        let error = decodeError(base.replacingAll("name: openai_chat", with: "name: ???"))
         #expect(error?.code == .missingValue)
-        #expect(error?.description.contains("missing mandatory value 'task.dataset.path'") == true)
+        #expect(error?.description.contains("missing mandatory value 'model.name'") == true)
     }
 }
 

@@ -182,6 +182,7 @@ struct EvaluationTests {
         ("nogold.jsonl", [], ["nogold.jsonl:1 (item x): error: item has no gold answer"]),
         ("good.jsonl", ["task.scoring.mode=loglikelihood"], ["cannot score continuations"]),
         ("good.jsonl", ["task.scoring.metrics=[acc,macro_f2]"], ["unknown metric 'macro_f2'", "did you mean 'macro_f1'?"]),
+        ("good.jsonl", ["task.prompt.few_shot=-1"], ["'task.prompt.few_shot' must be zero or more, not -1"]),
     ])
     func badInput(data: String, extra: [String], fragments: [String]) throws {
         let run = try Run(conf: conf)

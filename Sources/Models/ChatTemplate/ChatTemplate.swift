@@ -13,11 +13,11 @@
 /// operators, slices, filters (`trim`, `length`, `tojson`, `default`, `join`, `selectattr`,
 /// `map`, ...), tests (`defined`, `none`, `string`, `mapping`, ...) and string and dict methods.
 public struct ChatTemplate: Sendable {
-    private let nodes: [TemplateNode]
+    private let template: JinjaTemplate
 
     /// - Throws: ``ChatTemplateError`` with the line and column of the first syntax error.
     public init(_ source: String) throws(ChatTemplateError) {
-        nodes = try TemplateParser.parse(source)
+        template = try JinjaTemplate(source, options: .huggingFace)
     }
 
     /// - Throws: ``ChatTemplateError``; a `raise_exception(message)` in the template throws
@@ -37,10 +37,7 @@ public struct ChatTemplate: Sendable {
             }),
         ]
         for (key, value) in extra { globals[key] = value }
-        var evaluator = TemplateEvaluator(globals: globals)
-        var out = ""
-        try evaluator.render(nodes, into: &out)
-        return out
+        return try template.render(globals)
     }
 
     /// Messages keep role before content, as the dicts people write do.

@@ -4,16 +4,22 @@ import Foundation
 /// stays inside it, as in jinja2; `namespace()` is how templates carry state out).
 struct TemplateEvaluator {
     private var scopes: [[String: TemplateValue]]
+    /// jinja2's `StrictUndefined`: a missing name, key or attribute is an error where it is used.
+    private let strictUndefined: Bool
 
-    init(globals: [String: TemplateValue]) {
+    init(globals: [String: TemplateValue], strictUndefined: Bool = false) {
         scopes = [globals]
+        self.strictUndefined = strictUndefined
     }
 
     mutating func render(_ nodes: [TemplateNode], into out: inout String) throws(ChatTemplateError) {
         for node in nodes {
             switch node {
             case .text(let t): out += t
-            case .output(let e): out += try evaluate(e).text
+            case .output(let e):
+                let value = try evaluate(e)
+                if strictUndefined, case .undefined = value { throw ChatTemplateError("'\(Self.describe(e))' is undefined") }
+                out += value.text
             case .block(let body): try render(body, into: &out)
             case .forLoop(let targets, let iterable, let condition, let body, let otherwise):
                 let source = try evaluate(iterable)
@@ -102,7 +108,22 @@ struct TemplateEvaluator {
 
     // MARK: - Expressions
 
-    mutating func evaluate(_ expression: TemplateExpression) throws(ChatTemplateError) -> TemplateValue {
+    /// - Parameter tolerating: the value may be undefined (the operand of `is defined` or of
+    ///   the `default` filter); elsewhere, under `strictUndefined`, an undefined value is an error.
+    mutating func evaluate(_ expression: TemplateExpression, tolerating: Bool = false) throws(ChatTemplateError) -> TemplateValue {
+        let value = try evaluateValue(expression, tolerating: tolerating)
+        if strictUndefined, !tolerating, case .undefined = value {
+            switch expression {
+            case .name(let n): throw ChatTemplateError("'\(n)' is undefined")
+            case .attribute(_, let n): throw ChatTemplateError("'\(n)' is undefined (no such key or attribute)")
+            case .item: throw ChatTemplateError("no such item (index or key out of range)")
+            default: break
+            }
+        }
+        return value
+    }
+
+    private mutating func evaluateValue(_ expression: TemplateExpression, tolerating: Bool) throws(ChatTemplateError) -> TemplateValue {
         switch expression {
         case .literal(let v): return v
         case .name(let n): return lookup(n)
@@ -138,14 +159,14 @@ struct TemplateEvaluator {
             }
             return try box.call(values, named)
         case .filter(let base, let name, let args, let kwargs):
-            let value = try evaluate(base)
+            let value = try evaluate(base, tolerating: name == "default" || name == "d")
             var values: [TemplateValue] = []
             for arg in args { values.append(try evaluate(arg)) }
             var named: [(String, TemplateValue)] = []
             for (k, v) in kwargs { named.append((k, try evaluate(v))) }
             return try TemplateFilters.apply(name, to: value, args: values, kwargs: named)
         case .test(let base, let name, let args, let negated):
-            let value = try evaluate(base)
+            let value = try evaluate(base, tolerating: name == "defined" || name == "undefined")
             var values: [TemplateValue] = []
             for arg in args { values.append(try evaluate(arg)) }
             return .bool(try TemplateFilters.test(name, value, values) != negated)

@@ -32,6 +32,17 @@ enum TemplateFilters {
             let separator = arg(0, "d")?.text ?? ""
             let attribute = kwargs.first { $0.0 == "attribute" }?.1.text
             return .string((value.iterationItems ?? []).map { item in attribute.map { item[$0].text } ?? item.text }.joined(separator: separator))
+        case "regex_replace":
+            // lm-evaluation-harness's filter: re.sub(pattern, repl, value, count=count).
+            guard let pattern = arg(0, "pattern")?.text, let replacement = arg(1, "repl")?.text else {
+                throw ChatTemplateError("regex_replace needs a pattern and a replacement")
+            }
+            let count = arg(2, "count")?.number.map { Int($0) } ?? 0
+            do {
+                return .string(try PythonRegex(pattern).sub(replacement, in: value.text, count: count))
+            } catch {
+                throw ChatTemplateError(error.message)
+            }
         case "replace":
             guard let old = arg(0, "old")?.text, let new = arg(1, "new")?.text else { throw ChatTemplateError("replace needs two arguments") }
             return .string(value.text.replacingAll(old, with: new))

@@ -1,7 +1,7 @@
 /// Splits a template into text, `{{ output }}` and `{% statement %}` pieces, applying
-/// jinja2's whitespace control as Hugging Face configures it: `trim_blocks` (the newline after
-/// a block tag goes), `lstrip_blocks` (spaces before a block tag on its line go), and the
-/// `-` markers (all whitespace on that side goes).
+/// jinja2's whitespace control as the options ask: `trim_blocks` (the newline after a block
+/// tag goes), `lstrip_blocks` (spaces before a block tag on its line go), and always the `-`
+/// markers (all whitespace on that side goes).
 enum TemplateLexer {
     enum Piece: Equatable {
         case text(String)
@@ -9,7 +9,7 @@ enum TemplateLexer {
         case statement(String, line: Int, column: Int)
     }
 
-    static func pieces(_ source: String) throws(ChatTemplateError) -> [Piece] {
+    static func pieces(_ source: String, options: TemplateOptions) throws(ChatTemplateError) -> [Piece] {
         let chars = Array(source)
         var pieces: [Piece] = []
         var text = ""
@@ -52,7 +52,7 @@ enum TemplateLexer {
             if j < chars.count, chars[j] == "-" { leftMinus = true; j += 1 } else if j < chars.count, chars[j] == "+" { leftPlus = true; j += 1 }
             if leftMinus {
                 while let last = text.last, last.isWhitespace { text.removeLast() }
-            } else if kind != "{" && !leftPlus {
+            } else if kind != "{" && !leftPlus && options.lstripBlocks {
                 // lstrip_blocks: in the source, only spaces and tabs between the line start and the tag.
                 var b = i - 1
                 while b >= 0, chars[b] == " " || chars[b] == "\t" { b -= 1 }
@@ -96,7 +96,7 @@ enum TemplateLexer {
                 lineStart = (chars[i..<(end + 2)].lastIndex(of: "\n") ?? i) + 1
             }
             i = end + 2
-            if rightMinus { stripNext = true } else if kind != "{" { trimNewline = true }
+            if rightMinus { stripNext = true } else if kind != "{" && options.trimBlocks { trimNewline = true }
         }
         flushText()
         return pieces

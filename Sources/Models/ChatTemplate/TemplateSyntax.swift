@@ -43,8 +43,8 @@ struct TemplateParser {
 
     // MARK: - Statements
 
-    static func parse(_ source: String) throws(ChatTemplateError) -> [TemplateNode] {
-        var pieces = try TemplateLexer.pieces(source)[...]
+    static func parse(_ source: String, options: TemplateOptions) throws(ChatTemplateError) -> [TemplateNode] {
+        var pieces = try TemplateLexer.pieces(source, options: options)[...]
         let (nodes, end) = try parseBody(&pieces, until: [])
         if let end { throw ChatTemplateError("unexpected '{% \(end.0) %}'", line: end.1, column: end.2) }
         return nodes

@@ -33,7 +33,7 @@ public enum TemplateValue: Sendable, Equatable {
     }
 
     /// Ints, doubles and booleans compare as numbers, as in Python.
-    var number: Double? {
+    public var number: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .double(let d): return d
@@ -42,7 +42,7 @@ public enum TemplateValue: Sendable, Equatable {
         }
     }
 
-    var isTruthy: Bool {
+    public var isTruthy: Bool {
         switch self {
         case .none, .undefined: return false
         case .bool(let b): return b
@@ -55,7 +55,7 @@ public enum TemplateValue: Sendable, Equatable {
         }
     }
 
-    subscript(key: String) -> TemplateValue {
+    public subscript(key: String) -> TemplateValue {
         switch self {
         case .object(let pairs): return pairs.last { $0.0 == key }?.1 ?? .undefined
         case .namespace(let box): return box.values[key] ?? .undefined
@@ -64,7 +64,7 @@ public enum TemplateValue: Sendable, Equatable {
     }
 
     /// `{{ value }}`: what Python's `str()` prints.
-    var text: String {
+    public var text: String {
         switch self {
         case .none: return "None"
         case .undefined: return ""
@@ -79,7 +79,7 @@ public enum TemplateValue: Sendable, Equatable {
     }
 
     /// Python's `repr()`, used inside lists and dicts.
-    var repr: String {
+    public var repr: String {
         switch self {
         case .string(let s):
             let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
@@ -109,7 +109,7 @@ public enum TemplateValue: Sendable, Equatable {
     }
 
     /// Items to iterate: list elements, dict keys, string characters.
-    var iterationItems: [TemplateValue]? {
+    public var iterationItems: [TemplateValue]? {
         switch self {
         case .array(let a): return a
         case .object(let o): return o.map { .string($0.0) }

@@ -101,6 +101,13 @@ public struct LoglikelihoodRequest: Sendable, Hashable {
     }
 }
 
+/// A request to score a whole text from its start (`loglikelihood_rolling`).
+public struct RollingLoglikelihoodRequest: Sendable, Hashable {
+    public var text: String
+
+    public init(text: String) { self.text = text }
+}
+
 /// The log probability of a continuation and whether greedy decoding would produce it.
 public struct Loglikelihood: Sendable, Hashable, Codable {
     public var logprob: Double

@@ -28,6 +28,15 @@ public protocol LanguageModel: Sendable {
     func generate(_ request: GenerationRequest) async throws -> Generation
     /// Scores a continuation. Models without the ability throw ``ModelError`` `.unsupported`.
     func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood
+    /// Scores a whole text from its start, in windows of the context when it is longer. The
+    /// default scores it as one continuation of an empty context.
+    func loglikelihoodRolling(_ request: RollingLoglikelihoodRequest) async throws -> Loglikelihood
+    /// The model's own chat template applied to `messages`, as text (lm-eval's
+    /// `apply_chat_template`): `nil` for models without one (API chat models take messages).
+    ///
+    /// - Parameter addGenerationPrompt: end with the assistant's header; `false` continues the
+    ///   last message instead (transformers' `continue_final_message`).
+    func chatText(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String?
 }
 
 /// See ``LanguageModel/requestSettings``; nil leaves the general setting in force.
@@ -50,6 +59,12 @@ extension LanguageModel {
     public func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood {
         throw ModelError(.unsupported, "\(name) cannot score loglikelihoods", hint: "use a completions backend, or the generate scoring mode")
     }
+
+    public func loglikelihoodRolling(_ request: RollingLoglikelihoodRequest) async throws -> Loglikelihood {
+        try await loglikelihood(LoglikelihoodRequest(context: "", continuation: request.text))
+    }
+
+    public func chatText(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String? { nil }
 
     /// A blocking `generate`, for callers in sync mode.
     public func generateBlocking(_ request: GenerationRequest) throws -> Generation {

@@ -97,6 +97,7 @@ public final class ResponseComponent: Sendable {
         switch request {
         case .generate(let r): prompt = r.prompt
         case .loglikelihood(let r): prompt = .text(r.context + r.continuation)
+        case .loglikelihoodRolling(let r): prompt = .text(r.text)
         }
         if let count = model.countTokens(prompt) { return (count, false) }
         return (Int((Double(prompt.byteCount) / policy.estimateBytesPerToken).rounded(.up)), true)
@@ -105,6 +106,8 @@ public final class ResponseComponent: Sendable {
     /// Why the item must be skipped before asking, if it must.
     func oversizeReason(_ request: ModelRequest) -> String? {
         guard policy.skipOversized, let window = model.contextWindow else { return nil }
+        // A rolling score reads the text in windows of the context: no length is too long.
+        if case .loglikelihoodRolling = request { return nil }
         let (prompt, estimated) = promptTokens(request)
         var generate = 0
         if case .generate(let r) = request { generate = r.parameters.maxTokens ?? model.maxTokens ?? 0 }
@@ -132,6 +135,7 @@ public final class ResponseComponent: Sendable {
                 switch item.request {
                 case .generate(let r): answer = .generation(try await model.generate(r))
                 case .loglikelihood(let r): answer = .loglikelihood(try await model.loglikelihood(r))
+                case .loglikelihoodRolling(let r): answer = .loglikelihood(try await model.loglikelihoodRolling(r))
                 }
                 let latency = clock.now - attemptStart
                 await governor.succeeded()

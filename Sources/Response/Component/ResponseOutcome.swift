@@ -26,6 +26,14 @@ public struct ResponseOutcome: Sendable {
     public var cached: Bool
     public var retries: Int
     public var latency: Duration
+
+    public init(id: String, status: Status, cached: Bool = false, retries: Int = 0, latency: Duration = .zero) {
+        self.id = id
+        self.status = status
+        self.cached = cached
+        self.retries = retries
+        self.latency = latency
+    }
 }
 
 /// The run stopped at once: the server rejected the key (401/403) or the model is misconfigured.

@@ -12,7 +12,7 @@ public enum DatasetLoader {
     ///   a missing field, naming `file:line`.
     public static func load(_ config: DatasetConfig, required: [String], path: String? = nil) throws(TaskError) -> [DatasetItem] {
         let file = path ?? config.path
-        var items = try readAll(file, format: config.format, fields: config.fields ?? [:], required: required)
+        var items = try readAll(file, format: config.resolvedFormat, fields: config.fields ?? [:], required: required)
         if config.shuffle == true {
             var generator = SeededGenerator(seed: config.seed ?? 0)
             items.shuffle(using: &generator)

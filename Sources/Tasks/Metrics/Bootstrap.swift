@@ -1,3 +1,5 @@
+import Models
+
 /// A mean with a seeded percentile-bootstrap confidence interval.
 public struct MetricEstimate: Sendable, Equatable {
     public var value: Double

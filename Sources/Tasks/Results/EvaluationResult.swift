@@ -29,6 +29,8 @@ public struct EvaluationResult: Sendable {
     public let seconds: Double
     public let metrics: [(String, MetricEstimate)]
     public let classification: ClassificationReport?
+    /// The task's own entries (``EvaluationTask/extraResults``), computed from the same records.
+    public let extra: [(String, OrderedJSON)]
 
     init(status: Status, records: [ItemRecord], settings: Evaluation.Settings, task: any EvaluationTask,
          modelDict: JSONValue, started: Date, finished: Date?, seconds: Double) {
@@ -50,6 +52,7 @@ public struct EvaluationResult: Sendable {
         } else {
             classification = nil
         }
+        extra = task.extraResults(records)
     }
 
     public var scoredCount: Int { records.count { $0.status == .scored } }
@@ -120,6 +123,7 @@ public struct EvaluationResult: Sendable {
             tokens.append(("cost_usd", number(cost)))
             tokens.append(("saved_by_cache_usd", number(savedByCache)))
         }
+        pairs.append(contentsOf: extra)
         pairs.append(("tokens", .object(tokens)))
         pairs.append(("timings", .object([
             ("started", .string(Self.timestamp(started))),

@@ -52,10 +52,10 @@ public struct Evaluation: Sendable {
     }
 
     public let task: any EvaluationTask
-    public let responder: ResponseComponent
+    public let responder: any Responder
     public let settings: Settings
 
-    public init(task: any EvaluationTask, responder: ResponseComponent, settings: Settings) {
+    public init(task: any EvaluationTask, responder: any Responder, settings: Settings) {
         self.task = task
         self.responder = responder
         self.settings = settings

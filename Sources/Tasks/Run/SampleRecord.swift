@@ -16,6 +16,8 @@ enum SampleRecord {
             pairs.append(("continuations", .array(requests.compactMap {
                 if case .loglikelihood(let l) = $0 { return .string(l.continuation) } else { return nil }
             })))
+        case .loglikelihoodRolling(let r)?:
+            pairs.append(("text", .string(r.text)))
         case nil: break
         }
         let score = record.score

@@ -19,6 +19,32 @@ public protocol EvaluationTask: Sendable {
     /// Class labels for the classification report (option letters or labels), or `nil` for
     /// tasks whose answers are free text.
     var classLabels: [String]? { get }
+    /// The metric a summary and a sweep's table lead with; `nil`: the first of ``metricNames``.
+    var mainMetric: String? { get }
+    /// Bootstrap resamples for confidence intervals; `nil`: 1,000.
+    var bootstrapIterations: Int? { get }
+    /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
+    /// computed from the finished items' records.
+    func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)]
+}
+
+extension EvaluationTask {
+    public var mainMetric: String? { nil }
+    public var bootstrapIterations: Int? { nil }
+    public func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)] { [] }
+
+    /// Checks that `names` (a task's `scoring.metrics`) are metrics the task reports, and
+    /// returns the first, the main metric.
+    ///
+    /// - Throws: ``TaskError`` at `task.scoring.metrics` naming the unknown metric.
+    static func checkMetrics(_ names: [String]?, known: [String]) throws(TaskError) -> String? {
+        for name in names ?? [] where !known.contains(name) {
+            var hint = "this task reports: \(known.joined(separator: ", "))"
+            if let guess = DidYouMean.closest(to: name, in: known) { hint = "did you mean '\(guess)'? " + hint }
+            throw TaskError("unknown metric '\(name)'", at: "task.scoring.metrics", hint: hint)
+        }
+        return names?.first
+    }
 }
 
 /// How one item was scored.
@@ -57,10 +83,15 @@ public struct TaskContext: Sendable {
     public var modelName: String
     /// The run seed (few-shot draws; bootstrap resamples).
     public var seed: Int
+    /// Where a relative data path from the config is found (the runner looks in the current
+    /// folder, then beside the config folder).
+    public var dataPath: @Sendable (String) -> String
 
-    public init(capabilities: ModelCapabilities, modelName: String, seed: Int) {
+    public init(capabilities: ModelCapabilities, modelName: String, seed: Int,
+                dataPath: @escaping @Sendable (String) -> String = { $0 }) {
         self.capabilities = capabilities
         self.modelName = modelName
         self.seed = seed
+        self.dataPath = dataPath
     }
 }

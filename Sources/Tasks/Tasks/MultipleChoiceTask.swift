@@ -13,7 +13,7 @@ import Response
 ///
 /// With `scoring.labels` (`[yes, no, maybe]`) the options are fixed labels instead of per-item
 /// choices: the PubMedQA-style variant.
-public struct MultipleChoiceTask: EvaluationTask {
+public struct MultipleChoiceTask: RegisteredTask {
     public let items: [DatasetItem]
     public let metricNames: [String]
     public var classLabels: [String]? { allKeys }
@@ -29,25 +29,25 @@ public struct MultipleChoiceTask: EvaluationTask {
     /// Per item (by id): the option texts and the gold key.
     let options: [String: (texts: [String], gold: String)]
 
-    public init(_ config: TaskConfig, context: TaskContext) throws(TaskError) {
+    public let mainMetric: String?
+    public let bootstrapIterations: Int?
+
+    /// The option keys a config asks for: the labels, or the letters (default A-D).
+    static func keys(_ scoring: ScoringConfig) -> (keys: [String], labels: [String]?) {
+        let labels = scoring.labels.flatMap { $0.isEmpty ? nil : $0 }
+        return (labels ?? scoring.letters ?? ["A", "B", "C", "D"], labels)
+    }
+
+    public static func check(_ config: StandardTaskConfig) throws(TaskError) {
         let scoring = config.scoring
-        mode = scoring.mode
-        continuation = scoring.continuation ?? .letter
-        answerPrefix = scoring.answerPrefix ?? "Answer:"
-        maxTokens = scoring.maxTokens ?? (mode == .chatLogprobs ? 1 : nil)
-        labels = scoring.labels.flatMap { $0.isEmpty ? nil : $0 }
-        allKeys = labels ?? scoring.letters ?? ["A", "B", "C", "D"]
-        switch mode {
-        case .exactMatch:
+        if scoring.mode == .exactMatch {
             throw TaskError("mcq has no scoring mode 'exact_match'", at: "task.scoring.mode",
                             hint: "use generate, loglikelihood or chat_logprobs (exact_match is for qa)")
-        case .loglikelihood where !context.capabilities.loglikelihood:
-            throw TaskError("model '\(context.modelName)' cannot score continuations (loglikelihood)", at: "task.scoring.mode",
-                            hint: "use a completions backend (openai_completion, local_completions, aleph_alpha), or task.scoring.mode=chat_logprobs or generate")
-        case .chatLogprobs where !context.capabilities.logprobs:
-            throw TaskError("model '\(context.modelName)' returns no token logprobs", at: "task.scoring.mode",
-                            hint: "use task.scoring.mode=generate")
-        default: break
+        }
+        let (allKeys, labels) = keys(scoring)
+        if labels == nil, allKeys.count < 2 {
+            throw TaskError("task.scoring.letters needs at least two letters, not \(allKeys)", at: "task.scoring.letters",
+                            hint: "the default is [A, B, C, D]; for word answers use task.scoring.labels")
         }
         if labels == nil, allKeys.contains(where: { $0.count != 1 || !$0.first!.isLetter }) {
             throw TaskError("option letters must be single letters, not \(allKeys)", at: "task.scoring.letters",
@@ -56,9 +56,43 @@ public struct MultipleChoiceTask: EvaluationTask {
         if Set(allKeys).count != allKeys.count {
             throw TaskError("option keys repeat: \(allKeys)", at: labels == nil ? "task.scoring.letters" : "task.scoring.labels")
         }
+        if let maxTokens = scoring.maxTokens, maxTokens < 1 {
+            throw TaskError("'task.scoring.max_tokens' must be at least 1, not \(maxTokens)", at: "task.scoring.max_tokens",
+                            hint: "null uses the model's own setting")
+        }
+        if let iterations = scoring.bootstrapIters, iterations < 1 {
+            throw TaskError("'task.scoring.bootstrap_iters' must be at least 1, not \(iterations)", at: "task.scoring.bootstrap_iters")
+        }
+        var metrics = ["acc", "macro_f1"]
+        if scoring.mode == .loglikelihood { metrics.insert("acc_norm", at: 1) }
+        _ = try checkMetrics(scoring.metrics, known: metrics)
+        try TaskPrompting.check(config.prompt)
+    }
+
+    public init(_ settings: StandardTaskConfig, context: TaskContext) throws {
+        try Self.check(settings)
+        var config = settings
+        config.dataset.path = context.dataPath(config.dataset.path)
+        let scoring = config.scoring
+        mode = scoring.mode
+        continuation = scoring.continuation ?? .letter
+        answerPrefix = scoring.answerPrefix ?? "Answer:"
+        maxTokens = scoring.maxTokens ?? (mode == .chatLogprobs ? 1 : nil)
+        (allKeys, labels) = Self.keys(scoring)
+        switch mode {
+        case .loglikelihood where !context.capabilities.loglikelihood:
+            throw TaskError("model '\(context.modelName)' cannot score continuations (loglikelihood)", at: "task.scoring.mode",
+                            hint: "use a completions backend (openai_completion, local_completions, aleph_alpha), or task.scoring.mode=chat_logprobs or generate")
+        case .chatLogprobs where !context.capabilities.logprobs:
+            throw TaskError("model '\(context.modelName)' returns no token logprobs", at: "task.scoring.mode",
+                            hint: "use task.scoring.mode=generate")
+        default: break
+        }
         var mainMetrics = ["acc"]
         if mode == .loglikelihood { mainMetrics.append("acc_norm") }
         metricNames = mainMetrics
+        mainMetric = scoring.metrics?.first
+        bootstrapIterations = scoring.bootstrapIters
 
         let required = labels == nil ? ["question", "choices"] : []
         let items = try DatasetLoader.load(config.dataset, required: required)
@@ -68,11 +102,14 @@ public struct MultipleChoiceTask: EvaluationTask {
         }
         self.items = items
         self.options = options
+        let (keys, labels, continuation, mode) = (allKeys, labels, continuation, mode)
+        // Each example shows its own options and gold answer, read from its own record.
         prompting = try TaskPrompting(config, context: context, items: items, required: required,
-                                      extraFields: ["choices", "letters", "labels"], forceText: mode == .loglikelihood)
-        // Few-shot examples from another file need their options too.
-        if let pool = prompting.sampler?.pool, config.prompt.fewShotPath != nil {
-            for item in pool { _ = try Self.readOptions(item, keys: allKeys, labels: labels) }
+                                      extraFields: ["choices", "letters", "labels"], forceText: mode == .loglikelihood) { example throws(TaskError) in
+            let (texts, gold) = try Self.readOptions(example, keys: keys, labels: labels)
+            let index = keys.firstIndex(of: gold)!
+            let answer = continuation == .text && mode == .loglikelihood ? texts[index] : gold
+            return (Self.values(example, texts: texts, keys: keys, labels: labels), answer)
         }
     }
 
@@ -116,10 +153,9 @@ public struct MultipleChoiceTask: EvaluationTask {
 
     private func keys(_ item: DatasetItem) -> [String] { Array(allKeys.prefix(options[item.id]!.texts.count)) }
 
-    /// The template's values: the item's fields, plus `choices` as "A. text" lines.
-    private func values(_ item: DatasetItem) -> [String: String] {
+    /// The template's values: the record's fields, plus `choices` as "A. text" lines.
+    static func values(_ item: DatasetItem, texts: [String], keys allKeys: [String], labels: [String]?) -> [String: String] {
         var values = item.textValues
-        let texts = options[item.id]?.texts ?? []
         let keys = Array(allKeys.prefix(texts.count))
         values["choices"] = labels == nil ? zip(keys, texts).map { "\($0). \($1)" }.joined(separator: "\n") : keys.joined(separator: ", ")
         values["letters"] = keys.joined(separator: ", ")
@@ -127,21 +163,17 @@ public struct MultipleChoiceTask: EvaluationTask {
         return values
     }
 
-    /// What a continuation or a few-shot answer says for an option.
+    private func values(_ item: DatasetItem) -> [String: String] {
+        Self.values(item, texts: options[item.id]?.texts ?? [], keys: allKeys, labels: labels)
+    }
+
+    /// What a continuation says for an option.
     private func answerText(key: String, text: String) -> String {
         continuation == .text && mode == .loglikelihood ? text : key
     }
 
-    private func shots(_ item: DatasetItem) -> [PromptBuilder.Shot] {
-        prompting.shots(for: item, values: values) { example in
-            let (texts, gold) = options[example.id] ?? ((try? Self.readOptions(example, keys: allKeys, labels: labels)) ?? ([], ""))
-            let index = allKeys.firstIndex(of: gold) ?? 0
-            return answerText(key: gold, text: texts.indices.contains(index) ? texts[index] : gold)
-        }
-    }
-
     public func requests(for item: DatasetItem) -> [ModelRequest] {
-        let shots = shots(item)
+        let shots = prompting.shots(for: item)
         switch mode {
         case .loglikelihood:
             let context = prompting.builder.text(prompting.builder.template.render(values(item)), shots: shots, answerPrefix: answerPrefix)

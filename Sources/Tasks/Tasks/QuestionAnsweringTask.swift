@@ -5,7 +5,7 @@ import Response
 /// Short-answer questions (`qa`): free generation scored against one or more accepted
 /// answers by exact match, token F1 and contains, after SQuAD's normalisation
 /// (`task.scoring.normalize`, default true). Each metric takes the best over the answers.
-public struct QuestionAnsweringTask: EvaluationTask {
+public struct QuestionAnsweringTask: RegisteredTask {
     public let items: [DatasetItem]
     public let metricNames = ["exact_match", "f1", "contains"]
     public var classLabels: [String]? { nil }
@@ -15,20 +15,40 @@ public struct QuestionAnsweringTask: EvaluationTask {
     let maxTokens: Int?
     let golds: [String: [String]]
 
-    public init(_ config: TaskConfig, context: TaskContext) throws(TaskError) {
+    public let mainMetric: String?
+    public let bootstrapIterations: Int?
+
+    public static func check(_ config: StandardTaskConfig) throws(TaskError) {
         guard config.scoring.mode == .exactMatch || config.scoring.mode == .generate else {
             throw TaskError("qa has no scoring mode '\(config.scoring.mode.rawValue)'", at: "task.scoring.mode",
                             hint: "use exact_match (free generation, scored by exact match, F1 and contains)")
         }
+        if let maxTokens = config.scoring.maxTokens, maxTokens < 1 {
+            throw TaskError("'task.scoring.max_tokens' must be at least 1, not \(maxTokens)", at: "task.scoring.max_tokens",
+                            hint: "null uses the model's own setting")
+        }
+        _ = try checkMetrics(config.scoring.metrics, known: ["exact_match", "f1", "contains"])
+        try TaskPrompting.check(config.prompt)
+    }
+
+    public init(_ settings: StandardTaskConfig, context: TaskContext) throws {
+        try Self.check(settings)
+        var config = settings
+        config.dataset.path = context.dataPath(config.dataset.path)
         normalize = config.scoring.normalize ?? true
         maxTokens = config.scoring.maxTokens
+        mainMetric = config.scoring.metrics?.first
+        bootstrapIterations = config.scoring.bootstrapIters
         let items = try DatasetLoader.load(config.dataset, required: ["question"])
         var golds: [String: [String]] = [:]
         for item in items { golds[item.id] = try Self.readAnswers(item) }
         self.items = items
         self.golds = golds
+        // Each example shows its own first accepted answer.
         prompting = try TaskPrompting(config, context: context, items: items, required: ["question"],
-                                      extraFields: [], forceText: false)
+                                      extraFields: [], forceText: false) { example throws(TaskError) in
+            (example.textValues, try Self.readAnswers(example)[0])
+        }
     }
 
     static func readAnswers(_ item: DatasetItem) throws(TaskError) -> [String] {
@@ -46,7 +66,7 @@ public struct QuestionAnsweringTask: EvaluationTask {
     }
 
     public func requests(for item: DatasetItem) -> [ModelRequest] {
-        let shots = prompting.shots(for: item, values: \.textValues) { golds[$0.id]?.first ?? (try? Self.readAnswers($0))?.first ?? "" }
+        let shots = prompting.shots(for: item)
         let prompt = prompting.builder.prompt(item.textValues, shots: shots)
         // A text prompt continues past the answer into the next question; stop at the line end.
         let stop: [String]? = prompting.builder.useChat ? nil : ["\n"]

@@ -1,16 +1,25 @@
 import Config
 import Models
 
-/// The prompt side every task shares: the template, chat or text, and few-shot examples.
+/// The prompt side every standard task shares: the template, chat or text, and few-shot examples.
+///
+/// Each few-shot example is rendered once, from its own record: its own question, options and
+/// gold answer, whichever file it came from.
 struct TaskPrompting: Sendable {
     let builder: PromptBuilder
     let sampler: FewShotSampler?
+    /// Every pool record rendered as an example (template filled, answer given), in pool order.
+    let examples: [PromptBuilder.Shot]
+
+    /// What a task shows of one record: the template's values and, for an example, its answer.
+    typealias Render = (DatasetItem) throws(TaskError) -> (values: [String: String], answer: String)
 
     /// - Parameters:
     ///   - extraFields: fields the task adds to each item's values (`choices`, `letters`).
     ///   - forceText: the scoring needs one text prompt (loglikelihood).
-    init(_ config: TaskConfig, context: TaskContext, items: [DatasetItem], required: [String],
-         extraFields: [String], forceText: Bool) throws(TaskError) {
+    ///   - render: the values and answer of an example record, read from that record alone.
+    init(_ config: StandardTaskConfig, context: TaskContext, items: [DatasetItem], required: [String],
+         extraFields: [String], forceText: Bool, render: Render) throws(TaskError) {
         let template = try PromptTemplate(config.prompt.template, key: "task.prompt.template")
         if let first = items.first {
             let available = Set(first.fields.keys).union(extraFields)
@@ -30,30 +39,53 @@ struct TaskPrompting: Sendable {
         builder = PromptBuilder(template: template, system: config.prompt.system,
                                 useChat: !forceText && context.capabilities.chat && (config.prompt.chat ?? true))
         let count = config.prompt.fewShot ?? 0
-        guard count > 0 else { sampler = nil; return }
-        guard count >= 0 else { throw TaskError("'task.prompt.few_shot' must be zero or more", at: "task.prompt.few_shot") }
+        guard count >= 0 else {
+            throw TaskError("'task.prompt.few_shot' must be zero or more, not \(count)", at: "task.prompt.few_shot",
+                            hint: "0 asks without examples")
+        }
+        guard count > 0 else { sampler = nil; examples = []; return }
         var pool = items
         if let path = config.prompt.fewShotPath {
-            pool = try DatasetLoader.load(DatasetConfig(path: path, format: config.dataset.format, fields: config.dataset.fields,
-                                                        limit: nil, shuffle: false, seed: nil),
+            let dataset = config.dataset
+            pool = try DatasetLoader.load(DatasetConfig(path: context.dataPath(path), format: dataset.format, fields: dataset.fields),
                                           required: required)
             for item in pool {
                 if let missing = template.missing(from: Set(item.fields.keys).union(extraFields)).first {
-                    throw TaskError("few-shot example has no field '\(missing)', which the template uses", at: item.itemPlace)
+                    throw TaskError("few-shot example has no field '\(missing)', which the template uses", at: item.itemPlace,
+                                    hint: "few-shot records need the same fields as the dataset's")
                 }
             }
         }
-        if pool.count <= 1 && config.prompt.fewShotPath == nil {
-            throw TaskError("few_shot=\(count) needs other items to draw examples from", at: "task.prompt.few_shot",
-                            hint: "set task.prompt.few_shot_path to a file of examples, or few_shot=0")
+        let available = config.prompt.fewShotPath == nil ? pool.count - 1 : pool.count
+        guard count <= available else {
+            let source = config.prompt.fewShotPath.map { "the \(pool.count) records of \($0)" } ?? "the other \(available) items of the dataset"
+            throw TaskError("few_shot=\(count) needs \(count) examples, but \(source) are all there are", at: "task.prompt.few_shot",
+                            hint: config.prompt.fewShotPath == nil ? "lower few_shot, or set task.prompt.few_shot_path to a file of examples"
+                                : "lower few_shot, or add examples to the file")
         }
-        sampler = FewShotSampler(pool: pool, count: count, seed: context.seed)
+        var examples: [PromptBuilder.Shot] = []
+        examples.reserveCapacity(pool.count)
+        for example in pool {
+            let (values, answer) = try render(example)
+            examples.append(PromptBuilder.Shot(prompt: template.render(values), answer: answer))
+        }
+        self.examples = examples
+        sampler = FewShotSampler(poolIDs: pool.map(\.id), count: count, seed: context.seed,
+                                 excludesItemItself: config.prompt.fewShotPath == nil)
     }
 
-    /// The few-shot examples for an item, each rendered with its answer.
-    func shots(for item: DatasetItem, values: (DatasetItem) -> [String: String], answer: (DatasetItem) -> String) -> [PromptBuilder.Shot] {
-        guard let sampler else { return [] }
-        return sampler.examples(for: item).map { PromptBuilder.Shot(prompt: builder.template.render(values($0)), answer: answer($0)) }
+    /// Checks the prompt settings that need no data.
+    static func check(_ prompt: PromptConfig) throws(TaskError) {
+        _ = try PromptTemplate(prompt.template, key: "task.prompt.template")
+        if let count = prompt.fewShot, count < 0 {
+            throw TaskError("'task.prompt.few_shot' must be zero or more, not \(count)", at: "task.prompt.few_shot",
+                            hint: "0 asks without examples")
+        }
+    }
+
+    /// The few-shot examples shown before an item.
+    func shots(for item: DatasetItem) -> [PromptBuilder.Shot] {
+        sampler?.exampleIndices(for: item.id).map { examples[$0] } ?? []
     }
 }
 

@@ -28,7 +28,7 @@ enum JobExecutor {
         let log = RunLogHandler.logger(path: job.directory + "/runner.log", verbose: options.verbose)
         log.info("job \(job.number) starting in \(job.directory)", metadata: ["overrides": "\(overrides.joined(separator: " "))"])
         do {
-            let evaluation = try prepare(job, configPath: options.configPath ?? "conf", log: log)
+            let evaluation = try prepare(job, overrides: overrides, configPath: options.configPath ?? "conf", log: log)
             let display = ProgressDisplay(enabled: !options.quiet)
             let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
                 do throws(TaskError) { return .success(try await evaluation.run(progress: display.update)) } catch { return .failure(error) }
@@ -50,16 +50,14 @@ enum JobExecutor {
     }
 
     /// Builds the model, the task, the cache and the ResponseComponent.
-    static func prepare(_ job: PreparedJob, configPath: String, log: Logger) throws -> Evaluation {
-        guard let modelConfig = job.run.model, var taskConfig = job.run.task else {
+    static func prepare(_ job: PreparedJob, overrides: [String], configPath: String, log: Logger) throws -> Evaluation {
+        guard let modelConfig = job.run.model, let taskConfig = job.run.task else {
             throw ConfigError(.missingValue, "a run needs a model and a task", hint: "add +model=<OPTION> +task=<OPTION>")
         }
-        taskConfig.dataset.path = dataPath(taskConfig.dataset.path, configPath: configPath)
-        taskConfig.prompt.fewShotPath = taskConfig.prompt.fewShotPath.map { dataPath($0, configPath: configPath) }
         let model = try ModelMap.default.build(modelConfig)
-        let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: job.run.seed)
+        let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: job.run.seed,
+                                  dataPath: { dataPath($0, configPath: configPath) })
         let task = try TaskRegistry.default.build(taskConfig, context: context)
-        let mainMetric = try checkMetrics(taskConfig.scoring.metrics, task: task)
         log.info("model \(modelConfig.name): \(model.modelDict.canonicalString)")
         log.info("task \(taskConfig.name): \(task.items.count) items")
 
@@ -74,23 +72,10 @@ enum JobExecutor {
                                           log: { message in log.info("\(message)") })
         let settings = Evaluation.Settings(
             directory: job.directory, taskName: taskConfig.name, modelName: modelConfig.name, seed: job.run.seed,
-            bootstrapIterations: taskConfig.scoring.bootstrapIters ?? 1000, maxErrorRate: response.maxErrorRate,
-            pricing: modelConfig.pricing, configHash: configHash(job), overrides: job.overrides.map { Redactor.redact(override: $0.input) },
-            versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: mainMetric)
+            bootstrapIterations: task.bootstrapIterations ?? 1000, maxErrorRate: response.maxErrorRate,
+            pricing: modelConfig.pricing, configHash: configHash(job), overrides: overrides,
+            versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: task.mainMetric)
         return Evaluation(task: task, responder: component, settings: settings)
-    }
-
-    /// `task.scoring.metrics` must name metrics the task computes; its first is the main metric
-    /// (the one a sweep's summary shows).
-    static func checkMetrics(_ names: [String]?, task: any EvaluationTask) throws(TaskError) -> String? {
-        var known = task.metricNames
-        if task.classLabels != nil { known.append("macro_f1") }
-        for name in names ?? [] where !known.contains(name) {
-            var hint = "this task reports: \(known.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: name, in: known) { hint = "did you mean '\(guess)'? " + hint }
-            throw TaskError("unknown metric '\(name)'", at: "task.scoring.metrics", hint: hint)
-        }
-        return names?.first
     }
 
     /// A relative data path is looked up from the current folder, as in Hydra 1.2+ (which no

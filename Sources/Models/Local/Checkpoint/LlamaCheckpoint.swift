@@ -9,7 +9,8 @@ struct LlamaCheckpoint: @unchecked Sendable {
     // The sources are immutable after loading.
     struct Architecture: Sendable, Hashable {
         var vocabSize, hiddenSize, intermediateSize, layers, heads, kvHeads, headDim, contextLength: Int
-        var ropeTheta, rmsNormEps: Double
+        var rope: RotaryEmbedding
+        var rmsNormEps: Double
         var tieEmbeddings, attentionBias: Bool
     }
 
@@ -62,11 +63,16 @@ struct LlamaCheckpoint: @unchecked Sendable {
         let heads = try int("attention.head_count")
         let hidden = try int("embedding_length")
         let names = Set(file.tensors.map(\.name))
+        var rope = try RotaryEmbedding.read(gguf: m, architecture: arch, file: path)
+        // llama3 scaling: llama.cpp's converter stores one divisor per frequency.
+        if let factors = file.tensors.first(where: { $0.name == "rope_freqs.weight" }) {
+            rope.scaling = .frequencyFactors(try file.floats(factors))
+        }
         let architecture = Architecture(
             vocabSize: m["\(arch).vocab_size"]?.int ?? tokens.count, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
             layers: try int("block_count"), heads: heads, kvHeads: m["\(arch).attention.head_count_kv"]?.int ?? heads,
             headDim: m["\(arch).rope.dimension_count"]?.int ?? hidden / heads, contextLength: try int("context_length"),
-            ropeTheta: m["\(arch).rope.freq_base"]?.double ?? 10000, rmsNormEps: m["\(arch).attention.layer_norm_rms_epsilon"]?.double ?? 1e-5,
+            rope: rope, rmsNormEps: m["\(arch).attention.layer_norm_rms_epsilon"]?.double ?? 1e-5,
             tieEmbeddings: !names.contains("output.weight"), attentionBias: names.contains("blk.0.attn_q.bias"))
         let tokenizer = try GGUFTokenizer.make(file)
         let bos = m["tokenizer.ggml.bos_token_id"]?.int
@@ -146,7 +152,7 @@ struct LlamaCheckpoint: @unchecked Sendable {
             vocabSize: try int("vocab_size"), hiddenSize: hidden, intermediateSize: try int("intermediate_size"),
             layers: try int("num_hidden_layers"), heads: heads, kvHeads: config["num_key_value_heads"] as? Int ?? heads,
             headDim: config["head_dim"] as? Int ?? hidden / heads, contextLength: config["max_position_embeddings"] as? Int ?? 2048,
-            ropeTheta: config["rope_theta"] as? Double ?? 10000, rmsNormEps: config["rms_norm_eps"] as? Double ?? 1e-6,
+            rope: try RotaryEmbedding.read(config: config, file: folder + "/config.json"), rmsNormEps: config["rms_norm_eps"] as? Double ?? 1e-6,
             tieEmbeddings: config["tie_word_embeddings"] as? Bool ?? false, attentionBias: type == "qwen2" || (config["attention_bias"] as? Bool ?? false))
 
         // Weights: one model.safetensors, or shards listed in model.safetensors.index.json.
@@ -179,7 +185,10 @@ struct LlamaCheckpoint: @unchecked Sendable {
         }
         let eos = tokenText("eos_token")
         if let id = tokenizer.encode(eos).first, !eos.isEmpty, tokenizer.encode(eos).count == 1 { stops.insert(id) }
-        var template = tokenizerConfig["chat_template"] as? String
+        // transformers 5 writes the template to its own file, which wins over tokenizer_config.json
+        // as it does when transformers loads the folder.
+        var template = FileManager.default.contents(atPath: folder + "/chat_template.jinja").flatMap { String(data: $0, encoding: .utf8) }
+        if template == nil { template = tokenizerConfig["chat_template"] as? String }
         if template == nil, let list = tokenizerConfig["chat_template"] as? [[String: Any]] {
             template = list.first { $0["name"] as? String == "default" }?["template"] as? String
         }

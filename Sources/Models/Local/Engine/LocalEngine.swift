@@ -65,7 +65,7 @@ final class LocalEngine: @unchecked Sendable {
         var config = rt_llama_config(
             vocab_size: Int64(a.vocabSize), hidden_size: Int64(a.hiddenSize), intermediate_size: Int64(a.intermediateSize),
             num_layers: Int64(a.layers), num_heads: Int64(a.heads), num_kv_heads: Int64(a.kvHeads), head_dim: Int64(a.headDim),
-            rope_theta: a.ropeTheta, rms_norm_eps: a.rmsNormEps, tie_embeddings: a.tieEmbeddings ? 1 : 0,
+            rope_theta: a.rope.theta, rms_norm_eps: a.rmsNormEps, tie_embeddings: a.tieEmbeddings ? 1 : 0,
             attention_bias: a.attentionBias ? 1 : 0, dtype: options.dtype, slots: Int32(options.slots + 1),
             max_positions: Int32(options.maxPositions))
         try library.check(library.setThreads(Int32(options.threads)), "setting threads")
@@ -79,6 +79,13 @@ final class LocalEngine: @unchecked Sendable {
             try checkpoint.forEachWeight { name, dtype, shape, data in
                 let dims = shape.map(Int64.init)
                 try library.check(library.setTensor(handle, name, dtype, dims, Int32(dims.count), data), "\(checkpoint.path)")
+            }
+            if a.rope.scaling != .none {
+                var frequencies = a.rope.inverseFrequencies(headDim: a.headDim)
+                guard frequencies.count == a.headDim / 2 else {
+                    throw ModelError(.configuration, "\(checkpoint.path): \(frequencies.count) RoPE frequency factors for head size \(a.headDim)", hint: nil)
+                }
+                try library.check(library.setTensor(handle, "rope.inv_freq", Int32(RT_F32), [Int64(frequencies.count)], 1, &frequencies), "\(checkpoint.path)")
             }
             if let lora { try lora.apply(to: handle, library: library) }
             try library.check(library.finalize(handle, options.int8 ? 1 : 0), "\(checkpoint.path)")
@@ -248,6 +255,27 @@ final class LocalEngine: @unchecked Sendable {
                             Self.logSoftmax(UnsafeBufferPointer(rebasing: all[(i * self.vocabSize)..<((i + 1) * self.vocabSize)]), at: Int(tokens[i + 1])).0
                         }
                     }
+                })
+            }
+        }
+    }
+
+    /// The whole log-softmax over the vocabulary after `tokens`, for parity checks.
+    func lastPositionLogprobs(_ tokens: [Int32]) async throws -> [Double] {
+        try await withCheckedThrowingContinuation { resume in
+            queue.async {
+                resume.resume(with: Result { () throws -> [Double] in
+                    var logits = [Float](repeating: 0, count: self.vocabSize)
+                    let status = tokens.withUnsafeBufferPointer { p in
+                        logits.withUnsafeMutableBufferPointer {
+                            self.library.prefill(self.handle, self.scoringSlot, p.baseAddress, Int32(p.count), 0, 0, $0.baseAddress)
+                        }
+                    }
+                    guard status == 0 else { throw self.engineError("scoring") }
+                    self.scoredContext = []
+                    let top = Double(logits.max() ?? 0)
+                    let logSum = Foundation.log(logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - top) })
+                    return logits.map { Double($0) - top - logSum }
                 })
             }
         }

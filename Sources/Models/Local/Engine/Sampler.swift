@@ -1,3 +1,5 @@
+import Foundation
+
 /// Picks the next token from logits: greedy at temperature 0, else temperature, top-k, top-p
 /// and repetition penalty (as Hugging Face's logits processors apply them), from a seeded
 /// generator so a seed reproduces a sample.
@@ -6,25 +8,14 @@ struct Sampler: Sendable {
     var topP: Double
     var topK: Int
     var repetitionPenalty: Double
-    var generator: SplitMix
-
-    struct SplitMix: Sendable {
-        var state: UInt64
-        mutating func next() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
-    }
+    var generator: SeededGenerator
 
     init(temperature: Double, topP: Double, topK: Int, repetitionPenalty: Double, seed: Int) {
         self.temperature = temperature
         self.topP = topP
         self.topK = topK
         self.repetitionPenalty = repetitionPenalty
-        generator = SplitMix(state: UInt64(bitPattern: Int64(seed)))
+        generator = SeededGenerator(state: UInt64(bitPattern: Int64(seed)))
     }
 
     mutating func next(_ logits: UnsafeBufferPointer<Float>, history: [Int32]) -> Int32 {
@@ -50,7 +41,7 @@ struct Sampler: Sendable {
             let kept = probs.prefix(keep).reduce(0, +)
             probs = probs.prefix(keep).map { $0 / kept }
         }
-        var draw = generator.next()
+        var draw = generator.unitDouble()
         for (i, p) in probs.enumerated() {
             draw -= p
             if draw <= 0 { return Int32(candidates[i].0) }
@@ -64,5 +55,3 @@ struct Sampler: Sendable {
         return best
     }
 }
-
-import Foundation

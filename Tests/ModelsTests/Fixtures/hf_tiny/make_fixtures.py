@@ -1,0 +1,282 @@
+"""Tiny Hugging Face checkpoints written by transformers itself, with transformers' own
+float32 logits on them, for testing the hf_local loader and engine.
+
+    HF_HUB_OFFLINE=1 python make_fixtures.py        # from any directory
+
+Re-creates, next to this script: tokenizer/ (the trained tokenizer alone), and the folders
+llama/, qwen2/, llama3_rope/, llama_linear_rope/, each written by model.save_pretrained +
+tokenizer.save_pretrained and holding a reference.json. Deterministic: the tokenizer is
+trained on fixed text, the weights come from torch.manual_seed.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import sys
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+import tokenizers
+import torch
+import transformers
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from transformers import (AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM,
+                          PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+VOCAB_SIZE = 512
+STD = 0.4  # weight scale: mean entropy of the next-token distribution about 2.7 nats (of ln 512 = 6.2)
+SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+CHAT_TEMPLATE = (
+    "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+    "{{ '<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n' }}"
+    "{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
+torch.set_num_threads(2)
+
+
+# ---------------------------------------------------------------- training text
+def corpus():
+    lines = []
+    for path in sorted(glob.glob(os.path.join(REPO, "data", "*.jsonl"))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                for key in sorted(record):
+                    value = record[key]
+                    if isinstance(value, str) and key not in ("id",):
+                        lines.append(value)
+                    elif isinstance(value, list):
+                        lines.extend(v for v in value if isinstance(v, str))
+    lines += [
+        "The quick brown fox jumps over the lazy dog.",
+        "Once upon a time there was a little girl who lived in a village near the forest.",
+        "The capital of France is Paris, and the capital of Italy is Rome.",
+        "Water boils at one hundred degrees Celsius at sea level.",
+        "Question: What is the capital of France?\n\nA. Berlin\nB. Paris\nC. Madrid\nD. Rome\n\nAnswer: B",
+        "Hello, world! How are you today? I am fine, thank you.",
+        "def add(a, b):\n    return a + b\n",
+        "The sun rises in the east and sets in the west.",
+        "Photosynthesis is the process by which plants turn light into energy.",
+        "She said that the weather would be warm and sunny all week.",
+        "Numbers like 1, 2, 3, 42 and 2024 appear in text too.",
+        "You are a helpful AI assistant named SmolLM, trained by Hugging Face",
+        "What is two plus two? Two plus two is four.",
+        "In the beginning the people of the town worked in the fields and the mills.",
+    ]
+    return lines
+
+
+def make_tokenizer():
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    tok.post_processor = processors.ByteLevel(trim_offsets=False)
+    trainer = trainers.BpeTrainer(vocab_size=VOCAB_SIZE, min_frequency=2, special_tokens=SPECIALS,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator(corpus(), trainer=trainer)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, bos_token="<|im_start|>", eos_token="<|im_end|>", unk_token="<|endoftext|>",
+        pad_token="<|im_end|>", model_max_length=256, clean_up_tokenization_spaces=False,
+    )
+    fast.chat_template = CHAT_TEMPLATE
+    return fast
+
+
+# ---------------------------------------------------------------- weights
+def randomize(model, std, seed):
+    """Replaces every parameter deterministically: matrices and embeddings N(0, std),
+    norm weights 1 + N(0, 0.1), biases N(0, 0.2). Tied weights are visited once."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for name, p in model.named_parameters():  # named_parameters skips the tied duplicate
+            if "norm" in name:
+                p.copy_(1.0 + 0.1 * torch.randn(p.shape, generator=gen))
+            elif name.endswith(".bias"):
+                p.copy_(0.2 * torch.randn(p.shape, generator=gen))
+            else:
+                p.copy_(std * torch.randn(p.shape, generator=gen))
+
+
+def common(tokenizer):
+    return dict(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, rms_norm_eps=1e-5,
+                initializer_range=0.2, bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                pad_token_id=tokenizer.pad_token_id)
+
+
+def specs(tokenizer):
+    c = common(tokenizer)
+    return {
+        "llama": (LlamaForCausalLM, LlamaConfig(**c, tie_word_embeddings=False,
+                                                  rope_parameters={"rope_type": "default", "rope_theta": 50000.0})),
+        "qwen2": (Qwen2ForCausalLM, Qwen2Config(**c, tie_word_embeddings=True,
+                                                  rope_parameters={"rope_type": "default", "rope_theta": 1000000.0})),
+        "llama3_rope": (LlamaForCausalLM, LlamaConfig(**c, tie_word_embeddings=True, head_dim=32, rope_parameters={
+            "rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_factor": 1.0,
+            "high_freq_factor": 4.0, "original_max_position_embeddings": 32})),
+        "llama_linear_rope": (LlamaForCausalLM, LlamaConfig(**c, tie_word_embeddings=False, rope_parameters={
+            "rope_type": "linear", "rope_theta": 10000.0, "factor": 4.0})),
+    }
+
+
+# ---------------------------------------------------------------- reference
+MESSAGES = [{"role": "user", "content": "What is the capital of France?"},
+            {"role": "assistant", "content": "The capital of France is Paris."},
+            {"role": "user", "content": "And of Italy?"}]
+
+
+def prompts(tokenizer):
+    chat = tokenizer.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=False)
+    return [
+        ("plain", "The capital of France is"),
+        ("plain", "Once upon a time there was a little girl"),
+        ("leading_space", " the quick brown fox jumps over the lazy dog"),
+        ("newlines", "Question: What is the capital of France?\n\nA. Berlin\nB. Paris\nC. Madrid\nD. Rome\n\nAnswer:"),
+        ("code", "def add(a, b):\n    return a + b\n"),
+        ("numbers", "Numbers like 1, 2, 3 and 2024."),
+        ("long", " ".join(["Water boils at one hundred degrees Celsius at sea level, and the sun rises in the east."] * 4)),
+        ("chatml", chat),
+    ]
+
+
+def logprob_record(model, ids):
+    with torch.no_grad():
+        logits = model(torch.tensor([ids])).logits[0]  # float32
+    lp = torch.log_softmax(logits.double(), dim=-1)
+    return logits, lp
+
+
+def reference(model, tokenizer):
+    records = []
+    for kind, prompt in prompts(tokenizer):
+        ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        ids_special = tokenizer(prompt)["input_ids"]
+        logits, lp = logprob_record(model, ids)
+        last = lp[-1]
+        top10 = torch.argsort(last, descending=True, stable=True)[:10].tolist()
+        with torch.no_grad():
+            out = model.generate(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+                                 do_sample=False, max_new_tokens=12, pad_token_id=tokenizer.pad_token_id)
+        greedy = out[0, len(ids):].tolist()
+        # The same greedy path by hand (no EOS stop), as a check of generate().
+        manual, seq, step_gaps = [], list(ids), []
+        for _ in range(12):
+            with torch.no_grad():
+                step = model(torch.tensor([seq])).logits[0, -1]
+            top2 = torch.topk(step, 2).values
+            step_gaps.append(float(top2[0] - top2[1]))
+            nxt = int(step.argmax())
+            manual.append(nxt)
+            seq.append(nxt)
+        assert manual[: len(greedy)] == greedy, (manual, greedy)
+        top2 = torch.topk(logits, 2, dim=-1).values
+        records.append({
+            "kind": kind,
+            "prompt": prompt,
+            "ids": ids,
+            "ids_with_special_tokens": ids_special,
+            "next_token_logprobs": [float(lp[i, ids[i + 1]]) for i in range(len(ids) - 1)],
+            "last_logprobs": [float(x) for x in last],
+            "last_top10": top10,
+            "greedy": greedy,
+            "greedy_stopped_at_eos": len(greedy) < 12,
+            "greedy_text": tokenizer.decode(greedy),
+            # Smallest top-1 minus top-2 logit margin over the prompt positions and over the
+            # greedy steps: how far apart argmax and the runner-up are.
+            "min_top2_logit_margin_prompt": float((top2[:, 0] - top2[:, 1]).min()),
+            "min_top2_logit_margin_greedy": min(step_gaps[: max(1, len(greedy))]),
+        })
+    return records
+
+
+def max_diff(a_model, b_model, tokenizer):
+    """Max |log-softmax difference| over all prompts, positions and vocabulary, plus per prompt
+    the max |difference| of next_token_logprobs (the values a test compares)."""
+    worst, per_prompt = 0.0, []
+    for kind, prompt in prompts(tokenizer):
+        ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        _, a = logprob_record(a_model, ids)
+        _, b = logprob_record(b_model, ids)
+        worst = max(worst, float((a - b).abs().max()))
+        t = torch.tensor(ids[1:])[:, None]
+        per_prompt.append(float((a[:-1].gather(1, t) - b[:-1].gather(1, t)).abs().max()))
+    return {"max_abs_logprob_diff": worst, "next_token_logprobs_max_abs_diff_per_prompt": per_prompt}
+
+
+def variant(cls, config, state, **changes):
+    """The same weights under a config with changed rope parameters (what a loader that
+    misreads the config would compute)."""
+    cfg = config.__class__.from_dict(config.to_dict())
+    cfg.rope_parameters = changes["rope_parameters"]
+    m = cls(cfg).eval()
+    m.load_state_dict(state)
+    return m
+
+
+def write_json(path, obj):
+    """Indented JSON with each list of numbers on one line; floats are repr (full precision)."""
+    text = json.dumps(obj, ensure_ascii=False, indent=1)
+    text = re.sub(r"\[\s*([-0-9.eE+,\s]*?)\s*\]", lambda m: "[" + re.sub(r",\s*", ", ", m.group(1)) + "]", text)
+    assert json.loads(text) == obj
+    with open(path, "w") as f:
+        f.write(text + "\n")
+
+
+def main():
+    tokenizer = make_tokenizer()
+    tok_dir = os.path.join(HERE, "tokenizer")
+    shutil.rmtree(tok_dir, ignore_errors=True)
+    tokenizer.save_pretrained(tok_dir)
+    reloaded = AutoTokenizer.from_pretrained(tok_dir)  # as a loader sees it
+    for _, prompt in prompts(tokenizer):
+        assert reloaded(prompt)["input_ids"] == tokenizer(prompt)["input_ids"]
+        assert reloaded.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=False) == prompts(tokenizer)[-1][1]
+    versions = {"torch": torch.__version__, "transformers": transformers.__version__, "tokenizers": tokenizers.__version__}
+    summary = {}
+    for seed, (name, (cls, config)) in enumerate(specs(tokenizer).items()):
+        torch.manual_seed(1234 + seed)
+        model = cls(config).to(torch.float32).eval()
+        randomize(model, std=STD, seed=1234 + seed)
+        out = os.path.join(HERE, name)
+        shutil.rmtree(out, ignore_errors=True)
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
+
+        loaded = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32).eval()
+        reload_diff = max_diff(model, loaded, tokenizer)
+        state = model.state_dict()
+        rp = dict(config.rope_parameters)
+        checks = {"reload": reload_diff}
+        checks["rope_theta_10000"] = (
+            max_diff(model, variant(cls, config, state, rope_parameters={**rp, "rope_theta": 10000.0}), tokenizer)
+            if rp["rope_theta"] != 10000.0 else None)
+        if rp["rope_type"] != "default":
+            checks["rope_scaling_ignored"] = max_diff(
+                model, variant(cls, config, state, rope_parameters={"rope_type": "default", "rope_theta": rp["rope_theta"]}), tokenizer)
+        ref = {
+            **versions,
+            "model": name,
+            "dtype": "float32",
+            "attn_implementation": model.config._attn_implementation,
+            "note": "logprobs are log_softmax (float64) of transformers' float32 logits; ids are "
+                    "tokenizer(prompt, add_special_tokens=False), the model input; greedy is "
+                    "model.generate(do_sample=False, max_new_tokens=12), which stops at eos_token_id",
+            # The same weights run by transformers with the config misread: reloaded from the
+            # folder (should be 0), with rope_theta 10000 (the default a loader might assume),
+            # and with the rope scaling dropped (rope_type default, same theta).
+            "checks": checks,
+            "chat_messages": MESSAGES,
+            "prompts": reference(model, tokenizer),
+        }
+        write_json(os.path.join(out, "reference.json"), ref)
+        summary[name] = checks
+    print(json.dumps({**versions, "checks": summary}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
