@@ -114,7 +114,7 @@ let package = Package(
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["runner", "Config", "TestSupport", "fake-llm-server", "FakeLLMServer", "Models"],
+            dependencies: ["runner", "Config", "TestSupport", "fake-llm-server", "FakeLLMServer", "Models", "Response"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -24,6 +24,8 @@ public final class BPETokenizer: @unchecked Sendable {
     /// Llama 3 style: a piece that is itself in the vocabulary is one token, whatever the merges say.
     private let ignoreMerges: Bool
     private let preTokenizer: PreTokenizer
+    /// Unicode normal forms applied to text between added tokens, in order (Qwen2's NFC).
+    private let normalizers: [Normalization]
     private let cacheLock = NSLock()
     private var cache: [String: [Int]] = [:]
 
@@ -75,6 +77,39 @@ public final class BPETokenizer: @unchecked Sendable {
         for token in added { reverse[token.id] = token.content }
         idToToken = reverse
         preTokenizer = try Self.makePreTokenizer(root["pre_tokenizer"] as? [String: Any], source: source)
+        normalizers = try Self.makeNormalizers(root["normalizer"] as? [String: Any], source: source)
+    }
+
+    enum Normalization: Sendable { case nfc, nfd, nfkc, nfkd }
+
+    /// The normalizer as a list of normal forms. Any other normalizer is an error: ignoring it
+    /// would give other ids than the model was trained on.
+    static func makeNormalizers(_ config: [String: Any]?, source: String) throws -> [Normalization] {
+        guard let config else { return [] }
+        switch config["type"] as? String {
+        case "NFC": return [.nfc]
+        case "NFD": return [.nfd]
+        case "NFKC": return [.nfkc]
+        case "NFKD": return [.nfkd]
+        case "Sequence":
+            var forms: [Normalization] = []
+            for inner in config["normalizers"] as? [[String: Any]] ?? [] { forms += try makeNormalizers(inner, source: source) }
+            return forms
+        case let other:
+            throw TokenizerError("\(source): normalizer '\(other ?? "?")' is not supported",
+                                 hint: "supported: NFC, NFD, NFKC, NFKD and sequences of them")
+        }
+    }
+
+    private func normalized(_ text: String) -> String {
+        normalizers.reduce(text) { text, form in
+            switch form {
+            case .nfc: return text.precomposedStringWithCanonicalMapping
+            case .nfd: return text.decomposedStringWithCanonicalMapping
+            case .nfkc: return text.precomposedStringWithCompatibilityMapping
+            case .nfkd: return text.decomposedStringWithCompatibilityMapping
+            }
+        }
     }
 
     static func makePreTokenizer(_ config: [String: Any]?, source: String) throws -> PreTokenizer {
@@ -125,7 +160,7 @@ public final class BPETokenizer: @unchecked Sendable {
             switch segment {
             case .added(let id): ids.append(id)
             case .text(let part):
-                for piece in preTokenizer.pieces(part) { ids.append(contentsOf: bpe(piece)) }
+                for piece in preTokenizer.pieces(normalizers.isEmpty ? part : normalized(part)) { ids.append(contentsOf: bpe(piece)) }
             }
         }
         return ids

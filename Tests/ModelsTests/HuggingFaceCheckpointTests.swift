@@ -69,6 +69,16 @@ struct HuggingFaceCheckpointTests {
         #expect(try model.promptText(.chat(messages)) == rendered)
     }
 
+    /// Qwen2's tokenizer.json normalizes to NFC and splits digits one by one; the ids are the
+    /// `tokenizers` library's (0.23.3) on the fixture, recorded when the fixture was checked.
+    @Test("the Qwen2 tokenizer applies its NFC normalizer and its own Split pattern")
+    func qwen2Tokenizer() throws {
+        let model = try Self.model("qwen2")
+        #expect(model.checkpoint.tokenizer.encode("cafe\u{0301}") == [69, 67, 72, 130, 105])
+        #expect(model.checkpoint.tokenizer.encode(" 100") == [223, 19, 18, 18])
+        #expect(model.checkpoint.tokenizer.encode("2024") == [20, 18, 20, 22])
+    }
+
     @Test("an unknown rope_type is an error naming the file and the key, never a silent default")
     func unknownRopeType() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hf-yarn-\(UUID().uuidString)")

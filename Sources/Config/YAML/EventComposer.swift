@@ -181,6 +181,13 @@ final class EventComposer {
     /// explicit core tags are honoured.
     private func scalarValue(_ event: Event) throws(ConfigError) -> ConfigValue {
         if let tag = event.tag, tag != "!" {
+            if tag == "!function" {
+                // lm-evaluation-harness's hook into Python code.
+                throw ConfigError(.yamlSyntax, "'!function \(event.value)' calls Python code, which this runner cannot run",
+                                  location: location(event),
+                                  hint: "write it as a Jinja template or a field name instead (doc_to_text: \"{{question}}\"), or use a task without Python hooks",
+                                  snippet: YAMLLoader.caretSnippet(text, line: event.line, column: event.column))
+            }
             let core = tag.hasPrefix("tag:yaml.org,2002:") ? String(tag.dropFirst("tag:yaml.org,2002:".count)) : tag
             let implicit = YAMLScalar.resolvePlain(event.value)
             switch (core, implicit) {

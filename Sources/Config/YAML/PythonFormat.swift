@@ -1,6 +1,6 @@
 /// Python's text rules that OmegaConf's output depends on: `repr(float)`, `str()` of values in
 /// string interpolation, and whether `int()`/`float()` would accept a string.
-enum PythonFormat {
+public enum PythonFormat {
     /// PyYAML's float representation: `.inf`, `-.inf`, `.nan`, else `repr()` lower-cased with
     /// `.0` added before a bare exponent (`1e-05` becomes `1.0e-05`).
     static func yamlFloat(_ d: Double) -> String {
@@ -16,7 +16,7 @@ enum PythonFormat {
 
     /// Python's `repr(float)`: shortest round-trip digits, scientific when the decimal
     /// exponent is below -4 or above 15.
-    static func repr(_ d: Double) -> String {
+    public static func repr(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d < 0 ? "-inf" : "inf" }
         if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
@@ -40,7 +40,7 @@ enum PythonFormat {
     }
 
     /// Python's `str()` of a value as it appears inside an interpolated string.
-    static func str(_ value: ConfigValue) -> String {
+    public static func str(_ value: ConfigValue) -> String {
         switch value {
         case .null: return "None"
         case .bool(let b): return b ? "True" : "False"

@@ -1,3 +1,5 @@
+import Config
+
 /// A value inside a chat template, with Python's semantics for truth, equality and text
 /// (`None`, `True`, `['a', 'b']`), because templates were written against jinja2.
 public enum TemplateValue: Sendable, Equatable {
@@ -101,12 +103,7 @@ public enum TemplateValue: Sendable, Equatable {
         }
     }
 
-    static func pythonFloat(_ d: Double) -> String {
-        if d.isNaN { return "nan" }
-        if d.isInfinite { return d > 0 ? "inf" : "-inf" }
-        if d == d.rounded(), abs(d) < 1e16 { return String(Int(d)) + ".0" }
-        return String(d)
-    }
+    static func pythonFloat(_ d: Double) -> String { PythonFormat.repr(d) }
 
     /// Items to iterate: list elements, dict keys, string characters.
     public var iterationItems: [TemplateValue]? {

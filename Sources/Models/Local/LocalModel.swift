@@ -93,10 +93,27 @@ public struct LocalModel: LanguageModel {
 
     // MARK: - Tokens
 
-    func encode(_ text: String, addBOS: Bool) -> [Int32] {
+    /// The tokens of `text` as lm-eval's hf backend encodes them: with a BOS token when the
+    /// tokenizer adds one by default, unless the text already starts with it (a chat template
+    /// writes its own).
+    func encode(_ text: String) -> [Int32] {
         var ids = checkpoint.tokenizer.encode(text).map(Int32.init)
-        if addBOS, let bos = checkpoint.tokenizer.encode(checkpoint.bosToken).first, !checkpoint.bosToken.isEmpty { ids.insert(Int32(bos), at: 0) }
+        if checkpoint.addBOS, let bos = bosTokenID, !text.hasPrefix(checkpoint.bosToken) { ids.insert(bos, at: 0) }
         return ids
+    }
+
+    /// The BOS token, when the checkpoint names one that is a single token.
+    var bosTokenID: Int32? {
+        guard !checkpoint.bosToken.isEmpty else { return nil }
+        let ids = checkpoint.tokenizer.encode(checkpoint.bosToken)
+        return ids.count == 1 ? Int32(ids[0]) : nil
+    }
+
+    /// lm-eval's `prefix_token_id`: what an empty context is scored after (BOS, else EOS).
+    var prefixTokenID: Int32? {
+        if let bos = bosTokenID { return bos }
+        if !checkpoint.eosToken.isEmpty, case let ids = checkpoint.tokenizer.encode(checkpoint.eosToken), ids.count == 1 { return Int32(ids[0]) }
+        return checkpoint.stopTokenIDs.sorted().first.map(Int32.init)
     }
 
     func promptText(_ prompt: Prompt) throws -> String {
@@ -108,20 +125,23 @@ public struct LocalModel: LanguageModel {
         }
     }
 
-    /// Chat templates write the BOS token themselves; plain text gets it when the model wants it.
-    func addsBOS(_ prompt: Prompt) -> Bool {
-        if case .chat = prompt, formatter is ChatTemplateFormatter { return false }
-        return checkpoint.addBOS
+    /// The model's chat template (or its formatter) as text: what lm-eval's hf backend feeds
+    /// the model under `--apply_chat_template`.
+    public func chatText(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String? {
+        if let template = formatter as? ChatTemplateFormatter {
+            return addGenerationPrompt ? try template.render(messages, addGenerationPrompt: true) : try template.renderContinuing(messages)
+        }
+        return formatter.format(messages, addGenerationPrompt: addGenerationPrompt)
     }
 
     public func countTokens(_ prompt: Prompt) -> Int? {
-        (try? promptText(prompt)).map { encode($0, addBOS: addsBOS(prompt)).count }
+        (try? promptText(prompt)).map { encode($0).count }
     }
 
     // MARK: - Answers
 
     public func generate(_ request: GenerationRequest) async throws -> Generation {
-        let prompt = encode(try promptText(request.prompt), addBOS: addsBOS(request.prompt))
+        let prompt = encode(try promptText(request.prompt))
         let p = request.parameters
         let sampler = Sampler(temperature: p.temperature ?? params.temperature ?? 0, topP: p.topP ?? params.topP ?? 1,
                               topK: params.topK ?? 0, repetitionPenalty: params.repetitionPenalty ?? 1,
@@ -148,24 +168,82 @@ public struct LocalModel: LanguageModel {
         return Generation(text: text, finishReason: finish, usage: TokenUsage(promptTokens: prompt.count, completionTokens: tokens.count))
     }
 
-    /// Splits as lm-evaluation-harness does: trailing spaces of the context move to the
-    /// continuation, and the continuation's tokens are those of the whole text after the
-    /// context's, so the tokens scored are the tokens the model would read.
+    /// Splits as lm-evaluation-harness's hf backend does (`_encode_pair`): the context's
+    /// trailing whitespace moves to the continuation, and the continuation's tokens are those
+    /// of the whole text after the context's, so the tokens scored are the tokens the model
+    /// would read. An empty context is the prefix token (BOS, else EOS).
     public func loglikelihood(_ request: LoglikelihoodRequest) async throws -> Loglikelihood {
         var context = request.context, continuation = request.continuation
-        let trailing = context.reversed().prefix { $0 == " " }.count
-        if trailing > 0 {
-            continuation = String(context.suffix(trailing)) + continuation
-            context = String(context.dropLast(trailing))
+        var contextTokens: [Int32], continuationTokens: [Int32]
+        if context.isEmpty {
+            continuationTokens = checkpoint.tokenizer.encode(continuation).map(Int32.init)
+            guard let prefix = prefixTokenID else {
+                throw ModelError(.unsupported, "the checkpoint names no BOS or EOS token to score an empty context after", hint: nil)
+            }
+            if continuationTokens.first != prefix {
+                contextTokens = [prefix]
+            } else {
+                contextTokens = [prefix]
+                continuationTokens.removeFirst()
+            }
+        } else {
+            let trailing = PythonWhitespace.trailingCount(context)
+            if trailing > 0 {
+                let scalars = context.unicodeScalars
+                let cut = scalars.index(scalars.endIndex, offsetBy: -trailing)
+                continuation = String(scalars[cut...]) + continuation
+                context = String(scalars[..<cut])
+            }
+            contextTokens = encode(context)
+            let whole = encode(context + continuation)
+            continuationTokens = whole.count > contextTokens.count ? Array(whole[contextTokens.count...]) : []
         }
-        var contextTokens = encode(context, addBOS: checkpoint.addBOS)
-        let whole = encode(context + continuation, addBOS: checkpoint.addBOS)
-        if contextTokens.isEmpty, let first = checkpoint.stopTokenIDs.sorted().first { contextTokens = [Int32(first)] }
-        let continuationTokens = whole.count > contextTokens.count && whole.starts(with: contextTokens)
-            ? Array(whole[contextTokens.count...]) : encode(continuation, addBOS: false)
+        guard !continuationTokens.isEmpty else {
+            throw ModelError(.unsupported, "the continuation \(request.continuation.debugDescription) has no tokens of its own after the context",
+                             hint: "the tokenizer merges it into the context's last token")
+        }
         let (logprob, greedy) = try await engine.loglikelihood(context: contextTokens, continuation: continuationTokens)
         return Loglikelihood(logprob: logprob, isGreedy: greedy,
                              usage: TokenUsage(promptTokens: contextTokens.count + continuationTokens.count, completionTokens: 0))
+    }
+
+    /// A whole text's log probability, in windows of the context window as lm-eval's
+    /// `get_rolling_token_windows` cuts them: the first predicts the first tokens after the
+    /// prefix token, each later one the next tokens after as many earlier ones as fit.
+    public func loglikelihoodRolling(_ request: RollingLoglikelihoodRequest) async throws -> Loglikelihood {
+        let tokens = encode(request.text)
+        guard !tokens.isEmpty else { return Loglikelihood(logprob: 0, isGreedy: true, usage: TokenUsage()) }
+        guard let prefix = prefixTokenID else {
+            throw ModelError(.unsupported, "the checkpoint names no BOS or EOS token to start a rolling score with", hint: nil)
+        }
+        let maxLength = contextWindow ?? 2048
+        var total = 0.0
+        var greedy = true
+        for (context, continuation) in Self.rollingWindows(tokens, prefix: prefix, maxLength: maxLength) {
+            let (lp, g) = try await engine.loglikelihood(context: context, continuation: continuation)
+            total += lp
+            greedy = greedy && g
+        }
+        return Loglikelihood(logprob: total, isGreedy: greedy, usage: TokenUsage(promptTokens: tokens.count + 1, completionTokens: 0))
+    }
+
+    /// lm-eval's rolling windows, made disjoint: (context, continuation) pairs whose
+    /// concatenations cover the text once, each at most `maxLength` tokens.
+    static func rollingWindows(_ tokens: [Int32], prefix: Int32, maxLength: Int) -> [([Int32], [Int32])] {
+        var windows: [([Int32], [Int32])] = []
+        let first = min(maxLength, tokens.count)
+        windows.append(([prefix], Array(tokens[..<first])))
+        var predicted = first
+        while predicted < tokens.count {
+            let length = min(tokens.count - predicted, maxLength)
+            let end = predicted + length
+            // The window's input is the maxLength tokens before its last; the context is what
+            // comes before the tokens it predicts.
+            let start = max(0, end - maxLength - 1)
+            windows.append((Array(tokens[start..<(end - length)]), Array(tokens[(end - length)..<end])))
+            predicted += length
+        }
+        return windows
     }
 }
 

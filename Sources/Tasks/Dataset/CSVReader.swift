@@ -8,6 +8,26 @@ enum CSVReader {
     /// - Throws: ``TaskError`` naming `file:line` for an unclosed quote or a row with the
     ///   wrong number of fields.
     static func read(_ text: String, file: String) throws(TaskError) -> [(line: Int, record: [String: JSONValue])] {
+        let rows = try rows(text, file: file)
+        guard let header = rows.first else { return [] }
+        var records: [(Int, [String: JSONValue])] = []
+        for (rowLine, values) in rows.dropFirst() {
+            guard values.count == header.fields.count else {
+                throw TaskError("row has \(values.count) fields, the header has \(header.fields.count)", at: "\(file):\(rowLine)",
+                                hint: "quote fields that contain commas or line breaks")
+            }
+            var record: [String: JSONValue] = [:]
+            for (name, value) in zip(header.fields, values) { record[name] = .string(value) }
+            records.append((rowLine, record))
+        }
+        return records
+    }
+
+    /// The rows as text fields, the header first, each with the line it starts on.
+    ///
+    /// - Throws: ``TaskError`` naming `file:line` for an unclosed quote.
+    static func rows(_ text: String, file: String, delimiter: Character = ",") throws(TaskError) -> [(line: Int, fields: [String])] {
+        let separator = delimiter.unicodeScalars.first!
         var rows: [(Int, [String])] = []
         var row: [String] = []
         var field = ""
@@ -45,7 +65,7 @@ enum CSVReader {
             case "\"" where !fieldStarted:
                 quoted = true
                 fieldStarted = true
-            case ",":
+            case separator:
                 row.append(field)
                 field = ""
                 fieldStarted = false
@@ -65,17 +85,6 @@ enum CSVReader {
                             hint: "close the field with \"; write a quote inside a field as \"\"")
         }
         if fieldStarted || !row.isEmpty { endRow() }
-        guard let header = rows.first else { return [] }
-        var records: [(Int, [String: JSONValue])] = []
-        for (rowLine, values) in rows.dropFirst() {
-            guard values.count == header.1.count else {
-                throw TaskError("row has \(values.count) fields, the header has \(header.1.count)", at: "\(file):\(rowLine)",
-                                hint: "quote fields that contain commas or line breaks")
-            }
-            var record: [String: JSONValue] = [:]
-            for (name, value) in zip(header.1, values) { record[name] = .string(value) }
-            records.append((rowLine, record))
-        }
-        return records
+        return rows
     }
 }

@@ -30,6 +30,20 @@ public enum Bootstrap {
         return MetricEstimate(value: mean, low: percentile(means, tail), high: percentile(means, 1 - tail), count: n)
     }
 
+    /// A corpus-level statistic (a perplexity over all items, an F1) and its 95% interval:
+    /// `statistic` is given the indices of one resample of the `count` items each time.
+    public static func statistic(count n: Int, iterations: Int = 1000, seed: Int, confidence: Double = 0.95,
+                                 _ statistic: ([Int]) -> Double) -> MetricEstimate {
+        guard n > 0 else { return MetricEstimate(value: .nan, low: .nan, high: .nan, count: 0) }
+        let value = statistic(Array(0..<n))
+        guard iterations > 0, n > 1 else { return MetricEstimate(value: value, low: value, high: value, count: n) }
+        var generator = SeededGenerator(seed: seed)
+        var replicates = (0..<iterations).map { _ in statistic((0..<n).map { _ in generator.index(below: n) }) }
+        replicates.sort()
+        let tail = (1 - confidence) / 2
+        return MetricEstimate(value: value, low: percentile(replicates, tail), high: percentile(replicates, 1 - tail), count: n)
+    }
+
     /// Linear interpolation between closest ranks (NumPy's default).
     static func percentile(_ sorted: [Double], _ q: Double) -> Double {
         let position = q * Double(sorted.count - 1)

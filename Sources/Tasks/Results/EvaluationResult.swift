@@ -45,7 +45,7 @@ public struct EvaluationResult: Sendable {
         self.seconds = seconds
         let scored = records.compactMap(\.score)
         metrics = task.metricNames.map { name in
-            (name, Bootstrap.mean(scored.map { $0.metrics[name] ?? 0 }, iterations: settings.bootstrapIterations, seed: settings.seed))
+            (name, task.estimate(name, scores: scored, iterations: settings.bootstrapIterations, seed: settings.seed))
         }
         if let labels = task.classLabels, !scored.isEmpty {
             classification = ClassificationReport(labels: labels, pairs: scored.map { ($0.gold, $0.prediction) })

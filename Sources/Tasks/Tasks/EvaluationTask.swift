@@ -26,12 +26,19 @@ public protocol EvaluationTask: Sendable {
     /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
     /// computed from the finished items' records.
     func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)]
+    /// A metric over the scored items with its confidence interval. The default is the mean of
+    /// the per-item values with a percentile bootstrap; corpus-level metrics say otherwise.
+    func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate
 }
 
 extension EvaluationTask {
     public var mainMetric: String? { nil }
     public var bootstrapIterations: Int? { nil }
     public func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)] { [] }
+
+    public func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate {
+        Bootstrap.mean(scores.map { $0.metrics[metric] ?? 0 }, iterations: iterations, seed: seed)
+    }
 
     /// Checks that `names` (a task's `scoring.metrics`) are metrics the task reports, and
     /// returns the first, the main metric.
@@ -63,6 +70,9 @@ public struct ItemScore: Sendable {
     public var method: String?
     /// Scores per option and other details for the sample record.
     public var detail: [(String, OrderedJSON)]
+    /// What corpus-level metrics aggregate, per metric (lm-eval's `(loglikelihood, words)` of a
+    /// perplexity, `(gold, prediction)` of an F1): see ``EvaluationTask/estimate(_:scores:iterations:seed:)``.
+    public var corpusInputs: [String: [Double]] = [:]
 
     public init(gold: String, golds: [String]? = nil, prediction: String?, raw: String, metrics: [String: Double],
                 method: String? = nil, detail: [(String, OrderedJSON)] = []) {
@@ -86,12 +96,17 @@ public struct TaskContext: Sendable {
     /// Where a relative data path from the config is found (the runner looks in the current
     /// folder, then beside the config folder).
     public var dataPath: @Sendable (String) -> String
+    /// The model's own chat template as text (``Models/LanguageModel/chatText(_:addGenerationPrompt:)``),
+    /// `nil` when the model has none.
+    public var chatText: @Sendable ([ChatMessage], Bool) throws -> String?
 
     public init(capabilities: ModelCapabilities, modelName: String, seed: Int,
-                dataPath: @escaping @Sendable (String) -> String = { $0 }) {
+                dataPath: @escaping @Sendable (String) -> String = { $0 },
+                chatText: @escaping @Sendable ([ChatMessage], Bool) throws -> String? = { _, _ in nil }) {
         self.capabilities = capabilities
         self.modelName = modelName
         self.seed = seed
         self.dataPath = dataPath
+        self.chatText = chatText
     }
 }

@@ -56,7 +56,8 @@ enum JobExecutor {
         }
         let model = try ModelMap.default.build(modelConfig)
         let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: job.run.seed,
-                                  dataPath: { dataPath($0, configPath: configPath) })
+                                  dataPath: { dataPath($0, configPath: configPath) },
+                                  chatText: { try model.chatText($0, addGenerationPrompt: $1) })
         let task = try TaskRegistry.default.build(taskConfig, context: context)
         log.info("model \(modelConfig.name): \(model.modelDict.canonicalString)")
         log.info("task \(taskConfig.name): \(task.items.count) items")
@@ -128,7 +129,7 @@ enum JobExecutor {
     /// SHA-256 of the composed config as recorded in `.hydra/config.yaml` (secrets masked).
     static func configHash(_ job: PreparedJob) -> String {
         let text = (try? String(contentsOfFile: job.directory + "/.hydra/config.yaml", encoding: .utf8)) ?? ""
-        return SHA256.hex(SHA256.digest(Array(text.utf8)))
+        return SHA256.hex(Array(text.utf8))
     }
 
     static var swiftVersion: String {

@@ -188,7 +188,8 @@ final class LocalEngine: @unchecked Sendable {
         guard !context.isEmpty, !continuation.isEmpty else {
             throw ModelError(.configuration, "a loglikelihood request needs a context and a continuation of at least one token each", hint: nil)
         }
-        guard context.count + continuation.count <= options.maxPositions else {
+        // The last continuation token is scored, never read: it needs no position of its own.
+        guard context.count + continuation.count - 1 <= options.maxPositions else {
             throw ModelError(.contextLengthExceeded, "context and continuation of \(context.count + continuation.count) tokens exceed the \(options.maxPositions)-token context", hint: nil)
         }
         return try await withCheckedThrowingContinuation { resume in

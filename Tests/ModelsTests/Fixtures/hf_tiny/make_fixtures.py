@@ -5,9 +5,14 @@ float32 logits on them, for testing the hf_local loader and engine.
 
 Re-creates, next to this script: tokenizer/ (the trained tokenizer alone), and the folders
 llama/, qwen2/, llama3_rope/, llama_linear_rope/, each written by model.save_pretrained +
-tokenizer.save_pretrained and holding a reference.json. Deterministic: the tokenizer is
-trained on fixed text, the weights come from torch.manual_seed.
+tokenizer.save_pretrained and holding a reference.json. qwen2/ gets its own tokenizer, trained
+the same way but with Qwen2's normalizer and pre-tokenizer (as in a real Qwen2 tokenizer.json):
+transformers loads a model_type qwen2 folder as Qwen2Tokenizer, which always applies Qwen2's
+pre-tokenizer (digits one by one), so a GPT-2 style tokenizer.json there would be tokenized
+differently by transformers and by the file. Deterministic: the tokenizers are trained on fixed
+text, the weights come from torch.manual_seed.
 """
+import csv
 import glob
 import json
 import os
@@ -21,12 +26,14 @@ import numpy as np
 import tokenizers
 import torch
 import transformers
-from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import (AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM,
-                          PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM)
+                          PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM, Qwen2Tokenizer)
+from transformers.models.qwen2.tokenization_qwen2 import PRETOKENIZE_REGEX as QWEN2_PATTERN
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
+LM_EVAL = os.path.join(REPO, "Tests", "TasksTests", "Fixtures", "lm_eval")
 VOCAB_SIZE = 512
 STD = 0.4  # weight scale: mean entropy of the next-token distribution about 2.7 nats (of ln 512 = 6.2)
 SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
@@ -71,20 +78,87 @@ def corpus():
     return lines
 
 
-def make_tokenizer():
+def make_tokenizer(style="gpt2"):
+    """style "gpt2": GPT-2's ByteLevel pre-tokenizer (every folder but qwen2/). style "qwen2":
+    NFC, then Split on Qwen2's regex (digits one by one) and ByteLevel without its own regex, with
+    a ByteLevel post-processor (add_prefix_space, trim_offsets, use_regex all false), as in a real
+    Qwen2 tokenizer.json and as transformers' Qwen2Tokenizer builds it; saved as Qwen2Tokenizer.
+    (The decoder is written as ByteLevel(true, true, true) either way: tokenizers' Python
+    ByteLevel decoder takes no options, and they do not change decoding.)"""
     tok = Tokenizer(models.BPE())
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    if style == "qwen2":
+        tok.normalizer = normalizers.NFC()
+        tok.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Split(Regex(QWEN2_PATTERN), behavior="isolated", invert=False),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)])
+        tok.post_processor = processors.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False)
+    else:
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.post_processor = processors.ByteLevel(trim_offsets=False)
     tok.decoder = decoders.ByteLevel()
-    tok.post_processor = processors.ByteLevel(trim_offsets=False)
     trainer = trainers.BpeTrainer(vocab_size=VOCAB_SIZE, min_frequency=2, special_tokens=SPECIALS,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tok.train_from_iterator(corpus(), trainer=trainer)
-    fast = PreTrainedTokenizerFast(
+    cls, extra = (Qwen2Tokenizer, {"add_prefix_space": False}) if style == "qwen2" else (PreTrainedTokenizerFast, {})
+    fast = cls(
         tokenizer_object=tok, bos_token="<|im_start|>", eos_token="<|im_end|>", unk_token="<|endoftext|>",
-        pad_token="<|im_end|>", model_max_length=256, clean_up_tokenization_spaces=False,
+        pad_token="<|im_end|>", model_max_length=256, clean_up_tokenization_spaces=False, **extra,
     )
     fast.chat_template = CHAT_TEMPLATE
     return fast
+
+
+def strings_to_check(tokenizer):
+    """Texts on which transformers and the tokenizer.json file must give the same ids: the
+    reference prompts, the training text, digit/Unicode cases, and every string of the lm-eval
+    fixtures (task data, and the contexts/continuations lm-eval built) when that folder exists."""
+    out = [p for _, p in prompts(tokenizer)] + corpus()
+    out += [" 100", "100", "2024", " 2024", "3.14", " 3.14", "1,234,567", "-42", "x2 = 10", "Answer: 1",
+            "\n\n12\n", "  7  ", "\u0661\u0662\u0663", "\u00bd and \u2167", "caf\u00e9", "cafe\u0301",
+            "\uff11\uff12", "It's 5 o'clock", "<|im_start|>user\n1+1=<|im_end|>\n", "\t3\t4 "]
+
+    def walk(x):
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, dict):
+            for v in x.values():
+                yield from walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                yield from walk(v)
+
+    for path in sorted(glob.glob(os.path.join(LM_EVAL, "tasks", "data", "*"))):
+        with open(path, encoding="utf-8") as f:
+            if path.endswith(".jsonl"):
+                out += [s for line in f for s in walk(json.loads(line))]
+            elif path.endswith(".json"):
+                out += list(walk(json.load(f)))
+            else:  # csv
+                out += [row for row in f.read().splitlines()]
+                f.seek(0)
+                out += [cell for row in csv.reader(f) for cell in row]
+    for path in sorted(glob.glob(os.path.join(LM_EVAL, "recorded", "*", "samples.jsonl"))):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                for req in json.loads(line)["arguments"].values():
+                    ctx, cont = req.get("arg_0"), req.get("arg_1")
+                    out += [s for s in walk(ctx)]
+                    if isinstance(ctx, str) and isinstance(cont, str):
+                        out += [cont, ctx + cont]
+    return list(dict.fromkeys(out))
+
+
+def check_same_ids(folder, tokenizer):
+    """transformers' AutoTokenizer on the folder and tokenizers reading tokenizer.json alone
+    must give the same ids (with and without special tokens). Returns the number of strings."""
+    file_tok = Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
+    texts = strings_to_check(tokenizer)
+    for text in texts:
+        for special in (False, True):
+            a = tokenizer(text, add_special_tokens=special)["input_ids"]
+            b = file_tok.encode(text, add_special_tokens=special).ids
+            assert a == b, (folder, text, special, a, b)
+    return len(texts)
 
 
 # ---------------------------------------------------------------- weights
@@ -229,6 +303,10 @@ def write_json(path, obj):
 
 def main():
     tokenizer = make_tokenizer()
+    qwen2_tokenizer = make_tokenizer("qwen2")
+    for attr in ("bos_token_id", "eos_token_id", "pad_token_id", "unk_token_id"):
+        assert getattr(qwen2_tokenizer, attr) == getattr(tokenizer, attr), attr
+    assert len(qwen2_tokenizer) == len(tokenizer) == VOCAB_SIZE
     tok_dir = os.path.join(HERE, "tokenizer")
     shutil.rmtree(tok_dir, ignore_errors=True)
     tokenizer.save_pretrained(tok_dir)
@@ -237,7 +315,7 @@ def main():
         assert reloaded(prompt)["input_ids"] == tokenizer(prompt)["input_ids"]
         assert reloaded.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=False) == prompts(tokenizer)[-1][1]
     versions = {"torch": torch.__version__, "transformers": transformers.__version__, "tokenizers": tokenizers.__version__}
-    summary = {}
+    summary, checked = {}, {}
     for seed, (name, (cls, config)) in enumerate(specs(tokenizer).items()):
         torch.manual_seed(1234 + seed)
         model = cls(config).to(torch.float32).eval()
@@ -245,19 +323,23 @@ def main():
         out = os.path.join(HERE, name)
         shutil.rmtree(out, ignore_errors=True)
         model.save_pretrained(out)
-        tokenizer.save_pretrained(out)
+        (qwen2_tokenizer if name == "qwen2" else tokenizer).save_pretrained(out)
+        # From here on the tokenizer is the one transformers loads from the folder (Qwen2Tokenizer
+        # for qwen2/), checked against tokenizers reading the folder's tokenizer.json.
+        tokenizer_of_folder = AutoTokenizer.from_pretrained(out)
+        checked[name] = check_same_ids(out, tokenizer_of_folder)
 
         loaded = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32).eval()
-        reload_diff = max_diff(model, loaded, tokenizer)
+        reload_diff = max_diff(model, loaded, tokenizer_of_folder)
         state = model.state_dict()
         rp = dict(config.rope_parameters)
         checks = {"reload": reload_diff}
         checks["rope_theta_10000"] = (
-            max_diff(model, variant(cls, config, state, rope_parameters={**rp, "rope_theta": 10000.0}), tokenizer)
+            max_diff(model, variant(cls, config, state, rope_parameters={**rp, "rope_theta": 10000.0}), tokenizer_of_folder)
             if rp["rope_theta"] != 10000.0 else None)
         if rp["rope_type"] != "default":
             checks["rope_scaling_ignored"] = max_diff(
-                model, variant(cls, config, state, rope_parameters={"rope_type": "default", "rope_theta": rp["rope_theta"]}), tokenizer)
+                model, variant(cls, config, state, rope_parameters={"rope_type": "default", "rope_theta": rp["rope_theta"]}), tokenizer_of_folder)
         ref = {
             **versions,
             "model": name,
@@ -271,11 +353,11 @@ def main():
             # and with the rope scaling dropped (rope_type default, same theta).
             "checks": checks,
             "chat_messages": MESSAGES,
-            "prompts": reference(model, tokenizer),
+            "prompts": reference(model, tokenizer_of_folder),
         }
         write_json(os.path.join(out, "reference.json"), ref)
         summary[name] = checks
-    print(json.dumps({**versions, "checks": summary}, indent=1))
+    print(json.dumps({**versions, "checks": summary, "strings_with_equal_ids": checked}, indent=1))
 
 
 if __name__ == "__main__":

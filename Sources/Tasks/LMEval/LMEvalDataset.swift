@@ -1,0 +1,175 @@
+import Config
+import Foundation
+import Models
+
+/// The documents of a task's local `json` or `csv` files, split by split, as Hugging Face
+/// `datasets` loads them for lm-eval: JSON Lines, a JSON array of records (or the list under
+/// `field`), or CSV with pandas' column types (digit columns are integers, `"000"` is 0);
+/// every document has every column of its split, `None` where a record lacks one; a column
+/// mixing integers and floats holds floats.
+struct LMEvalDataset: Sendable {
+    /// Split name to documents, in file order.
+    var splits: [String: [TemplateValue]]
+    /// Split name to column names, in order of first appearance.
+    var columns: [String: [String]]
+
+    /// - Parameter resolve: finds a data file named in the task (relative paths are looked up
+    ///   as the runner looks up data).
+    /// - Throws: ``TaskError`` naming the file and line of a bad record.
+    static func load(_ task: LMEvalTaskDefinition, resolve: (String) -> String) throws(TaskError) -> LMEvalDataset {
+        var splits: [String: [TemplateValue]] = [:]
+        var columns: [String: [String]] = [:]
+        for (split, files) in task.dataFiles {
+            var records: [[(String, TemplateValue)]] = []
+            for name in files {
+                let path = resolve(name)
+                records += try read(path, format: task.datasetPath, field: task.jsonField, delimiter: task.csvDelimiter)
+            }
+            var names: [String] = []
+            var seen = Set<String>()
+            for record in records { for (key, _) in record where seen.insert(key).inserted { names.append(key) } }
+            let unified = unify(records, columns: names)
+            splits[split] = unified
+            columns[split] = names
+        }
+        return LMEvalDataset(splits: splits, columns: columns)
+    }
+
+    static func read(_ path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [[(String, TemplateValue)]] {
+        guard FileSystem.isFile(path) else {
+            throw TaskError("data file not found", at: path,
+                            hint: "data_files are looked up from the folder runner is started in (\(FileSystem.currentDirectory())), then beside the task file")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw TaskError("data file cannot be read", at: path) }
+        guard var text = String(validating: data, as: UTF8.self) else { throw TaskError("data file is not UTF-8 text", at: path, hint: "save it as UTF-8") }
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        return format == "csv" ? try csv(text, path: path, delimiter: delimiter) : try json(text, path: path, field: field)
+    }
+
+    /// JSON Lines, or one JSON document holding the records.
+    static func json(_ text: String, path: String, field: String?) throws(TaskError) -> [[(String, TemplateValue)]] {
+        let trimmed = PythonText.strip(text)
+        if field != nil || trimmed.hasPrefix("[") {
+            let document: TemplateValue
+            do {
+                document = try PythonJSON.parse(Substring(text))
+            } catch {
+                throw TaskError("file is not valid JSON (\(error.message), at byte \(error.offset))", at: path,
+                                hint: "a .json data file holds one array of records, or one object with the records under dataset_kwargs.field")
+            }
+            var records = document
+            if let field {
+                guard case .object = document, case let inner = document[field], inner != .undefined else {
+                    throw TaskError("the JSON document has no key '\(field)' (dataset_kwargs.field)", at: path)
+                }
+                records = inner
+            }
+            guard case .array(let items) = records else {
+                throw TaskError("the JSON document is not a list of records", at: path, hint: "use dataset_kwargs.field to name the key that holds them")
+            }
+            return try items.enumerated().map { index, item throws(TaskError) in
+                guard case .object(let pairs) = item else { throw TaskError("record \(index) is not a JSON object", at: path) }
+                return pairs
+            }
+        }
+        var records: [[(String, TemplateValue)]] = []
+        var lineNumber = 0
+        for line in JSONLines.lines(text) {
+            lineNumber += 1
+            if line.unicodeScalars.allSatisfy(PythonText.isSpace) { continue }
+            let value: TemplateValue
+            do {
+                value = try PythonJSON.parse(line)
+            } catch {
+                throw TaskError("line is not valid JSON (\(error.message), at byte \(error.offset + 1))", at: "\(path):\(lineNumber)",
+                                hint: "each line of a JSON Lines file must be one complete JSON object")
+            }
+            guard case .object(let pairs) = value else {
+                throw TaskError("line is not a JSON object", at: "\(path):\(lineNumber)", hint: "each line must be one record, like {\"question\": ...}")
+            }
+            records.append(pairs)
+        }
+        return records
+    }
+
+    /// CSV with pandas' default type inference per column.
+    static func csv(_ text: String, path: String, delimiter: Character) throws(TaskError) -> [[(String, TemplateValue)]] {
+        let rows = try CSVReader.rows(text, file: path, delimiter: delimiter)
+        guard let header = rows.first?.fields else { return [] }
+        var columns: [[String?]] = Array(repeating: [], count: header.count)
+        for row in rows.dropFirst() {
+            guard row.fields.count == header.count else {
+                throw TaskError("row has \(row.fields.count) fields, the header \(header.count)", at: "\(path):\(row.line)",
+                                hint: "quote fields that hold the delimiter")
+            }
+            for (i, field) in row.fields.enumerated() { columns[i].append(field.isEmpty ? nil : field) }
+        }
+        let typed = columns.map(inferColumn)
+        let count = rows.count - 1
+        return (0..<count).map { r in header.indices.map { (header[$0], typed[$0][r]) } }
+    }
+
+    /// pandas' `read_csv` types: all integers, else all numbers (floats), else all booleans
+    /// (`True`/`False` in any case), else strings; an empty field is missing.
+    static func inferColumn(_ values: [String?]) -> [TemplateValue] {
+        let present = values.compactMap { $0 }
+        if !present.isEmpty, present.count == values.count, present.allSatisfy({ Int(PythonText.strip($0)) != nil }) {
+            return present.map { .int(Int(PythonText.strip($0))!) }
+        }
+        if !present.isEmpty, present.allSatisfy({ Double(PythonText.strip($0)) != nil || ["nan", "inf", "-inf"].contains(PythonText.strip($0).lowercased()) }) {
+            return values.map { $0.map { .double(Double(PythonText.strip($0)) ?? .nan) } ?? .none }
+        }
+        if !present.isEmpty, present.allSatisfy({ ["true", "false"].contains($0.lowercased()) }) {
+            return values.map { $0.map { .bool($0.lowercased() == "true") } ?? .none }
+        }
+        return values.map { $0.map(TemplateValue.string) ?? .none }
+    }
+
+    /// Every record gets every column; a column of integers and floats becomes floats.
+    static func unify(_ records: [[(String, TemplateValue)]], columns: [String]) -> [TemplateValue] {
+        var floatColumns = Set<String>()
+        for column in columns {
+            var ints = false, doubles = false
+            for record in records {
+                switch record.first(where: { $0.0 == column })?.1 {
+                case .int?: ints = true
+                case .double?: doubles = true
+                default: break
+                }
+            }
+            if ints && doubles { floatColumns.insert(column) }
+        }
+        return records.map { record in
+            .object(columns.map { column in
+                var value = record.last { $0.0 == column }?.1 ?? .none
+                if floatColumns.contains(column), case .int(let i) = value { value = .double(Double(i)) }
+                return (column, value)
+            })
+        }
+    }
+}
+
+/// Lines of a text file split on `\n`, `\r\n` or `\r` (Python's universal newlines), on
+/// Unicode scalars: Swift's `Character` treats `\r\n` as one, which would keep CRLF lines whole.
+enum JSONLines {
+    static func lines(_ text: String) -> [Substring] {
+        var lines: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var i = start
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            if c == "\n" || c == "\r" {
+                lines.append(Substring(scalars[start..<i]))
+                var next = scalars.index(after: i)
+                if c == "\r", next < scalars.endIndex, scalars[next] == "\n" { next = scalars.index(after: next) }
+                start = next
+                i = next
+                continue
+            }
+            i = scalars.index(after: i)
+        }
+        if start < scalars.endIndex { lines.append(Substring(scalars[start...])) }
+        return lines
+    }
+}

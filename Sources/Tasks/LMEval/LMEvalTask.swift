@@ -1,0 +1,555 @@
+import Config
+import Foundation
+import Models
+
+/// An lm-evaluation-harness task file run unchanged (`+task=lm_eval task.path=FILE.yaml`):
+/// lm-eval's prompts, requests, filters, metrics and standard errors, on any backend.
+///
+/// Every document's context is built when the task is built, in document order, because
+/// lm-eval's few-shot sampler is one random sequence advanced document by document. With a
+/// chat template the messages are rendered by the model's own template (hf_local) or sent as
+/// messages (chat APIs); without one, the plain text is sent.
+public struct LMEvalTask: RegisteredTask {
+    public typealias Settings = LMEvalSettings
+
+    public let items: [DatasetItem]
+    public let metricNames: [String]
+    public var classLabels: [String]? { nil }
+    public var mainMetric: String? { metricNames.first }
+    public let bootstrapIterations: Int?
+
+    let definition: LMEvalTaskDefinition
+    let settings: LMEvalSettings
+    let plans: [DocumentPlan]
+    let pipelines: [LMEvalFilters.Pipeline]
+    let documents: LMEvalDocuments
+    let numFewshot: Int
+    let multipleTarget: Bool
+    let originalCount: Int
+    let chatApplied: Bool
+    let multiturn: Bool
+
+    /// What one document asks and needs for scoring.
+    struct DocumentPlan: Sendable {
+        var docID: Int
+        var doc: TemplateValue
+        var target: TemplateValue
+        var choices: [String]
+        var requests: [ModelRequest]
+        /// lm-eval's `arguments` of each request, for the sample record.
+        var arguments: [[TemplateValue]]
+    }
+
+    // MARK: - Building
+
+    public static func check(_ settings: LMEvalSettings) throws(TaskError) {
+        try settings.check()
+        // The file and its keys are read now, so a wrong key stops the run before it starts.
+        if let path = settings.path, FileSystem.isFile(path) {
+            _ = try definition(settings, path: path)
+        } else if settings.path == nil {
+            _ = try definition(settings, path: nil)
+        }
+    }
+
+    static func definition(_ settings: LMEvalSettings, path: String?) throws(TaskError) -> LMEvalTaskDefinition {
+        var keys = try path.map { p throws(TaskError) in try LMEvalTaskFile.load(p) } ?? ConfigMapping()
+        for (key, value) in settings.taskKeys { keys[key] = value }
+        return try LMEvalTaskDefinition(keys, source: path ?? settings.sectionLocation?.description ?? "task")
+    }
+
+    public init(_ settings: LMEvalSettings, context: TaskContext) throws {
+        try settings.check()
+        self.settings = settings
+        let path = settings.path.map(context.dataPath)
+        let definition = try Self.definition(settings, path: path)
+        self.definition = definition
+        let taskFolder = path.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+        let dataset = try LMEvalDataset.load(definition) { name in
+            let found = context.dataPath(name)
+            if name.hasPrefix("/") || FileSystem.isFile(found) { return found }
+            let beside = taskFolder.isEmpty ? name : taskFolder + "/" + name
+            return FileSystem.isFile(beside) ? beside : found
+        }
+        guard let evalSplit = definition.testSplit ?? definition.validationSplit, let evalDocs = dataset.splits[evalSplit] else {
+            throw TaskError("the task has no documents to evaluate", at: definition.source)
+        }
+        guard !evalDocs.isEmpty else { throw TaskError("the \(evalSplit) split has no documents", at: definition.source) }
+        originalCount = evalDocs.count
+        let documents = LMEvalDocuments(features: Set(dataset.columns[evalSplit] ?? []), hasChoices: definition.docToChoice != nil,
+                                        source: definition.source)
+        self.documents = documents
+        pipelines = try definition.filters.map { pipeline throws(TaskError) in try LMEvalFilters.Pipeline(pipeline, source: definition.source) }
+
+        // lm-eval's --num_fewshot replaces the file's value, but never an explicit 0 there.
+        numFewshot = settings.numFewshot.map { definition.numFewshot == 0 ? 0 : $0 } ?? definition.numFewshot ?? 0
+
+        // Chat: lm-eval needs --apply_chat_template for chat-completion models; here that is the default for them.
+        let chatOnly = context.capabilities.chat && !context.capabilities.loglikelihood
+        let apply = settings.applyChatTemplate ?? chatOnly
+        if !apply && chatOnly && definition.outputType == .generateUntil {
+            throw TaskError("model '\(context.modelName)' takes chat messages only, so the task needs apply_chat_template", at: "task.apply_chat_template",
+                            hint: "set task.apply_chat_template=true (lm-eval asserts the same for local-chat-completions)")
+        }
+        chatApplied = apply
+        multiturn = apply && (settings.fewshotAsMultiturn ?? true)
+        if definition.outputType != .generateUntil, !context.capabilities.loglikelihood {
+            throw TaskError("model '\(context.modelName)' cannot score loglikelihoods, which a \(definition.outputType.rawValue) task needs",
+                            at: definition.source, hint: "use hf_local, a completions backend (local_completions, openai_completion) or aleph_alpha")
+        }
+
+        // Which documents, and the few-shot pool.
+        let kept = settings.documentCount(of: evalDocs.count)
+        guard kept > 0 else { throw TaskError("task.limit keeps no documents", at: "task.limit") }
+        let pool: [TemplateValue]
+        if let split = definition.fewShot.split {
+            pool = dataset.splits[split] ?? []
+        } else if let samples = definition.fewShot.samples {
+            pool = samples
+        } else if let split = definition.trainingSplit ?? definition.validationSplit {
+            pool = dataset.splits[split] ?? []
+        } else {
+            pool = evalDocs
+        }
+        var sampler = LMEvalFewShotSampler(pool: pool, kind: definition.fewShot.sampler == .firstN ? .firstN : .random,
+                                           seed: settings.fewshotRandomSeed)
+        let excludeDocument = definition.fewShot.split == definition.testSplit
+        let firstTarget = try documents.target(definition.docToTarget, evalDocs[0])
+        if case .array(let items) = firstTarget { multipleTarget = !items.isEmpty } else { multipleTarget = false }
+        if definition.docToChoice != nil, case .int = try documents.text(definition.docToText, evalDocs[0]) {
+            throw TaskError("doc_to_text gives a choice index (lm-eval's multiple_input tasks, like Winogrande), which is not supported yet",
+                            at: definition.source, hint: "write doc_to_text as the shared text and doc_to_choice as the options")
+        }
+
+        var plans: [DocumentPlan] = []
+        plans.reserveCapacity(kept)
+        for (docID, doc) in evalDocs.prefix(kept).enumerated() {
+            let place = "\(definition.source) (doc \(docID))"
+            let shots: [TemplateValue]
+            do {
+                shots = try sampler.examples(numFewshot, excluding: excludeDocument ? doc : nil)
+            } catch {
+                throw TaskError(error.message, at: place, hint: error.hint)
+            }
+            let prompt = try Self.prompt(doc, shots: shots, definition: definition, documents: documents,
+                                         systemInstruction: settings.systemInstruction, place: place)
+            let chatText: String?
+            if apply {
+                chatText = try Self.render(prompt, multiturn: multiturn, context: context, place: place)
+            } else {
+                chatText = nil
+            }
+            plans.append(try Self.plan(docID: docID, doc: doc, prompt: prompt, chatText: chatText, chatApplied: apply, multiturn: multiturn,
+                                       definition: definition, documents: documents, settings: settings, place: place))
+        }
+        self.plans = plans
+        items = plans.map { DatasetItem(id: String($0.docID), fields: [:], place: "\(definition.source) (doc \($0.docID))") }
+        var names: [String] = []
+        for pipeline in definition.filters {
+            for metric in definition.metrics { names.append(Self.key(metric.name, filter: pipeline.name)) }
+        }
+        metricNames = names
+        bootstrapIterations = settings.confidenceIters
+    }
+
+    /// `acc` for the default filter, `exact_match,strict-match` for another, as lm-eval's table shows them.
+    static func key(_ metric: String, filter: String) -> String { filter == "none" ? metric : "\(metric),\(filter)" }
+
+    /// The messages of one document: description, examples, question (`fewshot_context`).
+    static func prompt(_ doc: TemplateValue, shots: [TemplateValue], definition: LMEvalTaskDefinition, documents: LMEvalDocuments,
+                       systemInstruction: String?, place: String) throws(TaskError) -> LMEvalPrompt {
+        var messages: [LMEvalPrompt.Message] = []
+        let description = try documents.field(definition.description, doc, key: "description") ?? ""
+        let system = LMEvalPrompt.maybeDelimit(systemInstruction, description, definition.fewshotDelimiter)
+        if !system.isEmpty { messages.append(.init(role: .system, content: system, delimiter: "")) }
+        let fewShot = definition.fewShot
+        for shot in shots {
+            let question = try documents.text(fewShot.docToText, shot)
+            let choices = fewShot.docToChoice == nil ? nil : try documents.choices(fewShot.docToChoice, shot)
+            let answer = try documents.target(fewShot.docToTarget, shot)
+            let genPrefix = try documents.field(fewShot.genPrefix, shot, key: "fewshot_config.gen_prefix")
+            messages += try LMEvalPrompt.turn(question: question, choices: choices, answer: answer, genPrefix: genPrefix,
+                                              targetDelimiter: fewShot.targetDelimiter, fewshotDelimiter: fewShot.fewshotDelimiter, place: place + " few-shot example")
+        }
+        let question = try documents.text(definition.docToText, doc)
+        let choices = definition.docToChoice == nil ? nil : try documents.choices(definition.docToChoice, doc)
+        let genPrefix = try documents.field(definition.genPrefix, doc, key: "gen_prefix")
+        messages += try LMEvalPrompt.turn(question: question, choices: choices, answer: nil, genPrefix: genPrefix,
+                                          targetDelimiter: definition.targetDelimiter, fewshotDelimiter: "", place: place)
+        return LMEvalPrompt(messages: messages, genPrefix: genPrefix.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The model's chat template applied as lm-eval's hf backend applies it: a generation prompt
+    /// unless the answer continues a `gen_prefix`; a template that refuses system messages is
+    /// tried again without them. `nil`: the model takes the messages themselves.
+    static func render(_ prompt: LMEvalPrompt, multiturn: Bool, context: TaskContext, place: String) throws(TaskError) -> String? {
+        let messages = prompt.chat(multiturn: multiturn)
+        let addGenerationPrompt = prompt.genPrefix == nil
+        do {
+            if let text = try context.chatText(messages, addGenerationPrompt) { return text }
+        } catch {
+            let withoutSystem = messages.filter { $0.role != .system }
+            if withoutSystem.count != messages.count, let text = try? context.chatText(withoutSystem, addGenerationPrompt) { return text }
+            throw TaskError("the model's chat template failed: \(error)", at: place)
+        }
+        guard context.capabilities.chat else {
+            throw TaskError("model '\(context.modelName)' has no chat template to apply", at: "task.apply_chat_template",
+                            hint: "set task.apply_chat_template=false, or give the model a chat template")
+        }
+        return nil
+    }
+
+    /// The requests of one document (`construct_requests`) and lm-eval's record of their arguments.
+    static func plan(docID: Int, doc: TemplateValue, prompt: LMEvalPrompt, chatText: String?, chatApplied: Bool, multiturn: Bool,
+                     definition: LMEvalTaskDefinition, documents: LMEvalDocuments, settings: LMEvalSettings, place: String) throws(TaskError) -> DocumentPlan {
+        let target = try documents.target(definition.docToTarget, doc)
+        let messages = chatApplied && chatText == nil ? prompt.chat(multiturn: multiturn) : nil
+        let context = chatText ?? prompt.text
+        // lm-eval's arg_0 for chat-completion models is the JSON text of the messages.
+        let contextArgument: TemplateValue = messages.map { .array([.string(PythonText.jsonDumps(.array($0.map(\.templateValue))))]) } ?? .string(context)
+        var plan = DocumentPlan(docID: docID, doc: doc, target: target, choices: [], requests: [], arguments: [])
+        switch definition.outputType {
+        case .multipleChoice:
+            let choices = try documents.choices(definition.docToChoice, doc).map(PythonText.str)
+            var delimiter = definition.targetDelimiter
+            if chatApplied {
+                let rawPrefix: String? = if case .string(let s, _)? = definition.genPrefix { s } else { nil }
+                delimiter = rawPrefix.map { !$0.isEmpty && !PythonText.endsWithSpace($0) } == true ? definition.targetDelimiter : ""
+            }
+            plan.choices = choices
+            for choice in choices {
+                plan.requests.append(.loglikelihood(LoglikelihoodRequest(context: context, continuation: delimiter + choice)))
+                plan.arguments.append([contextArgument, .string(delimiter + choice)])
+            }
+            if definition.metrics.contains(where: { $0.name == "acc_mutual_info" }) {
+                for choice in choices {
+                    plan.requests.append(.loglikelihood(LoglikelihoodRequest(context: "", continuation: delimiter + choice)))
+                    plan.arguments.append([.string(""), .string(delimiter + choice)])
+                }
+            }
+        case .loglikelihood:
+            guard case .string(let continuation) = target else {
+                throw TaskError("a loglikelihood task's doc_to_target must give text, not \(LMEvalDocuments.kind(target))", at: place)
+            }
+            plan.requests = [.loglikelihood(LoglikelihoodRequest(context: context, continuation: continuation))]
+            plan.arguments = [[contextArgument, .string(continuation)]]
+        case .loglikelihoodRolling:
+            guard case .string(let text) = target else {
+                throw TaskError("a loglikelihood_rolling task's doc_to_target must give text, not \(LMEvalDocuments.kind(target))", at: place)
+            }
+            plan.requests = [.loglikelihoodRolling(RollingLoglikelihoodRequest(text: text))]
+            plan.arguments = [[.string(text)]]
+        case .generateUntil:
+            let kwargs = try Self.generationKwargs(definition, settings: settings, place: place)
+            var parameters = try Self.parameters(kwargs, place: place)
+            if messages != nil, let stop = parameters.stop { parameters.stop = Array(stop.prefix(4)) }
+            let promptValue: Prompt = messages.map(Prompt.chat) ?? .text(context)
+            plan.requests = (0..<definition.repeats).map { .generate(GenerationRequest(prompt: promptValue, parameters: parameters, sampleIndex: $0)) }
+            plan.arguments = [[contextArgument, .object(kwargs)]]
+        }
+        return plan
+    }
+
+    /// `generation_kwargs` with `gen_kwargs` merged in (`dict.update`).
+    static func generationKwargs(_ definition: LMEvalTaskDefinition, settings: LMEvalSettings, place: String) throws(TaskError) -> [(String, TemplateValue)] {
+        var kwargs = definition.generationKwargs ?? []
+        for (key, value) in settings.genKwargs ?? [] {
+            if let i = kwargs.firstIndex(where: { $0.0 == key }) { kwargs[i].1 = value } else { kwargs.append((key, value)) }
+        }
+        return kwargs
+    }
+
+    /// lm-eval's generation settings as a request's: `until` (stop strings), `max_gen_toks`
+    /// (or its aliases, default 256), `do_sample: false` for greedy (temperature 0), `temperature`, `top_p`.
+    static func parameters(_ kwargs: [(String, TemplateValue)], place: String) throws(TaskError) -> GenerationParameters {
+        var parameters = GenerationParameters()
+        func value(_ key: String) -> TemplateValue? { kwargs.first { $0.0 == key }?.1 }
+        for (key, _) in kwargs where !["until", "max_gen_toks", "max_new_tokens", "max_tokens", "max_completion_tokens", "do_sample",
+                                          "temperature", "top_p"].contains(key) {
+            throw TaskError("generation_kwargs.\(key) is not supported", at: place,
+                            hint: "supported: until, max_gen_toks (max_new_tokens, max_tokens), do_sample, temperature, top_p")
+        }
+        switch value("until") {
+        case .string(let s)?: parameters.stop = [s]
+        case .array(let items)?: parameters.stop = items.map(\.text).filter { !$0.isEmpty }
+        case nil, .none?: break
+        default: throw TaskError("generation_kwargs.until must be a string or a list of strings", at: place)
+        }
+        let length = value("max_gen_toks") ?? value("max_new_tokens") ?? value("max_tokens") ?? value("max_completion_tokens")
+        if let length {
+            guard case .int(let n) = length, n >= 1 else { throw TaskError("generation_kwargs.max_gen_toks must be a positive integer", at: place) }
+            parameters.maxTokens = n
+        } else {
+            parameters.maxTokens = 256
+        }
+        let temperature = value("temperature")?.number
+        if let t = temperature, t < 0 { throw TaskError("generation_kwargs.temperature must be zero or more", at: place) }
+        switch value("do_sample") {
+        case .bool(false)?: parameters.temperature = 0
+        case .bool(true)?: parameters.temperature = temperature ?? 1
+        default: parameters.temperature = temperature ?? 0
+        }
+        if let p = value("top_p")?.number { parameters.topP = p }
+        return parameters
+    }
+
+    public func requests(for item: DatasetItem) -> [ModelRequest] {
+        plans[Int(item.id)!].requests
+    }
+
+    // MARK: - Scoring
+
+    public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
+        let plan = plans[Int(item.id)!]
+        do {
+            return try score(plan, answers: answers)
+        } catch {
+            // A document lm-eval would stop on (a regex group out of range): scored 0 with the reason.
+            return ItemScore(gold: plan.target.text, prediction: nil, raw: "", metrics: Dictionary(uniqueKeysWithValues: metricNames.map { ($0, 0.0) }),
+                             method: "error: \(error.message)")
+        }
+    }
+
+    /// The responses of each request, one per repeat, as lm-eval's `resps` holds them.
+    func responses(_ plan: DocumentPlan, _ answers: [ModelAnswer]) -> [[TemplateValue]] {
+        switch definition.outputType {
+        case .generateUntil:
+            return [answers.map { answer in
+                if case .generation(let g) = answer { return .string(g.text) }
+                return .string("")
+            }]
+        default:
+            return answers.map { answer in
+                guard case .loglikelihood(let l) = answer else { return [] }
+                return Array(repeating: .array([.double(l.logprob), .bool(l.isGreedy)]), count: definition.repeats)
+            }
+        }
+    }
+
+    func score(_ plan: DocumentPlan, answers: [ModelAnswer]) throws(TaskError) -> ItemScore {
+        let place = "\(definition.source) (doc \(plan.docID))"
+        let resps = responses(plan, answers)
+        var metrics: [String: Double] = [:]
+        var corpus: [String: [Double]] = [:]
+        var filtered: [(String, [TemplateValue])] = []
+        var prediction: String?
+        for pipeline in pipelines {
+            let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r)) }
+            filtered.append((pipeline.name, values))
+            let scores = try documentMetrics(plan, filtered: values, place: place)
+            for (name, value) in scores {
+                let key = Self.key(name, filter: pipeline.name)
+                metrics[key] = value.number
+                switch value {
+                case .scalar: break
+                case .weighted(let a, let b): corpus[key] = [a, b]
+                case .pair(let g, let p): corpus[key] = [Double(g), Double(p)]
+                }
+            }
+            if prediction == nil { prediction = predictionText(plan, filtered: values) }
+        }
+        var detail: [(String, OrderedJSON)] = [
+            ("doc_id", .int(plan.docID)),
+            ("doc", plan.doc.orderedJSON),
+            ("target", .string(plan.target.text)),
+            ("arguments", .object(plan.arguments.enumerated().map { i, args in
+                ("gen_args_\(i)", .object(args.enumerated().map { j, arg in ("arg_\(j)", arg.orderedJSON) }))
+            })),
+        ]
+        if definition.outputType != .generateUntil {
+            let lls = resps.map { $0.first.map { Self.tuple($0).0 } ?? .nan }
+            detail.append(("loglikelihoods", .array(lls.map(OrderedJSON.double))))
+            detail.append(("is_greedy", .array(resps.map { .bool($0.first.map { Self.tuple($0).1 } ?? false) })))
+        }
+        detail.append(("resps", .array(resps.map { .array($0.map(Self.stringified)) })))
+        detail.append(("filtered_resps", .object(filtered.map { name, values in (name, .array(values.map(Self.stringified))) })))
+        detail.append(("doc_hash", .string(PythonText.sha256(PythonText.jsonDumps(plan.doc, indent: 2)))))
+        detail.append(("prompt_hash", .string(PythonText.sha256(plan.arguments.first?.first.map(Self.promptHashText) ?? ""))))
+        detail.append(("target_hash", .string(PythonText.sha256(plan.target.text))))
+        var score = ItemScore(gold: plan.target.text, prediction: prediction, raw: rawText(resps), metrics: metrics, detail: detail)
+        score.corpusInputs = corpus
+        return score
+    }
+
+    /// One filter's metrics for one document (`process_results`).
+    func documentMetrics(_ plan: DocumentPlan, filtered: [TemplateValue], place: String) throws(TaskError) -> [String: LMEvalMetrics.Value] {
+        let names = definition.metrics.map(\.name)
+        switch definition.outputType {
+        case .multipleChoice:
+            let tuples = filtered.map(Self.tuple)
+            return try LMEvalMetrics.multipleChoice(names, lls: tuples.map(\.0), greedy: tuples.map(\.1), choices: plan.choices,
+                                                    gold: plan.target, place: place)
+        case .loglikelihood:
+            let (ll, greedy) = Self.tuple(filtered.first ?? .none)
+            var out: [String: LMEvalMetrics.Value] = [:]
+            if names.contains("perplexity") { out["perplexity"] = .scalar(ll) }
+            if names.contains("acc") { out["acc"] = .scalar(greedy ? 1 : 0) }
+            return out
+        case .loglikelihoodRolling:
+            let (ll, _) = Self.tuple(filtered.first ?? .none)
+            let text = plan.target.text
+            // re.split(r"\s+", text): empty pieces at either end count as words, as in lm-eval.
+            let words = Double(Self.whitespaceSplitCount(text))
+            let bytes = Double(text.utf8.count)
+            var out: [String: LMEvalMetrics.Value] = [:]
+            if names.contains("word_perplexity") { out["word_perplexity"] = .weighted(ll, words) }
+            if names.contains("byte_perplexity") { out["byte_perplexity"] = .weighted(ll, bytes) }
+            if names.contains("bits_per_byte") { out["bits_per_byte"] = .weighted(ll, bytes) }
+            return out
+        case .generateUntil:
+            let result = filtered.first ?? .string("")
+            var gold = plan.target
+            if definition.docToChoice != nil {
+                let choices = try documents.choices(definition.docToChoice, plan.doc)
+                guard case .int(let index) = gold, choices.indices.contains(index) || (index < 0 && -index <= choices.count) else {
+                    throw TaskError("with doc_to_choice, doc_to_target must give a choice index", at: place)
+                }
+                gold = choices[index < 0 ? choices.count + index : index]
+            }
+            var out: [String: LMEvalMetrics.Value] = [:]
+            for metric in definition.metrics where metric.name == "exact_match" {
+                let golds: [TemplateValue]
+                if multipleTarget, case .array(let items) = gold { golds = items } else { golds = [gold] }
+                var hit = false
+                for g in golds where try LMEvalMetrics.exactMatch(prediction: result.text, reference: g.text, options: metric.options, place: place) {
+                    hit = true
+                }
+                out["exact_match"] = .scalar(hit ? 1 : 0)
+            }
+            return out
+        }
+    }
+
+    private func predictionText(_ plan: DocumentPlan, filtered: [TemplateValue]) -> String? {
+        switch definition.outputType {
+        case .multipleChoice:
+            let lls = filtered.prefix(plan.choices.count).map { Self.tuple($0).0 }
+            return lls.isEmpty ? nil : plan.choices[LMEvalMetrics.argmax(Array(lls))]
+        case .generateUntil:
+            return filtered.first?.text
+        default:
+            return nil
+        }
+    }
+
+    private func rawText(_ resps: [[TemplateValue]]) -> String {
+        definition.outputType == .generateUntil ? resps.first?.first?.text ?? "" : ""
+    }
+
+    static func tuple(_ value: TemplateValue) -> (Double, Bool) {
+        if case .array(let items) = value, items.count == 2 { return (items[0].number ?? .nan, items[1].isTruthy) }
+        return (value.number ?? .nan, false)
+    }
+
+    /// `str()` of every leaf, as lm-eval writes `resps` (`["-1.0", "True"]`).
+    static func stringified(_ value: TemplateValue) -> OrderedJSON {
+        if case .array(let items) = value { return .array(items.map(stringified)) }
+        return .string(value.text)
+    }
+
+    static func promptHashText(_ argument: TemplateValue) -> String {
+        if case .array(let items) = argument, let first = items.first { return first.text }
+        return argument.text
+    }
+
+    /// `len(re.split(r"\s+", text))`.
+    static func whitespaceSplitCount(_ text: String) -> Int {
+        var count = 1
+        var inSpace = false
+        for c in text.unicodeScalars {
+            if PythonText.isSpace(c) {
+                if !inSpace { count += 1; inSpace = true }
+            } else {
+                inSpace = false
+            }
+        }
+        return count
+    }
+
+    // MARK: - Results
+
+    public func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate {
+        guard let (definition, aggregation) = metricAggregation(metric), aggregation != "mean" else {
+            return Bootstrap.mean(scores.map { $0.metrics[metric] ?? 0 }, iterations: iterations, seed: seed)
+        }
+        _ = definition
+        let values = scores.map { lmEvalValue(metric, $0) }
+        return Bootstrap.statistic(count: values.count, iterations: iterations, seed: seed) { indices in
+            LMEvalMetrics.aggregate(aggregation, indices.map { values[$0] }) ?? .nan
+        }
+    }
+
+    func metricAggregation(_ key: String) -> (LMEvalTaskDefinition.Metric, String)? {
+        let name = key.split(separator: ",").first.map(String.init) ?? key
+        return definition.metrics.first { $0.name == name }.map { ($0, $0.aggregation) }
+    }
+
+    func lmEvalValue(_ key: String, _ score: ItemScore) -> LMEvalMetrics.Value {
+        guard let inputs = score.corpusInputs[key], inputs.count == 2 else { return .scalar(score.metrics[key] ?? 0) }
+        let name = key.split(separator: ",").first.map(String.init) ?? key
+        if name == "f1" || name == "mcc" { return .pair(Int(inputs[0]), Int(inputs[1])) }
+        return .weighted(inputs[0], inputs[1])
+    }
+
+    /// lm-eval's own summary, keyed as its `results.json`: `acc,none`, `acc_stderr,none`, ...
+    public func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)] {
+        let scores = records.compactMap(\.score)
+        var entries: [(String, OrderedJSON)] = [("name", .string(definition.name)), ("alias", .string(definition.alias ?? definition.name)),
+                                                ("sample_len", .int(scores.count))]
+        for pipeline in definition.filters {
+            for metric in definition.metrics {
+                let key = Self.key(metric.name, filter: pipeline.name)
+                let values = scores.map { lmEvalValue(key, $0) }
+                let value = LMEvalMetrics.aggregate(metric.aggregation, values)
+                entries.append(("\(metric.name),\(pipeline.name)", value.map(Self.number) ?? .null))
+                let iterations = ["bleu", "chrf", "ter"].contains(metric.name) ? min(settings.bootstrapIters, 100) : settings.bootstrapIters
+                let stderr = LMEvalMetrics.stderr(metric.aggregation, values, iterations: iterations)
+                entries.append(("\(metric.name)_stderr,\(pipeline.name)", stderr.map(Self.number) ?? .string("N/A")))
+            }
+        }
+        let name = definition.name
+        return [("lm_eval", .object([
+            ("results", .object([(name, .object(entries))])),
+            ("versions", .object([(name, definition.version.map { .value($0.jsonValue) } ?? .string("Yaml"))])),
+            ("n-shot", .object([(name, .int(numFewshot))])),
+            ("higher_is_better", .object([(name, .object(definition.metrics.map { ($0.name, .bool($0.higherIsBetter)) }))])),
+            ("n-samples", .object([(name, .object([("original", .int(originalCount)), ("effective", .int(scores.count))]))])),
+            ("config", .object([
+                ("limit", settings.limit.map(OrderedJSON.double) ?? .null), ("bootstrap_iters", .int(settings.bootstrapIters)),
+                ("fewshot_seed", .int(settings.fewshotRandomSeed)), ("apply_chat_template", .bool(chatApplied)),
+                ("fewshot_as_multiturn", .bool(multiturn)), ("system_instruction", .optional(settings.systemInstruction)),
+            ])),
+        ]))]
+    }
+
+    private static func number(_ x: Double) -> OrderedJSON { x.isFinite ? .double(x) : .string(PythonText.float(x)) }
+}
+
+extension TemplateValue {
+    /// The value as JSON with its mappings' key order, as Python writes a dict.
+    var orderedJSON: OrderedJSON {
+        switch self {
+        case .array(let items): return .array(items.map(\.orderedJSON))
+        case .object(let pairs): return .object(pairs.map { ($0.0, $0.1.orderedJSON) })
+        default: return .value(jsonValue)
+        }
+    }
+
+    /// The value as JSON (mappings keep their keys; order is the writer's).
+    var jsonValue: JSONValue {
+        switch self {
+        case .none, .undefined, .namespace, .callable: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(i)
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .array(let items): return .array(items.map(\.jsonValue))
+        case .object(let pairs): return .object(Dictionary(pairs.map { ($0.0, $0.1.jsonValue) }, uniquingKeysWith: { $1 }))
+        }
+    }
+}
+
+extension ChatMessage {
+    /// `{"role": ..., "content": ...}` as lm-eval's messages are.
+    var templateValue: TemplateValue { .object([("role", .string(role.rawValue)), ("content", .string(textContent))]) }
+}

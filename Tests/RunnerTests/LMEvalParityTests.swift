@@ -1,0 +1,166 @@
+import Foundation
+import Response
+import Testing
+
+/// `+task=lm_eval` against real lm-evaluation-harness 0.4.13 runs (`Tests/TasksTests/Fixtures/
+/// lm_eval/recorded`, recorded by its `record.sh` with lm-eval's `hf` backend on the tiny
+/// checkpoints transformers wrote): for every document the same requests byte for byte, the
+/// same loglikelihoods within 1e-3 (float32 on both sides: measured up to 1e-4), the same
+/// greedy generations and filtered answers, the same per-document metrics, and lm-eval's own
+/// `results.json` numbers, standard errors included.
+@Suite("lm-eval parity: recorded lm-eval runs, repeated with hf_local", .serialized)
+struct LMEvalParityTests {
+    static let root = RunnerProcess.packageRoot.appendingPathComponent("Tests/TasksTests/Fixtures/lm_eval")
+
+    /// Every recorded run made with lm-eval's hf backend.
+    static let runs: [String] = {
+        let folder = root.appendingPathComponent("recorded")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.sorted().filter { name in
+            let command = (try? String(contentsOf: folder.appendingPathComponent("\(name)/command.txt"), encoding: .utf8)) ?? ""
+            return command.contains("--model hf ")
+        }
+    }()
+
+    /// lm-eval's command line as this runner's overrides.
+    static func overrides(_ command: String) throws -> [String] {
+        let words = shellWords(command)
+        var out: [String] = []
+        var i = words.firstIndex(of: "lm_eval").map { $0 + 1 } ?? 0
+        func next() -> String { i + 1 < words.count ? words[i + 1] : "" }
+        while i < words.count {
+            switch words[i] {
+            case "--model_args":
+                let pretrained = next().split(separator: ",").first { $0.hasPrefix("pretrained=") }!.dropFirst("pretrained=".count)
+                out.append("model.params.checkpoint_path=" + pretrained.replacingOccurrences(of: "<REPO>", with: RunnerProcess.packageRoot.path))
+                i += 2
+            case "--tasks": out.append("task.path=\(root.path)/tasks/\(next()).yaml"); i += 2
+            case "--apply_chat_template": out.append("task.apply_chat_template=true"); i += 1
+            case "--fewshot_as_multiturn":
+                if next() == "false" || next() == "true" { out.append("task.fewshot_as_multiturn=\(next())"); i += 2 } else { out.append("task.fewshot_as_multiturn=true"); i += 1 }
+            case "--limit": out.append("task.limit=\(next())"); i += 2
+            case "--num_fewshot": out.append("task.num_fewshot=\(next())"); i += 2
+            case "--system_instruction": out.append("task.system_instruction='\(next())'"); i += 2
+            case "--include_path", "--batch_size", "--device", "--output_path", "--model": i += 2
+            default: i += 1
+            }
+        }
+        return out
+    }
+
+    /// Splits a command line as a POSIX shell would, for the quoting `record.sh` writes.
+    static func shellWords(_ text: String) -> [String] {
+        var words: [String] = [], word = ""
+        var quote: Character?
+        var inWord = false
+        for c in text {
+            if let q = quote {
+                if c == q { quote = nil } else { word.append(c) }
+            } else if c == "'" || c == "\"" {
+                quote = c; inWord = true
+            } else if c == " " || c == "\n" {
+                if inWord { words.append(word); word = ""; inWord = false }
+            } else {
+                word.append(c); inWord = true
+            }
+        }
+        if inWord { words.append(word) }
+        return words
+    }
+
+    /// A recorded file, following `X.same_as` to the run it names.
+    static func recorded(_ run: String, _ file: String) throws -> Data {
+        let url = root.appendingPathComponent("recorded/\(run)/\(file)")
+        if FileManager.default.fileExists(atPath: url.path) { return try Data(contentsOf: url) }
+        let other = try String(contentsOf: url.appendingPathExtension("same_as"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try recorded(other, file)
+    }
+
+    static func lines(_ data: Data) throws -> [[String: Any]] {
+        try String(decoding: data, as: UTF8.self).split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    static func number(_ value: Any?) -> Double? {
+        if let s = value as? String { return Double(s) }
+        return (value as? NSNumber)?.doubleValue
+    }
+
+    /// The loglikelihood of a stringified response: `["-1.5", "False"]` or `"-1.5"`.
+    static func loglikelihood(_ response: Any) -> Double? {
+        if let pair = response as? [Any] { return number(pair.first) }
+        return number(response)
+    }
+
+    @Test("prompts, loglikelihoods, generations, filters and metrics as lm-eval recorded them", arguments: runs)
+    func matchesRecordedRun(run: String) throws {
+        let command = try String(decoding: Self.recorded(run, "command.txt"), as: UTF8.self)
+        let directory = try TemporaryDirectory()
+        let out = directory.url.appendingPathComponent("out").path
+        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet"]
+                                           + Self.overrides(command))
+        try #require(result.status == 0, "\(run): \(result.stderr)")
+        var ours: [Int: [String: Any]] = [:]
+        for line in try Self.lines(Data(contentsOf: URL(fileURLWithPath: out + "/samples.jsonl"))) { ours[line["doc_id"] as! Int] = line }
+        let reference = try Self.lines(Self.recorded(run, "samples.jsonl"))
+        #expect(Set(reference.map { $0["doc_id"] as! Int }) == Set(ours.keys), "\(run): the same documents")
+        var worst = 0.0
+        var hashes: [String] = []
+        for expected in reference {
+            let docID = expected["doc_id"] as! Int
+            let filter = expected["filter"] as! String
+            guard let line = ours[docID] else { continue }
+            #expect(NSDictionary(dictionary: line["arguments"] as! [String: Any]).isEqual(to: expected["arguments"] as! [String: Any]),
+                    "\(run) doc \(docID): lm-eval's requests, byte for byte")
+            #expect(line["target"] as? String == expected["target"] as? String, "\(run) doc \(docID): target")
+            let responses = expected["resps"] as! [[Any]]
+            if let lls = line["loglikelihoods"] as? [Double] {
+                let theirs = responses.map { Self.loglikelihood($0[0])! }
+                #expect(lls.count == theirs.count)
+                for (a, b) in zip(lls, theirs) {
+                    // A rolling score sums up to 1,748 tokens' logprobs here: its float32 noise grows with the sum.
+                    worst = max(worst, abs(a - b))
+                    #expect(abs(a - b) <= 1e-3 + 1e-6 * abs(b), "\(run) doc \(docID): loglikelihood \(a) against lm-eval's \(b)")
+                }
+                let greedy = responses.compactMap { ($0[0] as? [Any])?.last as? String }.map { $0 == "True" }
+                if !greedy.isEmpty { #expect(line["is_greedy"] as? [Bool] == greedy, "\(run) doc \(docID): is_greedy") }
+            } else {
+                #expect((line["resps"] as? [[String]]) == responses as? [[String]], "\(run) doc \(docID): greedy generations")
+                let filtered = (line["filtered_resps"] as? [String: Any])?[filter] as? [String]
+                #expect(filtered == expected["filtered_resps"] as? [String], "\(run) doc \(docID): filter \(filter)")
+            }
+            let metrics = line["metrics"] as! [String: Any]
+            for name in expected["metrics"] as! [String] {
+                let key = filter == "none" ? name : "\(name),\(filter)"
+                let theirs = (expected[name] as? [Any]).map { Self.number($0[0])! } ?? Self.number(expected[name])!
+                let mine = Self.number(metrics[key])!
+                #expect(abs(mine - theirs) <= (["perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"].contains(name) ? 1e-3 + 1e-6 * abs(theirs) : 0),
+                        "\(run) doc \(docID): \(key) \(mine) against lm-eval's \(theirs)")
+            }
+            hashes.append((line["doc_hash"] as! String) + (line["prompt_hash"] as! String) + (line["target_hash"] as! String))
+        }
+        print("\(run): \(reference.count) sample lines, max |loglikelihood - lm-eval| = \(worst)")
+
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
+        let lmEval = results["lm_eval"] as! [String: Any]
+        let expected = try JSONSerialization.jsonObject(with: Self.recorded(run, "results.json")) as! [String: Any]
+        let task = (expected["results"] as! [String: Any]).keys.first!
+        let theirs = (expected["results"] as! [String: [String: Any]])[task]!
+        let mine = (lmEval["results"] as! [String: [String: Any]])[task]!
+        for (key, value) in theirs {
+            if let text = value as? String {
+                #expect(mine[key] as? String == text, "\(run): results \(key)")
+            } else if let x = Self.number(value) {
+                // Means of 0/1 scores and their closed-form errors are computed in Python's order:
+                // equal. Perplexities exponentiate the loglikelihoods' float32 noise.
+                let loose = key.contains("perplexity") || key.contains("bits_per_byte")
+                let y = Self.number(mine[key]) ?? .nan
+                #expect(abs(x - y) <= (loose ? 1e-5 * abs(x) : 1e-12), "\(run): results \(key) = \(y), lm-eval \(x)")
+            }
+        }
+        #expect(NSDictionary(dictionary: lmEval["n-shot"] as! [String: Any]).isEqual(to: expected["n-shot"] as! [String: Any]), "\(run): n-shot")
+        #expect(NSDictionary(dictionary: lmEval["n-samples"] as! [String: Any]).isEqual(to: expected["n-samples"] as! [String: Any]), "\(run): n-samples")
+        // lm-eval's task hash covers every document's doc, prompt and target hashes.
+        let taskHash = (expected["task_hashes"] as? [String: String])?[task]
+        #expect(taskHash == SHA256.hex(Array(hashes.joined().utf8)), "\(run): doc_hash, prompt_hash and target_hash as lm-eval computes them")
+    }
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Re-records every lm-eval reference run in recorded/.
+#   usage: record.sh VENV [RUN_NAME ...]      (no names = all runs)
+# VENV must have lm-eval 0.4.13 (extras hf,api), transformers<5.20, flask and the CPU torch.
+# Runs are executed with cwd = tasks/ (the YAMLs' data_files paths are relative to the cwd).
+# Absolute paths of this checkout are replaced by <REPO> in the copied files.
+set -uo pipefail
+VENV=$(cd "${1:?usage: record.sh VENV [RUN ...]}" && pwd); shift
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../../../.." && pwd)
+TASKS=$HERE/tasks
+OUT=$HERE/recorded
+WORK=${WORK:-/tmp/lm_eval_record}
+LLAMA=$REPO/Tests/ModelsTests/Fixtures/hf_tiny/llama
+QWEN2=$REPO/Tests/ModelsTests/Fixtures/hf_tiny/qwen2
+PORT=${PORT:-18765}
+PY=$VENV/bin/python
+LM_EVAL=$VENV/bin/lm_eval
+export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+export HF_HOME=${HF_HOME:-$WORK/hf_home} HF_DATASETS_CACHE=${HF_DATASETS_CACHE:-$WORK/hf_home/datasets}
+SELECTED=" $* "
+mkdir -p "$WORK" "$OUT"
+
+want() { [[ "$SELECTED" == "  " || "$SELECTED" == *" $1 "* ]]; }
+
+sanitize() {  # replace absolute checkout paths in copied files
+  "$PY" - "$REPO" "$WORK" "$@" <<'PYEOF'
+import sys
+repo, work, *files = sys.argv[1:]
+for f in files:
+    s = open(f, encoding="utf-8").read()
+    s = s.replace(repo, "<REPO>").replace(work, "<WORK>")
+    open(f, "w", encoding="utf-8").write(s)
+PYEOF
+}
+
+# run NAME -- lm_eval args...
+run() {
+  local name=$1; shift; shift
+  want "$name" || return 0
+  local dest=$OUT/$name out=$WORK/$name
+  rm -rf "$dest" "$out"; mkdir -p "$dest"
+  local args=("$@" --output_path "$out")
+  "$PY" -c 'import shlex, sys; print("cd tasks && " + shlex.join(sys.argv[1:]))' lm_eval "${args[@]}" > "$dest/command.txt"
+  echo "=== $name"; cat "$dest/command.txt"
+  (cd "$TASKS" && "$LM_EVAL" "${args[@]}") > "$WORK/$name.stdout" 2> "$WORK/$name.stderr"
+  local rc=$?
+  echo "$rc" > "$dest/exit_code.txt"
+  if [[ $rc -ne 0 ]]; then
+    tail -n 25 "$WORK/$name.stderr" > "$dest/error.txt"
+    echo "    FAILED rc=$rc"; tail -n 3 "$dest/error.txt"
+  fi
+  local s r
+  s=$(find "$out" -name 'samples_*.jsonl' 2>/dev/null | head -n 1)
+  r=$(find "$out" -name 'results_*.json' 2>/dev/null | head -n 1)
+  [[ -n "$s" ]] && cp "$s" "$dest/samples.jsonl"
+  [[ -n "$r" ]] && cp "$r" "$dest/results.json"
+  grep '^|' "$WORK/$name.stdout" > "$dest/table.md" || true
+  [[ -f "$WORK/$name.requests.jsonl" ]] && mv "$WORK/$name.requests.jsonl" "$dest/requests.jsonl"
+  sanitize "$dest"/*
+  [[ -s "$dest/table.md" ]] || rm -f "$dest/table.md"
+}
+
+start_server() {  # start_server NAME [TOKENIZER_DIR]
+  rm -f "$WORK/$1.requests.jsonl"
+  "$PY" "$HERE/fake_openai_server.py" "$PORT" "$WORK/$1.requests.jsonl" ${2:-} > "$WORK/$1.server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    "$PY" -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $PORT)))" && return 0
+    sleep 0.2
+  done
+  echo "server did not start"; return 1
+}
+stop_server() { kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; }
+
+HF=(--model hf --model_args "pretrained=$LLAMA,dtype=float32" --include_path . --log_samples --batch_size 1 --device cpu)
+
+# ---- hf backend, tiny llama
+run mc_fewshot      -- "${HF[@]}" --tasks mc_fewshot
+run mc_selfshot     -- "${HF[@]}" --tasks mc_selfshot
+run gen_fewshot     -- "${HF[@]}" --tasks gen_fewshot
+run include_child   -- "${HF[@]}" --tasks include_child
+run ll_plain        -- "${HF[@]}" --tasks ll_plain
+run rolling         -- "${HF[@]}" --tasks rolling
+run mc_mutual_info  -- "${HF[@]}" --tasks mc_mutual_info
+run mc_fewshot_chat -- "${HF[@]}" --tasks mc_fewshot --apply_chat_template
+run gen_fewshot_chat -- "${HF[@]}" --tasks gen_fewshot --apply_chat_template
+run mc_fewshot_chat_multiturn -- "${HF[@]}" --tasks mc_fewshot --apply_chat_template --fewshot_as_multiturn
+# lm-eval 0.4.13's CLI turns fewshot_as_multiturn on by itself with --apply_chat_template;
+# "--fewshot_as_multiturn false" is needed for the single-turn layout
+run mc_fewshot_chat_singleturn -- "${HF[@]}" --tasks mc_fewshot --apply_chat_template --fewshot_as_multiturn false
+run gen_fewshot_chat_singleturn -- "${HF[@]}" --tasks gen_fewshot --apply_chat_template --fewshot_as_multiturn false
+# a task without description (the ChatML template then adds its default system prompt) and
+# with custom delimiters; --limit 5 keeps these small
+run mc_selfshot_chat_limit5 -- "${HF[@]}" --tasks mc_selfshot --apply_chat_template --limit 5
+run mc_selfshot_chat_singleturn_limit5 -- "${HF[@]}" --tasks mc_selfshot --apply_chat_template --fewshot_as_multiturn false --limit 5
+run mc_fewshot_limit5 -- "${HF[@]}" --tasks mc_fewshot --limit 5
+run mc_fewshot_nshot1 -- "${HF[@]}" --tasks mc_fewshot --num_fewshot 1
+run gen_fewshot_sysinst -- "${HF[@]}" --tasks gen_fewshot --system_instruction "Be brief."
+# ---- hf backend, tiny qwen2
+if [[ -d "$QWEN2" ]]; then
+  run qwen2_mc_fewshot -- --model hf --model_args "pretrained=$QWEN2,dtype=float32" --include_path . --log_samples --batch_size 1 --device cpu --tasks mc_fewshot
+fi
+
+# ---- local-chat-completions against fake_openai_server.py
+CHAT=(--model local-chat-completions --model_args "model=tiny,base_url=http://127.0.0.1:$PORT/v1/chat/completions,num_concurrent=1,max_retries=1,tokenized_requests=False" --include_path . --log_samples --tasks gen_fewshot)
+for v in chat_plain chat_multiturn chat_singleturn chat_sysinst chat_no_template chat_multiturn_no_template; do
+  want "$v" || continue
+  start_server "$v" || continue
+  case $v in
+    chat_plain)       run "$v" -- "${CHAT[@]}" --apply_chat_template ;;
+    chat_multiturn)   run "$v" -- "${CHAT[@]}" --apply_chat_template --fewshot_as_multiturn ;;
+    chat_singleturn)  run "$v" -- "${CHAT[@]}" --apply_chat_template --fewshot_as_multiturn false ;;
+    chat_sysinst)     run "$v" -- "${CHAT[@]}" --apply_chat_template --system_instruction "Be brief." ;;
+    chat_multiturn_no_template) run "$v" -- "${CHAT[@]}" --fewshot_as_multiturn ;;
+    chat_no_template) run "$v" -- "${CHAT[@]}" ;;
+  esac
+  stop_server
+done
+
+# ---- local-completions (echo logprobs) against fake_openai_server.py
+COMP="model=tiny,base_url=http://127.0.0.1:$PORT/v1/completions,tokenizer_backend=huggingface,tokenizer=$LLAMA,num_concurrent=1,max_retries=1"
+for v in completions_tok completions_str completions_gen; do
+  want "$v" || continue
+  start_server "$v" "$LLAMA" || continue
+  case $v in
+    completions_tok) run "$v" -- --model local-completions --model_args "$COMP,tokenized_requests=True" --include_path . --log_samples --tasks mc_fewshot ;;
+    completions_str) run "$v" -- --model local-completions --model_args "$COMP,tokenized_requests=False" --include_path . --log_samples --tasks mc_fewshot ;;
+    completions_gen) run "$v" -- --model local-completions --model_args "$COMP,tokenized_requests=False" --include_path . --log_samples --tasks gen_fewshot ;;
+  esac
+  stop_server
+done
+# ---- finalize: strip the machine description from results.json and replace files that are
+# byte-identical to the same file of an earlier run (sorted by name) by FILE.same_as (naming that run)
+"$PY" - "$OUT" <<'PYEOF'
+import json, os, sys
+out = sys.argv[1]
+seen = {}
+for run in sorted(os.listdir(out)):
+    d = os.path.join(out, run)
+    r = os.path.join(d, "results.json")
+    if os.path.exists(r):
+        data = json.load(open(r, encoding="utf-8"))
+        if "pretty_env_info" in data:
+            data["pretty_env_info"] = "<stripped: machine-specific>"
+            with open(r, "w", encoding="utf-8") as f:
+                json.dump(data, f, indent=2, ensure_ascii=False)
+                f.write("\n")
+    s = os.path.join(d, "samples.jsonl")
+    if os.path.exists(s):  # drop the sha256 fields (recomputable, see README) to keep fixtures small
+        lines = [json.loads(l) for l in open(s, encoding="utf-8")]
+        with open(s, "w", encoding="utf-8") as f:
+            for x in lines:
+                for k in ("doc_hash", "prompt_hash", "target_hash"):
+                    x.pop(k, None)
+                f.write(json.dumps(x, ensure_ascii=False) + "\n")
+    for name in ("samples.jsonl", "requests.jsonl"):
+        p = os.path.join(d, name)
+        if not os.path.exists(p):
+            continue
+        blob = open(p, "rb").read()
+        if (name, blob) in seen:
+            os.remove(p)
+            with open(p + ".same_as", "w") as f:
+                f.write(seen[(name, blob)] + "\n")
+        else:
+            seen[(name, blob)] = run
+PYEOF
+echo done
