@@ -163,4 +163,32 @@ struct LMEvalParityTests {
         let taskHash = (expected["task_hashes"] as? [String: String])?[task]
         #expect(taskHash == SHA256.hex(Array(hashes.joined().utf8)), "\(run): doc_hash, prompt_hash and target_hash as lm-eval computes them")
     }
+
+    @Test("a sweep over task files runs each file as its own job")
+    func sweepOverTaskFiles() throws {
+        let directory = try TemporaryDirectory()
+        let tasks = Self.root.appendingPathComponent("tasks").path
+        let checkpoint = RunnerProcess.packageRoot.appendingPathComponent("Tests/ModelsTests/Fixtures/hf_tiny/llama").path
+        let result = try RunnerProcess.run(["-m", "+model=hf_local", "+task=lm_eval", "model.params.checkpoint_path=\(checkpoint)",
+                                            "task.path=\(tasks)/mc_mutual_info.yaml,\(tasks)/ll_plain.yaml", "task.limit=3",
+                                            "hydra.sweep.dir=\(directory.url.path)/sweep", "response.cache.mode=off", "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try directory.read("sweep/summary.csv")
+        #expect(summary.split(separator: "\n").count == 3, "a header and two jobs: \(summary)")
+        for (job, task) in [("0", "mc_mutual_info"), ("1", "ll_plain")] {
+            let results = try JSONSerialization.jsonObject(with: Data(directory.read("sweep/\(job)/results.json").utf8)) as! [String: Any]
+            #expect(results["task"] as? String == "lm_eval/\(task)")
+            #expect((results["counts"] as! [String: Any])["scored"] as? Int == 3)
+        }
+    }
+
+    @Test("a broken task file stops the run before anything is written: one error with file:line and a hint, exit 2")
+    func brokenFile() throws {
+        let directory = try TemporaryDirectory()
+        try directory.write(["bad.yaml": "task: bad\ndataset_path: json\ndoc_to_txt: x\n"])
+        let result = try RunnerProcess.run(["+model=local_chat", "+task=lm_eval", "task.path=\(directory.url.path)/bad.yaml",
+                                            "model.params.base_url=http://127.0.0.1:9/v1", "hydra.run.dir=\(directory.url.path)/out"])
+        expectUserError(result, contains: ["bad.yaml:3:13", "unknown lm-eval task key 'doc_to_txt'", "did you mean 'doc_to_text'?"])
+        #expect(!FileManager.default.fileExists(atPath: directory.url.path + "/out"), "nothing written")
+    }
 }

@@ -16,6 +16,8 @@ public struct LMEvalTask: RegisteredTask {
     public let metricNames: [String]
     public var classLabels: [String]? { nil }
     public var mainMetric: String? { metricNames.first }
+    /// `lm_eval/<task>`: the file's own task name.
+    public var title: String? { "lm_eval/\(definition.name)" }
     public let bootstrapIterations: Int?
 
     let definition: LMEvalTaskDefinition

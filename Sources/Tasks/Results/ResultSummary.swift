@@ -1,3 +1,4 @@
+import Config
 /// The one-screen summary printed after a run.
 public enum ResultSummary {
     public static func text(_ result: EvaluationResult) -> String {
@@ -24,6 +25,8 @@ public enum ResultSummary {
         guard x.isFinite else { return "n/a" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
+        // Beyond Int's exact range (a perplexity of 1e17): Python's float form.
+        guard abs(x) * scale < 9e15 else { return PythonFormat.repr(x) }
         let rounded = (abs(x) * scale).rounded()
         let whole = Int(rounded / scale)
         var fraction = String(Int(rounded.truncatingRemainder(dividingBy: scale)))

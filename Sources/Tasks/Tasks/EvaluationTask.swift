@@ -21,6 +21,8 @@ public protocol EvaluationTask: Sendable {
     var classLabels: [String]? { get }
     /// The metric a summary and a sweep's table lead with; `nil`: the first of ``metricNames``.
     var mainMetric: String? { get }
+    /// The name results are reported under; `nil`: the config's `task.name`.
+    var title: String? { get }
     /// Bootstrap resamples for confidence intervals; `nil`: 1,000.
     var bootstrapIterations: Int? { get }
     /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
@@ -33,6 +35,7 @@ public protocol EvaluationTask: Sendable {
 
 extension EvaluationTask {
     public var mainMetric: String? { nil }
+    public var title: String? { nil }
     public var bootstrapIterations: Int? { nil }
     public func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)] { [] }
 

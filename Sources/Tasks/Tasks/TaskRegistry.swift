@@ -104,6 +104,9 @@ extension TaskError {
             keyPath = place
             let relative = KeyPath(parsing: String(place.dropFirst("task.".count)))
             location = config.section.node(at: relative)?.location ?? location
+        } else if let place {
+            // A place in another file (an lm-eval task file's `file:line:col (key)`): shown as it is.
+            location = SourceLocation(file: place)
         }
         return ConfigError(.invalidValue, message, keyPath: keyPath, location: location, hint: hint)
     }

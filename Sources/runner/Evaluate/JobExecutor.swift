@@ -72,7 +72,7 @@ enum JobExecutor {
         let component = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(response, model: model),
                                           log: { message in log.info("\(message)") })
         let settings = Evaluation.Settings(
-            directory: job.directory, taskName: taskConfig.name, modelName: modelConfig.name, seed: job.run.seed,
+            directory: job.directory, taskName: task.title ?? taskConfig.name, modelName: modelConfig.name, seed: job.run.seed,
             bootstrapIterations: task.bootstrapIterations ?? 1000, maxErrorRate: response.maxErrorRate,
             pricing: modelConfig.pricing, configHash: configHash(job), overrides: overrides,
             versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: task.mainMetric)
