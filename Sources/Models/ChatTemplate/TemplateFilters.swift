@@ -147,17 +147,47 @@ enum TemplateMethods {
             case "endswith": return method { args in .bool(args.contains { s.hasSuffix($0.text) }) }
             case "replace": return method { args in .string(s.replacingAll(args.first?.text ?? "", with: args.count > 1 ? args[1].text : "")) }
             case "split":
-                return method { args in
+                return method { (args) throws(ChatTemplateError) in
+                    let limit = args.count > 1 ? args[1].number.map { Int($0) } ?? -1 : -1
+                    let maxSplits = limit < 0 ? Int.max : limit
                     if let separator = args.first, case .string(let sep) = separator {
-                        return .array(s.split(separator: sep, omittingEmptySubsequences: false).map { .string(String($0)) })
+                        guard !sep.isEmpty else { throw ChatTemplateError("empty separator") }
+                        return .array(s.split(separator: sep, maxSplits: maxSplits, omittingEmptySubsequences: false).map { .string(String($0)) })
                     }
-                    return .array(s.split(whereSeparator: \.isWhitespace).map { .string(String($0)) })
+                    return .array(s.split(maxSplits: maxSplits, whereSeparator: \.isWhitespace).map { .string(String($0)) })
                 }
+            case "join": return method { args in .string((args.first?.iterationItems ?? []).map(\.text).joined(separator: s)) }
+            case "count": return method { args in
+                let needle = args.first?.text ?? ""
+                return .int(needle.isEmpty ? s.unicodeScalars.count + 1 : s.components(separatedBy: needle).count - 1)
+            }
+            case "find", "index": return method { (args) throws(ChatTemplateError) in
+                let needle = args.first?.text ?? ""
+                guard let range = s.range(of: needle) else {
+                    if name == "index" { throw ChatTemplateError("substring not found") }
+                    return .int(-1)
+                }
+                return .int(s.unicodeScalars.distance(from: s.unicodeScalars.startIndex, to: range.lowerBound))
+            }
+            case "isdigit": return method { _ in
+                .bool(!s.isEmpty && s.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit })
+            }
             case "format": return method { args in
                 var out = s
                 for a in args { if let r = out.range(of: "%s") ?? out.range(of: "{}") { out.replaceSubrange(r, with: a.text) } }
                 return .string(out)
             }
+            default: return nil
+            }
+        case .array(let items):
+            switch name {
+            case "index": return method { (args) throws(ChatTemplateError) in
+                guard let i = items.firstIndex(of: args.first ?? .undefined) else {
+                    throw ChatTemplateError("\(args.first?.repr ?? "value") is not in list")
+                }
+                return .int(i)
+            }
+            case "count": return method { args in .int(items.filter { $0 == (args.first ?? .undefined) }.count) }
             default: return nil
             }
         case .object(let pairs):

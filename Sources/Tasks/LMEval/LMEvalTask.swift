@@ -470,15 +470,21 @@ public struct LMEvalTask: RegisteredTask {
 
     // MARK: - Results
 
+    /// Our percentile-bootstrap interval of the metric (of the corpus statistic itself for
+    /// perplexities and F1), with lm-eval's standard error beside it.
     public func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate {
-        guard let (definition, aggregation) = metricAggregation(metric), aggregation != "mean" else {
-            return Bootstrap.mean(scores.map { $0.metrics[metric] ?? 0 }, iterations: iterations, seed: seed)
-        }
-        _ = definition
+        let aggregation = metricAggregation(metric)?.1 ?? "mean"
         let values = scores.map { lmEvalValue(metric, $0) }
-        return Bootstrap.statistic(count: values.count, iterations: iterations, seed: seed) { indices in
-            LMEvalMetrics.aggregate(aggregation, indices.map { values[$0] }) ?? .nan
-        }
+        var estimate = aggregation == "mean"
+            ? Bootstrap.mean(values.map(\.number), iterations: iterations, seed: seed)
+            : Bootstrap.statistic(count: values.count, iterations: iterations, seed: seed) { indices in
+                LMEvalMetrics.aggregate(aggregation, indices.map { values[$0] }) ?? .nan
+            }
+        if aggregation != "mean" { estimate.value = LMEvalMetrics.aggregate(aggregation, values) ?? .nan }
+        let name = metric.split(separator: ",").first.map(String.init) ?? metric
+        let stderrIterations = ["bleu", "chrf", "ter"].contains(name) ? min(settings.bootstrapIters, 100) : settings.bootstrapIters
+        estimate.standardError = LMEvalMetrics.stderr(aggregation, values, iterations: stderrIterations)
+        return estimate
     }
 
     func metricAggregation(_ key: String) -> (LMEvalTaskDefinition.Metric, String)? {
@@ -494,19 +500,15 @@ public struct LMEvalTask: RegisteredTask {
     }
 
     /// lm-eval's own summary, keyed as its `results.json`: `acc,none`, `acc_stderr,none`, ...
-    public func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)] {
+    public func extraResults(_ records: [ItemRecord], metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] {
         let scores = records.compactMap(\.score)
         var entries: [(String, OrderedJSON)] = [("name", .string(definition.name)), ("alias", .string(definition.alias ?? definition.name)),
                                                 ("sample_len", .int(scores.count))]
         for pipeline in definition.filters {
             for metric in definition.metrics {
-                let key = Self.key(metric.name, filter: pipeline.name)
-                let values = scores.map { lmEvalValue(key, $0) }
-                let value = LMEvalMetrics.aggregate(metric.aggregation, values)
-                entries.append(("\(metric.name),\(pipeline.name)", value.map(Self.number) ?? .null))
-                let iterations = ["bleu", "chrf", "ter"].contains(metric.name) ? min(settings.bootstrapIters, 100) : settings.bootstrapIters
-                let stderr = LMEvalMetrics.stderr(metric.aggregation, values, iterations: iterations)
-                entries.append(("\(metric.name)_stderr,\(pipeline.name)", stderr.map(Self.number) ?? .string("N/A")))
+                let estimate = metrics.first { $0.0 == Self.key(metric.name, filter: pipeline.name) }?.1
+                entries.append(("\(metric.name),\(pipeline.name)", estimate.map { Self.number($0.value) } ?? .null))
+                entries.append(("\(metric.name)_stderr,\(pipeline.name)", estimate?.standardError.map(Self.number) ?? .string("N/A")))
             }
         }
         let name = definition.name

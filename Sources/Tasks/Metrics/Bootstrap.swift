@@ -6,6 +6,16 @@ public struct MetricEstimate: Sendable, Equatable {
     public var low: Double
     public var high: Double
     public var count: Int
+    /// A standard error computed the way a reference tool reports it (lm-eval's), when the task has one.
+    public var standardError: Double?
+
+    public init(value: Double, low: Double, high: Double, count: Int, standardError: Double? = nil) {
+        self.value = value
+        self.low = low
+        self.high = high
+        self.count = count
+        self.standardError = standardError
+    }
 }
 
 public enum Bootstrap {

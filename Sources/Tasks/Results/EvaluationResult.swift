@@ -52,7 +52,7 @@ public struct EvaluationResult: Sendable {
         } else {
             classification = nil
         }
-        extra = task.extraResults(records)
+        extra = task.extraResults(records, metrics: metrics)
     }
 
     public var scoredCount: Int { records.count { $0.status == .scored } }
@@ -88,7 +88,9 @@ public struct EvaluationResult: Sendable {
 
     public var json: OrderedJSON {
         var metricPairs: [(String, OrderedJSON)] = metrics.map { name, m in
-            (name, .object([("value", number(m.value)), ("ci_low", number(m.low)), ("ci_high", number(m.high)), ("n", .int(m.count))]))
+            var fields: [(String, OrderedJSON)] = [("value", number(m.value)), ("ci_low", number(m.low)), ("ci_high", number(m.high)), ("n", .int(m.count))]
+            if let standardError = m.standardError { fields.append(("stderr", number(standardError))) }
+            return (name, .object(fields))
         }
         if let classification { metricPairs.append(("macro_f1", number(classification.macroF1))) }
         metricPairs.append(("null_rate", number(nullRate)))

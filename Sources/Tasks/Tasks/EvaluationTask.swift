@@ -26,8 +26,8 @@ public protocol EvaluationTask: Sendable {
     /// Bootstrap resamples for confidence intervals; `nil`: 1,000.
     var bootstrapIterations: Int? { get }
     /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
-    /// computed from the finished items' records.
-    func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)]
+    /// from the finished items' records and the metrics already estimated from them.
+    func extraResults(_ records: [ItemRecord], metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)]
     /// A metric over the scored items with its confidence interval. The default is the mean of
     /// the per-item values with a percentile bootstrap; corpus-level metrics say otherwise.
     func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate
@@ -37,7 +37,7 @@ extension EvaluationTask {
     public var mainMetric: String? { nil }
     public var title: String? { nil }
     public var bootstrapIterations: Int? { nil }
-    public func extraResults(_ records: [ItemRecord]) -> [(String, OrderedJSON)] { [] }
+    public func extraResults(_ records: [ItemRecord], metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] { [] }
 
     public func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate {
         Bootstrap.mean(scores.map { $0.metrics[metric] ?? 0 }, iterations: iterations, seed: seed)

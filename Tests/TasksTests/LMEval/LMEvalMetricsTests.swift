@@ -112,4 +112,20 @@ struct LMEvalMetricsTests {
         #expect(throws: PythonLiteral.Failure.self) { _ = try PythonLiteral.evaluate("__import__('os')") }
         #expect(throws: PythonLiteral.Failure.self) { _ = try PythonLiteral.evaluate("[1, 2") }
     }
+
+    /// The Python methods lm-eval 0.4.13's own task files call in templates (counted over its
+    /// 3,885 template strings: strip, index, replace, split, lstrip, rstrip, join, capitalize).
+    @Test("template methods that real lm-eval task files use")
+    func templateMethods() throws {
+        func render(_ template: String, _ doc: [String: TemplateValue]) throws -> String {
+            try JinjaTemplate(template, options: .lmEval).render(doc)
+        }
+        let doc: [String: TemplateValue] = ["answer": "C", "choices": .array(["x", "y"]), "text": "  a b c  "]
+        #expect(try render("{{ ['A','B','C','D'].index(answer) }}", doc) == "2")
+        #expect(try render("{{ ', '.join(choices) }}", doc) == "x, y")
+        #expect(try render("{{ text.strip().split(' ', 1)[1] }}", doc) == "b c")
+        #expect(try render("{{ text.lstrip() }}|{{ text.rstrip() }}|", doc) == "a b c  |  a b c|")
+        #expect(try render("{{ text.replace('b', 'B').strip().capitalize() }}", doc) == "A b c")
+        #expect(throws: ChatTemplateError.self) { _ = try render("{{ ['A'].index(answer) }}", doc) }
+    }
 }
