@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// A byte-level BPE tokenizer read from a Hugging Face `tokenizer.json`: vocabulary, merges,
@@ -258,12 +259,14 @@ public final class BPETokenizer: @unchecked Sendable {
 }
 
 /// A tokenizer file that cannot be used, with what is wrong.
-public struct TokenizerError: Error, CustomStringConvertible, Sendable {
+public struct TokenizerError: Error, CustomStringConvertible, Sendable, UserFacingError {
     public var message: String
     public var hint: String?
     init(_ message: String, hint: String?) {
         self.message = message
         self.hint = hint
     }
-    public var description: String { "error: \(message)" + (hint.map { "\nhint: \($0)" } ?? "") }
+    public var description: String { userError.description }
+    /// A tokenizer file that cannot be read is bad input data.
+    public var userError: UserError { UserError(.data, message, hint: hint) }
 }

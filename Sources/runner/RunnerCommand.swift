@@ -9,22 +9,29 @@ import Config
 enum RunnerCommand {
     static let version = "0.1.0"
 
-    /// Runs the command and returns the process exit code: 0 on success, 2 for configuration
-    /// and usage errors, 1 for failures while running.
-    static func main(_ arguments: [String]) async -> Int32 {
+    /// What the command comes to: an exit code now, or a run to launch.
+    enum Action {
+        case exit(Int32)
+        case launch(JobLauncher, [[Override]])
+    }
+
+    /// Parses the command line and does what needs no run (help, version, `--cfg`, `--info`)
+    /// on the calling thread, without starting Swift's concurrency runtime or its threads:
+    /// those paths start in a few milliseconds. Errors are printed here.
+    static func prepare(_ arguments: [String]) -> Action {
         do {
-            return try await run(arguments)
+            return try plan(arguments)
         } catch {
             Output.error(error.description)
-            return 2
+            return .exit(error.userError.exitCode)
         }
     }
 
-    static func run(_ arguments: [String]) async throws(ConfigError) -> Int32 {
+    static func plan(_ arguments: [String]) throws(ConfigError) -> Action {
         let options = try RunnerOptions.parse(arguments)
         if options.version {
             Output.out("runner \(version)\n")
-            return 0
+            return .exit(0)
         }
         let repository = try makeRepository(options)
         let configName = try primaryConfigName(options, repository: repository)
@@ -32,7 +39,7 @@ enum RunnerCommand {
 
         if options.help || options.hydraHelp {
             Output.out(Help.text(composer: composer))
-            return 0
+            return .exit(0)
         }
 
         let overrides = try options.overrides.map { (text) throws(ConfigError) in try OverrideParser.parse(text) }
@@ -52,7 +59,7 @@ enum RunnerCommand {
         if let topic = options.info {
             let composition = try composer.compose(overrides: jobs.first ?? [], skipMissing: options.multirun)
             Output.out(Info.text(topic, composition: composition, repository: repository, configName: configName))
-            return 0
+            return .exit(0)
         }
 
         if let part = options.cfg {
@@ -63,13 +70,23 @@ enum RunnerCommand {
                 text += try ConfigPrinter.render(composition, part: part, resolve: options.resolve, package: options.package)
             }
             Output.out(text)
-            return 0
+            return .exit(0)
         }
 
         let startTime = time(nil)
         let launcher = JobLauncher(composer: composer, options: options, startTime: startTime,
                                    commandLine: ["runner"] + arguments)
-        return try await launcher.launch(jobs)
+        return .launch(launcher, jobs)
+    }
+
+    /// Runs the jobs; the exit code of the worst.
+    static func launch(_ launcher: JobLauncher, _ jobs: [[Override]]) async -> Int32 {
+        do {
+            return try await launcher.launch(jobs)
+        } catch {
+            Output.error(error.description)
+            return error.userError.exitCode
+        }
     }
 
     static func ambiguousSweep(_ override: Override) -> ConfigError {

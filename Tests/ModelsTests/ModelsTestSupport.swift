@@ -8,7 +8,7 @@ import Testing
 func makeModel(_ name: String, _ paramsYAML: String, env: [String: String] = [:],
                transport: (any HTTPTransport)? = nil) throws -> any LanguageModel {
     let params = try YAMLLoader.load(paramsYAML, file: "params.yaml")
-    let environment = ModelEnvironment(environment: { env[$0] }, transport: transport ?? URLSessionTransport())
+    let environment = ModelEnvironment(environment: { env[$0] }, transport: transport ?? CurlTransport())
     return try ModelMap.default.build(LLMConfig(name: name, params: params), environment: environment)
 }
 

@@ -196,6 +196,38 @@ struct EvaluationTests {
         #expect(run.server.requestCount() == 0)
     }
 
+    @Test("a server that cannot be reached stops the run at once: one line naming the URL, a hint, exit 1")
+    func unreachable() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["good.jsonl": Self.mcq((0..<40).map { ("q\($0) [answer:A]", "A") })])
+        let port = run.server.port
+        run.server.stop()
+        let started = Date()
+        let result = try run.run(data: "good.jsonl")
+        let seconds = Date().timeIntervalSince(started)
+        #expect(result.status == 1)
+        #expect(seconds < 15, "took \(seconds) s")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("error: ") }.count == 1, "\(result.stderr)")
+        #expect(lines.first { $0.hasPrefix("error: ") }?.contains("cannot reach http://127.0.0.1:\(port)/v1/chat/completions") == true)
+        #expect(lines.contains { $0.hasPrefix("hint: ") && $0.contains("base_url") })
+    }
+
+    @Test("proxies come from the environment, and no_proxy is honoured")
+    func proxies() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["good.jsonl": Self.mcq([("q [answer:A]", "A")])])
+        // A proxy nobody listens on: every request through it fails; no_proxy sends loopback direct.
+        let dead = ["http_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"]
+        let bypassed = try RunnerProcess.run(["--quiet"] + run.arguments(data: "good.jsonl", ["response.cache.mode=off"]), in: run.folder.url,
+                                             environment: dead.merging(["no_proxy": "127.0.0.1"]) { $1 })
+        #expect(bypassed.status == 0, "\(bypassed.stderr)")
+        let proxied = try RunnerProcess.run(["--quiet"] + run.arguments(data: "good.jsonl", ["hydra.run.dir=\(run.folder.url.path)/out2", "response.cache.mode=off"]),
+                                            in: run.folder.url, environment: dead.merging(["no_proxy": ""]) { $1 })
+        #expect(proxied.status == 1)
+        #expect(proxied.stderr.contains("cannot reach"))
+    }
+
     @Test("a killed run leaves complete samples; the re-run asks only for what was not answered")
     func killAndResume() throws {
         let run = try Run(conf: conf, plan: FaultPlan(latencyMilliseconds: 150))

@@ -1,6 +1,6 @@
 // swift-tools-version:6.1
 // A separate package so that the main build never compiles AsyncHTTPClient: it exists only
-// to measure it against the URLSession transport the project uses.
+// to measure it against the libcurl transport the project uses.
 import PackageDescription
 
 let package = Package(

@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// A mistake in configuration that the user can fix: bad YAML, an unknown key or option,
 /// a malformed override, a wrong type, a value that was never given.
 ///
@@ -49,19 +51,26 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         self.snippet = snippet
     }
 
-    public var description: String {
-        var text = ""
-        if let location, location.override == nil, !location.file.isEmpty {
-            text += "\(location): "
+    public var description: String { userError.description }
+}
+
+extension ConfigError: UserFacingError {
+    /// The one shape: usage for malformed command lines, config for everything else.
+    public var userError: UserError {
+        // The file position says where; the key path is kept for errors that have none.
+        var place = Place(keyPath: location == nil ? keyPath : nil)
+        if let location {
+            if let override = location.override {
+                // The override may carry a secret (`+model.params.api_key=...`): mask it.
+                place.override = Redactor.redact(override: override)
+            } else if !location.file.isEmpty {
+                place.file = location.file
+                place.line = location.line
+                place.column = location.column
+            }
         }
-        text += "error: \(message)"
-        if let location, let override = location.override, !message.contains(override) {
-            // The override may carry a secret (`+model.params.api_key=...`): mask it.
-            text += " (in override '\(Redactor.redact(override: override))')"
-        }
-        if let snippet { text += "\n" + snippet }
-        if let hint { text += "\nhint: \(hint)" }
-        return text
+        let kind: UserError.Kind = code == .usage || code == .overrideSyntax ? .usage : .config
+        return UserError(kind, message, place: place, hint: hint, snippet: snippet)
     }
 }
 

@@ -42,7 +42,7 @@ struct OpenAIClient: Sendable {
         case .azureKey(let key): headers["api-key"] = key
         }
         if let organization { headers["OpenAI-Organization"] = organization }
-        let endpoint = URLSessionTransport.describe(url)
+        let endpoint = HTTPRequest.describe(url)
         let response = try await transport.send(HTTPRequest(url: url, headers: headers, body: body.canonicalData), timeout: timeout)
         guard (200..<300).contains(response.status) else {
             throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: endpoint)

@@ -1,5 +1,7 @@
 /// A template that cannot be read or rendered: the message, and where in the template.
-public struct ChatTemplateError: Error, Sendable, CustomStringConvertible, Equatable {
+import Config
+
+public struct ChatTemplateError: Error, Sendable, CustomStringConvertible, Equatable, UserFacingError {
     public var message: String
     public var line: Int
     public var column: Int
@@ -16,4 +18,7 @@ public struct ChatTemplateError: Error, Sendable, CustomStringConvertible, Equat
     public var description: String {
         raised || line == 0 ? message : "line \(line), column \(column): \(message)"
     }
+
+    /// A template that cannot be read or rendered is bad input (the checkpoint's or the task's).
+    public var userError: UserError { UserError(.data, "chat template: " + description) }
 }

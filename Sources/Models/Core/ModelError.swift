@@ -1,11 +1,15 @@
+import Config
+
 /// A failed request, classified so that the ResponseComponent knows whether to retry, skip the
 /// item, or stop the run. Messages name the endpoint and never a key.
-public struct ModelError: Error, Sendable, CustomStringConvertible, Equatable {
+public struct ModelError: Error, Sendable, CustomStringConvertible, Equatable, UserFacingError {
     public enum Kind: Sendable, Equatable {
         /// The server answered with this HTTP status.
         case http(status: Int)
         /// The connection failed or was reset.
         case connection
+        /// The server could not be reached at all: refused, no such host, no route.
+        case unreachable
         /// No complete answer within the request's deadline.
         case timeout
         /// The body was not the JSON expected, or was cut short.
@@ -16,6 +20,9 @@ public struct ModelError: Error, Sendable, CustomStringConvertible, Equatable {
         case unsupported
         /// The model's configuration is wrong (a missing key, a bad URL).
         case configuration
+        /// The local engine failed on this one request (out of memory, a shape error): the item
+        /// fails with the reason, the run goes on.
+        case engine
     }
 
     public var kind: Kind
@@ -23,25 +30,34 @@ public struct ModelError: Error, Sendable, CustomStringConvertible, Equatable {
     public var hint: String?
     /// Seconds the server asked us to wait (`Retry-After`, `retry-after-ms`).
     public var retryAfter: Double?
+    /// The config key of a configuration mistake (`model.params.checkpoint_path`), so the runner
+    /// can name its file and line.
+    public var keyPath: String?
 
-    public init(_ kind: Kind, _ message: String, hint: String? = nil, retryAfter: Double? = nil) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil, retryAfter: Double? = nil, keyPath: String? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
         self.retryAfter = retryAfter
+        self.keyPath = keyPath
     }
 
-    public var description: String {
-        "error: \(message)" + (hint.map { "\nhint: \($0)" } ?? "")
-    }
+    public var description: String { userError.description }
 
     /// Worth another try: rate limits, server errors, timeouts, broken connections and bodies.
     public var isRetryable: Bool {
         switch kind {
         case .http(let status): return status == 408 || status == 409 || status == 429 || status >= 500
-        case .connection, .timeout, .malformedResponse: return true
-        case .contextLengthExceeded, .unsupported, .configuration: return false
+        case .connection, .unreachable, .timeout, .malformedResponse: return true
+        case .contextLengthExceeded, .unsupported, .configuration, .engine: return false
         }
+    }
+
+    /// A configuration mistake is found before anything runs (exit 2); the rest are failures
+    /// while running (exit 1).
+    public var userError: UserError {
+        let kind: UserError.Kind = self.kind == .configuration || self.kind == .unsupported ? .config : .runtime
+        return UserError(kind, message, place: Place(keyPath: keyPath), hint: hint)
     }
 
     /// A rejected key: every further request would fail the same way, so the run stops.

@@ -8,7 +8,7 @@ import Glibc
 /// What builders may use besides the config: the environment (for keys) and the HTTP transport.
 public struct ModelEnvironment: Sendable {
     public var environment: @Sendable (String) -> String?
-    /// The transport every backend uses; nil builds an ``AsyncHTTPClientTransport`` per model
+    /// The transport every backend uses; nil builds a ``CurlTransport`` per model
     /// (one without certificate checks when a backend sets `verify_certificate: false`).
     public var transport: (any HTTPTransport)?
 
@@ -19,7 +19,7 @@ public struct ModelEnvironment: Sendable {
     }
 
     func transport(verifyCertificates: Bool) -> any HTTPTransport {
-        transport ?? AsyncHTTPClientTransport(verifyCertificates: verifyCertificates)
+        transport ?? CurlTransport(verifyCertificates: verifyCertificates)
     }
 }
 

@@ -10,6 +10,9 @@ actor Governor {
     private let start: ContinuousClock.Instant
     private let log: @Sendable (String) -> Void
     private(set) var stopped: ModelError?
+    /// The model has answered at least once in this run (answers from the cache do not count):
+    /// from then on an unreachable server is retried like any other failure.
+    private(set) var answered = false
 
     init(policy: ResponsePolicy, log: @escaping @Sendable (String) -> Void) {
         concurrency = AdaptiveConcurrency(maximum: policy.maxConcurrency)
@@ -50,6 +53,7 @@ actor Governor {
     }
 
     func succeeded() {
+        answered = true
         if case .raised(let limit) = concurrency.succeeded() {
             log("concurrency raised to \(limit)")
         }

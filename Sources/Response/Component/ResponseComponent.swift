@@ -24,6 +24,9 @@ public final class ResponseComponent: Sendable {
     private let random: @Sendable () -> Double
     private let sleep: @Sendable (Double) async throws -> Void
 
+    /// Attempts at an unreachable server before the first answer, 0.25 s and 0.5 s apart.
+    static let unreachableAttempts = 3
+
     public init(model: any LanguageModel, cache: ResponseCache?, policy: ResponsePolicy,
                 log: @escaping @Sendable (String) -> Void = { _ in },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
@@ -151,6 +154,18 @@ public final class ResponseComponent: Sendable {
                 if error.isFatalForRun {
                     await governor.stop(error)
                     return ResponseOutcome(id: item.id, status: .failed(error), cached: false, retries: retries, latency: clock.now - started)
+                }
+                // Nothing has answered yet and the server cannot be reached: a wrong URL or a
+                // server that is not running. Stop within a second or two, not after every
+                // item's retries; once it has answered, a restart is retried as usual.
+                if error.kind == .unreachable, !(await governor.answered) {
+                    if retries >= Self.unreachableAttempts - 1 {
+                        await governor.stop(error)
+                        return ResponseOutcome(id: item.id, status: .failed(error), cached: false, retries: retries, latency: clock.now - started)
+                    }
+                    retries += 1
+                    try await sleep(0.25 * Double(retries))
+                    continue
                 }
                 if error.kind == .contextLengthExceeded {
                     return ResponseOutcome(id: item.id, status: .skipped("the server says the prompt is too long: \(error.message)"),

@@ -1,3 +1,4 @@
+import Config
 import Models
 
 /// One item to answer: an id the task knows it by, and the request.
@@ -37,9 +38,8 @@ public struct ResponseOutcome: Sendable {
 }
 
 /// The run stopped at once: the server rejected the key (401/403) or the model is misconfigured.
-public struct RunStopped: Error, Sendable, CustomStringConvertible {
+public struct RunStopped: Error, Sendable, CustomStringConvertible, UserFacingError {
     public var cause: ModelError
-    public var description: String {
-        "error: run stopped: \(cause.message)" + (cause.hint.map { "\nhint: \($0)" } ?? "")
-    }
+    public var description: String { userError.description }
+    public var userError: UserError { UserError(.runtime, "run stopped: \(cause.message)", hint: cause.hint) }
 }

@@ -1,3 +1,5 @@
+import Config
+
 /// A problem with a task's data or settings, found before or while running it.
 ///
 /// It names the place (`data/mcq.jsonl:7`, `task.prompt.template`, `item q12`) and says how
@@ -19,7 +21,14 @@ public struct TaskError: Error, Sendable, CustomStringConvertible, Equatable {
         self.hint = hint
     }
 
-    public var description: String {
-        (place.map { "\($0): " } ?? "") + "error: \(message)" + (hint.map { "\nhint: \($0)" } ?? "")
+    public var description: String { userError.description }
+}
+
+extension TaskError: UserFacingError {
+    /// A problem at a config key is a config mistake; one in a file or item is a data mistake.
+    public var userError: UserError {
+        let where_ = place.map { Place(parsing: $0) } ?? Place()
+        let kind: UserError.Kind = where_.file == nil && where_.keyPath != nil ? .config : .data
+        return UserError(kind, message, place: where_, hint: hint)
     }
 }

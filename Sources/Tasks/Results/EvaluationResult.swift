@@ -19,6 +19,8 @@ public struct EvaluationResult: Sendable {
 
     public var status: Status
     public var stopReason: String?
+    /// What to do about the stop (the cause's own hint).
+    public var stopHint: String?
     public let records: [ItemRecord]
     public let settings: Evaluation.Settings
     public let totalItems: Int

@@ -82,12 +82,12 @@ public struct Evaluation: Sendable {
             requests[index].indices.lazy.map { k in ResponseItem(id: "\(index):\(k)", request: requests[index][k]) }
         }
         var status = EvaluationResult.Status.completed
-        var stopReason: String?
+        var stopCause: ModelError?
         do {
             try await responder.run(Array(work)) { outcome in await collector.receive(outcome) }
         } catch let stopped as RunStopped {
             status = .stopped
-            stopReason = stopped.cause.message + (stopped.cause.hint.map { " (\($0))" } ?? "")
+            stopCause = stopped.cause
         } catch {
             status = .interrupted
         }
@@ -96,7 +96,8 @@ public struct Evaluation: Sendable {
         var result = EvaluationResult(status: status, records: records, settings: settings, task: task,
                                       modelDict: responder.model.modelDict, started: started, finished: Date(),
                                       seconds: (clock.now - start).seconds)
-        result.stopReason = stopReason
+        result.stopReason = stopCause?.message
+        result.stopHint = stopCause?.hint
         if status == .completed, result.errorRate > settings.maxErrorRate { result.status = .failed }
         try writeResults(result)
         return result

@@ -41,10 +41,10 @@ enum JobExecutor {
             if !options.quiet { Output.out(ResultSummary.text(result)) }
             if let message = failureMessage(result, job: job) { Output.error(message) }
         } catch {
-            let text = describe(error, job: job)
-            log.error("\(text)")
-            Output.error(text)
-            report.exitCode = error is RunFailure ? 1 : 2
+            let problem = Self.userError(error, job: job)
+            log.error("\(problem.description)")
+            Output.error(problem.description)
+            report.exitCode = problem.exitCode
         }
         return report
     }
@@ -103,8 +103,9 @@ enum JobExecutor {
             return "error: \(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
                 + "\nhint: the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items"
         case .stopped:
+            let answered = result.scoredCount > 0 ? "; the \(result.scoredCount) answers received before the stop are kept and cached" : ""
             return "error: run stopped: \(result.stopReason ?? "the server refused the requests")"
-                + "\nhint: answers received before the stop are cached; fix the key or endpoint and re-run"
+                + "\nhint: \(result.stopHint ?? "fix the key or endpoint")\(answered); re-run the same command to go on"
         case .interrupted:
             return "[runner] interrupted after \(result.records.count) of \(result.totalItems) items; run the same command again to resume from the cache"
         default:
@@ -112,18 +113,21 @@ enum JobExecutor {
         }
     }
 
-    /// One line (and a hint) for a setup error, with the config file and line when the error
-    /// names a config key.
-    static func describe(_ error: any Error, job: PreparedJob) -> String {
-        if var taskError = error as? TaskError {
-            if let place = taskError.place, place.hasPrefix("task."), let location = job.resolved.node(at: KeyPath(parsing: place))?.location {
-                taskError.place = "\(location) (\(place))"
+    /// The one shape of a setup error, placed at its config key's file and line when it names
+    /// a key (`task.scoring.mode`, `model.params.checkpoint_path`) but no file.
+    static func userError(_ error: any Error, job: PreparedJob) -> UserError {
+        var problem = (error as? any UserFacingError)?.userError ?? UserError(.runtime, "\(error)")
+        if problem.place.file == nil, problem.place.override == nil, let key = problem.place.keyPath,
+           let location = job.resolved.node(at: KeyPath(parsing: key))?.location {
+            if let override = location.override {
+                problem.place.override = Redactor.redact(override: override)
+            } else if !location.file.isEmpty {
+                problem.place.file = location.file
+                problem.place.line = location.line
+                problem.place.column = location.column
             }
-            return taskError.description
         }
-        if let configError = error as? ConfigError { return configError.description }
-        if let modelError = error as? ModelError { return modelError.description }
-        return "error: \(error)"
+        return problem
     }
 
     /// SHA-256 of the composed config as recorded in `.hydra/config.yaml` (secrets masked).
@@ -143,7 +147,3 @@ enum JobExecutor {
     }
 }
 
-/// A failure while running (as opposed to a setup error): exit code 1.
-struct RunFailure: Error, CustomStringConvertible {
-    var description: String
-}

@@ -293,6 +293,6 @@ final class LocalEngine: @unchecked Sendable {
     }
 
     private func engineError(_ what: String) -> ModelError {
-        ModelError(.configuration, "the Torch engine failed during \(what): \(library.lastError().map { String(cString: $0) } ?? "unknown")", hint: nil)
+        ModelError(.engine, "the Torch engine failed during \(what): \(library.lastError().map { String(cString: $0) } ?? "unknown")", hint: nil)
     }
 }

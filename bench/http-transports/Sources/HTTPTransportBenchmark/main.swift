@@ -5,8 +5,8 @@ import Models
 import NIOCore
 import NIOHTTP1
 
-// Requests/s and client CPU of URLSession (the project's transport) and AsyncHTTPClient
-// against the fake server on loopback, at several concurrencies.
+// Requests/s and client CPU of the project's transport (libcurl's multi interface, opened with
+// dlopen) and AsyncHTTPClient against the fake server on loopback, at several concurrencies.
 // Usage: HTTPTransportBenchmark [REQUESTS] (default 5000)
 
 let requests = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 5000 : 5000
@@ -36,16 +36,16 @@ func measure(concurrency: Int, _ send: @escaping @Sendable () async throws -> Vo
     return (Date().timeIntervalSince(start), cpuSeconds() - cpu)
 }
 
-let urlSession = URLSessionTransport()
+let curl = CurlTransport()
 let client = HTTPClient(eventLoopGroupProvider: .singleton,
                         configuration: HTTPClient.Configuration(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
 print("transport      concurrency  requests  seconds  req/s   client_cpu_s  cpu_ms_per_req")
 for concurrency in [1, 64, 256] {
     let (s1, c1) = try await measure(concurrency: concurrency) {
-        let r = try await urlSession.send(HTTPRequest(url: url, headers: ["Content-Type": "application/json"], body: body), timeout: .seconds(30))
+        let r = try await curl.send(HTTPRequest(url: url, headers: ["Content-Type": "application/json"], body: body), timeout: .seconds(30))
         precondition(r.status == 200)
     }
-    print(String(format: "URLSession     %-12d %-9d %-8.2f %-7.0f %-13.2f %.3f", concurrency, requests, s1, Double(requests) / s1, c1, c1 * 1000 / Double(requests)))
+    print(String(format: "libcurl        %-12d %-9d %-8.2f %-7.0f %-13.2f %.3f", concurrency, requests, s1, Double(requests) / s1, c1, c1 * 1000 / Double(requests)))
     let (s2, c2) = try await measure(concurrency: concurrency) {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
