@@ -45,9 +45,23 @@ struct JobLauncher {
             let resolvedHydra = resolved.removeNode(at: "hydra") ?? hydra
             let run = try ConfigDecoder().decode(RunConfig.self, from: resolved)
             try checkReadyToRun(run, resolved: resolved)
+            let subdir = ConfigValueText.text(resolvedHydra.node(at: "sweep.subdir")?.value ?? .int(number))
+            let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
+            // The model and the task are built before the folder exists: a job that cannot start
+            // writes nothing.
+            let setup: JobExecutor.Setup
+            do {
+                setup = try JobExecutor.prepare(run, configPath: options.configPath ?? "conf", log: log)
+            } catch {
+                let problem = JobExecutor.userError(error, resolved: resolved)
+                Output.error(problem.description)
+                reports.append(JobReport(number: number, overrides: overrides.map { Redactor.redact(override: $0.input) },
+                                         directory: sweepDirectory.map { $0 + "/" + subdir } ?? "", result: nil, exitCode: problem.exitCode))
+                worst = max(worst, problem.exitCode)
+                continue
+            }
             let directory: String
             if let sweepDirectory {
-                let subdir = ConfigValueText.text(resolvedHydra.node(at: "sweep.subdir")?.value ?? .int(number))
                 directory = try RunDirectory.createUnique(sweepDirectory + "/" + subdir)
                 Output.out("[runner] \t#\(number) : \(overrides.map { Redactor.redact(override: $0.input) }.joined(separator: " "))\n")
             } else {
@@ -58,7 +72,8 @@ struct JobLauncher {
                                   run: run, directory: directory)
             try RunDirectory.writeRecord(job, hydra: resolvedHydra, commandLine: commandLine, startTime: startTime,
                                          version: RunnerCommand.version)
-            let report = await JobExecutor.execute(job, options: options)
+            sink.attach(path: directory + "/runner.log")
+            let report = await JobExecutor.execute(setup, job: job, options: options, log: log)
             reports.append(report)
             worst = max(worst, report.exitCode)
         }

@@ -94,13 +94,9 @@ struct RunDirectoryTests {
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("'+model.params.api_key=***'"))
         #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret))
+        // The run is refused while it is set up, before its folder exists: nothing is written at all.
         let files = FileManager.default.enumerator(atPath: dir.url.path)?.compactMap { $0 as? String } ?? []
-        var checked = 0
-        for file in files where file.hasSuffix(".yaml") {
-            #expect(!(try dir.read(file)).contains(secret), "secret found in \(file)")
-            checked += 1
-        }
-        #expect(checked == 3)
+        #expect(files.isEmpty, "written: \(files)")
         let printed = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+model.params.api_key=\(secret)", "--cfg", "job"], in: dir.url)
         #expect(!printed.stdout.contains(secret) && printed.stdout.contains("api_key: '***'"))
     }

@@ -22,47 +22,33 @@ struct JobReport: Sendable {
 /// the server stopped the run (a rejected key); 2 for config, data or setup errors; 130 when
 /// interrupted.
 enum JobExecutor {
-    static func execute(_ job: PreparedJob, options: RunnerOptions) async -> JobReport {
-        let overrides = job.overrides.map { Redactor.redact(override: $0.input) }
-        var report = JobReport(number: job.number, overrides: overrides, directory: job.directory, result: nil, exitCode: 0)
-        let log = RunLogHandler.logger(path: job.directory + "/runner.log", verbose: options.verbose)
-        log.info("job \(job.number) starting in \(job.directory)", metadata: ["overrides": "\(overrides.joined(separator: " "))"])
-        do {
-            let evaluation = try prepare(job, overrides: overrides, configPath: options.configPath ?? "conf", log: log)
-            let display = ProgressDisplay(enabled: !options.quiet)
-            let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
-                do throws(TaskError) { return .success(try await evaluation.run(progress: display.update)) } catch { return .failure(error) }
-            }
-            display.finish()
-            let result = try outcome.get()
-            report.result = result
-            report.exitCode = exitCode(result)
-            log.info("job \(job.number) \(result.status.rawValue): \(result.records.count)/\(result.totalItems) items, \(result.errorCount) errored")
-            if !options.quiet { Output.out(ResultSummary.text(result)) }
-            if let message = failureMessage(result, job: job) { Output.error(message) }
-        } catch {
-            let problem = Self.userError(error, job: job)
-            log.error("\(problem.description)")
-            Output.error(problem.description)
-            report.exitCode = problem.exitCode
-        }
-        return report
+    /// A job's model, task and ResponseComponent, built before anything is written.
+    struct Setup {
+        var task: any EvaluationTask
+        var component: ResponseComponent
+        var taskName: String
+        var modelName: String
+        var pricing: Pricing?
+        var run: RunConfig
     }
 
-    /// Builds the model, the task, the cache and the ResponseComponent.
-    static func prepare(_ job: PreparedJob, overrides: [String], configPath: String, log: Logger) throws -> Evaluation {
-        guard let modelConfig = job.run.model, let taskConfig = job.run.task else {
+    /// Builds the model, the task, the cache and the ResponseComponent. Nothing is written to
+    /// the run folder, which does not exist yet.
+    ///
+    /// - Throws: any ``Diagnostics/UserFacingError`` of the config, model or task.
+    static func prepare(_ run: RunConfig, configPath: String, log: Logger) throws -> Setup {
+        guard let modelConfig = run.model, let taskConfig = run.task else {
             throw ConfigError(.missingValue, "a run needs a model and a task", hint: "add +model=<OPTION> +task=<OPTION>")
         }
         let model = try ModelMap.default.build(modelConfig)
-        let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: job.run.seed,
+        let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: run.seed,
                                   dataPath: { dataPath($0, configPath: configPath) },
                                   chatText: { try model.chatText($0, addGenerationPrompt: $1) })
         let task = try TaskRegistry.default.build(taskConfig, context: context)
         log.info("model \(modelConfig.name): \(model.modelDict.canonicalString)")
         log.info("task \(taskConfig.name): \(task.items.count) items")
 
-        let response = job.run.response
+        let response = run.response
         var cache: ResponseCache?
         if response.cache.mode != .off {
             let path = response.cache.path ?? ResponseCache.defaultPath
@@ -71,12 +57,46 @@ enum JobExecutor {
         }
         let component = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(response, model: model),
                                           log: { message in log.info("\(message)") })
+        return Setup(task: task, component: component, taskName: task.title ?? taskConfig.name, modelName: modelConfig.name,
+                     pricing: modelConfig.pricing, run: run)
+    }
+
+    /// Runs one prepared evaluation in its folder: answers and scores every item with a progress
+    /// line, writes `results.json` and `samples.jsonl`, and prints the summary.
+    ///
+    /// Exit codes: 0 success; 1 when more than `response.max_error_rate` of the items errored,
+    /// the server stopped the run, or the run's files could not be written; 2 for config, data
+    /// or setup errors; 130 when interrupted.
+    static func execute(_ setup: Setup, job: PreparedJob, options: RunnerOptions, log: Logger) async -> JobReport {
+        let overrides = job.overrides.map { Redactor.redact(override: $0.input) }
+        var report = JobReport(number: job.number, overrides: overrides, directory: job.directory, result: nil, exitCode: 0)
+        log.info("job \(job.number) starting in \(job.directory)", metadata: ["overrides": "\(overrides.joined(separator: " "))"])
+        let task = setup.task
         let settings = Evaluation.Settings(
-            directory: job.directory, taskName: task.title ?? taskConfig.name, modelName: modelConfig.name, seed: job.run.seed,
-            bootstrapIterations: task.bootstrapIterations ?? 1000, maxErrorRate: response.maxErrorRate,
-            pricing: modelConfig.pricing, configHash: configHash(job), overrides: overrides,
+            directory: job.directory, taskName: setup.taskName, modelName: setup.modelName, seed: setup.run.seed,
+            bootstrapIterations: task.bootstrapIterations ?? 1000, maxErrorRate: setup.run.response.maxErrorRate,
+            pricing: setup.pricing, configHash: configHash(job), overrides: overrides,
             versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: task.mainMetric)
-        return Evaluation(task: task, responder: component, settings: settings)
+        let evaluation = Evaluation(task: task, responder: setup.component, settings: settings)
+        let display = ProgressDisplay(enabled: !options.quiet)
+        let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
+            do throws(TaskError) { return .success(try await evaluation.run(progress: display.update)) } catch { return .failure(error) }
+        }
+        display.finish()
+        switch outcome {
+        case .success(let result):
+            report.result = result
+            report.exitCode = exitCode(result)
+            log.info("job \(job.number) \(result.status.rawValue): \(result.records.count)/\(result.totalItems) items, \(result.errorCount) errored")
+            if !options.quiet { Output.out(ResultSummary.text(result)) }
+            if let message = failureMessage(result, job: job) { Output.error(message) }
+        case .failure(let error):
+            let problem = userError(error, resolved: job.resolved)
+            log.error("\(problem.description)")
+            Output.error(problem.description)
+            report.exitCode = problem.exitCode
+        }
+        return report
     }
 
     /// A relative data path is looked up from the current folder, as in Hydra 1.2+ (which no
@@ -115,10 +135,10 @@ enum JobExecutor {
 
     /// The one shape of a setup error, placed at its config key's file and line when it names
     /// a key (`task.scoring.mode`, `model.params.checkpoint_path`) but no file.
-    static func userError(_ error: any Error, job: PreparedJob) -> UserError {
+    static func userError(_ error: any Error, resolved: ConfigNode) -> UserError {
         var problem = (error as? any UserFacingError)?.userError ?? UserError(.runtime, "\(error)")
         if problem.place.file == nil, problem.place.override == nil, let key = problem.place.keyPath,
-           let location = job.resolved.node(at: KeyPath(parsing: key))?.location {
+           let location = resolved.node(at: KeyPath(parsing: key))?.location {
             if let override = location.override {
                 problem.place.override = Redactor.redact(override: override)
             } else if !location.file.isEmpty {

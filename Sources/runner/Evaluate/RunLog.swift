@@ -5,26 +5,41 @@ import Synchronization
 /// A swift-log handler that appends to the run's `runner.log` and, with `--verbose`, echoes
 /// to standard error. One line per message: time, level, message, metadata.
 struct RunLogHandler: LogHandler {
-    /// The open log file, shared by every copy of the handler.
+    /// The log file, shared by every copy of the handler. Lines are kept in memory until the
+    /// run folder exists (``attach(path:)``): a run that fails while being set up writes nothing.
     final class Sink: Sendable {
-        let descriptor: Int32
-        let echo: Bool
-        private let lock = Mutex(())
-
-        init(path: String, echo: Bool) {
-            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-            self.echo = echo
+        private struct State {
+            var descriptor: Int32 = -1
+            var pending: [String] = []
         }
+        let echo: Bool
+        private let state = Mutex(State())
 
-        func write(_ line: String) {
-            let bytes = Array(line.utf8)
-            lock.withLock { _ in
-                if descriptor >= 0 { _ = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) } }
-                if echo { _ = bytes.withUnsafeBytes { Foundation.write(2, $0.baseAddress, $0.count) } }
+        init(echo: Bool) { self.echo = echo }
+
+        /// Opens the log file and writes what was logged so far.
+        func attach(path: String) {
+            state.withLock { state in
+                state.descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+                for line in state.pending { Self.write(line, to: state.descriptor) }
+                state.pending = []
             }
         }
 
-        deinit { if descriptor >= 0 { close(descriptor) } }
+        func write(_ line: String) {
+            state.withLock { state in
+                if state.descriptor >= 0 { Self.write(line, to: state.descriptor) } else { state.pending.append(line) }
+                if echo { Self.write(line, to: 2) }
+            }
+        }
+
+        private static func write(_ line: String, to descriptor: Int32) {
+            guard descriptor >= 0 else { return }
+            let bytes = Array(line.utf8)
+            _ = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        }
+
+        deinit { state.withLock { if $0.descriptor >= 0 { close($0.descriptor) } } }
     }
 
     let label: String
@@ -44,9 +59,10 @@ struct RunLogHandler: LogHandler {
         sink.write(line + "\n")
     }
 
-    /// A logger writing to `path`: `debug` and echoed to stderr with `--verbose`, else `info`.
-    static func logger(path: String, verbose: Bool) -> Logger {
-        let sink = Sink(path: path, echo: verbose)
-        return Logger(label: "runner") { label in RunLogHandler(label: label, sink: sink, logLevel: verbose ? .debug : .info) }
+    /// A logger for one job, and its sink to attach to the job's `runner.log` once the folder
+    /// exists: `debug` and echoed to stderr with `--verbose`, else `info`.
+    static func logger(verbose: Bool) -> (Logger, Sink) {
+        let sink = Sink(echo: verbose)
+        return (Logger(label: "runner") { label in RunLogHandler(label: label, sink: sink, logLevel: verbose ? .debug : .info) }, sink)
     }
 }
