@@ -78,6 +78,9 @@ struct OverrideParserTests {
         #expect(try OverrideParser.parse("a=sort(3,1,2)").isSweep)
         #expect(try value("sort([3,1,2])") == .sequence([ConfigNode(.int(1)), ConfigNode(.int(2)), ConfigNode(.int(3))]))
         #expect(try value("int(3.7)") == .int(3))
+        #expect(try value("int(-2.9)") == .int(-2))
+        // Beyond 64 bits a number stays text, as in YAML files.
+        #expect(try value("123456789012345678901234567890") == .string("123456789012345678901234567890"))
         #expect(try value("str(10)") == .string("10"))
     }
 
@@ -86,6 +89,9 @@ struct OverrideParserTests {
         ("a={b}", "expected ':'"), ("a='open", "unterminated quoted string"), ("a=b=c", "unexpected '='"),
         ("a=x)", "unbalanced ')'"), ("a..b=1", "not a valid key"), ("a=nosuch(1)", "unknown function 'nosuch'"),
         ("a=~", "unexpected character '~'"), ("db@a:b=x", "group@pkg1:pkg2"),
+        // Once Swift traps (exit 132, no message); Python raises OverflowError and ValueError.
+        ("+x=int(inf)", "cannot convert float infinity to integer"), ("+x=int(nan)", "cannot convert float NaN to integer"),
+        ("+x=int(-inf)", "cannot convert float -infinity to integer"), ("+x=int(1e300)", "too large for an integer"),
     ])
     func errors(input: String, fragment: String) {
         do {

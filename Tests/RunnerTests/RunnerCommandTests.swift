@@ -126,6 +126,17 @@ struct RunnerCommandTests {
         (["+model=openai_chat", "+task=mcq", "task.dataset.limit=abc"], ["'task.dataset.limit' must be an integer, not a string ('abc')"]),
         (["+model=openai_chat", "+task=qa", "response.max_concurrency=0"], ["'response.max_concurrency' must be at least 1"]),
         (["model=openai_chat", "--cfg", "job"], ["could not override 'model'", "+model=openai_chat"]),
+        // Each of these once trapped (exit 132, no message) or was accepted silently.
+        (["--cfg", "job", "+x=int(inf)"], ["cannot convert float infinity to integer"]),
+        (["--cfg", "job", "+x=int(nan)"], ["cannot convert float NaN to integer"]),
+        (["+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:9/v1", "model.params.timeout=inf"],
+         ["'model.params.timeout' must be a positive, finite number, not inf"]),
+        (["+model=local_chat", "+task=mcq", "model.params.base_url=URL"], ["'model.params.base_url' must be an http:// or https:// URL"]),
+        (["+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:9/v1", "model.params.temperature=-1"],
+         ["'model.params.temperature' must be a finite number of zero or more, not -1"]),
+        (["+model=smollm2", "+task=mcq", "model.params.batch_size=0"], ["'model.params.batch_size' must be a whole number of at least 1, not 0"]),
+        (["+model=smollm2", "+task=mcq", "model.params.max_new_tokens=0"], ["'model.params.max_new_tokens' must be a whole number of at least 1, not 0"]),
+        (["+model=openai_chat", "+task=mcq", "task.scoring.letters=[]"], ["task.scoring.letters needs at least two letters"]),
     ] as [([String], [String])])
     func configErrors(arguments: [String], fragments: [String]) throws {
         let dir = try TemporaryDirectory()

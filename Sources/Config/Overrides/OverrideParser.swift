@@ -306,7 +306,8 @@ private struct ValueParser {
         let core = trimmed(parts)
         if core.count == 1, let t = core.first {
             switch t.kind {
-            case .int: return .int(Int(t.text.filter { $0 != "_" }) ?? 0)
+            // Beyond 64 bits a number stays text, as YAML integers beyond 64 bits do (a known difference).
+            case .int: return Int(t.text.filter { $0 != "_" }).map(ConfigValue.int) ?? .string(t.text)
             case .float: return .double(parseFloatToken(t.text))
             case .bool: return .bool(t.text.lowercased() == "true")
             case .null: return .null
@@ -546,7 +547,11 @@ private struct FunctionCall {
             for (k, v) in m { out[k] = ConfigNode(try cast(v.value)) }
             return .mapping(out)
         case ("int", .int): return value
-        case ("int", .double(let d)): return .int(Int(d))
+        case ("int", .double(let d)):
+            // Python: int(inf) raises OverflowError, int(nan) ValueError; both are errors here.
+            guard d.isFinite else { throw error("cannot convert float \(d.isNaN ? "NaN" : (d > 0 ? "infinity" : "-infinity")) to integer") }
+            guard let i = Int(exactly: d.rounded(.towardZero)) else { throw error("\(PythonFormat.repr(d)) is too large for an integer") }
+            return .int(i)
         case ("int", .bool(let b)): return .int(b ? 1 : 0)
         case ("int", .string(let s)):
             guard let i = Int(s.trimmingWhitespace()) else { throw error("cannot convert '\(s)' to int") }

@@ -44,6 +44,10 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
         try ResponseConfig.check(maxConcurrency >= 1, "response.max_concurrency", "at least 1", decoder)
         try ResponseConfig.check(maxRetries >= 0, "response.max_retries", "0 or more", decoder)
         try ResponseConfig.check((0...1).contains(maxErrorRate), "response.max_error_rate", "between 0 and 1", decoder)
+        try ResponseConfig.check(initialWait.isFinite && initialWait >= 0, "response.initial_wait", "a finite number of seconds, 0 or more", decoder)
+        try ResponseConfig.check(maxWait.isFinite && maxWait >= initialWait, "response.max_wait", "a finite number of seconds, at least initial_wait", decoder)
+        try ResponseConfig.check((requestsPerMinute ?? 1) >= 1, "response.requests_per_minute", "at least 1, or null for no limit", decoder)
+        try ResponseConfig.check((tokensPerMinute ?? 1) >= 1, "response.tokens_per_minute", "at least 1, or null for no limit", decoder)
     }
 
     static func check(_ condition: Bool, _ key: String, _ expected: String, _ decoder: any Decoder) throws {

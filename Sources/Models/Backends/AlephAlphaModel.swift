@@ -65,8 +65,8 @@ public struct AlephAlphaModel: LanguageModel {
             throw ModelError(.malformedResponse, "complete response without completions")
         }
         var usage: TokenUsage?
-        if let prompt = json["num_tokens_prompt_total"]?.intValue {
-            usage = TokenUsage(promptTokens: prompt, completionTokens: json["num_tokens_generated"]?.intValue ?? 0)
+        if let prompt = json["num_tokens_prompt_total"]?.intValue, prompt >= 0 {
+            usage = TokenUsage(promptTokens: prompt, completionTokens: max(0, json["num_tokens_generated"]?.intValue ?? 0))
         }
         return Generation(text: completion["completion"]?.stringValue ?? "", finishReason: completion["finish_reason"]?.stringValue,
                           usage: usage)

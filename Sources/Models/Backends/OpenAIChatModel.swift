@@ -119,7 +119,8 @@ public struct OpenAIChatModel: LanguageModel {
     }
 
     static func usage(_ json: JSONValue?) -> TokenUsage? {
-        guard let json, let prompt = json["prompt_tokens"]?.intValue else { return nil }
-        return TokenUsage(promptTokens: prompt, completionTokens: json["completion_tokens"]?.intValue ?? 0)
+        // A count that is not a whole number of zero or more is no count at all.
+        guard let json, let prompt = json["prompt_tokens"]?.intValue, prompt >= 0 else { return nil }
+        return TokenUsage(promptTokens: prompt, completionTokens: max(0, json["completion_tokens"]?.intValue ?? 0))
     }
 }

@@ -58,7 +58,7 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         self.completionTokens = completionTokens
     }
 
-    public var totalTokens: Int { promptTokens + completionTokens }
+    public var totalTokens: Int { let (t, overflow) = promptTokens.addingReportingOverflow(completionTokens); return overflow ? Int.max : t }
 }
 
 /// The log probability of one token, with the most likely alternatives.

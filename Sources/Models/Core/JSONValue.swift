@@ -114,7 +114,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var intValue: Int? {
         switch self {
         case .int(let i): return i
-        case .double(let d) where d.rounded() == d: return Int(d)
+        case .double(let d) where d.rounded() == d: return Int(exactly: d)
         default: return nil
         }
     }

@@ -73,6 +73,7 @@ public struct ModelMap: Sendable {
             if let guess = DidYouMean.closest(to: config.name, in: names) { hint = "did you mean '\(guess)'? " + hint }
             throw ConfigError(.invalidValue, "unknown model '\(config.name)' in 'model.name'", keyPath: "model.name", hint: hint)
         }
+        try ParamRules.check(config.params)
         return try builder(config.params, environment)
     }
 }
@@ -86,8 +87,9 @@ enum OpenAIBuilders {
     static let openAIBaseURL = "https://api.openai.com/v1"
 
 
+    /// A timeout in seconds as a Duration; the value was checked to be positive and finite.
     static func seconds(_ value: Double?, default fallback: Double) -> Duration {
-        .milliseconds(Int((value ?? fallback) * 1000))
+        .milliseconds(Int(min(max(value ?? fallback, 0.001), 86_400 * 365) * 1000))
     }
 
     static func openAIClient(_ p: OpenAIParams, _ env: ModelEnvironment, backend: String) throws -> OpenAIClient {

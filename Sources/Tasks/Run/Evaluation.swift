@@ -183,8 +183,11 @@ actor ItemCollector {
 }
 
 extension TokenUsage {
+    /// Adds counts, saturating: a server's absurd count must not end the run.
     mutating func add(_ other: TokenUsage) {
-        promptTokens += other.promptTokens
-        completionTokens += other.completionTokens
+        let (p, po) = promptTokens.addingReportingOverflow(other.promptTokens)
+        let (c, co) = completionTokens.addingReportingOverflow(other.completionTokens)
+        promptTokens = po ? Int.max : p
+        completionTokens = co ? Int.max : c
     }
 }

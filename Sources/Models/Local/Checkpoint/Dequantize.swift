@@ -29,7 +29,9 @@ public enum GGMLType: UInt32, CaseIterable, Sendable, CustomStringConvertible {
         guard elements % values == 0 else {
             throw ModelError(.configuration, "tensor '\(name)' has \(elements) values, not a multiple of the \(description) block of \(values)", hint: nil)
         }
-        return elements / values * bytes
+        let (total, overflow) = (elements / values).multipliedReportingOverflow(by: bytes)
+        guard !overflow else { throw ModelError(.configuration, "tensor '\(name)' claims \(elements) values, more than any file holds", hint: nil) }
+        return total
     }
 }
 

@@ -12,8 +12,8 @@ public final class GGUFFile: @unchecked Sendable {
 
         public var int: Int? {
             switch self {
-            case .int(let v): return Int(v)
-            case .uint(let v): return Int(v)
+            case .int(let v): return Int(exactly: v)
+            case .uint(let v): return Int(exactly: v)
             default: return nil
             }
         }
@@ -63,8 +63,8 @@ public final class GGUFFile: @unchecked Sendable {
             throw ModelError(.configuration, "\(path) is GGUF version \(version); versions 2 and 3 are supported", hint: nil)
         }
         self.version = version
-        let tensorCount = Int(try reader.u64("the tensor count"))
-        let metadataCount = Int(try reader.u64("the metadata count"))
+        let tensorCount = try reader.count("the tensor count")
+        let metadataCount = try reader.count("the metadata count")
         guard tensorCount < 1_000_000, metadataCount < 1_000_000 else {
             throw ModelError(.configuration, "\(path) is corrupt: \(tensorCount) tensors and \(metadataCount) metadata entries", hint: "fetch the file again")
         }
@@ -78,19 +78,28 @@ public final class GGUFFile: @unchecked Sendable {
             let name = try reader.string("a tensor name")
             let rank = Int(try reader.u32("the rank of '\(name)'"))
             guard rank >= 1, rank <= 4 else { throw ModelError(.configuration, "\(path) is corrupt: tensor '\(name)' has rank \(rank)", hint: nil) }
-            let dimensions = try (0..<rank).map { _ in Int(try reader.u64("a dimension of '\(name)'")) }
+            let dimensions = try (0..<rank).map { _ in try reader.count("a dimension of '\(name)'") }
+            guard dimensions.reduce(into: Optional(1), { p, d in p = p.flatMap { $0.multipliedReportingOverflow(by: d).overflow ? nil : $0 * d } }) != nil else {
+                throw ModelError(.configuration, "\(path) is corrupt: tensor '\(name)' has dimensions \(dimensions)", hint: nil)
+            }
             let rawType = try reader.u32("the type of '\(name)'")
             guard let type = GGMLType(rawValue: rawType) else {
                 throw ModelError(.configuration, "\(path): tensor '\(name)' has ggml type \(rawType), which cannot be read",
                                  hint: "supported types: \(GGMLType.allCases.map(\.description).joined(separator: ", "))")
             }
-            tensors.append(TensorInfo(name: name, dimensions: dimensions, type: type, offset: Int(try reader.u64("the offset of '\(name)'"))))
+            tensors.append(TensorInfo(name: name, dimensions: dimensions, type: type, offset: try reader.count("the offset of '\(name)'")))
         }
         let alignment = metadata["general.alignment"]?.int ?? 32
+        guard alignment > 0, alignment <= 1 << 20 else {
+            throw ModelError(.configuration, "\(path) is corrupt: general.alignment is \(alignment)", hint: nil)
+        }
         dataOffset = (reader.offset + alignment - 1) / alignment * alignment
         self.metadata = metadata
         self.tensors = tensors
         for tensor in tensors {
+            guard tensor.offset <= file.size else {
+                throw ModelError(.configuration, "\(path) is corrupt: tensor '\(tensor.name)' lies beyond the file", hint: nil)
+            }
             _ = try file.bytes(at: dataOffset + tensor.offset, count: try tensor.type.byteCount(elements: tensor.elementCount, name: tensor.name),
                                what: "tensor '\(tensor.name)'")
         }
@@ -115,8 +124,16 @@ public final class GGUFFile: @unchecked Sendable {
         }
         mutating func u32(_ what: String) throws -> UInt32 { UInt32(littleEndian: try bytes(4, what).loadUnaligned(as: UInt32.self)) }
         mutating func u64(_ what: String) throws -> UInt64 { UInt64(littleEndian: try bytes(8, what).loadUnaligned(as: UInt64.self)) }
+        /// A 64-bit count or offset, which must fit the file (and so an Int).
+        mutating func count(_ what: String) throws -> Int {
+            let raw = try u64(what)
+            guard let value = Int(exactly: raw), value <= file.size else {
+                throw ModelError(.configuration, "\(file.path) is truncated or corrupt: \(what) is \(raw), more than the file's \(file.size) bytes", hint: "fetch the file again")
+            }
+            return value
+        }
         mutating func string(_ what: String) throws -> String {
-            let length = Int(try u64(what))
+            let length = try count(what)
             guard length < file.size else { throw ModelError(.configuration, "\(file.path) is corrupt: \(what) claims \(length) bytes", hint: nil) }
             return String(decoding: try bytes(length, what), as: UTF8.self)
         }
@@ -134,7 +151,7 @@ public final class GGUFFile: @unchecked Sendable {
             case 8: return .string(try string(key))
             case 9:
                 let elementType = try u32(key)
-                let count = Int(try u64(key))
+                let count = try self.count(key)
                 guard count < file.size else { throw ModelError(.configuration, "\(file.path) is corrupt: '\(key)' claims \(count) elements", hint: nil) }
                 var items: [Value] = []
                 items.reserveCapacity(count)

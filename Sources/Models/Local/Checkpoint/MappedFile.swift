@@ -31,7 +31,7 @@ final class MappedFile: @unchecked Sendable {
     /// The bytes at [offset, offset + count), checked against the file's end.
     func bytes(at offset: Int, count: Int, what: @autoclosure () -> String) throws -> UnsafeRawBufferPointer {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
-            throw ModelError(.configuration, "\(path) is truncated: \(what()) needs bytes \(offset)..<\(offset + count) of \(size)",
+            throw ModelError(.configuration, "\(path) is truncated or corrupt: \(what()) needs \(count) bytes at offset \(offset), and the file has \(size)",
                              hint: "the file is incomplete or corrupt; fetch it again")
         }
         return UnsafeRawBufferPointer(start: base + offset, count: count)

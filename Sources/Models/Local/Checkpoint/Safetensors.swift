@@ -19,7 +19,11 @@ final class SafetensorsFile: @unchecked Sendable {
         self.path = path
         file = try MappedFile(path: path)
         let lengthBytes = try file.bytes(at: 0, count: 8, what: "the header length")
-        let headerLength = Int(UInt64(littleEndian: lengthBytes.loadUnaligned(as: UInt64.self)))
+        let rawLength = UInt64(littleEndian: lengthBytes.loadUnaligned(as: UInt64.self))
+        guard let headerLength = Int(exactly: rawLength), headerLength <= file.size - 8 else {
+            throw ModelError(.configuration, "\(path) is not a safetensors file: its header claims \(rawLength) bytes, the file has \(file.size)",
+                             hint: "the file is incomplete or not safetensors; fetch it again")
+        }
         let header = try file.bytes(at: 8, count: headerLength, what: "the JSON header")
         guard let json = try? JSONSerialization.jsonObject(with: Data(header)) as? [String: Any] else {
             throw ModelError(.configuration, "\(path) is not a safetensors file (its header is not JSON)", hint: "fetch the file again")
@@ -31,8 +35,14 @@ final class SafetensorsFile: @unchecked Sendable {
                   let shape = info["shape"] as? [Int], let offsets = info["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw ModelError(.configuration, "\(path): tensor '\(name)' has a malformed header entry", hint: "fetch the file again")
             }
+            guard offsets[0] >= 0, offsets[1] >= offsets[0], shape.allSatisfy({ $0 >= 0 }),
+                  shape.reduce(into: Optional(1), { product, d in product = product.flatMap { $0.multipliedReportingOverflow(by: d).overflow ? nil : $0 * d } }) != nil else {
+                throw ModelError(.configuration, "\(path): tensor '\(name)' has impossible offsets \(offsets) or shape \(shape)", hint: "fetch the file again")
+            }
             entries[name] = Entry(dtype: dtype, shape: shape, range: offsets[0]..<offsets[1])
-            _ = try file.bytes(at: dataStart + offsets[0], count: offsets[1] - offsets[0], what: "tensor '\(name)'")
+            let (start, overflow) = dataStart.addingReportingOverflow(offsets[0])
+            guard !overflow else { throw ModelError(.configuration, "\(path): tensor '\(name)' lies beyond the file", hint: "fetch the file again") }
+            _ = try file.bytes(at: start, count: offsets[1] - offsets[0], what: "tensor '\(name)'")
         }
         self.entries = entries
     }
