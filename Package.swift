@@ -73,6 +73,9 @@ let package = Package(
         .executableTarget(name: "fake-llm-server", dependencies: ["FakeLLMServer"]),
         // Drives the ResponseComponent from the command line (kill/resume tests, bench/response.sh).
         .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
+        // Every parser of untrusted input behind one entry each: driven by libFuzzer (fuzz/run.sh)
+        // and, over the committed corpus, by the regression tests.
+        .target(name: "FuzzTargets", dependencies: ["Config", "Models", "Tasks", "Tokenizers"]),
         // Helpers shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Models", "Response"], path: "Sources/TestSupport"),
         // The command line: composition, introspection, runs and sweeps, progress, exit codes.
@@ -97,7 +100,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ConfigTests",
-            dependencies: ["Config", "Diagnostics"]
+            dependencies: ["Config", "Diagnostics"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "ModelsTests",
@@ -118,6 +122,8 @@ let package = Package(
             dependencies: ["Tasks", "Models", "Response", "Config", "TestSupport"],
             exclude: ["Fixtures"]
         ),
+        // The fuzz corpus and every past crash, through the fuzz targets' entry points.
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(
             name: "RunnerTests",
@@ -127,3 +133,9 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// fuzz/run.sh builds one libFuzzer executable per target, only when it asks for them.
+if Context.environment["RUNNER_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "fuzz-runner", dependencies: ["FuzzTargets"], path: "fuzz/Sources/fuzz-runner",
+                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+}

@@ -17,8 +17,17 @@ struct PreTokenizer: @unchecked Sendable {
 
     init(steps: [Step]) { self.steps = steps }
 
-    static func regex(_ pattern: String) throws -> Regex<AnyRegexOutput> {
-        try Regex(pattern).matchingSemantics(.unicodeScalar)
+    /// - Throws: ``TokenizerError`` naming the pattern when Swift's regex engine rejects it.
+    static func regex(_ pattern: String) throws(TokenizerError) -> Regex<AnyRegexOutput> {
+        do {
+            return try Regex(pattern).matchingSemantics(.unicodeScalar)
+        } catch {
+            let shown = pattern.count > 80 ? String(pattern.prefix(80)) + "…" : pattern
+            let text = "\(error)"  // "LocatedError<ErrorDiagnostic>: unknown character property '1'"
+            let reason = text.range(of: ": ").map { String(text[$0.upperBound...]) } ?? text
+            throw TokenizerError("tokenizer.json: the pre-tokenizer pattern '\(shown)' is not a regular expression this engine reads (\(reason))",
+                                 hint: "check pre_tokenizer.pattern.Regex in tokenizer.json")
+        }
     }
 
     /// The pieces of `text`, already in byte-level form when the tokenizer is byte level.

@@ -64,7 +64,7 @@ struct HuggingFaceCheckpointTests {
     func chatTemplateFile() throws {
         let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("llama/reference.json")))
         let model = try Self.model("llama")
-        let rendered = try reference.prompts.first { $0.kind == "chatml" }.map(\.prompt)
+        let rendered = reference.prompts.first { $0.kind == "chatml" }.map(\.prompt)
         let messages = reference.chat_messages.map { ChatMessage(role: ChatMessage.Role(rawValue: $0.role)!, parts: [.text($0.content)]) }
         #expect(try model.promptText(.chat(messages)) == rendered)
     }

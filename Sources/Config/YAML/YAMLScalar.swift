@@ -42,11 +42,15 @@ enum YAMLScalar {
         } else if s.contains(":") {
             let parts = s.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count >= 2, isDecimalDigits(parts[0], underscores: true) else { return nil }
-            var total = Int(parts[0].filter { $0 != "_" }) ?? 0
+            guard var total = Int(parts[0].filter { $0 != "_" }) else { return nil }
             for part in parts.dropFirst() {
                 guard (1...2).contains(part.count), isDecimalDigits(part, underscores: false),
                       let v = Int(part), v < 60 else { return nil }
-                total = total * 60 + v
+                // Beyond 64 bits a base-60 number stays text, as long decimal ones do.
+                let (shifted, o1) = total.multipliedReportingOverflow(by: 60)
+                let (sum, o2) = shifted.addingReportingOverflow(v)
+                if o1 || o2 { return nil }
+                total = sum
             }
             value = total
         } else {

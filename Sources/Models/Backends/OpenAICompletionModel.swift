@@ -143,7 +143,8 @@ public struct OpenAICompletionModel: LanguageModel {
         var greedy = true
         var counted = 0
         for index in tokens.indices where offsets[index] >= contextLength && offsets[index] < promptLength {
-            guard let value = values[index].doubleValue else { continue }
+            // A server may send fewer logprobs than tokens: those tokens are not scored.
+            guard values.indices.contains(index), let value = values[index].doubleValue else { continue }
             logprob += value
             counted += 1
             let top = topDictionary(tops.indices.contains(index) ? tops[index] : nil)

@@ -1,0 +1,73 @@
+import Config
+import Foundation
+@testable import Models
+@testable import Tasks
+
+/// Task inputs: dataset files, templates, lm-eval task files and the Python literals, JSON and
+/// regular expressions they carry.
+enum TaskTargets {
+    /// JSON Lines and CSV as the standard tasks and lm-eval tasks read them.
+    static func datasets(_ data: [UInt8]) {
+        guard let input = text(data) else { return }
+        shaped("datasets") { _ = try JSONLReader.read(input, file: "fuzz.jsonl") }
+        shaped("datasets") { _ = try CSVReader.read(input, file: "fuzz.csv") }
+        shaped("datasets") { _ = try LMEvalDataset.json(input, path: "fuzz.json", field: nil) }
+        shaped("datasets") { _ = try LMEvalDataset.json(input, path: "fuzz.json", field: "data") }
+        shaped("datasets") { _ = try LMEvalDataset.csv(input, path: "fuzz.csv", delimiter: ",") }
+        let path = writeScratch("fuzz-dataset.jsonl", data)
+        shaped("datasets") {
+            _ = try DatasetLoader.load(DatasetConfig(path: path, fields: ["choices": .column("options")], limit: 3, shuffle: true, seed: 1),
+                                       required: ["question"])
+        }
+    }
+
+    /// The input as a Hugging Face chat template (rendered for a conversation) and as an
+    /// lm-eval template (StrictUndefined, rendered over a document).
+    static func templates(_ data: [UInt8]) {
+        guard let source = text(data) else { return }
+        shaped("templates") {
+            let template = try ChatTemplate(source)
+            _ = try template.render(messages: [["role": "system", "content": "Be brief."], ["role": "user", "content": "Hi"],
+                                               ["role": "assistant", "content": "Hello"], ["role": "user", "content": "2+2?"]],
+                                    addGenerationPrompt: true, bosToken: "<s>", eosToken: "</s>")
+        }
+        shaped("templates") {
+            let template = try JinjaTemplate(source, options: .lmEval)
+            _ = try template.render(["question": "What is 2+2?", "choices": .array(["3", "4"]), "label": .int(1),
+                                     "answer": .object([("text", "4"), ("index", .int(1))]), "score": .double(0.5), "none": .none])
+        }
+    }
+
+    /// An lm-eval task file: its keys read and checked, and its fields evaluated on a document.
+    static func lmEvalTask(_ data: [UInt8]) {
+        guard let input = text(data) else { return }
+        shaped("lmeval_task") {
+            let root = try YAMLLoader.load(input, file: "fuzz-task.yaml")
+            guard let keys = root.mapping else { return }
+            let definition = try LMEvalTaskDefinition(keys, source: "fuzz-task.yaml")
+            let documents = LMEvalDocuments(features: ["question", "choices", "label"], hasChoices: definition.docToChoice != nil, source: "fuzz")
+            let doc: TemplateValue = .object([("question", "Why?"), ("choices", .array(["a", "b"])), ("label", .int(1))])
+            _ = try documents.text(definition.docToText, doc)
+            _ = try documents.target(definition.docToTarget, doc)
+            if definition.docToChoice != nil { _ = try documents.choices(definition.docToChoice, doc) }
+            for pipeline in definition.filters {
+                _ = try LMEvalFilters.Pipeline(pipeline, source: "fuzz").apply(.array([.string("The answer is 42."), .string("B")]))
+            }
+            _ = try LMEvalTask.generationKwargs(definition, settings: try ConfigDecoder().decode(LMEvalSettings.self, from: .emptyMapping, at: "task"),
+                                                place: "fuzz")
+        }
+    }
+
+    /// Python literals, JSON as Python reads it, and regular expressions with Python's meaning.
+    static func python(_ data: [UInt8]) {
+        guard let input = text(data) else { return }
+        _ = try? PythonLiteral.evaluate(input)
+        _ = try? PythonJSON.parse(Substring(input))
+        let lines = input.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        if let pattern = lines.first, let regex = try? PythonRegex(String(pattern)) {
+            let subject = lines.count > 1 ? String(lines[1]) : "The answer is 42, not 7. #### 1,234"
+            _ = regex.findall(subject)
+            _ = regex.sub("<\\1\\g<0>>", in: subject, count: 3)
+        }
+    }
+}
