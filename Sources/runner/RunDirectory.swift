@@ -25,6 +25,20 @@ enum RunDirectory {
         return candidate
     }
 
+    /// Creates `path` (and its parents), or uses it as it is when it exists: Hydra writes an
+    /// explicit `hydra.run.dir` into the same folder every time.
+    static func createOrReuse(_ path: String) throws(ConfigError) -> String {
+        let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        try createParents(of: trimmed)
+        if mkdir(trimmed, 0o755) != 0 {
+            guard errno == EEXIST, FileSystem.isDirectory(trimmed) else {
+                throw ConfigError(.fileNotFound, "cannot create output directory '\(trimmed)': \(String(cString: strerror(errno)))",
+                                  hint: "check hydra.run.dir / hydra.sweep.dir and the folder's permissions")
+            }
+        }
+        return trimmed
+    }
+
     static func createParents(of path: String) throws(ConfigError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         let parts = path.split(separator: "/").dropLast()

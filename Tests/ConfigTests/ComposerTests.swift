@@ -90,7 +90,10 @@ struct ComposerTests {
         #expect(typo?.code == .optionNotFound)
         #expect(typo?.hint?.hasPrefix("did you mean 'mysql'?") == true)
         #expect(typo?.location?.override == "db=mysq")
-        #expect(tree.error(["db=../db/mysql"])?.code == .optionNotFound)
+        #expect(tree.error(["db=../../db/mysql"])?.code == .optionNotFound)
+        #expect(tree.error(["db=/db/mysql"])?.code == .optionNotFound)
+        // Climbing into a group of the same tree is a path Hydra accepts.
+        #expect(try tree.yaml(["db=../db/mysql"]).contains("db:"))
     }
 
     @Test("a defaults list cannot climb out of the tree")

@@ -30,16 +30,33 @@ struct RunDirectoryTests {
         }
     }
 
-    @Test("two runs in the same second get different directories")
-    func sameSecond() throws {
+    @Test("an explicit hydra.run.dir is used as given: a second run replaces the first one's results")
+    func explicitRunDirectoryIsReused() throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
-        let args = ["-cp", conf, "+model=openai_chat", "+task=qa", "hydra.run.dir=outputs/fixed"] + offline.overrides
+        let common = ["-cp", conf, "+model=openai_chat", "hydra.run.dir=outputs/fixed"] + offline.overrides
+        let first = try RunnerProcess.run(common + ["+task=qa", "task.dataset.limit=3"], in: dir.url, environment: offline.environment)
+        let second = try RunnerProcess.run(common + ["+task=mcq"], in: dir.url, environment: offline.environment)
+        #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
+        #expect(try dir.folders(in: "outputs") == ["fixed"])
+        #expect(try dir.read("outputs/fixed/.hydra/overrides.yaml").contains("+task=mcq"))
+        let results = try JSONSerialization.jsonObject(with: Data(dir.read("outputs/fixed/results.json").utf8)) as? [String: Any]
+        #expect(results?["task"] as? String == "mcq")
+        // Only the second run's two items: nothing stale from the first run's three.
+        let samples = try dir.read("outputs/fixed/samples.jsonl").split(separator: "\n")
+        #expect(samples.count == 2)
+    }
+
+    @Test("runs into the default dated folder never share one")
+    func defaultRunDirectoriesAreUnique() throws {
+        let dir = try TemporaryDirectory()
+        let offline = try OfflineEvaluation()
+        let args = ["-cp", conf, "+model=openai_chat", "+task=qa"] + offline.overrides
         let first = try RunnerProcess.run(args, in: dir.url, environment: offline.environment)
         let second = try RunnerProcess.run(args, in: dir.url, environment: offline.environment)
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
-        #expect(try dir.folders(in: "outputs") == ["fixed", "fixed_1"])
-        #expect(try dir.read("outputs/fixed_1/.hydra/overrides.yaml").contains("+task=qa"))
+        let runs = try dir.folders(in: "outputs").flatMap { date in try dir.folders(in: "outputs/\(date)") }
+        #expect(runs.count == 2, "\(runs)")
     }
 
     @Test("hydra.run.dir may interpolate the job config and hydra.job.name")

@@ -43,12 +43,36 @@ public struct Composer {
             merged.merge(incoming)
         }
         for override in defaults.configOverrides {
-            try Self.apply(override, to: &merged)
+            do {
+                try Self.apply(override, to: &merged)
+            } catch where error.code == .keyNotFound {
+                throw explainMissingGroup(error, override: override, in: merged, overrides: defaults.configOverrides)
+            }
         }
         try Self.validateInterpolations(merged, at: .root)
         var job = merged
         let hydra = job.removeNode(at: "hydra") ?? HydraSettings.defaults
         return Composition(config: job, hydra: hydra, defaults: defaults)
+    }
+
+    /// `+modle=local_chat model.params.x=1`: the typo made a plain key (there is no group
+    /// `modle`), so the later override finds no `model`. Name the typo, not the later override.
+    func explainMissingGroup(_ error: ConfigError, override: Override, in config: ConfigNode, overrides: [Override]) -> ConfigError {
+        guard let group = KeyPath(parsing: override.key).components.first, config.node(at: KeyPath([group])) == nil,
+              repository.groupExists(group) else { return error }
+        var explained = error
+        explained.message = "could not override '\(override.key)': no '\(group)' was chosen"
+        if let typo = overrides.first(where: { $0.kind == .add && !$0.key.contains(".") && DidYouMean.closest(to: group, in: [$0.key]) != nil }) {
+            let option = typo.element.map { PythonFormat.str($0.value) } ?? "OPTION"
+            explained.location = typo.location
+            explained.keyPath = typo.key
+            explained.hint = "'\(typo.input)' added a plain key '\(typo.key)', as there is no config group '\(typo.key)': did you mean '+\(group)=\(option)'?"
+        } else {
+            let options = repository.options(ofGroup: group)
+            explained.hint = "'\(group)' is a config group: choose an option with '+\(group)=OPTION'"
+                + (options.isEmpty ? "" : " (\(options.joined(separator: ", ")))")
+        }
+        return explained
     }
 
     /// OmegaConf refuses a malformed `${...}` as soon as the value is set, before any resolution.

@@ -127,7 +127,10 @@ final class DefaultElement {
             if absolute || base.isEmpty { return path }
             return base + "/" + path
         case .group:
-            return groupPath + "/" + (name ?? "null")
+            let path = groupPath + "/" + (name ?? "null")
+            // An option may climb into another group (`model: ../task/mcq`); one that climbs
+            // out of the tree keeps its `..` and is then not found.
+            return ConfigRepository.normalized(path) ?? path
         case .selfReference:
             return "_self_"
         }

@@ -113,13 +113,22 @@ public struct DefaultsEntry: Sendable, Equatable {
                 throw invalid(item, "the option of '\(group)' must be a name, not a mapping",
                               hint: "write '- \(group): option_name'")
             }
-            if case .option(let name) = value, !name.contains("${") { try checkPath(name, item: item, what: "config option") }
-            if case .options(let names) = value { for name in names { try checkPath(name, item: item, what: "config option") } }
+            if case .option(let name) = value, !name.contains("${") { try checkOption(name, group: group, item: item) }
+            if case .options(let names) = value { for name in names { try checkOption(name, group: group, item: item) } }
             entry.kind = .group(group: group, value: value)
             return entry
         default:
             throw invalid(item, "expected '- group: option' or '- config_path', found \(item.kindDescription)",
                           hint: "see the Defaults List syntax in the README")
+        }
+    }
+
+    /// An option may name a config of another group (`../task/mcq`), but not climb out of the tree.
+    static func checkOption(_ name: String, group: String, item: ConfigNode) throws(ConfigError) {
+        let groupPath = group.hasPrefix("/") ? String(group.dropFirst()) : group
+        if name.hasPrefix("/") || ConfigRepository.normalized(groupPath + "/" + name) == nil {
+            throw invalid(item, "config option '\(name)' is not allowed",
+                          hint: "an option is a file name in the group's folder, or a relative path such as '../other/name' that stays inside the config tree")
         }
     }
 

@@ -74,10 +74,11 @@ final class OverrideState {
                                       location: override.location,
                                       hint: "to remove the group use '~\(key)'; options: \(repository.options(ofGroup: override.key).joined(separator: ", "))")
                 }
-                for name in groupValue.names where !ConfigRepository.isSafeRelativePath(name) || name.contains("/") {
-                    throw ConfigError(.optionNotFound, "'\(name)' is not an option name of group '\(override.key)'",
+                // `+model=../task/mcq` may reach into another group, as in Hydra, but not out of the tree.
+                for name in groupValue.names where name.hasPrefix("/") || ConfigRepository.normalized(override.key + "/" + name) == nil {
+                    throw ConfigError(.optionNotFound, "'\(name)' is not an option of group '\(override.key)'",
                                       location: override.location,
-                                      hint: "options are file names inside conf/\(override.key)/ without '.yaml'; paths like '..' are refused")
+                                      hint: "options are file names inside conf/\(override.key)/ without '.yaml', or relative paths that stay inside the config tree")
                 }
                 if override.kind == .add {
                     let element = DefaultElement(kind: .group(group: override.key, value: groupValue), package: override.package,

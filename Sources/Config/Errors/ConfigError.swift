@@ -26,6 +26,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         case defaultsList
         case interpolation
         case missingValue
+        /// An interpolation reached a `???` value; the resolver turns the whole value into `???`.
+        case interpolationToMissing
         case typeMismatch
         case unknownKey
         case invalidValue

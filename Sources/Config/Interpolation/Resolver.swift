@@ -65,9 +65,15 @@ public struct Resolver {
             }
             inProgress.append(path)
             defer { inProgress.removeLast() }
-            var value = try evaluateString(s, at: path, location: node.location)
-            value.location = node.location
-            return value
+            do {
+                var value = try evaluateString(s, at: path, location: node.location)
+                value.location = node.location
+                return value
+            } catch where error.code == .interpolationToMissing {
+                // As OmegaConf.resolve: a value whose interpolation reaches `???` anywhere
+                // (a key, a string part, a resolver's argument) becomes `???` itself.
+                return ConfigNode(.string(missingValueMarker), location: node.location)
+            }
         default:
             return node
         }
@@ -91,7 +97,6 @@ public struct Resolver {
             case .text(let t): text += t
             case .expression(let expr):
                 let value = try evaluateExpression(expr, at: path, original: s, location: location)
-                if value.isMissing { return ConfigNode(.string(missingValueMarker), location: location) }
                 text += PythonFormat.str(value.value)
             }
         }
@@ -137,6 +142,9 @@ public struct Resolver {
                               keyPath: path.description, location: location, hint: "use fewer dots, or an absolute key")
         }
         let target = absolutePath(key, from: path)
+        for length in 1..<max(target.components.count, 1) where root.node(at: KeyPath(Array(target.components.prefix(length))))?.isMissing == true {
+            throw Self.toMissing(target, at: path, location: location)  // ${a.x} where a is ???
+        }
         guard let node = root.node(at: target) else {
             var known: [String] = []
             if let parent = root.node(at: target.parent)?.mapping { known = parent.keys }
@@ -147,9 +155,16 @@ public struct Resolver {
             throw ConfigError(.interpolation, "interpolation '\(original)' at '\(path)': key '\(target)' not found",
                               keyPath: path.description, location: location, hint: hint)
         }
-        // As OmegaConf's to_container: an interpolation to a missing value is itself missing.
-        if node.isMissing { return ConfigNode(.string(missingValueMarker), location: location) }
-        return try resolvedNode(at: target)
+        if node.isMissing { throw Self.toMissing(target, at: path, location: location) }
+        let resolved = try resolvedNode(at: target)
+        // An interpolation to a value that is itself missing after resolution (a chain).
+        if resolved.isMissing { throw Self.toMissing(target, at: path, location: location) }
+        return resolved
+    }
+
+    static func toMissing(_ target: KeyPath, at path: KeyPath, location: SourceLocation?) -> ConfigError {
+        ConfigError(.interpolationToMissing, "interpolation at '\(path)' reaches the missing value '\(target)'",
+                    keyPath: path.description, location: location, hint: "give '\(target)' a value")
     }
 
     // MARK: Resolvers
@@ -229,12 +244,26 @@ public struct Resolver {
             guard arguments.count == 1 else { throw fail("\(name) takes one key", hint: "write ${\(name):some.dict}") }
             let key = try keyArgument(arguments[0], at: path, original: original, location: location)
             let target = absolutePath(key, from: path)
+            if root.node(at: target)?.isMissing == true {
+                // OmegaConf selects the dict with throw_on_missing: an error, not `???`.
+                throw ConfigError(.missingValue, "interpolation '\(original)' at '\(path)': missing mandatory value '\(target)'",
+                                  keyPath: path.description, location: location, hint: "give '\(target)' a value")
+            }
             guard let m = root.node(at: target)?.mapping else {
                 throw fail("'\(target)' is not a mapping", hint: "point \(name) at a dict in the config")
             }
             if name == "oc.dict.keys" { return ConfigNode(.sequence(m.keys.map { ConfigNode(.string($0)) })) }
             var values: [ConfigNode] = []
-            for k in m.keys { values.append(try resolvedNode(at: target.appending(k))) }
+            for k in m.keys {
+                // Each value is a reference `${d.k}`: a missing one is `???` on its own.
+                let child = root.node(at: target.appending(k))
+                if child?.isMissing == true { values.append(ConfigNode(.string(missingValueMarker))); continue }
+                do {
+                    values.append(try resolvedNode(at: target.appending(k)))
+                } catch where error.code == .interpolationToMissing {
+                    values.append(ConfigNode(.string(missingValueMarker)))
+                }
+            }
             return ConfigNode(.sequence(values))
         case "now":
             let format = arguments.isEmpty ? "%Y-%m-%d" : PythonFormat.str(try argumentValue(arguments.joined(separator: ","), at: path, original: original, location: location).value)

@@ -68,8 +68,8 @@ public enum OverrideValue: Sendable, Equatable {
     case element(ConfigNode, text: String)
     /// `a,b,c` or `choice(a,b,c)`: each element with its source text.
     case choice([SweepElement])
-    /// `range(start, stop, step)`, integers or decimals.
-    case range(start: Decimal10, stop: Decimal10, step: Decimal10)
+    /// `range(start, stop, step)`, integers or floats.
+    case range(SweepRange)
     /// `glob(include, exclude=...)` over a config group's options.
     case glob(include: [String], exclude: [String])
     /// `interval(a,b)`: only for optimizing sweepers.
@@ -79,56 +79,4 @@ public enum OverrideValue: Sendable, Equatable {
 public struct SweepElement: Sendable, Equatable {
     public var node: ConfigNode
     public var text: String
-}
-
-/// An exact decimal (digits and scale) so that `range(0,1,0.1)` gives 0.3, not 0.30000000000000004,
-/// as Hydra's `Decimal`-based ranges do.
-public struct Decimal10: Sendable, Equatable, Comparable {
-    public var units: Int
-    public var scale: Int
-    public var isFloat: Bool
-
-    public init?(_ node: ConfigNode) {
-        switch node.value {
-        case .int(let i): units = i; scale = 0; isFloat = false
-        case .double(let d):
-            guard d.isFinite else { return nil }
-            let text = PythonFormat.repr(d)
-            guard let parsed = Decimal10(parsing: text) else { return nil }
-            self = parsed
-        default: return nil
-        }
-    }
-
-    init?(parsing text: String) {
-        if text.contains("e") || text.contains("E") {
-            guard let d = Double(text) else { return nil }
-            // Fall back to 12 decimal places for scientific forms.
-            units = Int((d * 1e12).rounded()); scale = 12; isFloat = true
-            return
-        }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        let fraction = parts.count > 1 ? String(parts[1]) : ""
-        guard let u = Int(String(parts[0]) + fraction) else { return nil }
-        units = u; scale = fraction.count; isFloat = true
-    }
-
-    init(units: Int, scale: Int, isFloat: Bool) {
-        self.units = units; self.scale = scale; self.isFloat = isFloat
-    }
-
-    func rescaled(to newScale: Int) -> Int {
-        var u = units
-        for _ in scale..<max(scale, newScale) { u *= 10 }
-        return u
-    }
-
-    public static func < (a: Decimal10, b: Decimal10) -> Bool {
-        let s = max(a.scale, b.scale)
-        return a.rescaled(to: s) < b.rescaled(to: s)
-    }
-
-    public var doubleValue: Double {
-        Double("\(units)e-\(scale)") ?? 0
-    }
 }

@@ -44,12 +44,12 @@ struct OverrideLexer {
             var best: (Kind, Int) = (.ws, 0)
             for candidate in candidates where candidate.1 > best.1 { best = candidate }
             if best.1 == 0 {
-                // Hydra's lexer knows only ASCII; we let other characters through as text.
+                // Hydra's lexer knows only ASCII outside quotes: `s=héllo` is an error there too.
                 if chars[i].value > 127 {
-                    best = (.id, 1)
-                } else {
-                    throw OverrideSyntaxError(offset: i, message: "unexpected character '\(chars[i])'")
+                    throw OverrideSyntaxError(offset: i, message: "unexpected character '\(chars[i])' (outside quotes only ASCII is allowed)",
+                                              hint: "quote the value")
                 }
+                throw OverrideSyntaxError(offset: i, message: "unexpected character '\(chars[i])'")
             }
             tokens.append(Token(kind: best.0, text: text(i, best.1), offset: i))
             i += best.1
@@ -191,4 +191,5 @@ struct OverrideLexer {
 struct OverrideSyntaxError: Error {
     var offset: Int
     var message: String
+    var hint: String? = nil
 }

@@ -112,7 +112,9 @@ public enum OverrideParser {
         do {
             tokens = try lexer.tokenize()
         } catch {
-            throw syntax(input, "\(error.message) at position \(error.offset + 1) of the value")
+            let quoted = input.hasSuffix(text) && !text.contains("'") ? String(input.dropLast(text.count)) + "'" + text + "'" : nil
+            throw syntax(input, "\(error.message) at position \(error.offset + 1) of the value",
+                         hint: error.hint.map { hint in quoted.map { "\(hint): \($0)" } ?? hint })
         }
         var parser = ValueParser(tokens: tokens, lexer: lexer, input: input)
         return try parser.parseTopLevel()
@@ -433,20 +435,21 @@ private struct FunctionCall {
         case "range":
             let args = positional.count
             guard args + named.count >= 1, args + named.count <= 3 else { throw error("expected range(start, stop[, step]) or range(stop)") }
-            func number(_ p: Parsed?) throws(ConfigError) -> Decimal10? {
+            func number(_ p: Parsed?) throws(ConfigError) -> RangeNumber? {
                 guard let p else { return nil }
-                guard let d = Decimal10(try node(p)) else { throw error("range arguments must be numbers") }
-                return d
+                guard let n = RangeNumber(try node(p).value) else { throw error("range arguments must be numbers") }
+                guard n.double.isFinite else { throw error("range arguments must be finite numbers") }
+                return n
             }
-            var start = try number(argument("start", at: 0)) ?? Decimal10(units: 0, scale: 0, isFloat: false)
+            var start = try number(argument("start", at: 0)) ?? .int(0)
             var stop = try number(argument("stop", at: 1))
-            let step = try number(argument("step", at: 2)) ?? Decimal10(units: 1, scale: 0, isFloat: false)
+            let step = try number(argument("step", at: 2)) ?? .int(1)
             if stop == nil {
                 stop = start
-                start = Decimal10(units: 0, scale: 0, isFloat: false)
+                start = .int(0)
             }
-            guard step.units != 0 else { throw error("the step must not be zero") }
-            return .sweep(.range(start: start, stop: stop!, step: step))
+            guard !step.isZero else { throw error("the step must not be zero") }
+            return .sweep(.range(SweepRange(start: start, stop: stop!, step: step)))
         case "glob":
             guard let include = argument("include", at: 0) else { throw error("glob needs an include pattern") }
             let exclude = try argument("exclude", at: 1).map { p throws(ConfigError) in try strings(p) } ?? []
@@ -462,58 +465,55 @@ private struct FunctionCall {
             }
             return .sweep(.interval(try double(positional[0]), try double(positional[1])))
         case "sort", "shuffle":
-            let reverse: Bool = {
-                if let r = named.first(where: { $0.0 == "reverse" }), case .node(let n, _) = r.1, case .bool(let b) = n.value { return b }
-                return false
-            }()
-            var items: [SweepElement]
-            var isList = false
-            if let listArg = named.first(where: { $0.0 == "list" }) {
-                isList = true
-                items = (try node(listArg.1).sequence ?? []).map { SweepElement(node: $0, text: PythonFormat.str($0.value)) }
-            } else if let sweepArg = named.first(where: { $0.0 == "sweep" })?.1 ?? (positional.count == 1 ? positional[0] : nil),
-                      case .sweep(let sweep) = sweepArg {
-                guard case .choice(let elements) = sweep else {
-                    return .sweep(sweep)  // sorting a range keeps its own order unless reversed
-                }
-                items = elements
-            } else if positional.count == 1, case .node(let n, let t) = positional[0] {
-                if let seq = n.sequence {
-                    isList = true
-                    items = seq.map { SweepElement(node: $0, text: PythonFormat.str($0.value)) }
-                } else {
-                    return .node(n, text: t)
-                }
-            } else {
-                items = []
+            return try reorder()
+        case "int", "float", "str", "bool":
+            let value: Parsed
+            if let named = named.first(where: { $0.0 == "value" }) {
+                guard positional.isEmpty, self.named.count == 1 else { throw error("cannot use both positional and named arguments") }
+                value = named.1
+            } else if positional.count == 1 {
+                value = positional[0]
+            } else if positional.count > 1 {
+                // `str(true,1.5)` casts the simple choice sweep `true,1.5`.
+                var elements: [SweepElement] = []
                 for p in positional {
                     guard case .node(let n, let t) = p else { throw error("nested sweeps are not supported") }
-                    items.append(SweepElement(node: n, text: t))
+                    elements.append(SweepElement(node: n, text: t))
                 }
-            }
-            if name == "sort" {
-                items.sort { orderedBefore($0.node, $1.node) }
-                if reverse { items.reverse() }
+                value = .sweep(.choice(elements))
             } else {
-                var generator = SystemRandomNumberGenerator()
-                items.shuffle(using: &generator)
+                throw error("expected a value")
             }
-            if isList { return .node(ConfigNode(.sequence(items.map(\.node)), location: location), text: text) }
-            return .sweep(.choice(items))
-        case "int", "float", "str", "bool":
-            guard positional.count + named.count == 1, let arg = argument("value", at: 0) else {
-                throw error("expected exactly one value")
-            }
-            switch arg {
+            switch value {
             case .node(let n, _):
                 return .node(ConfigNode(try cast(n.value), location: location), text: text)
             case .sweep(.choice(let elements)):
+                // Hydra's sweeper writes each cast value back as override text and parses it
+                // again for the job, so `str(choice(1,2))` sweeps the integers 1 and 2.
                 var out: [SweepElement] = []
                 for e in elements {
-                    let v = try cast(e.node.value)
-                    out.append(SweepElement(node: ConfigNode(v), text: PythonFormat.str(v)))
+                    let elementText = SweepText.element(try cast(e.node.value))
+                    out.append(SweepElement(node: SweepText.reparsed(elementText, input: parser.input), text: elementText))
                 }
                 return .sweep(.choice(out))
+            case .sweep(.range(let range)):
+                guard name == "int" || name == "float" else { throw error("Range can only be cast to int or float") }
+                func castBound(_ n: RangeNumber) throws(ConfigError) -> RangeNumber {
+                    switch try cast(configValue(of: n)) {
+                    case .int(let i): return .int(i)
+                    case .double(let d): return .float(d)
+                    default: throw error("Range can only be cast to int or float")
+                    }
+                }
+                return .sweep(.range(SweepRange(start: try castBound(range.start), stop: try castBound(range.stop),
+                                                step: try castBound(range.step))))
+            case .sweep(.interval(let low, let high)):
+                guard name == "int" || name == "float" else { throw error("Intervals cannot be cast to \(name)") }
+                func castBound(_ d: Double) throws(ConfigError) -> Double {
+                    if case .int(let i) = try cast(.double(d)) { return Double(i) }
+                    return d
+                }
+                return .sweep(.interval(try castBound(low), try castBound(high)))
             case .sweep(let other):
                 return .sweep(other)
             }
@@ -523,17 +523,75 @@ private struct FunctionCall {
         }
     }
 
-    /// Numbers sort numerically, everything else by its text.
-    func orderedBefore(_ a: ConfigNode, _ b: ConfigNode) -> Bool {
-        func number(_ n: ConfigNode) -> Double? {
-            switch n.value {
-            case .int(let i): return Double(i)
-            case .double(let d): return d
-            default: return nil
+    func configValue(of n: RangeNumber) -> ConfigValue {
+        switch n {
+        case .int(let i): return .int(i)
+        case .float(let d): return .double(d)
+        }
+    }
+
+    /// `sort(...)` and `shuffle(...)` of a list, a choice sweep or a range.
+    func reorder() throws(ConfigError) -> Parsed {
+        let location = parser.location
+        var reverse = false
+        if let r = named.first(where: { $0.0 == "reverse" }) {
+            guard name == "sort", case .node(let n, _) = r.1, case .bool(let b) = n.value else {
+                throw error("reverse must be true or false")
+            }
+            reverse = b
+        }
+        var items: [SweepElement]
+        var isList = false
+        if let listArg = named.first(where: { $0.0 == "list" }) {
+            isList = true
+            guard let seq = try node(listArg.1).sequence else { throw error("list= takes a list") }
+            items = seq.map { SweepElement(node: $0, text: PythonFormat.str($0.value)) }
+        } else if let sweepArg = named.first(where: { $0.0 == "sweep" })?.1 ?? (positional.count == 1 ? positional[0] : nil),
+                  case .sweep(let sweep) = sweepArg {
+            switch sweep {
+            case .choice(let elements):
+                items = elements
+            case .range(let range):
+                if name == "sort" { return .sweep(.range(range.sorted(reverse: reverse))) }
+                // Shuffling a range enumerates it first.
+                do {
+                    items = try range.values().map { v in
+                        SweepElement(node: ConfigNode(v), text: SweepText.element(v))
+                    }
+                } catch {
+                    throw self.error("the range has too many values to shuffle")
+                }
+            default:
+                throw error("only a choice or a range can be \(name == "sort" ? "sorted" : "shuffled")")
+            }
+        } else if positional.count == 1, case .node(let n, let t) = positional[0] {
+            guard let seq = n.sequence else { return .node(n, text: t) }
+            isList = true
+            items = seq.map { SweepElement(node: $0, text: PythonFormat.str($0.value)) }
+        } else {
+            guard !positional.isEmpty else { throw error("empty \(name) input") }
+            items = []
+            for p in positional {
+                guard case .node(let n, let t) = p else { throw error("nested sweeps are not supported") }
+                items.append(SweepElement(node: n, text: t))
             }
         }
-        if let x = number(a), let y = number(b) { return x < y }
-        return PythonFormat.str(a.value) < PythonFormat.str(b.value)
+        if name == "sort" {
+            // Python's sorted(): numbers (and booleans) by value, strings by code point, lists
+            // element by element; anything else, or a mix, cannot be ordered.
+            for item in items.dropFirst() {
+                guard PythonOrder.comparable(items[0].node.value, item.node.value) else {
+                    throw error("'<' not supported between \(items[0].node.kindDescription) and \(item.node.kindDescription)")
+                }
+            }
+            // Stable in both directions, as Python's reverse=True is.
+            items.sort { reverse ? PythonOrder.less($1.node.value, $0.node.value) : PythonOrder.less($0.node.value, $1.node.value) }
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            items.shuffle(using: &generator)
+        }
+        if isList { return .node(ConfigNode(.sequence(items.map(\.node)), location: location), text: text) }
+        return .sweep(.choice(items))
     }
 
     func cast(_ value: ConfigValue) throws(ConfigError) -> ConfigValue {

@@ -4,6 +4,9 @@
 /// cartesian product, the last override varying fastest. A later override of the same key
 /// replaces an earlier one in its position.
 public enum SweepExpander {
+    /// The most jobs one sweep may have (the product of every override's alternatives).
+    public static let maximumJobs = 1_000_000
+
     /// - Returns: The override list of every job, in job order.
     /// - Throws: ``ConfigError`` for sweeps the basic sweeper cannot run (`interval`) or that
     ///   select nothing.
@@ -14,6 +17,15 @@ public enum SweepExpander {
             let key = override.keyElement
             if alternatives[key] == nil { order.append(key) }
             alternatives[key] = try values(of: override, repository: repository)
+        }
+        var count = 1
+        for key in order {
+            let (product, overflow) = count.multipliedReportingOverflow(by: alternatives[key]!.count)
+            count = product
+            guard !overflow, count <= maximumJobs else {
+                throw ConfigError(.sweep, "the sweep has more than \(maximumJobs) jobs",
+                                  location: overrides.last?.location, hint: "sweep fewer values, or split the sweep into several runs")
+            }
         }
         var jobs: [[Override]] = [[]]
         for key in order {
@@ -26,6 +38,39 @@ public enum SweepExpander {
             jobs = next
         }
         return jobs
+    }
+
+    /// The sweep a config defines under `hydra.sweeper.params` (Hydra 1.2+), as overrides to put
+    /// before the command line's: a command-line sweep of the same key replaces one of these in
+    /// its place, other keys are crossed with them.
+    ///
+    /// - Parameter hydra: The composed `hydra` node.
+    public static func configuredSweep(_ hydra: ConfigNode) throws(ConfigError) -> [Override] {
+        guard let params = hydra.node(at: "sweeper.params"), params.value != .null else { return [] }
+        guard let mapping = params.mapping else {
+            throw ConfigError(.typeMismatch, "hydra.sweeper.params must be a mapping of keys to sweeps",
+                              keyPath: "hydra.sweeper.params", location: params.location, hint: "for example  params: {seed: 1,2,3}")
+        }
+        var overrides: [Override] = []
+        for (key, node) in mapping {
+            let text: String
+            switch node.value {
+            case .string(let s): text = s
+            case .int, .double, .bool: text = PythonFormat.str(node.value)
+            default:
+                throw ConfigError(.typeMismatch, "hydra.sweeper.params.\(key) must be a sweep written as text, such as '1,2,3'",
+                                  keyPath: "hydra.sweeper.params.\(key)", location: node.location)
+            }
+            do {
+                overrides.append(try OverrideParser.parse(key + "=" + text))
+            } catch {
+                var located = error
+                located.location = node.location
+                located.message += " (from hydra.sweeper.params)"
+                throw located
+            }
+        }
+        return overrides
     }
 
     static func values(of override: Override, repository: ConfigRepository) throws(ConfigError) -> [Override] {
@@ -43,25 +88,22 @@ public enum SweepExpander {
             return [override]
         case .choice(let elements)?:
             return elements.map { make($0.node, $0.text) }
-        case .range(let start, let stop, let step)?:
-            let scale = max(start.scale, stop.scale, step.scale)
-            let isFloat = start.isFloat || stop.isFloat || step.isFloat
-            let s = start.rescaled(to: scale), e = stop.rescaled(to: scale), d = step.rescaled(to: scale)
-            var result: [Override] = []
-            var current = s
-            while (d > 0 && current < e) || (d < 0 && current > e) {
-                let decimal = Decimal10(units: current, scale: scale, isFloat: isFloat)
-                if isFloat {
-                    let value = decimal.doubleValue
-                    result.append(make(ConfigNode(.double(value)), PythonFormat.repr(value)))
-                } else {
-                    result.append(make(ConfigNode(.int(current)), String(current)))
-                }
-                current += d
-                if result.count > 1_000_000 { break }
+        case .range(let range)?:
+            let values: [ConfigValue]
+            do {
+                values = try range.values()
+            } catch .tooMany {
+                throw ConfigError(.sweep, "'\(override.input)' gives more than \(SweepRange.maximumCount) values",
+                                  location: override.location, hint: "use a larger step or a smaller range")
+            } catch {
+                throw ConfigError(.sweep, "the bounds of '\(override.input)' must be finite numbers",
+                                  location: override.location)
             }
             // An empty range gives no jobs at all, as in Hydra (the runner warns).
-            return result
+            return values.map { value in
+                if case .double(let d) = value { return make(ConfigNode(value), PythonFormat.repr(d)) }
+                return make(ConfigNode(value), PythonFormat.str(value))
+            }
         case .glob(let include, let exclude)?:
             let options = repository.options(ofGroup: override.key)
             let selected = options.filter { name in

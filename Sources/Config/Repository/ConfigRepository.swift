@@ -19,6 +19,23 @@ public final class ConfigRepository {
         return !path.split(separator: "/", omittingEmptySubsequences: false).contains { $0 == ".." || $0 == "." || $0.isEmpty }
     }
 
+    /// `model/../task/mcq` as `task/mcq`: Hydra accepts an option that climbs into another
+    /// group. Nil when the path climbs out of the tree, is absolute, or has empty parts.
+    public static func normalized(_ path: String) -> String? {
+        if path.hasPrefix("/") || path.contains("\\") || path.contains("\0") { return nil }
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
+            switch part {
+            case "": return nil
+            case ".": continue
+            case "..":
+                guard parts.popLast() != nil else { return nil }
+            default: parts.append(part)
+            }
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "/")
+    }
+
     private func join(_ dir: String, _ path: String) -> String {
         dir.hasSuffix("/") ? dir + path : dir + "/" + path
     }

@@ -207,11 +207,24 @@ final class EventComposer {
         let p = parser.pointee
         let problem = p.problem.map { String(cString: $0) } ?? "cannot parse"
         let mark = p.problem_mark
-        let line = Int(mark.line) + 1, column = Int(mark.column) + 1
+        var line = Int(mark.line) + 1, column = Int(mark.column) + 1
         var message = "invalid YAML: \(problem)"
-        if let context = p.context.map({ String(cString: $0) }) { message += " (\(context))" }
+        var hint = "check the indentation and quoting near this line"
+        if let context = p.context.map({ String(cString: $0) }) {
+            let opened = p.context_mark
+            let openLine = Int(opened.line) + 1, openColumn = Int(opened.column) + 1
+            if context.contains("flow"), openLine < line {
+                // An unclosed `[` or `{` is only noticed lines later: point at where it opened.
+                let what = context.contains("sequence") ? "a '[' list" : "a '{' mapping"
+                message = "invalid YAML: \(what) opened here is not closed (\(problem) at line \(line), column \(column))"
+                hint = context.contains("sequence") ? "close the list with ']'" : "close the mapping with '}'"
+                line = openLine
+                column = openColumn
+            } else {
+                message += " (\(context))"
+            }
+        }
         return ConfigError(.yamlSyntax, message, location: SourceLocation(file: file, line: line, column: column),
-                           hint: "check the indentation and quoting near this line",
-                           snippet: YAMLLoader.caretSnippet(text, line: line, column: column))
+                           hint: hint, snippet: YAMLLoader.caretSnippet(text, line: line, column: column))
     }
 }
