@@ -16,7 +16,7 @@ source "$(dirname "$0")/lib/common.sh"
 default_dir='multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}_models_x_temperatures'
 sweep_dir=${SWEEP_DIR:-$default_dir}
 
-exec "$RUNNER" --multirun \
+"$RUNNER" --multirun \
     +model=local_chat,local_completions \
     +task=mcq \
     model.params.base_url="$BASE_URL" \

@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib/common.sh"
 default_dir='multirun/${now:%Y-%m-%d}/${now:%H-%M-%S}_tasks_x_seeds'
 sweep_dir=${SWEEP_DIR:-$default_dir}
 
-exec "$RUNNER" --multirun \
+"$RUNNER" --multirun \
     +model=local_chat \
     +task=mcq,qa,yes_no_maybe \
     seed=1,2,3 \

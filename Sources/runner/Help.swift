@@ -24,14 +24,15 @@ enum Help {
         out += """
 
         == Overrides ==
+        (the examples go after +model=openai_chat +task=mcq)
           key=value           change a value that exists      model.params.temperature=0.7
-          +key=value          add a key that does not exist   +model.params.seed=1
-          ++key=value         add or change                   ++task.limit=50
-          ~key  ~key=value    remove a key (if it has value)  ~model.params.top_p
+          +key=value          add a key that does not exist   +model.params.context_window=128000
+          ++key=value         add or change                   ++task.dataset.limit=50
+          ~key  ~key=value    remove a key (if it has value)  ~model.params.n
           group=option        change a group's option         model=local_chat
           +group=option       add a group                     +model=openai_chat +task=mcq
           group@pkg=option    put the option at a package     +model@judge=openai_chat
-          ~group              remove a group from the defaults
+          ~group              remove a group                  ~task
         Values: 1, 1e-3, .5, inf, nan, true, null, 'quoted', "quoted", hello world,
                 [a,b], {a:1,b:[2,3]}, ${other.key}, ${oc.env:VAR,default}
         Sweeps (with -m): a,b,c  choice(a,b)  range(1,10,2)  range(0,1,0.25)  glob(*)  glob(a*,exclude=ab)

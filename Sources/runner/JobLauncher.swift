@@ -27,10 +27,13 @@ struct JobLauncher {
     func launch(_ jobs: [[Override]]) async throws(ConfigError) -> Int32 {
         let mode = options.multirun ? "MULTIRUN" : "RUN"
         var sweepDirectory: String?
+        var explicitSweepDirectory = false
+        var usedDirectories: Set<String> = []
         if options.multirun {
             let base = try composer.compose(overrides: jobs.first ?? [], skipMissing: true)
             let dir = try resolveHydraString("sweep.dir", base, number: 0, overrides: jobs.first ?? [], mode: mode)
-            sweepDirectory = try RunDirectory.createUnique(dir)
+            explicitSweepDirectory = !Self.isDefault("sweep.dir", in: base.hydra)
+            sweepDirectory = explicitSweepDirectory ? try RunDirectory.createOrReuse(dir) : try RunDirectory.createUnique(dir)
             Output.out("[runner] Launching \(jobs.count) job\(jobs.count == 1 ? "" : "s") locally into \(sweepDirectory!)\n")
         }
         var worst: Int32 = 0
@@ -61,13 +64,25 @@ struct JobLauncher {
                 continue
             }
             let directory: String
+            // Hydra uses an explicit folder as given, so a second run replaces the first one's
+            // results there; only our default dated folder moves aside (`_1`) when it is taken,
+            // and two jobs of one sweep never share a folder.
+            let target: String
+            let reuse: Bool
             if let sweepDirectory {
-                directory = try RunDirectory.createUnique(sweepDirectory + "/" + subdir)
+                target = sweepDirectory + "/" + subdir
+                reuse = explicitSweepDirectory
                 Output.out("[runner] \t#\(number) : \(overrides.map { Redactor.redact(override: $0.input) }.joined(separator: " "))\n")
             } else {
-                let dir = ConfigValueText.text(resolvedHydra.node(at: "run.dir")?.value ?? .string("outputs"))
-                directory = try RunDirectory.createUnique(dir)
+                target = ConfigValueText.text(resolvedHydra.node(at: "run.dir")?.value ?? .string("outputs"))
+                reuse = !Self.isDefault("run.dir", in: composition.hydra)
             }
+            if reuse && !usedDirectories.contains(target) {
+                directory = try RunDirectory.createOrReuse(target)
+            } else {
+                directory = try RunDirectory.createUnique(target)
+            }
+            usedDirectories.insert(target)
             let job = PreparedJob(number: number, overrides: overrides, composition: composition, resolved: resolved,
                                   run: run, directory: directory)
             try RunDirectory.writeRecord(job, hydra: resolvedHydra, commandLine: commandLine, startTime: startTime,
@@ -85,11 +100,25 @@ struct JobLauncher {
         return worst
     }
 
+    /// True when the config leaves `hydra.<key>` at our default (the dated folder).
+    static func isDefault(_ key: String, in hydra: ConfigNode) -> Bool {
+        let path = KeyPath(parsing: key)
+        return hydra.node(at: path)?.value == HydraSettings.defaults.node(at: path)?.value
+    }
+
     /// An evaluation needs a model and a task, and every `???` in them filled in.
     private func checkReadyToRun(_ run: RunConfig, resolved: ConfigNode) throws(ConfigError) {
         let repository = composer.repository
         for (group, present) in [("model", run.model != nil), ("task", run.task != nil)] where !present {
             let options = repository.options(ofGroup: group)
+            // `+modle=local_chat` adds a plain key `modle`: point at it.
+            let keys = resolved.mapping?.keys ?? []
+            if let typo = keys.first(where: { $0 != group && !repository.groupExists($0) && DidYouMean.closest(to: group, in: [$0]) != nil }) {
+                let value = resolved.node(at: KeyPath([typo])).map { PythonFormat.str($0.value) } ?? "OPTION"
+                throw ConfigError(.optionRequired, "no \(group) chosen: a run evaluates a model on a task",
+                                  keyPath: typo, location: resolved.node(at: KeyPath([typo]))?.location,
+                                  hint: "'\(typo)' is a plain key, as there is no config group '\(typo)': did you mean '+\(group)=\(value)'?")
+            }
             throw ConfigError(.optionRequired, "no \(group) chosen: a run evaluates a model on a task",
                               keyPath: group,
                               hint: "add +\(group)=<OPTION>" + (options.isEmpty ? "" : "; available: \(options.joined(separator: ", "))")

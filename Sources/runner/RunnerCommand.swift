@@ -45,7 +45,15 @@ enum RunnerCommand {
         let overrides = try options.overrides.map { (text) throws(ConfigError) in try OverrideParser.parse(text) }
         let jobs: [[Override]]
         if options.multirun {
-            jobs = try SweepExpander.expand(overrides, repository: repository)
+            // As Hydra, compose once without the sweeps to read a sweep the config defines. Only
+            // group and hydra overrides can change it; leaving the others out keeps
+            // `+model=a,b model.params.x=1` working, which Hydra refuses here.
+            let settingsOverrides = overrides.filter { override in
+                !override.isSweep && (override.key == "hydra" || override.key.hasPrefix("hydra.") || repository.groupExists(override.key))
+            }
+            let settings = try composer.compose(overrides: settingsOverrides, skipMissing: true)
+            let configured = try SweepExpander.configuredSweep(settings.hydra)
+            jobs = try SweepExpander.expand(configured + overrides, repository: repository)
             if jobs.isEmpty {
                 Output.error("warning: the sweep selects no jobs (an empty range or a glob that matches no option); nothing to do")
             }

@@ -89,6 +89,9 @@ struct RunnerOptions {
                 } else if index + 1 < arguments.count, let topic = InfoTopic(rawValue: arguments[index + 1]) {
                     options.info = topic
                     index += 1
+                } else if index + 1 < arguments.count, Self.looksLikeTopic(arguments[index + 1]) {
+                    // A bare word is no override (it has no '='): a misspelled topic, as argparse says.
+                    throw badInfo(arguments[index + 1])
                 } else {
                     options.info = .all
                 }
@@ -105,8 +108,14 @@ struct RunnerOptions {
         return options
     }
 
+    private static func looksLikeTopic(_ word: String) -> Bool {
+        !word.hasPrefix("-") && !word.contains("=") && !word.hasPrefix("~") && !word.hasPrefix("+")
+    }
+
     private static func badInfo(_ raw: String) -> ConfigError {
-        ConfigError(.usage, "--info takes one of \(InfoTopic.allCases.map(\.rawValue).joined(separator: ", ")), not '\(raw)'",
-                    hint: "for example: runner --info defaults +model=openai_chat")
+        let topics = InfoTopic.allCases.map(\.rawValue)
+        var hint = "for example: runner --info defaults +model=openai_chat"
+        if let guess = DidYouMean.closest(to: raw, in: topics) { hint = "did you mean '\(guess)'? " + hint }
+        return ConfigError(.usage, "--info takes one of \(topics.joined(separator: ", ")), not '\(raw)'", hint: hint)
     }
 }

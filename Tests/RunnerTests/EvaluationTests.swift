@@ -171,8 +171,29 @@ struct EvaluationTests {
         #expect(try run.samples().first { $0["id"] as? String == "q0" }?["status"] as? String == "error")
         let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(Self.count(try run.results("again"), "cached") == 2)
+        // The run stopped at the first error (1 of 3 is past 5%): answers that had arrived are cached.
+        let answeredBefore = try run.samples().filter { $0["status"] as? String == "scored" }.count
+        #expect(Self.count(try run.results("again"), "cached") == answeredBefore)
         #expect(Self.metric(try run.results("again"), "acc") == 1)
+    }
+
+    @Test("once max_error_rate cannot be met the run stops, keeping what was answered")
+    func errorRateStopsEarly() throws {
+        let run = try Run(conf: conf)
+        // One at a time, in order: items 0 to 2 always fail; 2 errors of 20 is past 5%.
+        let rows = (0..<20).map { i in (i < 3 ? "item \(i) [answer:A] [fault:500]" : "item \(i) [answer:A]", "A") }
+        try run.folder.write(["mcq.jsonl": Self.mcq(rows)])
+        let result = try run.run(data: "mcq.jsonl", ["response.max_retries=0", "model.params.max_retries=0", "response.max_concurrency=1",
+                                                     "response.run_async=false", "model.params.num_concurrent=1"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("error: 2 of 20 items errored (10.0%), more than response.max_error_rate=0.05; stopped after 2 of 20 items"),
+                "\(result.stderr)")
+        let results = try run.results()
+        #expect(results["status"] as? String == "failed")
+        #expect(Self.count(results, "finished") == 2)
+        #expect(try run.samples().count == 2)
+        // Nothing was asked after the second error.
+        #expect(run.server.requestCount() == 2)
     }
 
     @Test("bad task input: one clear error each, exit 2", arguments: [
@@ -281,6 +302,32 @@ struct EvaluationTests {
         let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
         #expect(again.status == 0)
         #expect(try #require(Self.count(try run.results("again"), "cached")) >= finished)
+    }
+
+    @Test("Ctrl-C ends the embedded model's generations too: the queued items are not answered")
+    func interruptLocalEngine() throws {
+        let folder = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = RunnerProcess.executable
+        // 40 items, 32 generated at once: 8 wait for a free slot when the first answer lands.
+        process.arguments = ["-cp", conf, "+model=smollm2", "+task=mcq", "response.cache.mode=off",
+                             "hydra.run.dir=\(folder.url.path)/out"]
+        process.currentDirectoryURL = RunnerProcess.packageRoot
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, ((try? folder.read("out/samples.jsonl"))?.isEmpty ?? true) { usleep(20_000) }
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        let results = try JSONSerialization.jsonObject(with: Data(folder.read("out/results.json").utf8)) as! [String: Any]
+        #expect(results["status"] as? String == "interrupted")
+        // Before the engine honoured cancellation it finished its batch and the queue: 40 of 40.
+        let finished = try #require(Self.count(results, "finished"))
+        #expect(finished < 40, "the engine kept generating after Ctrl-C")
     }
 
     @Test("the embedded model: SmolLM2 answers mcq offline, by generation and by loglikelihood", arguments: ["generate", "loglikelihood"])

@@ -121,7 +121,12 @@ struct RunnerCommandTests {
         (["+modle=openai_chat", "+task=mcq"], ["unknown key 'modle' at the top level", "did you mean 'model'?"]),
         (["+model=openai_chat", "model.params.temprature=1", "--cfg", "job"], ["could not override 'model.params.temprature'", "did you mean 'model.params.temperature'?"]),
         (["+model=openai_chat", "+model.params.model_name=x", "--cfg", "job"], ["could not add 'model.params.model_name'", "'++model.params.model_name=x'"]),
-        (["+model=../../etc/passwd", "--cfg", "job"], ["'../../etc/passwd' is not an option name", "refused"]),
+        (["+model=../../etc/passwd", "--cfg", "job"], ["'../../etc/passwd' is not an option of group 'model'", "stay inside the config tree"]),
+        (["+modle=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:9/v1"],
+         ["no 'model' was chosen (in override '+modle=local_chat')", "did you mean '+model=local_chat'?"]),
+        (["--info", "defalts"], ["--info takes one of all, config, defaults", "did you mean 'defaults'?"]),
+        (["-m", "--cfg", "job", "+x=range(0,10000000)"], ["gives more than 1000000 values"]),
+        (["--cfg", "job", "s=héllo"], ["only ASCII is allowed", "quote the value: s='héllo'"]),
         (["+model=openai_chat", "+task=mcq", "task.scoring.mode=generat"], ["'task.scoring.mode' must be one of", "did you mean 'generate'?"]),
         (["+model=openai_chat", "+task=mcq", "task.dataset.limit=abc"], ["'task.dataset.limit' must be an integer, not a string ('abc')"]),
         (["+model=openai_chat", "+task=qa", "response.max_concurrency=0"], ["'response.max_concurrency' must be at least 1"]),
@@ -149,7 +154,8 @@ struct RunnerCommandTests {
         let dir = try TemporaryDirectory()
         try dir.write(["conf/config.yaml": "a: 1\nb: [1, 2\nc: 3\n"])
         let result = try RunnerProcess.run(["--cfg", "job"], in: dir.url)
-        expectUserError(result, contains: ["conf/config.yaml:3:", "invalid YAML", " | c: 3"])
+        // The unclosed list is reported where it opened, naming where it was noticed.
+        expectUserError(result, contains: ["conf/config.yaml:2:4:", "invalid YAML", " | b: [1, 2", "at line 3, column 2"])
     }
 
     @Test("the project's own configs compose and decode for every model and task")

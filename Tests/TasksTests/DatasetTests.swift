@@ -34,6 +34,29 @@ struct DatasetTests {
         #expect(loadError(DatasetConfig(path: array))?.message == "line is a JSON array, not an object")
     }
 
+    @Test("Windows line endings, a byte order mark and no final newline load, in JSONL and CSV")
+    func lineEndings() throws {
+        let jsonl = "\u{FEFF}{\"id\": \"a\", \"question\": \"x\"}\r\n\r\n{\"id\": \"b\", \"question\": \"y\"}"
+        let items = try DatasetLoader.load(DatasetConfig(path: try file("crlf.jsonl", jsonl)), required: ["question"])
+        #expect(items.map(\.id) == ["a", "b"])
+        #expect(items[1].place.hasSuffix(":3"))
+        let csv = "\u{FEFF}id,question\r\n1,\"two\r\nlines\"\r\n2,last"
+        let rows = try DatasetLoader.load(DatasetConfig(path: try file("crlf.csv", csv), format: .csv), required: ["question"])
+        #expect(rows.map(\.id) == ["1", "2"])
+        #expect(rows[1]["question"] == .string("last"))
+        // Inside quotes the line break is kept as written, as Python's csv module keeps it.
+        #expect(rows[0]["question"] == .string("two\r\nlines"))
+    }
+
+    @Test("a sample line that cannot be written is reported, not dropped")
+    func unwritableSamples() throws {
+        let appender = try LineAppender(path: "/dev/full")
+        appender.append("{\"id\": 1}")
+        #expect(throws: TaskError.self) { try appender.check() }
+        #expect((try? appender.check()) == nil)
+        do { try appender.check() } catch { #expect(error.userError.kind == .io) }
+    }
+
     @Test("missing files, fields and duplicate ids are errors with a hint")
     func missing() throws {
         #expect(loadError(DatasetConfig(path: folder.path + "/nope.jsonl"))?.message == "dataset file not found")

@@ -4,7 +4,10 @@
 #             http://127.0.0.1:8000/v1. Unset: the project's fake test server is started on a
 #             free loopback port and stopped when the script ends.
 #   RUNNER    the runner binary; default: the newer of .build/release/runner and
-#             .build/debug/runner (built on first use).
+#             .build/debug/runner (built on first use). FAKE_LLM_SERVER likewise.
+#
+# The scripts run the runner as a child (not with exec), so that the EXIT trap below stops
+# the fake server however the sweep ends.
 #   SWEEP_DIR where the sweep writes; default multirun/<date>/<time>_<experiment>.
 
 set -euo pipefail
@@ -26,7 +29,7 @@ find_binary() {
 RUNNER=${RUNNER:-$(find_binary runner)}
 
 if [[ -z ${BASE_URL:-} ]]; then
-    server_bin=$(find_binary fake-llm-server)
+    server_bin=${FAKE_LLM_SERVER:-$(find_binary fake-llm-server)}
     server_log=$(mktemp)
     "$server_bin" --port 0 --idle-timeout 30 > "$server_log" &
     server_pid=$!

@@ -231,9 +231,11 @@ extension String {
     }
 }
 
-/// Python's `json.dumps(x, ensure_ascii=False, indent=...)`, as Hugging Face's `tojson` calls it.
-enum JSONText {
-    static func dump(_ value: TemplateValue, indent: Int?) -> String {
+/// Python's `json.dumps(x, ensure_ascii=False, indent=...)`, as Hugging Face's `tojson` calls it
+/// (and lm-eval, for its chat contexts and document hashes): `", "` and `": "` between items
+/// without indent, one item per line with it.
+public enum JSONText {
+    public static func dump(_ value: TemplateValue, indent: Int?) -> String {
         var out = ""
         write(value, indent: indent, level: 0, into: &out)
         return out

@@ -71,6 +71,8 @@ public final class ResponseComponent: Sendable {
                         }
                     }
                     if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+                    // A stopped run (Ctrl-C, or too many errors) sends nothing more.
+                    try Task.checkCancellation()
                     group.addTask { try await self.answer(item, key: key, governor: governor, checkCache: false) }
                     inFlight += 1
                 }

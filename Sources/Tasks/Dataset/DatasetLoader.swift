@@ -35,9 +35,11 @@ public enum DatasetLoader {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw TaskError("dataset file cannot be read", at: file, hint: "check the file's permissions")
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
+        guard var text = String(validating: data, as: UTF8.self) else {
             throw TaskError("dataset file is not UTF-8 text", at: file, hint: "save it as UTF-8")
         }
+        // Editors on Windows start UTF-8 files with a byte order mark; Python's utf-8-sig drops it.
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         let records = switch format {
         case .jsonl: try JSONLReader.read(text, file: file)
         case .csv: try CSVReader.read(text, file: file)

@@ -9,13 +9,14 @@ enum JSONLReader {
     static func read(_ text: String, file: String) throws(TaskError) -> [(line: Int, record: [String: JSONValue])] {
         var records: [(Int, [String: JSONValue])] = []
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on the byte: "\r\n" is one Character in Swift, so a Character split misses it.
+        for rawLine in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.allSatisfy(\.isWhitespace) { continue }
+            let line = rawLine.last == UInt8(ascii: "\r") ? rawLine.dropLast() : rawLine[...]
+            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 || $0 == 11 || $0 == 12 }) { continue }
             let value: JSONValue
             do {
-                value = try JSONValue.parse(Data(line.utf8))
+                value = try JSONValue.parse(Data(line))
             } catch {
                 throw TaskError("line is not valid JSON (\(reason(error)))", at: "\(file):\(lineNumber)",
                                 hint: "each line of a JSONL file must be one complete JSON object")

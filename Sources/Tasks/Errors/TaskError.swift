@@ -14,11 +14,20 @@ public struct TaskError: Error, Sendable, CustomStringConvertible, Equatable {
     public var place: String?
     public var message: String
     public var hint: String?
+    /// True when writing the run's own files failed (disk full, permissions), not the data.
+    public var isIO = false
 
     public init(_ message: String, at place: String? = nil, hint: String? = nil) {
         self.place = place
         self.message = message
         self.hint = hint
+    }
+
+    /// Writing one of the run's files failed.
+    public static func io(_ message: String, at place: String, hint: String) -> TaskError {
+        var error = TaskError(message, at: place, hint: hint)
+        error.isIO = true
+        return error
     }
 
     public var description: String { userError.description }
@@ -28,7 +37,7 @@ extension TaskError: UserFacingError {
     /// A problem at a config key is a config mistake; one in a file or item is a data mistake.
     public var userError: UserError {
         let where_ = place.map { Place(parsing: $0) } ?? Place()
-        let kind: UserError.Kind = where_.file == nil && where_.keyPath != nil ? .config : .data
+        let kind: UserError.Kind = isIO ? .io : where_.file == nil && where_.keyPath != nil ? .config : .data
         return UserError(kind, message, place: where_, hint: hint)
     }
 }

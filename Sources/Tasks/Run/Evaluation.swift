@@ -74,7 +74,7 @@ public struct Evaluation: Sendable {
         try? FileManager.default.removeItem(atPath: settings.samplesPath)
         let samples = try LineAppender(path: settings.samplesPath)
         let collector = ItemCollector(task: task, items: items, requests: requests, samples: samples,
-                                      progress: progress, start: start)
+                                      progress: progress, start: start, maxErrorRate: settings.maxErrorRate)
         try writeResults(EvaluationResult(status: .running, records: [], settings: settings, task: task,
                                           modelDict: responder.model.modelDict, started: started, finished: nil, seconds: 0))
 
@@ -83,8 +83,18 @@ public struct Evaluation: Sendable {
         }
         var status = EvaluationResult.Status.completed
         var stopCause: ModelError?
+        // Once more items have errored than max_error_rate allows of the whole task, the run
+        // cannot pass any more: the requests still to come are not sent.
+        let handle = CancelHandle()
+        let responder = self.responder
+        let answering = Task {
+            try await responder.run(Array(work)) { outcome in
+                if await collector.receive(outcome) { await handle.cancel() }
+            }
+        }
+        await handle.set(answering)
         do {
-            try await responder.run(Array(work)) { outcome in await collector.receive(outcome) }
+            try await withTaskCancellationHandler { try await answering.value } onCancel: { answering.cancel() }
         } catch let stopped as RunStopped {
             status = .stopped
             stopCause = stopped.cause
@@ -99,7 +109,12 @@ public struct Evaluation: Sendable {
         result.stopReason = stopCause?.message
         result.stopHint = stopCause?.hint
         if status == .completed, result.errorRate > settings.maxErrorRate { result.status = .failed }
+        if await collector.errorLimitReached, !Task.isCancelled, status != .stopped {
+            result.status = .failed
+            result.stopReason = "stopped after \(records.count) of \(items.count) items: more than response.max_error_rate=\(PythonFormat.str(.double(settings.maxErrorRate))) of the task had errored"
+        }
         try writeResults(result)
+        try samples.check()
         return result
     }
 
@@ -121,8 +136,13 @@ actor ItemCollector {
     var records: [ItemRecord] = []
     var progress: EvaluationProgress
 
+    let maxErrorRate: Double
+    /// More items have errored than the error rate allows, counted over the whole task.
+    private(set) var errorLimitReached = false
+
     init(task: any EvaluationTask, items: [DatasetItem], requests: [[ModelRequest]], samples: LineAppender,
-         progress: @escaping @Sendable (EvaluationProgress) -> Void, start: ContinuousClock.Instant) {
+         progress: @escaping @Sendable (EvaluationProgress) -> Void, start: ContinuousClock.Instant, maxErrorRate: Double = 1) {
+        self.maxErrorRate = maxErrorRate
         self.task = task
         self.items = items
         self.requests = requests
@@ -133,18 +153,23 @@ actor ItemCollector {
         self.progress = EvaluationProgress(total: items.count)
     }
 
-    func receive(_ outcome: ResponseOutcome) {
+    /// Takes one request's outcome; true when this outcome's item is the one that pushed the
+    /// errors past the allowed rate (the run should stop).
+    func receive(_ outcome: ResponseOutcome) -> Bool {
         let parts = outcome.id.split(separator: ":")
-        guard parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), items.indices.contains(index) else { return }
-        // After Ctrl-C, requests cut off in flight fail; they are not the item's fault.
-        if Task.isCancelled, case .failed = outcome.status { return }
+        guard parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), items.indices.contains(index) else { return false }
+        // After Ctrl-C (or the stop below), requests cut off in flight fail; they are not the item's fault.
+        if Task.isCancelled || errorLimitReached, case .failed = outcome.status { return false }
         var entry = pending[index] ?? PendingItem(requestCount: requests[index].count)
-        guard entry.outcomes[k] == nil else { return }
+        guard entry.outcomes[k] == nil else { return false }
         entry.outcomes[k] = outcome
         entry.remaining -= 1
-        guard entry.remaining == 0 else { pending[index] = entry; return }
+        guard entry.remaining == 0 else { pending[index] = entry; return false }
         pending[index] = nil
         finish(index, outcomes: entry.outcomes.map { $0! })
+        guard !errorLimitReached, Double(progress.errors) / Double(max(items.count, 1)) > maxErrorRate else { return false }
+        errorLimitReached = true
+        return true
     }
 
     private func finish(_ index: Int, outcomes: [ResponseOutcome]) {
@@ -189,5 +214,21 @@ extension TokenUsage {
         let (c, co) = completionTokens.addingReportingOverflow(other.completionTokens)
         promptTokens = po ? Int.max : p
         completionTokens = co ? Int.max : c
+    }
+}
+
+/// Cancels the answering task from inside its own callback, even before the task is stored.
+actor CancelHandle {
+    private var task: Task<Void, any Error>?
+    private var requested = false
+
+    func set(_ task: Task<Void, any Error>) {
+        self.task = task
+        if requested { task.cancel() }
+    }
+
+    func cancel() {
+        requested = true
+        task?.cancel()
     }
 }

@@ -121,6 +121,7 @@ enum JobExecutor {
         switch result.status {
         case .failed:
             return "error: \(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
+                + (result.stopReason.map { "; " + $0.prefix { $0 != ":" } + ", the answers received are kept" } ?? "")
                 + "\nhint: the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items"
         case .stopped:
             let answered = result.scoredCount > 0 ? "; the \(result.scoredCount) answers received before the stop are kept and cached" : ""

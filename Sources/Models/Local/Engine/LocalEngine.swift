@@ -1,6 +1,7 @@
 import CTorchAPI
 import Dispatch
 import Foundation
+import Synchronization
 
 /// A loaded Llama-family model on the Torch engine, serving many requests at once.
 ///
@@ -33,19 +34,26 @@ final class LocalEngine: @unchecked Sendable {
     private var waiting: [Job] = []
     private var active: [Sequence] = []
     private var stepping = false
+    private let nextJobID = Atomic<Int>(0)
+    /// Generations cancelled before they reached the queue.
+    private var cancelledEarly: Set<Int> = []
+    /// Cancellations waiting for the queue: a long admission round stops early to let them in,
+    /// so Ctrl-C ends a run within a prefill or two.
+    private let pendingCancellations = Atomic<Int>(0)
     /// The last scored context and its next-token logits.
     private var scoredContext: [Int32] = []
     private var scoredLogits: [Float] = []
 
     /// A generation request.
     struct Job {
+        var id: Int
         var prompt: [Int32]
         var maxNewTokens: Int
         var sampler: Sampler
         var stopTokens: Set<Int32>
         /// Returns true when the text so far ends the generation (a stop string).
         var shouldStop: @Sendable ([Int32]) -> Bool
-        var resume: @Sendable (Result<[Int32], ModelError>) -> Void
+        var resume: @Sendable (Result<[Int32], any Error>) -> Void
     }
 
     private struct Sequence {
@@ -105,13 +113,37 @@ final class LocalEngine: @unchecked Sendable {
         guard prompt.count + maxNewTokens <= options.maxPositions else {
             throw ModelError(.contextLengthExceeded, "prompt of \(prompt.count) tokens + \(maxNewTokens) to generate exceeds the \(options.maxPositions)-token context", hint: nil)
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            let job = Job(prompt: prompt, maxNewTokens: maxNewTokens, sampler: sampler, stopTokens: stopTokens, shouldStop: shouldStop,
-                          resume: { continuation.resume(with: $0) })
-            queue.async {
-                self.waiting.append(job)
-                self.scheduleStep()
+        let id = nextJobID.add(1, ordering: .relaxed).newValue
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let job = Job(id: id, prompt: prompt, maxNewTokens: maxNewTokens, sampler: sampler, stopTokens: stopTokens,
+                              shouldStop: shouldStop, resume: { continuation.resume(with: $0) })
+                queue.async {
+                    if self.cancelledEarly.remove(id) != nil {
+                        job.resume(.failure(CancellationError()))
+                        return
+                    }
+                    self.waiting.append(job)
+                    self.scheduleStep()
+                }
             }
+        } onCancel: {
+            pendingCancellations.add(1, ordering: .relaxed)
+            queue.async { self.cancel(id) }
+        }
+    }
+
+    /// Ends generation `id` wherever it is: waiting, running (its slot is freed), or not yet queued.
+    private func cancel(_ id: Int) {
+        pendingCancellations.subtract(1, ordering: .relaxed)
+        if let index = waiting.firstIndex(where: { $0.id == id }) {
+            waiting.remove(at: index).resume(.failure(CancellationError()))
+        } else if let index = active.firstIndex(where: { $0.job.id == id }) {
+            let sequence = active.remove(at: index)
+            freeSlots.append(sequence.slot)
+            sequence.job.resume(.failure(CancellationError()))
+        } else {
+            cancelledEarly.insert(id)
         }
     }
 
@@ -127,7 +159,7 @@ final class LocalEngine: @unchecked Sendable {
     private func step() {
         stepping = false
         var logits = [Float](repeating: 0, count: vocabSize)
-        while !waiting.isEmpty, let slot = freeSlots.popLast() {
+        while !waiting.isEmpty, pendingCancellations.load(ordering: .relaxed) == 0, let slot = freeSlots.popLast() {
             var job = waiting.removeFirst()
             let status = job.prompt.withUnsafeBufferPointer { p in
                 logits.withUnsafeMutableBufferPointer { out in
