@@ -115,7 +115,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ResponseTests",
-            dependencies: ["Response", "Models", "Config", "FakeLLMServer", "response-driver", "TestSupport"]
+            dependencies: ["Response", "Models", "Config", "FakeLLMServer", "response-driver", "TestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "TasksTests",

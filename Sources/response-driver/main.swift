@@ -8,9 +8,10 @@ import Response
 // bench/response.sh; prints "done <id>" per answered item and a summary line.
 //
 // Usage: response-driver --base-url URL --cache PATH|off --items N [--concurrency C]
-//        [--prefix P] [--retries R] [--quiet]
+//        [--prefix P] [--retries R] [--claim-lease SECONDS] [--quiet]
 
 var baseURL = "", cachePath = "off", count = 100, concurrency = 8, prefix = "item", retries = 3, quiet = false
+var claimLease = 60.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let flag = arguments.next() {
     switch flag {
@@ -20,6 +21,7 @@ while let flag = arguments.next() {
     case "--concurrency": concurrency = Int(arguments.next() ?? "") ?? concurrency
     case "--prefix": prefix = arguments.next() ?? prefix
     case "--retries": retries = Int(arguments.next() ?? "") ?? retries
+    case "--claim-lease": claimLease = Double(arguments.next() ?? "") ?? claimLease
     case "--quiet": quiet = true
     default:
         FileHandle.standardError.write(Data("response-driver: unknown option \(flag)\n".utf8))
@@ -49,7 +51,7 @@ actor Tally {
 do {
     let params = try YAMLLoader.load("base_url: \(baseURL)\ntimeout: 30\n", file: "<driver>")
     let model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: params))
-    let cache = cachePath == "off" ? nil : try ResponseCache(path: cachePath)
+    let cache = cachePath == "off" ? nil : try ResponseCache(path: cachePath, claimLease: claimLease)
     let component = ResponseComponent(model: model, cache: cache,
                                       policy: ResponsePolicy(maxConcurrency: concurrency, maxRetries: retries,
                                                              backoff: Backoff(initialWait: 0.05, maxWait: 1)))

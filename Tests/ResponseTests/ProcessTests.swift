@@ -81,4 +81,50 @@ struct ProcessTests {
         #expect(outA.contains("answered=150 cached=0 failed=0") && outB.contains("answered=150 cached=0 failed=0"))
         #expect(try ResponseCache(path: cache).count() == 300)
     }
+
+    @Test("two processes asking for the same answers at once send each request once")
+    func sameAnswersTwoProcesses() async throws {
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 60)
+        defer { server.stop() }
+        let (dir, cache) = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "150", "--concurrency", "8", "--quiet"]
+        let a = Pipe(), b = Pipe()
+        let first = try Driver.start(args, output: a)
+        let second = try Driver.start(args, output: b)
+        let outputs = [a, b].map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        #expect(outputs.allSatisfy { $0.contains("answered=150 ") && $0.contains("failed=0") }, "\(outputs)")
+        #expect(server.requestCount() == 150, "each distinct request sent once, not \(server.requestCount())")
+        #expect(try ResponseCache(path: cache).claimCount() == 0)
+    }
+
+    @Test("claims left by a killed process are taken over at once, not after their lease")
+    func killedOwnersClaims() async throws {
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 60)
+        defer { server.stop() }
+        let (dir, cache) = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // An hour's lease: only noticing that the owner died lets the second run finish in time.
+        let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "200",
+                    "--concurrency", "4", "--claim-lease", "3600"]
+        let pipe = Pipe()
+        let child = try Driver.start(args, output: pipe)
+        var buffer = Data()
+        while String(decoding: buffer, as: UTF8.self).split(separator: "\n").count < 20 {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            buffer += chunk
+        }
+        kill(child.processIdentifier, SIGKILL)
+        child.waitUntilExit()
+        let stored = try ResponseCache(path: cache).count()
+        #expect(try ResponseCache(path: cache).claimCount() > 0, "the killed run held claims")
+        let before = server.requestCount()
+        let output = try Driver.run(args)
+        #expect(output.contains("answered=200 cached=\(stored) failed=0"), "\(output.suffix(200))")
+        #expect(server.requestCount() - before == 200 - stored)
+    }
 }

@@ -137,6 +137,24 @@ struct ResponseComponentTests {
         #expect(try ResponseCache(path: path).count() == 100)
     }
 
+    @Test("two runs asking for the same answers at once ask the server once per answer")
+    func sameAnswersAtOnce() async throws {
+        let fixture = try Fixture(plan: FaultPlan(latencyMilliseconds: 20))
+        defer { fixture.server.stop() }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("shared.sqlite").path
+        let prompts = (0..<60).map { "same \($0)" }
+        async let a = runAll(fixture.component(cache: try ResponseCache(path: path)), prompts)
+        async let b = runAll(fixture.component(cache: try ResponseCache(path: path)), prompts)
+        let (first, second) = try await (a, b)
+        #expect(fixture.server.requestCount() == 60)
+        #expect(first.count == 60 && second.count == 60)
+        let answered = first.values.filter { !$0.cached }.count + second.values.filter { !$0.cached }.count
+        #expect(answered == 60, "each answer asked for by exactly one run")
+        #expect(try ResponseCache(path: path).claimCount() == 0, "no claim outlives its run")
+    }
+
     @Test("no secret reaches the cache file")
     func secretsStayOut() async throws {
         let server = try FakeLLMServer(idleTimeout: 30)

@@ -77,6 +77,12 @@ struct DatasetTests {
         #expect(items[0]["question"] == .string("Hello, \"world\"\nagain"))
         #expect(items[0]["choices"] == .array(["x", "y"]))
         #expect(items[1].place == "\(path):4")
+        // A CSV under another name is read as JSONL when no format is given: the hint says why.
+        let guessed = try file("q.txt", "question,answer\nq?,A\n")
+        let error = try #require(loadError(DatasetConfig(path: guessed), required: []))
+        #expect(error.place == "\(guessed):1")
+        #expect(error.hint?.contains("task.dataset.format=csv") == true)
+        #expect(loadError(DatasetConfig(path: guessed, format: .jsonl), required: [])?.hint?.contains("format=csv") == false)
         let ragged = try file("ragged.csv", "a,b\n1,2,3\n")
         #expect(loadError(DatasetConfig(path: ragged, format: .csv), required: [])?.place == "\(ragged):2")
     }

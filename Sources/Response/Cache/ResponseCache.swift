@@ -25,7 +25,11 @@ public final class ResponseCache: Sendable {
 
     public let path: String
     public let mode: Mode
-    private let queue: DatabaseQueue
+    /// Who this cache's claims belong to (see ``claim(keys:)``).
+    public let owner: ClaimOwner
+    /// How long a claim lasts unless renewed; ``renewClaims()`` renews this owner's claims.
+    public let claimLease: Double
+    let queue: DatabaseQueue
 
     /// `$XDG_CACHE_HOME/runner/responses.sqlite`, else `~/.cache/runner/responses.sqlite`.
     public static var defaultPath: String {
@@ -37,9 +41,11 @@ public final class ResponseCache: Sendable {
     /// Opens (and creates or migrates) the cache at `path`; `":memory:"` for tests.
     ///
     /// - Throws: ``ModelError`` `.configuration` naming the file when it cannot be opened.
-    public init(path: String, mode: Mode = .use) throws {
+    public init(path: String, mode: Mode = .use, claimLease: Double = 60) throws {
         self.path = path
         self.mode = mode
+        self.owner = ClaimOwner.current()
+        self.claimLease = claimLease
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.label = "runner.cache"
@@ -84,6 +90,16 @@ public final class ResponseCache: Sendable {
                 t.column("created_at", .double).notNull()
             }
         }
+        // Claims: who is asking for an answer right now, so that nobody else asks at once.
+        migrator.registerMigration("v2-claims") { db in
+            try db.create(table: "claim") { t in
+                t.column("key", .text).primaryKey()
+                t.column("owner", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("expires_at", .double).notNull()
+            }
+        }
         return migrator
     }
 
@@ -119,6 +135,8 @@ public final class ResponseCache: Sendable {
         let usage = answer.usage
         let ms = Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000)
         try queue.write { db in
+            // The answer ends anybody's claim on it: waiters read it from here on.
+            try db.execute(sql: "DELETE FROM claim WHERE key = ?", arguments: [key])
             try db.execute(sql: """
                 INSERT INTO response (key, model, kind, request, answer, prompt_tokens, completion_tokens, latency_ms, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

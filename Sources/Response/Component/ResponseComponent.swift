@@ -8,7 +8,9 @@ import Models
 /// Items are read lazily from the sequence and at most the concurrency limit are in flight,
 /// so a 100,000-item task holds a handful of requests at a time. Each outcome is handed to
 /// `onOutcome` as soon as it is known (and an answer is in the cache before that), so a crash
-/// loses nothing that was paid for.
+/// loses nothing that was paid for. An answer about to be asked for is claimed in the cache
+/// first: another run (or process) that needs it at the same time waits for this one's answer
+/// instead of paying for it again, and takes the claim over if this run dies.
 ///
 /// ```swift
 /// let responder = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(config.response))
@@ -47,35 +49,75 @@ public final class ResponseComponent: Sendable {
     public func run<S: Sequence & Sendable>(_ items: S, onOutcome: @escaping @Sendable (ResponseOutcome) async -> Void) async throws
     where S.Element == ResponseItem {
         let governor = Governor(policy: policy, log: log)
+        // Claims on the answers being asked for last a lease; renew them while the run works
+        // and give them all up when it ends, however it ends.
+        let heartbeat = cache.map { cache in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(cache.claimLease / 3))
+                    try? cache.renewClaims()
+                }
+            }
+        }
+        defer {
+            heartbeat?.cancel()
+            try? cache?.releaseAllClaims()
+        }
         try await withThrowingTaskGroup(of: ResponseOutcome.self) { group in
             var inFlight = 0
             var iterator = items.makeIterator()
             var exhausted = false
+            // Items another process is asking for right now: their turn comes after the rest.
+            var deferred: [(ResponseItem, String)] = []
+            func send(_ item: ResponseItem, key: String, claimed: Bool) async throws {
+                while inFlight >= (await governor.limit) {
+                    if let outcome = try await group.next() {
+                        inFlight -= 1
+                        await onOutcome(outcome)
+                    }
+                }
+                if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+                // A stopped run (Ctrl-C, or too many errors) sends nothing more.
+                try Task.checkCancellation()
+                group.addTask { try await self.answer(item, key: key, governor: governor, claimed: claimed) }
+                inFlight += 1
+            }
             while !exhausted {
-                // Read a bounded chunk, answer what the cache has in one lookup, send the rest.
+                // Read a bounded chunk and answer what the cache has in one lookup.
                 var chunk: [(ResponseItem, String)] = []
                 while chunk.count < Self.chunkSize, let item = iterator.next() {
                     chunk.append((item, CacheKey.make(modelCanonical: modelCanonical, request: item.request)))
                 }
                 exhausted = chunk.count < Self.chunkSize
                 let cached = (try? cache?.answers(forKeys: chunk.map(\.1))) ?? [:]
+                var pending: ArraySlice<(ResponseItem, String)> = []
                 for (item, key) in chunk {
                     if let answer = cached[key] {
                         await onOutcome(ResponseOutcome(id: item.id, status: .answered(answer), cached: true, retries: 0, latency: .zero))
-                        continue
+                    } else {
+                        pending.append((item, key))
                     }
-                    while inFlight >= (await governor.limit) {
-                        if let outcome = try await group.next() {
-                            inFlight -= 1
-                            await onOutcome(outcome)
+                }
+                // Claim the rest a few at a time, just before sending them, so that another
+                // run asking for the same answers takes the next ones instead of waiting.
+                while !pending.isEmpty {
+                    let batch = pending.prefix(max(1, await governor.limit))
+                    pending = pending.dropFirst(batch.count)
+                    let states = (try? cache?.claim(keys: batch.map(\.1))) ?? [:]
+                    for (item, key) in batch {
+                        switch states[key] {
+                        case .answered(let answer):
+                            await onOutcome(ResponseOutcome(id: item.id, status: .answered(answer), cached: true, retries: 0, latency: .zero))
+                        case .heldElsewhere:
+                            deferred.append((item, key))
+                        case .claimed, nil:
+                            try await send(item, key: key, claimed: true)
                         }
                     }
-                    if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
-                    // A stopped run (Ctrl-C, or too many errors) sends nothing more.
-                    try Task.checkCancellation()
-                    group.addTask { try await self.answer(item, key: key, governor: governor, checkCache: false) }
-                    inFlight += 1
                 }
+            }
+            for (item, key) in deferred {
+                try await send(item, key: key, claimed: false)
             }
             while let outcome = try await group.next() {
                 await onOutcome(outcome)
@@ -91,7 +133,7 @@ public final class ResponseComponent: Sendable {
     public func answer(_ request: ModelRequest) async throws -> ResponseOutcome {
         let governor = Governor(policy: policy, log: log)
         let key = CacheKey.make(modelCanonical: modelCanonical, request: request)
-        let outcome = try await answer(ResponseItem(id: "", request: request), key: key, governor: governor)
+        let outcome = try await answer(ResponseItem(id: "", request: request), key: key, governor: governor, claimed: false)
         if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
         return outcome
     }
@@ -120,13 +162,44 @@ public final class ResponseComponent: Sendable {
         return "prompt has \(estimated ? "about " : "")\(prompt) tokens + \(generate) to generate, more than the \(window)-token context window"
     }
 
-    /// One item: cache (unless the caller already looked), skip check, then the model with retries.
-    private func answer(_ item: ResponseItem, key: String, governor: Governor, checkCache: Bool = true) async throws -> ResponseOutcome {
+    /// One item: its claim (unless the caller holds it), then the model; a claim not ended by
+    /// a stored answer is released, so that a process waiting for it asks instead.
+    private func answer(_ item: ResponseItem, key: String, governor: Governor, claimed: Bool) async throws -> ResponseOutcome {
         let clock = ContinuousClock()
         let started = clock.now
-        if checkCache, let cache, let stored = try? cache.answer(forKey: key) {
-            return ResponseOutcome(id: item.id, status: .answered(stored), cached: true, retries: 0, latency: clock.now - started)
+        if !claimed, let cache {
+            if let stored = try await waitForClaim(key, cache: cache) {
+                return ResponseOutcome(id: item.id, status: .answered(stored), cached: true, retries: 0, latency: clock.now - started)
+            }
         }
+        do {
+            let outcome = try await ask(item, key: key, governor: governor, started: started)
+            if case .answered = outcome.status {} else { try? cache?.release(key: key) }
+            return outcome
+        } catch {
+            try? cache?.release(key: key)
+            throw error
+        }
+    }
+
+    /// Waits until `key` is answered by whoever claimed it (the answer), or is claimed by this
+    /// run (nil): its owner stores the answer, fails and releases it, or dies and its claim lapses.
+    private func waitForClaim(_ key: String, cache: ResponseCache) async throws -> ModelAnswer? {
+        var pause = 0.05
+        while true {
+            switch try? cache.claim(keys: [key])[key] {
+            case .answered(let answer): return answer
+            case .claimed, nil: return nil
+            case .heldElsewhere:
+                try await Task.sleep(for: .milliseconds(Int(pause * 1000)))
+                pause = min(pause * 2, 1)
+            }
+        }
+    }
+
+    /// The skip check, then the model with retries; stores the answer.
+    private func ask(_ item: ResponseItem, key: String, governor: Governor, started: ContinuousClock.Instant) async throws -> ResponseOutcome {
+        let clock = ContinuousClock()
         if let reason = oversizeReason(item.request) {
             return ResponseOutcome(id: item.id, status: .skipped(reason), cached: false, retries: 0, latency: .zero)
         }

@@ -12,7 +12,16 @@ public enum DatasetLoader {
     ///   a missing field, naming `file:line`.
     public static func load(_ config: DatasetConfig, required: [String], path: String? = nil) throws(TaskError) -> [DatasetItem] {
         let file = path ?? config.path
-        var items = try readAll(file, format: config.resolvedFormat, fields: config.fields ?? [:], required: required)
+        var items: [DatasetItem]
+        do {
+            items = try readAll(file, format: config.resolvedFormat, fields: config.fields ?? [:], required: required)
+        } catch where config.format == nil && error.message.hasPrefix("line is not valid JSON") {
+            // The format was guessed from the file name: say so, since a CSV named .txt lands here.
+            var explained = error
+            explained.hint = "read as JSONL because task.dataset.format is not set and the name does not end in .csv; "
+                + "for a CSV file set task.dataset.format=csv"
+            throw explained
+        }
         if config.shuffle == true {
             var generator = SeededGenerator(seed: config.seed ?? 0)
             items.shuffle(using: &generator)
