@@ -13,7 +13,7 @@
 # Usage: LMEVAL_VENV=/path/to/venv bench/lm_eval.sh        (or: bench/lm_eval.sh /path/to/venv)
 #   LMEVAL_VENV     a venv with lm-eval[hf,api]==0.4.13, transformers, torch (CPU);
 #                   default /work/scratch/venv-lmeval
-#   CONVERT_PYTHON  the python that makes models/smollm2-hf when it is missing (needs torch,
+#   CONVERT_PYTHON  the python that makes models/smollm2-hf when it is missing (needs torch, accelerate,
 #                   transformers and gguf); default LMEVAL_VENV's
 #   BATCH_SIZES     lm-eval hf batch sizes, default "1 8";  LATENCY_MS default 20;
 #   CONCURRENCY     requests in flight on both sides, default 8;  PARTS default "mc gen"
@@ -89,8 +89,8 @@ if [[ " $parts " == *" mc "* ]]; then
     if [[ ! -f $hf/config.json || ! -f $hf/model.safetensors ]]; then
         [[ -f $gguf ]] || die "missing $gguf (scripts/setup.sh fetches it) to make $hf from"
         convert_py="${CONVERT_PYTHON:-$py}"
-        "$convert_py" -c 'import gguf, torch, transformers' 2>/dev/null ||
-            die "$hf is missing and $convert_py cannot make it: it needs torch, transformers and gguf ('$convert_py -m pip install gguf', or CONVERT_PYTHON=a python that has them, or copy a converted folder to $hf)"
+        "$convert_py" -c 'import gguf, torch, transformers, accelerate' 2>/dev/null ||
+            die "$hf is missing and $convert_py cannot make it: it needs torch, transformers, gguf and accelerate ('$convert_py -m pip install gguf accelerate', or CONVERT_PYTHON=a python that has them, or copy a converted folder to $hf)"
         echo "lm_eval.sh: making $hf from $gguf (float32, transformers' GGUF loader)" >&2
         rm -rf "$hf.partial"
         "$convert_py" bench/lm_eval_peers.py convert "$gguf" "$hf" >"$work/convert.log" 2>&1 ||
