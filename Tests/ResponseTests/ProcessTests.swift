@@ -18,6 +18,16 @@ enum Driver {
         return process
     }
 
+    /// Reads the child's output until `count` lines starting with `prefix` have come (or it ends).
+    static func waitForLines(_ pipe: Pipe, count: Int, prefix: String = "done ") {
+        var buffer = Data()
+        while String(decoding: buffer, as: UTF8.self).split(separator: "\n").filter({ $0.hasPrefix(prefix) }).count < count {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { return }
+            buffer += chunk
+        }
+    }
+
     static func run(_ arguments: [String]) throws -> String {
         let pipe = Pipe()
         let process = try start(arguments, output: pipe)
@@ -43,14 +53,7 @@ struct ProcessTests {
         let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "200", "--concurrency", "4"]
         let pipe = Pipe()
         let child = try Driver.start(args, output: pipe)
-        var seen = 0
-        var buffer = Data()
-        while seen < 60 {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-            seen = String(decoding: buffer, as: UTF8.self).split(separator: "\n").filter { $0.hasPrefix("done ") }.count
-        }
+        Driver.waitForLines(pipe, count: 60)
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         #expect(child.terminationReason == .uncaughtSignal)
@@ -101,6 +104,24 @@ struct ProcessTests {
         #expect(try ResponseCache(path: cache).claimCount() == 0)
     }
 
+    @Test("two processes on one PostgreSQL cache send each request once")
+    func sameAnswersOnPostgres() async throws {
+        let database = try PostgresServer()
+        defer { database.stop() }
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 60)
+        defer { server.stop() }
+        let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", database.url, "--items", "150", "--concurrency", "8", "--quiet"]
+        let a = Pipe(), b = Pipe()
+        let first = try Driver.start(args, output: a)
+        let second = try Driver.start(args, output: b)
+        let outputs = [a, b].map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(outputs.allSatisfy { $0.contains("answered=150 ") && $0.contains("failed=0") }, "\(outputs)")
+        #expect(server.requestCount() == 150, "each distinct request sent once, not \(server.requestCount())")
+        #expect(try PostgresResponseCache(url: database.url).count() == 150)
+    }
+
     @Test("claims left by a killed process are taken over at once, not after their lease")
     func killedOwnersClaims() async throws {
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 60)
@@ -112,12 +133,7 @@ struct ProcessTests {
                     "--concurrency", "4", "--claim-lease", "3600"]
         let pipe = Pipe()
         let child = try Driver.start(args, output: pipe)
-        var buffer = Data()
-        while String(decoding: buffer, as: UTF8.self).split(separator: "\n").count < 20 {
-            let chunk = pipe.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            buffer += chunk
-        }
+        Driver.waitForLines(pipe, count: 20)
         kill(child.processIdentifier, SIGKILL)
         child.waitUntilExit()
         let stored = try ResponseCache(path: cache).count()

@@ -17,7 +17,7 @@ struct Fixture {
                                            environment: ModelEnvironment(environment: { _ in nil }))
     }
 
-    func component(cache: ResponseCache? = nil, retries: Int = 3, concurrency: Int = 4) -> ResponseComponent {
+    func component(cache: (any ResponseStore)? = nil, retries: Int = 3, concurrency: Int = 4) -> ResponseComponent {
         ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(maxConcurrency: concurrency, maxRetries: retries),
                           log: { message in
                               if ProcessInfo.processInfo.environment["DEBUG_RESPONSES"] != nil { print(message) }

@@ -30,6 +30,8 @@ public enum Redactor {
             for (key, value) in m {
                 if isSecretKey(key), case .string(let s) = value.value, !s.isEmpty, !s.contains("${"), s != missingValueMarker {
                     out[key] = ConfigNode(.string(mask), location: value.location)
+                } else if case .string(let s) = value.value, let masked = maskingURLPassword(s) {
+                    out[key] = ConfigNode(.string(masked), location: value.location)
                 } else {
                     out[key] = redact(value)
                 }
@@ -47,7 +49,24 @@ public enum Redactor {
         guard let eq = text.firstIndex(of: "=") else { return text }
         let key = text[..<eq].split(separator: ".").last.map(String.init) ?? ""
         let bare = key.split(separator: "@").first.map(String.init) ?? key
-        return isSecretKey(bare.trimmingCharacters(in: "+~")) ? text[...eq] + mask : text
+        if isSecretKey(bare.trimmingCharacters(in: "+~")) { return text[...eq] + mask }
+        return maskingURLPassword(text) ?? text
+    }
+
+    /// `postgresql://user:PASS@host/db` with the password masked; nil when `text` holds no
+    /// URL with a password.
+    public static func maskingURLPassword(_ text: String) -> String? {
+        var index = text.startIndex
+        var authorityStart: String.Index?
+        while index < text.endIndex, authorityStart == nil {
+            if text[index...].hasPrefix("://") { authorityStart = text.index(index, offsetBy: 3) }
+            index = text.index(after: index)
+        }
+        guard let start = authorityStart else { return nil }
+        let authorityEnd = text[start...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? text.endIndex
+        guard let at = text[start..<authorityEnd].lastIndex(of: "@"),
+              let colon = text[start..<at].firstIndex(of: ":") else { return nil }
+        return String(text[...colon]) + mask + String(text[at...])
     }
 }
 

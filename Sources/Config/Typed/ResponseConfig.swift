@@ -74,19 +74,28 @@ public struct CacheConfig: Decodable, Sendable, Equatable {
 
     public var path: String?
     public var mode: Mode
+    /// `postgresql://USER@HOST:PORT/DB`: keep answers in PostgreSQL instead of the SQLite file.
+    public var url: String?
+    /// The environment variable holding the PostgreSQL password (libpq reads PGPASSWORD itself).
+    public var passwordEnv: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case path, mode
+        case path, mode, url
+        case passwordEnv = "password_env"
     }
 
-    public init(path: String? = nil, mode: Mode = .use) {
+    public init(path: String? = nil, mode: Mode = .use, url: String? = nil, passwordEnv: String? = nil) {
         self.path = path
         self.mode = mode
+        self.url = url
+        self.passwordEnv = passwordEnv
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         path = try c.decodeIfPresent(String.self, forKey: .path)
         mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? .use
+        url = try c.decodeIfPresent(String.self, forKey: .url)
+        passwordEnv = try c.decodeIfPresent(String.self, forKey: .passwordEnv)
     }
 }

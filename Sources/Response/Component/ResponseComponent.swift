@@ -18,7 +18,7 @@ import Models
 /// ```
 public final class ResponseComponent: Sendable {
     public let model: any LanguageModel
-    public let cache: ResponseCache?
+    public let cache: (any ResponseStore)?
     public let policy: ResponsePolicy
     /// The model's identity in canonical JSON, computed once: every cache key starts from it.
     private let modelCanonical: String
@@ -29,7 +29,7 @@ public final class ResponseComponent: Sendable {
     /// Attempts at an unreachable server before the first answer, 0.25 s and 0.5 s apart.
     static let unreachableAttempts = 3
 
-    public init(model: any LanguageModel, cache: ResponseCache?, policy: ResponsePolicy,
+    public init(model: any LanguageModel, cache: (any ResponseStore)?, policy: ResponsePolicy,
                 log: @escaping @Sendable (String) -> Void = { _ in },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
                 sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int($0 * 1000))) }) {
@@ -184,7 +184,7 @@ public final class ResponseComponent: Sendable {
 
     /// Waits until `key` is answered by whoever claimed it (the answer), or is claimed by this
     /// run (nil): its owner stores the answer, fails and releases it, or dies and its claim lapses.
-    private func waitForClaim(_ key: String, cache: ResponseCache) async throws -> ModelAnswer? {
+    private func waitForClaim(_ key: String, cache: any ResponseStore) async throws -> ModelAnswer? {
         var pause = 0.05
         while true {
             switch try? cache.claim(keys: [key])[key] {

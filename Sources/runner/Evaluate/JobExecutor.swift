@@ -49,11 +49,15 @@ enum JobExecutor {
         log.info("task \(taskConfig.name): \(task.items.count) items")
 
         let response = run.response
-        var cache: ResponseCache?
+        var cache: (any ResponseStore)?
         if response.cache.mode != .off {
-            let path = response.cache.path ?? ResponseCache.defaultPath
-            cache = try ResponseCache(path: path, mode: ResponseCache.Mode(rawValue: response.cache.mode.rawValue) ?? .use)
-            log.info("cache \(path) (\(response.cache.mode.rawValue))")
+            let mode = ResponseCache.Mode(rawValue: response.cache.mode.rawValue) ?? .use
+            if let url = response.cache.url {
+                cache = try PostgresResponseCache(url: url, mode: mode, passwordVariable: response.cache.passwordEnv)
+            } else {
+                cache = try ResponseCache(path: response.cache.path ?? ResponseCache.defaultPath, mode: mode)
+            }
+            log.info("cache \(cache!.location) (\(response.cache.mode.rawValue))")
         }
         let component = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(response, model: model),
                                           log: { message in log.info("\(message)") })

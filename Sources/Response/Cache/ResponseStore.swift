@@ -1,0 +1,41 @@
+import Models
+
+/// Where answers are kept between runs: the SQLite file of ``ResponseCache`` on one machine, or
+/// ``PostgresResponseCache`` for many. Both keep the same keys, modes and guarantees: an answer
+/// is committed before it is handed on, failures are never stored, and an answer being asked
+/// for is claimed so that nobody asks for it twice at once.
+public protocol ResponseStore: Sendable {
+    var mode: ResponseCache.Mode { get }
+    /// How long a claim lasts unless renewed.
+    var claimLease: Double { get }
+    /// The file or server, for logs (never with a password).
+    var location: String { get }
+
+    /// The stored answers for many keys at once, by key (none in `refresh` mode).
+    func answers(forKeys keys: [String]) throws -> [String: ModelAnswer]
+    /// Stored answers for `keys`, and a claim on each of the others that nobody else holds.
+    func claim(keys: [String]) throws -> [String: ClaimState]
+    /// Stores an answer (upsert), committed before returning; ends any claim on it.
+    func store(_ answer: ModelAnswer, forKey key: String, modelDict: JSONValue, request: ModelRequest, latency: Duration) throws
+    /// Gives up this owner's claim on `key`.
+    func release(key: String) throws
+    /// Gives up every claim this owner holds.
+    func releaseAllClaims() throws
+    /// Extends the lease of every claim this owner holds.
+    func renewClaims() throws
+    /// The number of stored answers.
+    func count() throws -> Int
+    /// The number of claims held now, by anyone.
+    func claimCount() throws -> Int
+}
+
+extension ResponseCache: ResponseStore {
+    public var location: String { path }
+}
+
+extension Duration {
+    /// Whole milliseconds, as the caches store latencies.
+    var wholeMilliseconds: Int {
+        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}
