@@ -7,7 +7,10 @@ import Dispatch
 
 // Entry point. Everything but a run (help, version, --cfg, --info, and every error found while
 // composing) is answered on this thread, before Swift's concurrency runtime starts a thread.
-switch RunnerCommand.prepare(Array(CommandLine.arguments.dropFirst())) {
+let arguments = Array(CommandLine.arguments.dropFirst())
+// `runner cache ...` reads or copies a response cache; it composes no config.
+if arguments.first == "cache" { exit(CacheCommand.run(Array(arguments.dropFirst()))) }
+switch RunnerCommand.prepare(arguments) {
 case .exit(let code):
     exit(code)
 case .launch(let launcher, let jobs):

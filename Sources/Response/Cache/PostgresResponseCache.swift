@@ -16,7 +16,7 @@ public final class PostgresResponseCache: ResponseStore {
     public let owner: ClaimOwner
     public let claimLease: Double
     public let location: String
-    private let connection: PostgresConnection
+    let connection: PostgresConnection
 
     /// Connects and creates the tables when they are missing.
     ///

@@ -39,3 +39,38 @@ extension Duration {
         Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
     }
 }
+
+/// One stored answer as the caches keep it, for copying between them.
+public struct CacheEntry: Sendable, Equatable {
+    public var key: String
+    /// The model's identity (canonical JSON of its `modelDict`).
+    public var model: String
+    public var kind: String
+    public var request: String
+    /// The answer as JSON text.
+    public var answer: String
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var latencyMilliseconds: Int?
+    public var createdAt: Double
+}
+
+/// What a cache holds for one model.
+public struct CacheModelSummary: Sendable, Equatable {
+    public var model: String
+    public var answers: Int
+    public var promptTokens: Int
+    public var completionTokens: Int
+    /// Bytes of stored answer JSON.
+    public var answerBytes: Int
+}
+
+/// Reading and seeding a cache as a whole (`runner cache`).
+public protocol CacheInventory: ResponseStore {
+    /// Answers and tokens by model, most answers first.
+    func modelSummaries() throws -> [CacheModelSummary]
+    /// Up to `limit` entries with keys after `key`, in key order (pages for copying).
+    func entries(after key: String, limit: Int) throws -> [CacheEntry]
+    /// Stores the entries whose keys are not there yet, in one transaction; how many were new.
+    func insertMissing(_ entries: [CacheEntry]) throws -> Int
+}
