@@ -28,6 +28,15 @@ enum Driver {
         }
     }
 
+    /// Starts one driver per argument list at once; their outputs and exit statuses.
+    static func runTogether(_ argumentLists: [String]...) throws -> ([String], [Int32]) {
+        let pipes = argumentLists.map { _ in Pipe() }
+        let children = try zip(argumentLists, pipes).map { try start($0, output: $1) }
+        let outputs = pipes.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        children.forEach { $0.waitUntilExit() }
+        return (outputs, children.map(\.terminationStatus))
+    }
+
     static func run(_ arguments: [String]) throws -> String {
         let pipe = Pipe()
         let process = try start(arguments, output: pipe)
@@ -92,13 +101,8 @@ struct ProcessTests {
         let (dir, cache) = temporaryCache()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "150", "--concurrency", "8", "--quiet"]
-        let a = Pipe(), b = Pipe()
-        let first = try Driver.start(args, output: a)
-        let second = try Driver.start(args, output: b)
-        let outputs = [a, b].map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-        first.waitUntilExit()
-        second.waitUntilExit()
-        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        let (outputs, statuses) = try Driver.runTogether(args, args)
+        #expect(statuses == [0, 0])
         #expect(outputs.allSatisfy { $0.contains("answered=150 ") && $0.contains("failed=0") }, "\(outputs)")
         #expect(server.requestCount() == 150, "each distinct request sent once, not \(server.requestCount())")
         #expect(try ResponseCache(path: cache).claimCount() == 0)
@@ -111,12 +115,8 @@ struct ProcessTests {
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 60)
         defer { server.stop() }
         let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", database.url, "--items", "150", "--concurrency", "8", "--quiet"]
-        let a = Pipe(), b = Pipe()
-        let first = try Driver.start(args, output: a)
-        let second = try Driver.start(args, output: b)
-        let outputs = [a, b].map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-        first.waitUntilExit()
-        second.waitUntilExit()
+        let (outputs, statuses) = try Driver.runTogether(args, args)
+        #expect(statuses == [0, 0])
         #expect(outputs.allSatisfy { $0.contains("answered=150 ") && $0.contains("failed=0") }, "\(outputs)")
         #expect(server.requestCount() == 150, "each distinct request sent once, not \(server.requestCount())")
         #expect(try PostgresResponseCache(url: database.url).count() == 150)
