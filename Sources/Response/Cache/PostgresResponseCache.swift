@@ -76,17 +76,23 @@ public final class PostgresResponseCache: ResponseStore {
             .joined(separator: ",") + "}"
     }
 
-    private static func decode(_ text: String?) throws -> ModelAnswer {
-        try JSONDecoder().decode(ModelAnswer.self, from: Data((text ?? "").utf8))
+    /// The answers stored for `keys`, read with `execute` (the connection, or an open transaction).
+    private static func storedAnswers(_ keys: [String], _ execute: (String, [String?]) throws(CacheStoreError) -> [PostgresConnection.Row])
+        throws(CacheStoreError) -> [String: ModelAnswer] {
+        let decoder = JSONDecoder()
+        var result: [String: ModelAnswer] = [:]
+        for row in try execute("SELECT key, answer FROM response WHERE key = ANY($1::text[])", [array(keys)]) {
+            guard let key = row[0] else { continue }
+            do { result[key] = try decoder.decode(ModelAnswer.self, from: Data((row[1] ?? "").utf8)) } catch {
+                throw CacheStoreError("PostgreSQL cache: the stored answer for \(key) is unreadable: \(error)")
+            }
+        }
+        return result
     }
 
     public func answers(forKeys keys: [String]) throws -> [String: ModelAnswer] {
         guard mode == .use || mode == .readOnly, !keys.isEmpty else { return [:] }
-        var result: [String: ModelAnswer] = [:]
-        for row in try connection.execute("SELECT key, answer FROM response WHERE key = ANY($1::text[])", [Self.array(keys)]) {
-            if let key = row[0] { result[key] = try Self.decode(row[1]) }
-        }
-        return result
+        return try Self.storedAnswers(keys) { (sql, parameters) throws(CacheStoreError) in try connection.execute(sql, parameters) }
     }
 
     public func claim(keys: [String]) throws -> [String: ClaimState] {
@@ -98,15 +104,9 @@ public final class PostgresResponseCache: ResponseStore {
         }
         let owner = self.owner, lease = String(claimLease)
         let me = [owner.id, owner.host, String(owner.pid)]
-        let decode = Self.decode
         var states: [String: ClaimState] = try connection.transaction { (execute) throws(CacheStoreError) in
             var states: [String: ClaimState] = [:]
-            for row in try execute("SELECT key, answer FROM response WHERE key = ANY($1::text[])", [Self.array(keys)]) {
-                guard let key = row[0] else { continue }
-                do { states[key] = .answered(try decode(row[1])) } catch {
-                    throw CacheStoreError("PostgreSQL cache: the stored answer for \(key) is unreadable: \(error)")
-                }
-            }
+            for (key, answer) in try Self.storedAnswers(keys, execute) { states[key] = .answered(answer) }
             let open = keys.filter { states[$0] == nil }
             guard !open.isEmpty else { return states }
             // New claims: a row nobody has. ON CONFLICT keeps two inserters from both winning.
@@ -125,8 +125,7 @@ public final class PostgresResponseCache: ResponseStore {
                 WHERE key = ANY($1::text[]) FOR UPDATE
                 """, [Self.array(rest)]) {
                 guard let key = row[0] else { continue }
-                let holder = row[1], host = row[2], pid = Int32(row[3] ?? "") ?? 0, live = row[4] == "t"
-                if holder == owner.id || !live || (host == owner.host && !ResponseCache.processIsAlive(pid)) {
+                if owner.mayTake(claimOf: row[1] ?? "", host: row[2] ?? "", pid: Int32(row[3] ?? "") ?? 0, leaseRunning: row[4] == "t") {
                     takeOver.append(key)
                 }
             }
@@ -143,16 +142,10 @@ public final class PostgresResponseCache: ResponseStore {
             // look once more, so that nobody claims what is already answered.
             let claimed = keys.filter { if case .claimed? = states[$0] { true } else { false } }
             if !claimed.isEmpty {
-                let late = try execute("SELECT key, answer FROM response WHERE key = ANY($1::text[])", [Self.array(claimed)])
-                for row in late {
-                    guard let key = row[0] else { continue }
-                    do { states[key] = .answered(try decode(row[1])) } catch {
-                        throw CacheStoreError("PostgreSQL cache: the stored answer for \(key) is unreadable: \(error)")
-                    }
-                }
+                let late = try Self.storedAnswers(claimed, execute)
+                for (key, answer) in late { states[key] = .answered(answer) }
                 if !late.isEmpty {
-                    _ = try execute("DELETE FROM claim WHERE key = ANY($1::text[]) AND owner = $2",
-                                    [Self.array(late.compactMap { $0[0] }), owner.id])
+                    _ = try execute("DELETE FROM claim WHERE key = ANY($1::text[]) AND owner = $2", [Self.array(Array(late.keys)), owner.id])
                 }
             }
             return states

@@ -15,6 +15,17 @@ public struct ClaimOwner: Sendable, Equatable {
     public static func current() -> ClaimOwner {
         ClaimOwner(id: UUID().uuidString, host: ProcessInfo.processInfo.hostName, pid: getpid())
     }
+
+    /// Whether this owner may take a claim held by `holder` (on `host`, process `pid`): its
+    /// own, one whose lease has run out, or one whose process has died on this host.
+    func mayTake(claimOf holder: String, host: String, pid: Int32, leaseRunning: Bool) -> Bool {
+        holder == id || !leaseRunning || (host == self.host && !Self.processIsAlive(pid))
+    }
+
+    /// Whether process `pid` exists on this host (EPERM: it exists but is not ours).
+    static func processIsAlive(_ pid: Int32) -> Bool {
+        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
+    }
 }
 
 /// What the cache says about one key when a run is about to ask for it.
@@ -48,22 +59,16 @@ extension ResponseCache {
         return try queue.writeWithoutTransaction { db in
             var states: [String: ClaimState] = [:]
             try db.inTransaction(.immediate) {
-                let marks = databaseQuestionMarks(count: keys.count)
-                let decoder = JSONDecoder()
-                for row in try Row.fetchAll(db, sql: "SELECT key, answer FROM response WHERE key IN (\(marks))",
-                                            arguments: StatementArguments(keys)) {
-                    let data: Data = row["answer"]
-                    states[row["key"]] = .answered(try decoder.decode(ModelAnswer.self, from: data))
-                }
+                for (key, answer) in try Self.storedAnswers(keys, in: db) { states[key] = .answered(answer) }
                 let now = Date().timeIntervalSince1970
-                for row in try Row.fetchAll(db, sql: "SELECT key, owner, host, pid, expires_at FROM claim WHERE key IN (\(marks))",
+                for row in try Row.fetchAll(db, sql: "SELECT key, owner, host, pid, expires_at FROM claim WHERE key IN (\(databaseQuestionMarks(count: keys.count)))",
                                             arguments: StatementArguments(keys)) {
                     let key: String = row["key"]
                     guard states[key] == nil else { continue }
-                    let holder: String = row["owner"], host: String = row["host"], pid: Int32 = row["pid"]
                     let expires: Double = row["expires_at"]
-                    let live = expires > now && !(host == owner.host && !Self.processIsAlive(pid))
-                    if holder != owner.id && live { states[key] = .heldElsewhere }
+                    if !owner.mayTake(claimOf: row["owner"], host: row["host"], pid: row["pid"], leaseRunning: expires > now) {
+                        states[key] = .heldElsewhere
+                    }
                 }
                 for key in keys where states[key] == nil {
                     try db.execute(sql: """
@@ -108,8 +113,4 @@ extension ResponseCache {
         try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM claim") ?? 0 }
     }
 
-    /// Whether process `pid` exists on this host (EPERM: it exists but is not ours).
-    static func processIsAlive(_ pid: Int32) -> Bool {
-        pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
-    }
 }

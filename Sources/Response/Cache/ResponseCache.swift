@@ -103,24 +103,18 @@ public final class ResponseCache: Sendable {
         return migrator
     }
 
-    /// The stored answer for `key`, unless the mode skips reading.
-    public func answer(forKey key: String) throws -> ModelAnswer? {
-        guard mode == .use || mode == .readOnly else { return nil }
-        let data = try queue.read { db in try Data.fetchOne(db, sql: "SELECT answer FROM response WHERE key = ?", arguments: [key]) }
-        guard let data else { return nil }
-        return try JSONDecoder().decode(ModelAnswer.self, from: data)
-    }
-
     /// The stored answers for many keys at once (one read transaction), by key.
     public func answers(forKeys keys: [String]) throws -> [String: ModelAnswer] {
         guard mode == .use || mode == .readOnly, !keys.isEmpty else { return [:] }
-        let rows = try queue.read { db in
-            try Row.fetchAll(db, sql: "SELECT key, answer FROM response WHERE key IN (\(databaseQuestionMarks(count: keys.count)))",
-                             arguments: StatementArguments(keys))
-        }
+        return try queue.read { db in try Self.storedAnswers(keys, in: db) }
+    }
+
+    /// The answers stored for `keys`, read in `db` (a read or an open write transaction).
+    static func storedAnswers(_ keys: [String], in db: Database) throws -> [String: ModelAnswer] {
         let decoder = JSONDecoder()
         var result: [String: ModelAnswer] = [:]
-        for row in rows {
+        for row in try Row.fetchAll(db, sql: "SELECT key, answer FROM response WHERE key IN (\(databaseQuestionMarks(count: keys.count)))",
+                                    arguments: StatementArguments(keys)) {
             let key: String = row["key"]
             let data: Data = row["answer"]
             result[key] = try decoder.decode(ModelAnswer.self, from: data)
@@ -133,7 +127,6 @@ public final class ResponseCache: Sendable {
         guard mode == .use || mode == .refresh else { return }
         let data = try JSONEncoder().encode(answer)
         let usage = answer.usage
-        let ms = Int(latency.components.seconds * 1000 + latency.components.attoseconds / 1_000_000_000_000_000)
         try queue.write { db in
             // The answer ends anybody's claim on it: waiters read it from here on.
             try db.execute(sql: "DELETE FROM claim WHERE key = ?", arguments: [key])
@@ -143,7 +136,7 @@ public final class ResponseCache: Sendable {
                 ON CONFLICT(key) DO UPDATE SET answer = excluded.answer, prompt_tokens = excluded.prompt_tokens,
                     completion_tokens = excluded.completion_tokens, latency_ms = excluded.latency_ms, created_at = excluded.created_at
                 """, arguments: [key, modelDict.canonicalString, request.kind, request.json.canonicalString, data,
-                                 usage?.promptTokens, usage?.completionTokens, ms, Date().timeIntervalSince1970])
+                                 usage?.promptTokens, usage?.completionTokens, latency.wholeMilliseconds, Date().timeIntervalSince1970])
         }
     }
 
