@@ -49,11 +49,10 @@ enum CacheCommand {
 
     /// A cache by path or URL; a path must exist unless `create` (a copy's destination).
     static func open(_ location: String, mode: ResponseCache.Mode = .use, create: Bool = false) throws -> any CacheInventory {
-        if location.hasPrefix("postgres") { return try PostgresResponseCache(url: location, mode: mode) }
-        guard create || FileManager.default.fileExists(atPath: location) else {
+        guard create || ResponseStores.isPostgresURL(location) || FileManager.default.fileExists(atPath: location) else {
             throw UserError(.io, "no response cache at \(location)", hint: "give the path of a responses.sqlite, or a postgresql:// URL")
         }
-        return try ResponseCache(path: location, mode: mode)
+        return try ResponseStores.open(location, mode: mode)
     }
 
     static func show(_ location: String) throws {

@@ -39,6 +39,18 @@ struct CacheCommandTests {
         #expect(try PostgresResponseCache(url: database.url).answers(forKeys: keys) == original)
     }
 
+    @Test("only postgresql:// and postgres:// name a server: a file called postgres.sqlite is a file")
+    func fileNamedLikeTheServer() throws {
+        let folder = try TemporaryDirectory()
+        let source = try ResponseCache(path: folder.url.appendingPathComponent("source.sqlite").path)
+        try source.store(.generation(Generation(text: "A")), forKey: "k", modelDict: ["m": "x"],
+                         request: .generate(GenerationRequest(prompt: .text("q"))), latency: .zero)
+        let copied = try RunnerProcess.run(["cache", "copy", "source.sqlite", "postgres.sqlite"], in: folder.url)
+        #expect(copied.status == 0 && copied.stdout.contains("copied 1 of 1"), "\(copied.stdout)\(copied.stderr)")
+        let shown = try RunnerProcess.run(["cache", "postgres.sqlite"], in: folder.url)
+        #expect(shown.status == 0 && shown.stdout.contains("postgres.sqlite: 1 answers"), "\(shown.stdout)\(shown.stderr)")
+    }
+
     @Test("a missing cache and a malformed command are one error each, with a hint")
     func errors() throws {
         let missing = try RunnerProcess.run(["cache", "/nonexistent/responses.sqlite"])

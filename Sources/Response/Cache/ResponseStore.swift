@@ -29,6 +29,20 @@ public protocol ResponseStore: Sendable {
     func claimCount() throws -> Int
 }
 
+/// Opening a cache named by one string, as `runner cache` and the response driver take it.
+public enum ResponseStores {
+    /// Whether `location` names a PostgreSQL server rather than a SQLite file.
+    public static func isPostgresURL(_ location: String) -> Bool {
+        location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
+    }
+
+    /// The cache at `location`: a `postgresql://` URL, else a SQLite file (created if missing).
+    public static func open(_ location: String, mode: ResponseCache.Mode = .use, claimLease: Double = 60) throws -> any CacheInventory {
+        if isPostgresURL(location) { return try PostgresResponseCache(url: location, mode: mode, claimLease: claimLease) }
+        return try ResponseCache(path: location, mode: mode, claimLease: claimLease)
+    }
+}
+
 extension ResponseCache: ResponseStore {
     public var location: String { path }
 }
