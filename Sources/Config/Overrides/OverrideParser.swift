@@ -499,7 +499,7 @@ private struct FunctionCall {
             case .sweep(.range(let range)):
                 guard name == "int" || name == "float" else { throw error("Range can only be cast to int or float") }
                 func castBound(_ n: RangeNumber) throws(ConfigError) -> RangeNumber {
-                    switch try cast(configValue(of: n)) {
+                    switch try cast(n.value) {
                     case .int(let i): return .int(i)
                     case .double(let d): return .float(d)
                     default: throw error("Range can only be cast to int or float")
@@ -520,13 +520,6 @@ private struct FunctionCall {
         default:
             throw parser.error("unknown function '\(name)'",
                                hint: "available functions: choice, range, glob, interval, sort, shuffle, int, float, str, bool")
-        }
-    }
-
-    func configValue(of n: RangeNumber) -> ConfigValue {
-        switch n {
-        case .int(let i): return .int(i)
-        case .float(let d): return .double(d)
         }
     }
 

@@ -100,10 +100,7 @@ public enum SweepExpander {
                                   location: override.location)
             }
             // An empty range gives no jobs at all, as in Hydra (the runner warns).
-            return values.map { value in
-                if case .double(let d) = value { return make(ConfigNode(value), PythonFormat.repr(d)) }
-                return make(ConfigNode(value), PythonFormat.str(value))
-            }
+            return values.map { make(ConfigNode($0), SweepText.element($0)) }
         case .glob(let include, let exclude)?:
             let options = repository.options(ofGroup: override.key)
             let selected = options.filter { name in

@@ -12,6 +12,14 @@ public enum RangeNumber: Sendable, Equatable {
         }
     }
 
+    /// The number as a config value: `.int` or `.double`.
+    var value: ConfigValue {
+        switch self {
+        case .int(let i): return .int(i)
+        case .float(let d): return .double(d)
+        }
+    }
+
     var double: Double {
         switch self {
         case .int(let i): return Double(i)
