@@ -47,12 +47,16 @@ enum Help {
           --config-path, -cp DIR      the config tree (default: conf)
           --config-name, -cn NAME     the primary config (default: config)
           --config-dir, -cd DIR       another config tree searched first
+          --run-job JOB_DIR           run the job recorded in a sweep's job folder (what a Slurm task runs)
+          --collect SWEEP_DIR         wait for a Slurm sweep (hydra/launcher=slurm) and gather its results
           --verbose / --quiet         more or less output
           --version                   print the version
           --help, -h                  this help
 
         Runs write outputs/<date>/<time>/ (multirun: multirun/<date>/<time>/<job>/) with
         .hydra/config.yaml, .hydra/overrides.yaml and .hydra/hydra.yaml.
+        A sweep runs its jobs here one after another; hydra/launcher=slurm submits it as one
+        Slurm job array (settings: runner --cfg hydra hydra/launcher=slurm).
 
         """
         return out

@@ -10,7 +10,9 @@ import Tasks
 struct PreparedJob {
     var number: Int
     var overrides: [Override]
-    var composition: Composition
+    /// The job's own overrides, without Hydra's settings: what `overrides.yaml` and
+    /// `results.json` record and the sweep summary compares.
+    var taskOverrides: [String] { overrides.filter { !$0.isHydraOverride }.map { Redactor.redact(override: $0.input) } }
     /// The job config with interpolations resolved.
     var resolved: ConfigNode
     var run: RunConfig
@@ -26,6 +28,14 @@ struct JobLauncher {
 
     func launch(_ jobs: [[Override]]) async throws(ConfigError) -> Int32 {
         let mode = options.multirun ? "MULTIRUN" : "RUN"
+        // As in Hydra, the launcher only takes a sweep: a single run is always run here.
+        if options.multirun {
+            let base = try composer.compose(overrides: jobs.first ?? [], skipMissing: true)
+            switch try LauncherKind(base.hydra) {
+            case .basic: break
+            case .slurm: return try await SlurmLauncher(base: self).launch(jobs)
+            }
+        }
         var sweepDirectory: String?
         var explicitSweepDirectory = false
         var usedDirectories: Set<String> = []
@@ -41,13 +51,7 @@ struct JobLauncher {
         Interrupt.shared.install()
         for (number, overrides) in jobs.enumerated() {
             if Interrupt.shared.requested { break }
-            let composition = try composer.compose(overrides: overrides)
-            let hydra = hydraNode(composition.hydra, number: number, overrides: overrides, mode: mode)
-            var resolver = Resolver(root: withHydra(composition.config, hydra), hydraNode: hydra, now: { [startTime] in startTime })
-            var resolved = try resolver.resolveAll()
-            let resolvedHydra = resolved.removeNode(at: "hydra") ?? hydra
-            let run = try ConfigDecoder().decode(RunConfig.self, from: resolved)
-            try checkReadyToRun(run, resolved: resolved)
+            let (composition, resolvedHydra, resolved, run) = try composeJob(number: number, overrides: overrides, mode: mode)
             let subdir = ConfigValueText.text(resolvedHydra.node(at: "sweep.subdir")?.value ?? .int(number))
             let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
             // The model and the task are built before the folder exists: a job that cannot start
@@ -58,8 +62,8 @@ struct JobLauncher {
             } catch {
                 let problem = JobExecutor.userError(error, resolved: resolved)
                 Output.error(problem.description)
-                reports.append(JobReport(number: number, overrides: overrides.map { Redactor.redact(override: $0.input) },
-                                         directory: sweepDirectory.map { $0 + "/" + subdir } ?? "", result: nil, exitCode: problem.exitCode))
+                reports.append(JobReport(number: number, overrides: overrides.filter { !$0.isHydraOverride }.map { Redactor.redact(override: $0.input) },
+                                         directory: sweepDirectory.map { $0 + "/" + subdir } ?? "", outcome: nil, exitCode: problem.exitCode))
                 worst = max(worst, problem.exitCode)
                 continue
             }
@@ -72,7 +76,7 @@ struct JobLauncher {
             if let sweepDirectory {
                 target = sweepDirectory + "/" + subdir
                 reuse = explicitSweepDirectory
-                Output.out("[runner] \t#\(number) : \(overrides.map { Redactor.redact(override: $0.input) }.joined(separator: " "))\n")
+                Output.out("[runner] \t#\(number) : \(overrides.filter { !$0.isHydraOverride }.map { Redactor.redact(override: $0.input) }.joined(separator: " "))\n")
             } else {
                 target = ConfigValueText.text(resolvedHydra.node(at: "run.dir")?.value ?? .string("outputs"))
                 reuse = !Self.isDefault("run.dir", in: composition.hydra)
@@ -83,10 +87,9 @@ struct JobLauncher {
                 directory = try RunDirectory.createUnique(target)
             }
             usedDirectories.insert(target)
-            let job = PreparedJob(number: number, overrides: overrides, composition: composition, resolved: resolved,
-                                  run: run, directory: directory)
-            try RunDirectory.writeRecord(job, hydra: resolvedHydra, commandLine: commandLine, startTime: startTime,
-                                         version: RunnerCommand.version)
+            let job = PreparedJob(number: number, overrides: overrides, resolved: resolved, run: run, directory: directory)
+            try RunDirectory.writeRecord(job, composition: composition, hydra: resolvedHydra, commandLine: commandLine,
+                                         startTime: startTime, version: RunnerCommand.version)
             sink.attach(path: directory + "/runner.log")
             let report = await JobExecutor.execute(setup, job: job, options: options, log: log)
             reports.append(report)
@@ -100,6 +103,19 @@ struct JobLauncher {
         return worst
     }
 
+    /// Composes and resolves one job, and checks that it can run: nothing is written yet.
+    func composeJob(number: Int, overrides: [Override], mode: String) throws(ConfigError)
+        -> (composition: Composition, hydra: ConfigNode, resolved: ConfigNode, run: RunConfig) {
+        let composition = try composer.compose(overrides: overrides)
+        let hydra = hydraNode(composition.hydra, number: number, overrides: overrides, mode: mode)
+        var resolver = Resolver(root: withHydra(composition.config, hydra), hydraNode: hydra, now: { [startTime] in startTime })
+        var resolved = try resolver.resolveAll()
+        let resolvedHydra = resolved.removeNode(at: "hydra") ?? hydra
+        let run = try ConfigDecoder().decode(RunConfig.self, from: resolved)
+        try checkReadyToRun(run, resolved: resolved)
+        return (composition, resolvedHydra, resolved, run)
+    }
+
     /// True when the config leaves `hydra.<key>` at our default (the dated folder).
     static func isDefault(_ key: String, in hydra: ConfigNode) -> Bool {
         let path = KeyPath(parsing: key)
@@ -107,7 +123,7 @@ struct JobLauncher {
     }
 
     /// An evaluation needs a model and a task, and every `???` in them filled in.
-    private func checkReadyToRun(_ run: RunConfig, resolved: ConfigNode) throws(ConfigError) {
+    func checkReadyToRun(_ run: RunConfig, resolved: ConfigNode) throws(ConfigError) {
         let repository = composer.repository
         for (group, present) in [("model", run.model != nil), ("task", run.task != nil)] where !present {
             let options = repository.options(ofGroup: group)
@@ -132,26 +148,29 @@ struct JobLauncher {
         if let task = run.task { try TaskRegistry.default.check(task) }
     }
 
-    private func withHydra(_ config: ConfigNode, _ hydra: ConfigNode) -> ConfigNode {
+    func withHydra(_ config: ConfigNode, _ hydra: ConfigNode) -> ConfigNode {
         var whole = config
         whole.setNode(hydra, at: "hydra")
         return whole
     }
 
     /// Hydra's per-job settings: job number, mode, the overrides and their directory name.
-    private func hydraNode(_ base: ConfigNode, number: Int, overrides: [Override], mode: String) -> ConfigNode {
+    func hydraNode(_ base: ConfigNode, number: Int, overrides: [Override], mode: String) -> ConfigNode {
         var hydra = base
         hydra.setNode(ConfigNode(.int(number)), at: "job.num")
         hydra.setNode(ConfigNode(.string(mode)), at: "mode")
-        let taskOverrides = overrides.filter { !$0.key.hasPrefix("hydra.") && $0.key != "hydra" }
+        let taskOverrides = overrides.filter { !$0.isHydraOverride }
         let dirname = OverrideDirname(settings: base.node(at: "job.config.override_dirname")).name(taskOverrides)
         hydra.setNode(ConfigNode(.string(dirname)), at: "job.override_dirname")
-        hydra.setNode(ConfigNode(.sequence(taskOverrides.map { ConfigNode(.string(Redactor.redact(override: $0.input))) })),
-                      at: "overrides.task")
+        func list(_ overrides: [Override]) -> ConfigNode {
+            ConfigNode(.sequence(overrides.map { ConfigNode(.string(Redactor.redact(override: $0.input))) }))
+        }
+        hydra.setNode(list(overrides.filter(\.isHydraOverride)), at: "overrides.hydra")
+        hydra.setNode(list(taskOverrides), at: "overrides.task")
         return hydra
     }
 
-    private func resolveHydraString(_ key: String, _ composition: Composition, number: Int, overrides: [Override], mode: String) throws(ConfigError) -> String {
+    func resolveHydraString(_ key: String, _ composition: Composition, number: Int, overrides: [Override], mode: String) throws(ConfigError) -> String {
         let hydra = hydraNode(composition.hydra, number: number, overrides: overrides, mode: mode)
         var resolver = Resolver(root: withHydra(composition.config, hydra), hydraNode: hydra, now: { [startTime] in startTime })
         let value = try resolver.resolvedNode(at: KeyPath(parsing: "hydra." + key))

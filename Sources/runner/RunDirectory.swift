@@ -54,15 +54,15 @@ enum RunDirectory {
 
     /// Writes `.hydra/config.yaml` (composed, unresolved, secrets masked), `.hydra/overrides.yaml`
     /// and `.hydra/hydra.yaml` (run metadata: command line, start time, version, git revision).
-    static func writeRecord(_ job: PreparedJob, hydra: ConfigNode, commandLine: [String], startTime: time_t,
-                            version: String) throws(ConfigError) {
+    static func writeRecord(_ job: PreparedJob, composition: Composition, hydra: ConfigNode, commandLine: [String],
+                            startTime: time_t, version: String) throws(ConfigError) {
         let dir = job.directory + "/.hydra"
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
             throw ConfigError(.fileNotFound, "cannot create '\(dir)'", hint: "check the folder's permissions")
         }
         let emitter = YAMLEmitter()
-        try write(emitter.emit(Redactor.redact(job.composition.config)), to: dir + "/config.yaml")
-        let overrides = ConfigNode(.sequence(job.overrides.map { ConfigNode(.string(Redactor.redact(override: $0.input))) }))
+        try write(emitter.emit(Redactor.redact(composition.config)), to: dir + "/config.yaml")
+        let overrides = ConfigNode(.sequence(job.taskOverrides.map { ConfigNode(.string($0)) }))
         try write(emitter.emit(overrides), to: dir + "/overrides.yaml")
 
         var metadata = hydra
@@ -75,11 +75,11 @@ enum RunDirectory {
         set("runtime.start_time", .string(Resolver.strftime("%Y-%m-%dT%H:%M:%S%z", time: startTime)))
         set("runtime.git_revision", GitRevision.current(from: cwd).map { .string($0) } ?? .null)
         var choices = ConfigMapping()
-        for (key, option) in job.composition.defaults.choices {
+        for (key, option) in composition.defaults.choices {
             choices[key] = ConfigNode(option.map { .string($0) } ?? .null)
         }
         set("runtime.choices", .mapping(choices))
-        set("runtime.config_sources", .sequence(job.composition.defaults.defaults.map { ConfigNode(.string($0.configPath)) }))
+        set("runtime.config_sources", .sequence(composition.defaults.defaults.map { ConfigNode(.string($0.configPath)) }))
         let record = ConfigNode(.mapping(ConfigMapping([("hydra", Redactor.redact(metadata))])))
         try write(emitter.emit(record), to: dir + "/hydra.yaml")
     }

@@ -13,6 +13,8 @@ enum RunnerCommand {
     enum Action {
         case exit(Int32)
         case launch(JobLauncher, [[Override]])
+        /// Work on a recorded job or sweep: `--run-job`, `--collect`.
+        case run(@Sendable () async -> Int32)
     }
 
     /// Parses the command line and does what needs no run (help, version, `--cfg`, `--info`)
@@ -32,6 +34,17 @@ enum RunnerCommand {
         if options.version {
             Output.out("runner \(version)\n")
             return .exit(0)
+        }
+        // These read what a sweep recorded and compose nothing.
+        if let directory = options.runJob {
+            guard options.overrides.isEmpty else {
+                throw ConfigError(.usage, "--run-job takes no overrides: the job runs the config recorded in \(directory)/.hydra",
+                                  hint: "change the sweep's command line and submit it again")
+            }
+            return .run { await RecordedJob.run(directory, options: options) }
+        }
+        if let directory = options.collect {
+            return .run { await SlurmCollector.collect(directory: directory, quiet: options.quiet) }
         }
         let repository = try makeRepository(options)
         let configName = try primaryConfigName(options, repository: repository)

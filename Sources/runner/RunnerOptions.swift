@@ -25,12 +25,17 @@ struct RunnerOptions {
     var info: InfoTopic?
     var verbose = false
     var quiet = false
+    /// `--run-job DIR`: run the job recorded in a job folder (a cluster launcher's array task).
+    var runJob: String?
+    /// `--collect SWEEP_DIR`: wait for a submitted sweep and gather its results.
+    var collect: String?
     var overrides: [String] = []
 
     static let flagNames = [
         "--help", "-h", "--hydra-help", "--version", "--cfg", "-c", "--resolve", "--package", "-p",
         "--multirun", "-m", "--run", "-r", "--config-path", "-cp", "--config-name", "-cn",
         "--config-dir", "-cd", "--info", "-i", "--verbose", "--quiet", "--shell-completion", "-sc",
+        "--run-job", "--collect",
     ]
 
     /// Parses argv (without the program name).
@@ -95,6 +100,8 @@ struct RunnerOptions {
                 } else {
                     options.info = .all
                 }
+            case "--run-job": options.runJob = try value(for: flag, inline: inline)
+            case "--collect": options.collect = try value(for: flag, inline: inline)
             case "--verbose": options.verbose = true
             case "--quiet": options.quiet = true
             case "-sc", "--shell-completion":

@@ -18,4 +18,9 @@ case .launch(let launcher, let jobs):
         exit(await RunnerCommand.launch(launcher, jobs))
     }
     dispatchMain()
+case .run(let work):
+    Task.detached {
+        exit(await work())
+    }
+    dispatchMain()
 }

@@ -110,10 +110,12 @@ struct ComposerTests {
     func defaultsList() throws {
         let tree = try ConfigTree(Self.serverTree)
         let composition = try tree.compose([])
-        #expect(composition.defaults.defaults.map(\.configPath) == ["server/db/mysql", "server/apache", "config"])
-        #expect(composition.defaults.defaults.map(\.package) == ["server.db", "server", ""])
-        #expect(composition.defaults.choices.map(\.key) == ["server/db"])
-        #expect(composition.defaults.treeDescription() == "<root>:\n  config:\n    server/apache:\n      server/db: mysql\n      _self_\n    _self_")
+        // Hydra's own launcher default comes first, as Hydra's `hydra/config` does.
+        #expect(composition.defaults.defaults.map(\.configPath) == ["hydra/launcher/basic", "server/db/mysql", "server/apache", "config"])
+        #expect(composition.defaults.defaults.map(\.package) == ["hydra.launcher", "server.db", "server", ""])
+        #expect(composition.defaults.choices.map(\.key) == ["hydra/launcher", "server/db"])
+        #expect(composition.defaults.treeDescription()
+            == "<root>:\n  hydra/config:\n    hydra/launcher: basic\n  config:\n    server/apache:\n      server/db: mysql\n      _self_\n    _self_")
     }
 
     @Test("hydra settings are split from the job config and can be overridden")

@@ -39,12 +39,13 @@ struct RunnerCommandTests {
         #expect(result.stdout == """
         Defaults List
         *************
-        | Config path       | Package | _self_ | Parent |
-        -------------------------------------------------
-        | config            |         | True   | <root> |
-        | model/openai_chat | model   | False  | config |
-        | task/mcq          | task    | False  | config |
-        -------------------------------------------------
+        | Config path          | Package        | _self_ | Parent       |
+        -----------------------------------------------------------------
+        | hydra/launcher/basic | hydra.launcher | False  | hydra/config |
+        | config               |                | True   | <root>       |
+        | model/openai_chat    | model          | False  | config       |
+        | task/mcq             | task           | False  | config       |
+        -----------------------------------------------------------------
 
         """)
     }
@@ -68,7 +69,7 @@ struct RunnerCommandTests {
     @Test("--info defaults-tree shows where each config came from")
     func infoTree() throws {
         let result = try RunnerProcess.run(["-cp", conf, "-i", "defaults-tree", "+model=openai_chat"])
-        #expect(result.stdout.contains("<root>:\n  config:\n    _self_\n    model: openai_chat\n"))
+        #expect(result.stdout.contains("<root>:\n  hydra/config:\n    hydra/launcher: basic\n  config:\n    _self_\n    model: openai_chat\n"))
     }
 
     @Test("-m --cfg job prints every job's config as a YAML stream in sweep order and runs nothing")

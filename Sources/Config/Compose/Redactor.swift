@@ -44,6 +44,27 @@ public enum Redactor {
         }
     }
 
+    /// The first key whose value ``redact(_:)`` would mask, depth first; nil when the config
+    /// holds no literal secret (an unresolved `${oc.env:...}` is none).
+    public static func firstSecretPath(in node: ConfigNode, at path: KeyPath = .root) -> KeyPath? {
+        switch node.value {
+        case .mapping(let m):
+            for (key, value) in m {
+                if let masked = redact(ConfigNode(.mapping(ConfigMapping([(key, value)])))).mapping?[key], masked != value {
+                    if value.mapping == nil && value.sequence == nil { return path.appending(key) }
+                }
+                if let deeper = firstSecretPath(in: value, at: path.appending(key)) { return deeper }
+            }
+        case .sequence(let items):
+            for (index, item) in items.enumerated() {
+                if let deeper = firstSecretPath(in: item, at: path.appending(String(index))) { return deeper }
+            }
+        default:
+            break
+        }
+        return nil
+    }
+
     /// An override as typed, with the value hidden when the key names a secret.
     public static func redact(override text: String) -> String {
         guard let eq = text.firstIndex(of: "=") else { return text }

@@ -24,6 +24,8 @@ final class DefaultElement {
     var externalAppend = false
     var primary = false
     var deleted = false
+    /// One of Hydra's own defaults (`hydra/launcher: basic`), which Hydra lists under `hydra/config`.
+    var isHydraDefault = false
     var location: SourceLocation?
     /// The command-line override that chose this element's option, if any.
     var selectedBy: String?

@@ -27,12 +27,22 @@ extension DefaultsList {
             lines.append(pad + nodeLabel(node.element) + ":")
             for child in children {
                 switch child {
-                case .leaf(let element): lines.append(pad + "  " + label(element))
+                case .leaf(let element) where !element.isHydraDefault: lines.append(pad + "  " + label(element))
+                case .leaf: continue
                 case .node(let sub): walk(sub, depth: depth + 1)
                 }
             }
         }
         lines.append("<root>:")
+        // Hydra's own defaults under `hydra/config`, as Hydra prints them, then the primary's tree.
+        let hydraDefaults = (tree.children ?? []).compactMap { child -> DefaultElement? in
+            if case .leaf(let element) = child, element.isHydraDefault { return element }
+            return nil
+        }
+        if !hydraDefaults.isEmpty {
+            lines.append("  hydra/config:")
+            lines.append(contentsOf: hydraDefaults.map { "    " + label($0) })
+        }
         walk(tree, depth: 1)
         return lines.joined(separator: "\n")
     }

@@ -89,6 +89,13 @@ struct DefaultsListBuilder {
             }
             entries = (loaded.defaults ?? []).map(DefaultElement.init(entry:))
         }
+        if isRoot {
+            // Hydra's own defaults come first (its `hydra/config`), so any config or the command
+            // line may override them: `override hydra/launcher: slurm`, `hydra/launcher=slurm`.
+            let launcher = DefaultElement(kind: .group(group: "hydra/launcher", value: .option(BuiltinConfigs.defaultLauncher)))
+            launcher.isHydraDefault = true
+            entries.insert(launcher, at: 0)
+        }
         if !entries.isEmpty || (isRoot && !state.appends.isEmpty) {
             try validateSelf(parent, &entries)
         }
@@ -248,7 +255,7 @@ struct DefaultsListBuilder {
                                             isPrimary: ownerElement.primary, overrideKey: nil))
             } else {
                 result.append(ResultDefault(configPath: element.configPath, package: element.finalPackage(),
-                                            isSelf: false, parent: owner?.element.configPath,
+                                            isSelf: false, parent: element.isHydraDefault ? "hydra/config" : owner?.element.configPath,
                                             isPrimary: element.primary,
                                             overrideKey: element.isGroup ? element.overrideKey : nil))
             }

@@ -33,6 +33,8 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         case invalidValue
         case sweep
         case usage
+        /// The cluster's tools refused a sweep or could not be run (`sbatch`): a failure, not a mistake in the config.
+        case launcher
     }
 
     public var code: Code
@@ -71,7 +73,7 @@ extension ConfigError: UserFacingError {
                 place.column = location.column
             }
         }
-        let kind: UserError.Kind = code == .usage || code == .overrideSyntax ? .usage : .config
+        let kind: UserError.Kind = code == .usage || code == .overrideSyntax ? .usage : code == .launcher ? .runtime : .config
         return UserError(kind, message, place: place, hint: hint, snippet: snippet)
     }
 }

@@ -60,6 +60,12 @@ public struct Override: Sendable, Equatable {
     }
 
     public var location: SourceLocation { .commandLine(input) }
+
+    /// True for Hydra's own settings (`hydra.run.dir=...`, `hydra/launcher=slurm`): Hydra keeps
+    /// them apart from the job's overrides (`hydra.overrides.hydra`, not `overrides.yaml`).
+    public var isHydraOverride: Bool {
+        key == "hydra" || key.hasPrefix("hydra.") || key.hasPrefix("hydra/")
+    }
 }
 
 /// The right-hand side of an override.

@@ -1,9 +1,9 @@
 /// The config tree on disk: where configs and config groups are, and their parsed contents.
 ///
 /// Several directories may be searched (Hydra's search path: `--config-dir` first, then the
-/// primary `--config-path`). A config is found in the first directory that has it; a group's
-/// options are the union over all of them. Loaded files are cached, so one composition reads
-/// each file once.
+/// primary `--config-path`), then the configs built into the runner (``BuiltinConfigs``). A
+/// config is found in the first place that has it; a group's options are the union over all
+/// of them. Loaded files are cached, so one composition reads each file once.
 public final class ConfigRepository {
     /// The directories searched, in order, as given by the user.
     public let searchPath: [String]
@@ -49,7 +49,7 @@ public final class ConfigRepository {
                 if FileSystem.isFile(candidate) { return candidate }
             }
         }
-        return nil
+        return BuiltinConfigs.files[configPath] != nil ? BuiltinConfigs.fileName(configPath) : nil
     }
 
     public func configExists(_ configPath: String) -> Bool { file(for: configPath) != nil }
@@ -57,7 +57,7 @@ public final class ConfigRepository {
     /// True when some search directory has a folder with this group path.
     public func groupExists(_ group: String) -> Bool {
         guard !group.isEmpty, Self.isSafeRelativePath(group) else { return false }
-        return searchPath.contains { FileSystem.isDirectory(join($0, group)) }
+        return searchPath.contains { FileSystem.isDirectory(join($0, group)) } || BuiltinConfigs.groupExists(group)
     }
 
     /// The options of a group: its YAML files without extension, sorted.
@@ -73,6 +73,7 @@ public final class ConfigRepository {
                 }
             }
         }
+        names.formUnion(BuiltinConfigs.options(ofGroup: group))
         return names.sorted()
     }
 
@@ -84,6 +85,12 @@ public final class ConfigRepository {
             for name in FileSystem.list(folder) where !name.hasPrefix(".") && FileSystem.isDirectory(join(folder, name)) {
                 names.insert(group.isEmpty ? name : group + "/" + name)
             }
+        }
+        for path in BuiltinConfigs.files.keys {
+            let parts = path.split(separator: "/").dropLast()
+            let depth = group.isEmpty ? 0 : group.split(separator: "/").count
+            guard parts.count > depth, group.isEmpty || parts.prefix(depth).joined(separator: "/") == group else { continue }
+            names.insert(parts.prefix(depth + 1).joined(separator: "/"))
         }
         return names.sorted()
     }
@@ -107,7 +114,7 @@ public final class ConfigRepository {
             cache[configPath] = .some(nil)
             return nil
         }
-        guard let text = FileSystem.readText(file) else {
+        guard let text = file.hasPrefix(BuiltinConfigs.sourceName) ? BuiltinConfigs.files[configPath] : FileSystem.readText(file) else {
             throw ConfigError(.fileNotFound, "cannot read '\(file)'", location: SourceLocation(file: file),
                               hint: "check the file's permissions")
         }

@@ -114,7 +114,7 @@ struct LMEvalTaskDefinition: Sendable {
             }
             throw TaskError("unknown lm-eval task key '\(key)'", at: LMEvalTaskFile.place(node, key), hint: hint)
         }
-        var reader = KeyReader(keys: keys)
+        let reader = KeyReader(keys: keys)
         for key in ["custom_dataset", "process_docs", "process_results"] where reader.present(key) {
             throw TaskError("'\(key)' needs Python code, which this runner cannot run", at: reader.place(key),
                             hint: "a YAML-only task describes its documents with doc_to_text, doc_to_target and doc_to_choice")
@@ -218,7 +218,7 @@ struct LMEvalTaskDefinition: Sendable {
         var fewShot = FewShot(sampler: .default, split: fewshotSplit, samples: nil, docToText: docToText, docToTarget: docToTarget,
                               docToChoice: docToChoice, genPrefix: genPrefix, targetDelimiter: targetDelimiter, fewshotDelimiter: fewshotDelimiter)
         if let node = keys["fewshot_config"], case .mapping(let settings) = node.value {
-            var inner = KeyReader(keys: settings, prefix: "fewshot_config.")
+            let inner = KeyReader(keys: settings, prefix: "fewshot_config.")
             for (key, value) in settings {
                 switch key {
                 case "sampler":

@@ -103,6 +103,8 @@ public struct EvaluationResult: Sendable {
         ]
         if let stopReason { pairs.append(("stop_reason", .string(stopReason))) }
         pairs.append(("metrics", .object(metricPairs)))
+        // Which metric the summaries show, so a reader of this file picks the same one.
+        if let (name, _) = main { pairs.append(("main_metric", .string(name))) }
         pairs.append(("confidence_interval", .string("95% percentile bootstrap, \(settings.bootstrapIterations) resamples, seed \(settings.seed); over scored items")))
         pairs.append(("counts", .object([
             ("items", .int(totalItems)), ("finished", .int(records.count)), ("scored", .int(scoredCount)),

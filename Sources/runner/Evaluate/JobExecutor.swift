@@ -10,7 +10,7 @@ struct JobReport: Sendable {
     var number: Int
     var overrides: [String]
     var directory: String
-    var result: EvaluationResult?
+    var outcome: JobOutcome?
     var exitCode: Int32
 }
 
@@ -72,8 +72,8 @@ enum JobExecutor {
     /// the server stopped the run, or the run's files could not be written; 2 for config, data
     /// or setup errors; 130 when interrupted.
     static func execute(_ setup: Setup, job: PreparedJob, options: RunnerOptions, log: Logger) async -> JobReport {
-        let overrides = job.overrides.map { Redactor.redact(override: $0.input) }
-        var report = JobReport(number: job.number, overrides: overrides, directory: job.directory, result: nil, exitCode: 0)
+        let overrides = job.taskOverrides
+        var report = JobReport(number: job.number, overrides: overrides, directory: job.directory, outcome: nil, exitCode: 0)
         log.info("job \(job.number) starting in \(job.directory)", metadata: ["overrides": "\(overrides.joined(separator: " "))"])
         let task = setup.task
         let settings = Evaluation.Settings(
@@ -89,7 +89,7 @@ enum JobExecutor {
         display.finish()
         switch outcome {
         case .success(let result):
-            report.result = result
+            report.outcome = JobOutcome(result)
             report.exitCode = exitCode(result)
             log.info("job \(job.number) \(result.status.rawValue): \(result.records.count)/\(result.totalItems) items, \(result.errorCount) errored")
             if !options.quiet { Output.out(ResultSummary.text(result)) }

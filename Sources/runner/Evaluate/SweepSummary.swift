@@ -36,9 +36,9 @@ struct SweepSummary {
         return reports.map { report in
             let values = Dictionary(report.overrides.map(Self.split), uniquingKeysWith: { $1 })
             var row = [String(report.number)] + keys.map { values[$0] ?? "" }
-            if let result = report.result, let (name, m) = result.main {
-                row += [name, number(m.value), number(m.low), number(m.high), String(m.count), String(result.totalItems),
-                        String(result.nullCount), String(result.skippedCount), String(result.errorCount), result.status.rawValue]
+            if let outcome = report.outcome, let name = outcome.metric {
+                row += [name, number(outcome.value), number(outcome.low), number(outcome.high), String(outcome.count), String(outcome.items),
+                        String(outcome.nulls), String(outcome.skipped), String(outcome.errored), outcome.status]
             } else {
                 row += ["", "", "", "", "", "", "", "", "", "error"]
             }
