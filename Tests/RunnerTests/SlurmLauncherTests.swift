@@ -1,5 +1,6 @@
 import FakeLLMServer
 import Foundation
+import TestSupport
 import Testing
 
 /// `hydra/launcher=slurm` without a cluster: the launcher group, its settings and the checks
@@ -147,6 +148,27 @@ struct SlurmClusterTests {
         #expect(rows[1].contains(",completed,"))
         #expect(rows[2].contains(",stopped,"))
         #expect(server.requestCount() == 40)
+    }
+
+    @Test("array tasks on one PostgreSQL cache ask the server once per distinct request")
+    func sharedPostgresCache() throws {
+        try Slurm.requireRunning()
+        let database = try PostgresServer()
+        defer { database.stop() }
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 120)
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        // Four jobs that send the same 40 requests (the seed only changes the bootstrap), two at a time.
+        let result = try RunnerProcess.run([
+            "-m", "hydra/launcher=slurm", "hydra.launcher.poll_interval_s=0.3", "+model=local_chat", "+task=mcq", "seed=1,2,3,4",
+            "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "response.cache.url=\(database.url)",
+            "hydra.sweep.dir=\(dir.url.path)/sweep",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("0 pending, 0 running, 4 done, 0 failed"))
+        #expect(server.requestCount() == 40, "4 tasks on one cache asked \(server.requestCount()) times for 40 answers")
+        let rows = try dir.read("sweep/summary.csv").split(separator: "\n")
+        #expect(rows.count == 5 && rows.dropFirst().allSatisfy { $0.contains(",completed,") })
     }
 
     @Test("a task told of its time limit requeues itself and the next attempt asks only for the missing answers")

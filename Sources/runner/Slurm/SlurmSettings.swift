@@ -82,7 +82,9 @@ struct SlurmSettings: Equatable {
         func refuseUnknownKeys(_ known: [String]) throws(ConfigError) {
             for (key, value) in node.mapping ?? ConfigMapping() where !known.contains(key) {
                 var hint = "the Slurm launcher's settings are: \(known.filter { $0 != "_target_" }.sorted().joined(separator: ", "))"
-                if let guess = DidYouMean.closest(to: key, in: known) { hint = "did you mean 'hydra.launcher.\(guess)'? " + hint }
+                if let guess = key == "submitit_folder" ? "slurm_folder" : DidYouMean.closest(to: key, in: known) {
+                    hint = "did you mean 'hydra.launcher.\(guess)'? " + hint
+                }
                 throw ConfigError(.keyNotFound, "unknown Slurm launcher setting 'hydra.launcher.\(key)'",
                                   keyPath: "hydra.launcher.\(key)", location: value.location, hint: hint)
             }
