@@ -160,9 +160,9 @@ final class DefaultElement {
         let pkg = ownPackage(defaultToHeader: defaultToHeader) ?? relativeGroupPath.replacingAll("/", with: ".")
         let joined: String
         if parent.isEmpty { joined = pkg } else if pkg.isEmpty { joined = parent } else { joined = parent + "." + pkg }
-        guard let range = joined.ranges(of: "_global_").last else { return joined }
-        let rest = joined[range.upperBound...]
-        return rest.hasPrefix(".") ? String(rest.dropFirst()) : String(rest)
+        guard let range = joined.lastUTF8Range(of: "_global_") else { return joined }
+        let rest = joined.utf8.dropFirst(range.upperBound)
+        return String(decoding: rest.first == UInt8(ascii: ".") ? rest.dropFirst() : rest, as: UTF8.self)
     }
 
     /// How overrides name this element: `db`, or `db@backup` when its package is not the default.

@@ -32,7 +32,8 @@ public enum Interpolation {
                 while j < chars.count, chars[j] == "\\" { j += 1 }
                 let run = j - i
                 if j + 1 < chars.count, chars[j] == "$", chars[j + 1] == "{" {
-                    text.append(contentsOf: repeatElement("\\" as Unicode.Scalar, count: run / 2))
+                    // One scalar at a time: append(contentsOf:) is generic, and its first use costs start-up.
+                    for _ in 0..<run / 2 { text.append("\\") }
                     if run % 2 == 1 {
                         text.append("$"); text.append("{")
                         i = j + 2
@@ -41,14 +42,16 @@ public enum Interpolation {
                     i = j
                     continue
                 }
-                text.append(contentsOf: chars[i..<j])
+                for scalar in chars[i..<j] { text.append(scalar) }
                 i = j
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] == "{" {
                 let end = try matchingBrace(chars, openAt: i + 1)
                 if !text.isEmpty { result.append(.text(String(text))); text = String.UnicodeScalarView() }
-                result.append(.expression(String(String.UnicodeScalarView(chars[(i + 2)..<end]))))
+                var expression = ""
+                for scalar in chars[(i + 2)..<end] { expression.unicodeScalars.append(scalar) }
+                result.append(.expression(expression))
                 i = end + 1
                 continue
             }

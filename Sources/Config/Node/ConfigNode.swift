@@ -143,15 +143,22 @@ public struct ConfigMapping: Sendable, Equatable, Sequence {
 
     public func isNonStringKey(_ key: String) -> Bool { nonStringKeys.contains(key) }
 
-    public func makeIterator() -> AnyIterator<(key: String, value: ConfigNode)> {
+    /// The pairs in key order. A concrete iterator, not `AnyIterator`: its box is a generic type
+    /// the runtime would instantiate (a scan of every conformance in the binary) at start-up.
+    public struct Iterator: IteratorProtocol {
+        let keys: [String]
+        let storage: [String: ConfigNode]
         var index = 0
-        return AnyIterator {
+
+        public mutating func next() -> (key: String, value: ConfigNode)? {
             guard index < keys.count else { return nil }
             defer { index += 1 }
             let key = keys[index]
             return (key, storage[key]!)
         }
     }
+
+    public func makeIterator() -> Iterator { Iterator(keys: keys, storage: storage) }
 
     public static func == (lhs: ConfigMapping, rhs: ConfigMapping) -> Bool {
         lhs.keys == rhs.keys && lhs.storage == rhs.storage

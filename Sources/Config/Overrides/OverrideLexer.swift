@@ -58,7 +58,9 @@ struct OverrideLexer {
     }
 
     func text(_ start: Int, _ length: Int) -> String {
-        String(String.UnicodeScalarView(chars[start..<start + length]))
+        var text = ""
+        for scalar in chars[start..<start + length] { text.unicodeScalars.append(scalar) }
+        return text
     }
 
     private func at(_ i: Int) -> Unicode.Scalar? { i < chars.count ? chars[i] : nil }

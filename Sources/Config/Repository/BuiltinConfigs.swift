@@ -9,19 +9,30 @@ public enum BuiltinConfigs {
     /// The option every composition starts from, as Hydra's `hydra/config` chooses it.
     public static let defaultLauncher = "basic"
 
-    /// `group/option` to YAML text.
-    static let files: [String: String] = [
-        "hydra/launcher/basic": """
-        # Runs the jobs of a sweep one after another in this process.
-        _target_: runner.launcher.basic
-        """,
-        "hydra/launcher/slurm": slurm,
-        // Hydra's own name for the same launcher, so a command written for Hydra works.
-        "hydra/launcher/submitit_slurm": """
-        defaults:
-          - slurm
-        """,
-    ]
+    /// The built-in config paths (`group/option`).
+    static let paths = ["hydra/launcher/basic", "hydra/launcher/slurm", "hydra/launcher/submitit_slurm"]
+
+    /// The YAML text of a built-in config. A switch rather than a dictionary: a `[String: String]`
+    /// built at start-up would cost a scan of every conformance in the binary.
+    static func text(_ configPath: String) -> String? {
+        switch configPath {
+        case "hydra/launcher/basic":
+            return """
+            # Runs the jobs of a sweep one after another in this process.
+            _target_: runner.launcher.basic
+            """
+        case "hydra/launcher/slurm":
+            return slurm
+        case "hydra/launcher/submitit_slurm":
+            // Hydra's own name for the same launcher, so a command written for Hydra works.
+            return """
+            defaults:
+              - slurm
+            """
+        default:
+            return nil
+        }
+    }
 
     /// The settings of Hydra's `submitit_slurm` launcher, with its defaults, and the runner's
     /// own few (`wait`, `poll_interval_s`, `slurm_folder`).
@@ -68,13 +79,13 @@ public enum BuiltinConfigs {
     /// The options of a built-in group, sorted.
     static func options(ofGroup group: String) -> [String] {
         let prefix = group + "/"
-        return files.keys.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }
+        return paths.filter { $0.hasPrefix(prefix) && !$0.dropFirst(prefix.count).contains("/") }
             .map { String($0.dropFirst(prefix.count)) }.sorted()
     }
 
     /// True for `hydra` and `hydra/launcher`: folders the built-in source has.
     static func groupExists(_ group: String) -> Bool {
-        files.keys.contains { $0.hasPrefix(group + "/") }
+        paths.contains { $0.hasPrefix(group + "/") }
     }
 
     /// The pseudo file name that error messages show for a built-in config.

@@ -33,7 +33,12 @@ public final class ConfigRepository {
             default: parts.append(part)
             }
         }
-        return parts.isEmpty ? nil : parts.joined(separator: "/")
+        guard var path = parts.first.map(String.init) else { return nil }
+        for part in parts.dropFirst() {
+            path += "/"
+            path += String(part)
+        }
+        return path
     }
 
     private func join(_ dir: String, _ path: String) -> String {
@@ -49,7 +54,7 @@ public final class ConfigRepository {
                 if FileSystem.isFile(candidate) { return candidate }
             }
         }
-        return BuiltinConfigs.files[configPath] != nil ? BuiltinConfigs.fileName(configPath) : nil
+        return BuiltinConfigs.paths.contains(configPath) ? BuiltinConfigs.fileName(configPath) : nil
     }
 
     public func configExists(_ configPath: String) -> Bool { file(for: configPath) != nil }
@@ -86,7 +91,7 @@ public final class ConfigRepository {
                 names.insert(group.isEmpty ? name : group + "/" + name)
             }
         }
-        for path in BuiltinConfigs.files.keys {
+        for path in BuiltinConfigs.paths {
             let parts = path.split(separator: "/").dropLast()
             let depth = group.isEmpty ? 0 : group.split(separator: "/").count
             guard parts.count > depth, group.isEmpty || parts.prefix(depth).joined(separator: "/") == group else { continue }
@@ -114,7 +119,7 @@ public final class ConfigRepository {
             cache[configPath] = .some(nil)
             return nil
         }
-        guard let text = file.hasPrefix(BuiltinConfigs.sourceName) ? BuiltinConfigs.files[configPath] : FileSystem.readText(file) else {
+        guard let text = file.hasPrefix(BuiltinConfigs.sourceName) ? BuiltinConfigs.text(configPath) : FileSystem.readText(file) else {
             throw ConfigError(.fileNotFound, "cannot read '\(file)'", location: SourceLocation(file: file),
                               hint: "check the file's permissions")
         }

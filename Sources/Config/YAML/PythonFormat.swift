@@ -76,7 +76,8 @@ public enum PythonFormat {
             whole = mantissa[..<dot]
             fraction = mantissa[mantissa.index(after: dot)...]
         }
-        var digits = String(whole) + fraction
+        var digits = String(whole)
+        digits += String(fraction)  // String + Substring is generic: its first use costs start-up
         var decpt = whole.count + exponent
         while digits.hasPrefix("0") && digits.count > 1 { digits.removeFirst(); decpt -= 1 }
         while digits.hasSuffix("0") && digits.count > 1 { digits.removeLast() }
@@ -224,15 +225,37 @@ enum DumpResolver {
 extension String {
     /// Replaces every occurrence of `target` (without Foundation).
     public func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, contains(target) else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
+        // On UTF-8 bytes, without _StringProcessing's generic searchers: this runs while
+        // composing, where every generic type instantiated at run time costs start-up.
+        let text = Array(utf8), pattern = Array(target.utf8)
+        guard !pattern.isEmpty, text.count >= pattern.count else { return self }
+        var result: [UInt8] = []
+        var index = 0, copied = 0
+        while index + pattern.count <= text.count {
+            if text[index] == pattern[0] && text[index..<index + pattern.count].elementsEqual(pattern) {
+                result += text[copied..<index]
+                result += replacement.utf8
+                index += pattern.count
+                copied = index
+            } else {
+                index += 1
+            }
         }
-        return result + rest
+        if copied == 0 { return self }
+        result += text[copied...]
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    /// Where `target` last occurs, as UTF-8 offsets; nil when it does not.
+    public func lastUTF8Range(of target: String) -> Range<Int>? {
+        let text = Array(utf8), pattern = Array(target.utf8)
+        guard !pattern.isEmpty, text.count >= pattern.count else { return nil }
+        var start = text.count - pattern.count
+        while start >= 0 {
+            if text[start..<start + pattern.count].elementsEqual(pattern) { return start..<start + pattern.count }
+            start -= 1
+        }
+        return nil
     }
 }
 
