@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // libyaml from Debian (libyaml-dev), read event by event: no Foundation, so the
@@ -68,6 +69,12 @@ let package = Package(
             name: "Tasks",
             dependencies: ["Config", "Models", "Response"]
         ),
+        // report.html: one self-contained page for a run or a sweep, from its results.json and
+        // samples.jsonl (tables, SVG plots, confusion matrices, paired comparisons, samples).
+        .target(
+            name: "Report",
+            dependencies: ["Models", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         // A fault-injecting OpenAI / Aleph Alpha server on loopback, for tests and benchmarks.
         .target(name: "FakeLLMServer"),
         .executableTarget(name: "fake-llm-server", dependencies: ["FakeLLMServer"]),
@@ -81,7 +88,7 @@ let package = Package(
         // The command line: composition, introspection, runs and sweeps, progress, exit codes.
         .executableTarget(
             name: "runner",
-            dependencies: ["Config", "Models", "Response", "Tasks", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Config", "Models", "Response", "Tasks", "Report", .product(name: "Logging", package: "swift-log")],
             // A position-dependent executable needs no relocation of its 80,000 metadata pointers
             // at start: 240 fewer page faults, 1.6 ms off `runner --version` (measured).
             linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
@@ -123,6 +130,7 @@ let package = Package(
             dependencies: ["Tasks", "Models", "Response", "Config", "TestSupport"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Models"]),
         // The fuzz corpus and every past crash, through the fuzz targets' entry points.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         // End-to-end: runs the built `runner` binary on fixture config trees.

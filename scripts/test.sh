@@ -10,4 +10,6 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     echo "test: not root, so no local Slurm: the Slurm launcher's cluster tests are skipped" >&2
 fi
+# setup.sh installed chromium: the report's browser tests must run.
+export RUNNER_TEST_BROWSER=1
 exec swift test --disable-xctest 2>&1

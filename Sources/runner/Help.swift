@@ -50,6 +50,7 @@ enum Help {
           --run-job JOB_DIR           run the job recorded in a sweep's job folder (what a Slurm task runs)
           --collect SWEEP_DIR         wait for a Slurm sweep (hydra/launcher=slurm) and gather its results
           --verbose / --quiet         more or less output
+          (runner report PATH writes report.html for a run or sweep folder; runner cache shows a cache)
           --version                   print the version
           --help, -h                  this help
 

@@ -38,10 +38,12 @@ struct JobLauncher {
         }
         var sweepDirectory: String?
         var explicitSweepDirectory = false
+        var reportWanted = true
         var usedDirectories: Set<String> = []
         if options.multirun {
             let base = try composer.compose(overrides: jobs.first ?? [], skipMissing: true)
             let dir = try resolveHydraString("sweep.dir", base, number: 0, overrides: jobs.first ?? [], mode: mode)
+            reportWanted = Self.reportWanted(base.config)
             explicitSweepDirectory = !Self.isDefault("sweep.dir", in: base.hydra)
             sweepDirectory = explicitSweepDirectory ? try RunDirectory.createOrReuse(dir) : try RunDirectory.createUnique(dir)
             Output.out("[runner] Launching \(jobs.count) job\(jobs.count == 1 ? "" : "s") locally into \(sweepDirectory!)\n")
@@ -99,6 +101,7 @@ struct JobLauncher {
             let summary = SweepSummary(reports: reports)
             summary.write(to: sweepDirectory + "/summary.csv")
             if !options.quiet { Output.out(summary.table() + "[runner] summary: \(sweepDirectory)/summary.csv\n") }
+            if reportWanted { ReportCommand.afterSweep(sweepDirectory, quiet: options.quiet) }
         }
         return worst
     }
@@ -114,6 +117,12 @@ struct JobLauncher {
         let run = try ConfigDecoder().decode(RunConfig.self, from: resolved)
         try checkReadyToRun(run, resolved: resolved)
         return (composition, resolvedHydra, resolved, run)
+    }
+
+    /// `report: false` at the top of the config turns off the sweep's report.html.
+    static func reportWanted(_ config: ConfigNode) -> Bool {
+        if case .bool(let wanted)? = config.node(at: "report")?.value { return wanted }
+        return true
     }
 
     /// True when the config leaves `hydra.<key>` at our default (the dated folder).

@@ -10,6 +10,8 @@ import Dispatch
 let arguments = Array(CommandLine.arguments.dropFirst())
 // `runner cache ...` reads or copies a response cache; it composes no config.
 if arguments.first == "cache" { exit(CacheCommand.run(Array(arguments.dropFirst()))) }
+// `runner report PATH` writes report.html for a run or a sweep folder.
+if arguments.first == "report" { exit(ReportCommand.run(Array(arguments.dropFirst()))) }
 switch RunnerCommand.prepare(arguments) {
 case .exit(let code):
     exit(code)

@@ -138,7 +138,7 @@ struct EvaluationTests {
         let args = ["-m"] + run.arguments(data: "mcq.jsonl", ["seed=1,2", "task.scoring.mode=generate,chat_logprobs", "hydra.sweep.dir=\(run.folder.url.path)/multi"])
         let result = try RunnerProcess.run(args, in: run.folder.url)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try run.folder.folders(in: "multi").filter { !$0.hasSuffix(".csv") } == ["0", "1", "2", "3"])
+        #expect(try run.folder.folders(in: "multi").filter { !$0.hasSuffix(".csv") } == ["0", "1", "2", "3", "report.html"])
         let csv = try run.folder.read("multi/summary.csv").split(separator: "\n")
         #expect(csv.first == "job,seed,task.scoring.mode,metric,value,ci_low,ci_high,n,items,null,skipped,errored,status,directory")
         #expect(csv.count == 5)

@@ -78,7 +78,7 @@ struct RunDirectoryTests {
                                             "hydra.sweep.dir=sweeps/s1"] + offline.overrides, in: dir.url, environment: offline.environment)
         // local_chat needs base_url; openai_chat has it too, so every job composes.
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try dir.folders(in: "sweeps/s1") == ["0", "1", "2", "3", "summary.csv"])
+        #expect(try dir.folders(in: "sweeps/s1") == ["0", "1", "2", "3", "report.html", "summary.csv"])
         #expect(try dir.read("sweeps/s1/0/.hydra/overrides.yaml").contains("- +model=openai_chat\n"))
         #expect(try dir.read("sweeps/s1/0/.hydra/overrides.yaml").contains("- seed=1\n"))
         #expect(try dir.read("sweeps/s1/1/.hydra/overrides.yaml").contains("- seed=2\n"))
@@ -97,7 +97,7 @@ struct RunDirectoryTests {
                                            + offline.overrides,
                                            in: dir.url, environment: offline.environment)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(try dir.folders(in: "sw") == ["+model=openai_chat,+task=mcq,seed=7", "+model=openai_chat,+task=mcq,seed=8", "summary.csv"])
+        #expect(try dir.folders(in: "sw") == ["+model=openai_chat,+task=mcq,seed=7", "+model=openai_chat,+task=mcq,seed=8", "report.html", "summary.csv"])
     }
 
     @Test("secrets given as overrides never reach the run directory or stdout")

@@ -7,9 +7,11 @@ public struct RunConfig: Decodable, Sendable, Equatable {
     public var task: TaskConfig?
     public var response: ResponseConfig
     public var seed: Int
+    /// Write `report.html` into a sweep's folder when it ends.
+    public var report: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, task, response, seed
+        case model, task, response, seed, report
     }
 
     public init(from decoder: any Decoder) throws {
@@ -19,5 +21,6 @@ public struct RunConfig: Decodable, Sendable, Equatable {
         response = try c.decodeIfPresent(ResponseConfig.self, forKey: .response)
             ?? ConfigDecoder().decode(ResponseConfig.self, from: .emptyMapping, at: "response")
         seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 1234
+        report = try c.decodeIfPresent(Bool.self, forKey: .report) ?? true
     }
 }

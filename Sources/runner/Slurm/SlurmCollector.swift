@@ -38,6 +38,7 @@ enum SlurmCollector {
         let summary = SweepSummary(reports: reports)
         summary.write(to: submission.sweepDirectory + "/summary.csv")
         if !quiet { Output.out(summary.table() + "[runner] summary: \(submission.sweepDirectory)/summary.csv\n") }
+        if submission.report ?? true { ReportCommand.afterSweep(submission.sweepDirectory, quiet: quiet) }
         return worst
     }
 

@@ -84,7 +84,8 @@ struct SlurmLauncher {
         let jobID = try Self.submit(scriptPath)
         let submission = SlurmSubmission(jobID: jobID, slurmFolder: folder, sweepDirectory: absolute(sweepDirectory),
                                          submitted: Resolver.strftime("%Y-%m-%dT%H:%M:%S%z", time: time(nil)),
-                                         pollInterval: settings.pollInterval, stderrToStdout: settings.stderrToStdout, tasks: tasks)
+                                         pollInterval: settings.pollInterval, stderrToStdout: settings.stderrToStdout,
+                                         report: JobLauncher.reportWanted(first.config), tasks: tasks)
         do {
             try submission.write(to: sweepDirectory)
         } catch {

@@ -22,10 +22,12 @@ struct SlurmSubmission: Codable, Equatable {
     var submitted: String
     var pollInterval: Double
     var stderrToStdout: Bool
+    /// Write report.html once gathered (`report: false` in the config turns it off).
+    var report: Bool?
     var tasks: [Task]
 
     enum CodingKeys: String, CodingKey {
-        case launcher, tasks, submitted
+        case launcher, tasks, submitted, report
         case jobID = "job_id"
         case slurmFolder = "slurm_folder"
         case sweepDirectory = "sweep_dir"
