@@ -18,6 +18,18 @@ struct PairedComparisonTests {
         #expect(p > 0 && p < 1e-9)
     }
 
+    @Test("exact McNemar matches SciPy's binomtest (Fixtures/record_mcnemar.py, SciPy 1.17)")
+    func mcnemarAgainstSciPy() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/mcnemar_scipy.json")
+        let cases = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [[String: Any]]
+        #expect(cases.count >= 10)
+        for entry in cases {
+            let b = entry["b"] as! Int, c = entry["c"] as! Int, p = (entry["p"] as! NSNumber).doubleValue
+            let ours = PairedComparison.exactMcNemar(b, c)
+            #expect(abs(ours - p) <= 1e-9 * max(1, p) || abs(ours / p - 1) < 1e-9, "b=\(b) c=\(c): \(ours) against SciPy's \(p)")
+        }
+    }
+
     @Test("items one job gets right and the other wrong, on the items both scored")
     func discordantItems() {
         let a: [String: Double] = ["q1": 1, "q2": 1, "q3": 0, "q4": 1, "only-a": 1]
