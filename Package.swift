@@ -73,7 +73,7 @@ let package = Package(
         // samples.jsonl (tables, SVG plots, confusion matrices, paired comparisons, samples).
         .target(
             name: "Report",
-            dependencies: ["Models", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Models", "Diagnostics", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // A fault-injecting OpenAI / Aleph Alpha server on loopback, for tests and benchmarks.
         .target(name: "FakeLLMServer"),
@@ -82,7 +82,7 @@ let package = Package(
         .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
         // Every parser of untrusted input behind one entry each: driven by libFuzzer (fuzz/run.sh)
         // and, over the committed corpus, by the regression tests.
-        .target(name: "FuzzTargets", dependencies: ["Config", "Models", "Tasks", "Tokenizers"]),
+        .target(name: "FuzzTargets", dependencies: ["Config", "Models", "Tasks", "Tokenizers", "Report"]),
         // Helpers shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Models", "Response"], path: "Sources/TestSupport"),
         // The command line: composition, introspection, runs and sweeps, progress, exit codes.

@@ -26,6 +26,7 @@ public struct FuzzTarget: Sendable {
         .init(name: "templates", run: TaskTargets.templates),
         .init(name: "lmeval_task", run: TaskTargets.lmEvalTask),
         .init(name: "python", run: TaskTargets.python),
+        .init(name: "report", run: ReportTargets.report),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Models
 
@@ -42,6 +43,12 @@ public struct ReportSource: Sendable {
     public var directory: String
     public var jobs: [ReportJob]
 
+    public init(kind: Kind, directory: String, jobs: [ReportJob]) {
+        self.kind = kind
+        self.directory = directory
+        self.jobs = jobs
+    }
+
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
         public var hint: String
@@ -78,21 +85,37 @@ public struct ReportSource: Sendable {
     }
 
     static func job(_ directory: String, number: Int?) throws -> ReportJob {
-        guard let data = FileManager.default.contents(atPath: directory + "/results.json"),
-              let results = try? JSONValue.parse(data), results["metrics"] != nil else {
-            throw Failure(description: "'\(directory)/results.json' is not a results file", hint: "it is written by the runner at the end of a run; run the job again")
+        guard let data = FileManager.default.contents(atPath: directory + "/results.json") else {
+            throw Failure(description: "cannot read '\(directory)/results.json'", hint: "check the file's permissions")
         }
-        var overrides = results["overrides"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        if overrides.isEmpty, let text = try? String(contentsOfFile: directory + "/.hydra/overrides.yaml", encoding: .utf8) {
-            overrides = text.split(separator: "\n").filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        let samples = try? String(contentsOfFile: directory + "/samples.jsonl", encoding: .utf8)
+        var job = try ReportJob(results: data, samples: samples, directory: directory, number: number)
+        if job.overrides.isEmpty, let text = try? String(contentsOfFile: directory + "/.hydra/overrides.yaml", encoding: .utf8) {
+            job.overrides = text.split(separator: "\n").filter { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        }
+        return job
+    }
+}
+
+extension ReportSource.Failure: UserFacingError {
+    public var userError: UserError { UserError(.data, description, hint: hint) }
+}
+
+extension ReportJob {
+    /// A job from the bytes of its `results.json` and the text of its `samples.jsonl`.
+    ///
+    /// - Throws: ``ReportSource/Failure`` when the results are not a results file.
+    public init(results data: Data, samples: String?, directory: String, number: Int?) throws {
+        guard let results = try? JSONValue.parse(data), results["metrics"]?.objectValue != nil else {
+            throw ReportSource.Failure(description: "'\(directory)/results.json' is not a results file",
+                                       hint: "it is written by the runner at the end of a run; run the job again")
         }
         var lines: [String] = []
-        if let text = try? String(contentsOfFile: directory + "/samples.jsonl", encoding: .utf8) {
-            for line in text.split(separator: "\n") where JSONLine.isWholeObject(line.utf8) {
-                lines.append(String(line))
-            }
+        for line in (samples ?? "").split(separator: "\n") where JSONLine.isWholeObject(line.utf8) {
+            lines.append(String(line))
         }
-        return ReportJob(number: number, directory: directory, overrides: overrides, results: results, sampleLines: lines)
+        self.init(number: number, directory: directory, overrides: results["overrides"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                  results: results, sampleLines: lines)
     }
 }
 

@@ -11,11 +11,14 @@ public struct ModelEnvironment: Sendable {
     /// The transport every backend uses; nil builds a ``CurlTransport`` per model
     /// (one without certificate checks when a backend sets `verify_certificate: false`).
     public var transport: (any HTTPTransport)?
+    /// Where a backend's own messages go (a managed server's output): the run's log.
+    public var log: (@Sendable (String) -> Void)?
 
     public init(environment: @escaping @Sendable (String) -> String? = { getenv($0).map { String(cString: $0) } },
-                transport: (any HTTPTransport)? = nil) {
+                transport: (any HTTPTransport)? = nil, log: (@Sendable (String) -> Void)? = nil) {
         self.environment = environment
         self.transport = transport
+        self.log = log
     }
 
     func transport(verifyCertificates: Bool) -> any HTTPTransport {
@@ -46,6 +49,7 @@ public struct ModelMap: Sendable {
         "local_completions": OpenAIBuilders.localCompletions,
         "aleph_alpha": OpenAIBuilders.alephAlpha,
         "hf_local": { params, _ in try LocalModel.build(params, backend: "hf_local") },
+        "vllm": ManagedVLLMModel.builder,
     ])
 
     /// Sorted backend names.

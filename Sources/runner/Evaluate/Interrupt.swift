@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Models
 import Synchronization
 
 /// Ctrl-C (SIGINT) and SIGTERM stop a run cleanly: the first cancels the running evaluation,
@@ -53,6 +54,8 @@ final class Interrupt: Sendable {
             Output.error("\n[runner] interrupted: keeping the answers received so far (Ctrl-C again to quit at once)")
             cancel?()
         } else {
+            // Quitting at once skips exit handlers: stop a managed vLLM server first.
+            VLLMServers.stopAll()
             _exit(130)
         }
     }

@@ -40,7 +40,7 @@ enum JobExecutor {
         guard let modelConfig = run.model, let taskConfig = run.task else {
             throw ConfigError(.missingValue, "a run needs a model and a task", hint: "add +model=<OPTION> +task=<OPTION>")
         }
-        let model = try ModelMap.default.build(modelConfig)
+        let model = try ModelMap.default.build(modelConfig, environment: ModelEnvironment(log: { log.info("\($0)") }))
         let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: run.seed,
                                   dataPath: { dataPath($0, configPath: configPath) },
                                   chatText: { try model.chatText($0, addGenerationPrompt: $1) })
