@@ -20,6 +20,8 @@ public final class FakeLLMServer: @unchecked Sendable {
     public let plan: FaultPlan
     private let listener: Int32
     private let lock = NSLock()
+    /// The files and batches endpoints (OpenAI's Batch API).
+    let batchStore = FakeBatchStore()
     private var stopped = false
     private var lastActivity = Date()
     private var counts: [String: Int] = [:]
@@ -194,6 +196,15 @@ public final class FakeLLMServer: @unchecked Sendable {
     /// Answers one request; false when the connection must close (a fault broke it).
     private func handle(_ request: Request, fd: Int32) -> Bool {
         let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
+        if path.contains("/files") || path.contains("/batches") {
+            let headers = Dictionary(request.headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+            if let (status, reply) = batchStore.handle(method: request.method, path: path, headers: headers, body: request.body,
+                                                       answer: { [self] body, prompt in chatBody(body, prompt: prompt) }) {
+                lock.withLock { counts["batches", default: 0] += 1 }
+                if let data = reply as? Data { respond(fd, status: status, body: data) } else { respond(fd, status: status, json: reply) }
+                return true
+            }
+        }
         if request.method == "GET" {
             if path.hasSuffix("/stats") {
                 respond(fd, status: 200, json: ["requests": requestCount(), "by_endpoint": lock.withLock { counts }])
@@ -297,6 +308,18 @@ public final class FakeLLMServer: @unchecked Sendable {
         let p = FakeAnswers.tokens(prompt).count, c = FakeAnswers.tokens(answer).count
         return ["prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c]
     }
+
+    /// A chat completion's body, as the batch output file carries it.
+    func chatBody(_ json: [String: Any], prompt: String) -> [String: Any] {
+        let answer = FakeAnswers.answer(to: prompt)
+        return ["id": "chatcmpl-fake", "object": "chat.completion", "model": json["model"] as? String ?? "fake-model",
+                "choices": [["index": 0, "message": ["role": "assistant", "content": answer], "finish_reason": "stop"]],
+                "usage": usage(prompt, answer)]
+    }
+
+    /// Batches created and files uploaded so far.
+    public var batchesCreated: Int { batchStore.lockedCounts.created }
+    public var filesUploaded: Int { batchStore.lockedCounts.uploads }
 
     private func chat(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
         let answer = FakeAnswers.answer(to: prompt)

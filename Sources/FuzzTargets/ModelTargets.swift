@@ -54,6 +54,17 @@ enum ModelTargets {
                         _ = try await model.loglikelihood(LoglikelihoodRequest(context: "Question: Q?\nAnswer:", continuation: " A"))
                     } catch { expectShaped(error, "responses \(name) loglikelihood") }
                 }
+                // The Batch API's answers: a batch object, a file's lines, an output line's body.
+                if let batchModel = model as? any BatchCapableModel {
+                    let api = batchModel.batchAPI
+                    do { _ = try await api.retrieve("batch_1") } catch { expectShaped(error, "responses \(name) batch") }
+                    do { _ = try await api.content("file-1") } catch { expectShaped(error, "responses \(name) batch file") }
+                    do { _ = try await api.upload(["{}"], name: "f.jsonl") } catch { expectShaped(error, "responses \(name) upload") }
+                    if let json = try? JSONValue.parse(Data(data.dropFirst())) {
+                        let request = ModelRequest.generate(GenerationRequest(prompt: .chat([.user("Q?")])))
+                        do { _ = try batchModel.batchAnswer(json, for: request) } catch { expectShaped(error, "responses \(name) batch line") }
+                    }
+                }
             }
         }
     }

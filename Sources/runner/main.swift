@@ -12,6 +12,12 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "cache" { exit(CacheCommand.run(Array(arguments.dropFirst()))) }
 // `runner report PATH` writes report.html for a run or a sweep folder.
 if arguments.first == "report" { exit(ReportCommand.run(Array(arguments.dropFirst()))) }
+// `runner batches [cancel] OVERRIDES...` lists or cancels a run's batches in flight.
+if arguments.first == "batches" {
+    let rest = Array(arguments.dropFirst())
+    Task.detached { exit(await BatchesCommand.run(rest)) }
+    dispatchMain()
+}
 switch RunnerCommand.prepare(arguments) {
 case .exit(let code):
     exit(code)

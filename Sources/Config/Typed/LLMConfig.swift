@@ -38,16 +38,23 @@ public struct LLMConfig: Decodable, Sendable, Equatable {
 public struct Pricing: Decodable, Sendable, Equatable {
     public var inputPerMillion: Double
     public var outputPerMillion: Double
+    /// The price of a batch API's answers as a fraction of the list price (OpenAI: half).
+    public var batchDiscount: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case inputPerMillion = "input_per_million"
         case outputPerMillion = "output_per_million"
+        case batchDiscount = "batch_discount"
     }
 
-    public init(inputPerMillion: Double, outputPerMillion: Double) {
+    public init(inputPerMillion: Double, outputPerMillion: Double, batchDiscount: Double? = nil) {
         self.inputPerMillion = inputPerMillion
         self.outputPerMillion = outputPerMillion
+        self.batchDiscount = batchDiscount
     }
+
+    /// What a batched token costs relative to a direct one.
+    public var batchFactor: Double { batchDiscount ?? 0.5 }
 
     /// The cost of this many tokens.
     public func cost(promptTokens: Int, completionTokens: Int) -> Double {

@@ -15,6 +15,14 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
     /// Fail the run when more than this fraction of items errored.
     public var maxErrorRate: Double
     public var cache: CacheConfig
+    /// Send the run's uncached requests through the provider's batch API (OpenAI's, half price).
+    public var batch: Bool
+    /// Requests per batch (OpenAI allows up to 50,000).
+    public var batchSize: Int
+    /// How long the provider may take (`24h`).
+    public var completionWindow: String
+    /// Seconds between two looks at a batch in progress.
+    public var pollInterval: Double
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case runAsync = "run_async"
@@ -27,6 +35,7 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
         case skipOversized = "skip_oversized"
         case maxErrorRate = "max_error_rate"
         case cache
+        case batch, batchSize = "batch_size", completionWindow = "completion_window", pollInterval = "poll_interval"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +50,12 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
         skipOversized = try c.decodeIfPresent(Bool.self, forKey: .skipOversized) ?? true
         maxErrorRate = try c.decodeIfPresent(Double.self, forKey: .maxErrorRate) ?? 0.05
         cache = try c.decodeIfPresent(CacheConfig.self, forKey: .cache) ?? CacheConfig()
+        batch = try c.decodeIfPresent(Bool.self, forKey: .batch) ?? false
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 50_000
+        completionWindow = try c.decodeIfPresent(String.self, forKey: .completionWindow) ?? "24h"
+        pollInterval = try c.decodeIfPresent(Double.self, forKey: .pollInterval) ?? 30
+        try ResponseConfig.check((1...50_000).contains(batchSize), "response.batch_size", "between 1 and 50000", decoder)
+        try ResponseConfig.check(pollInterval.isFinite && pollInterval > 0, "response.poll_interval", "a number of seconds above 0", decoder)
         try ResponseConfig.check(maxConcurrency >= 1, "response.max_concurrency", "at least 1", decoder)
         try ResponseConfig.check(maxRetries >= 0, "response.max_retries", "0 or more", decoder)
         try ResponseConfig.check((0...1).contains(maxErrorRate), "response.max_error_rate", "between 0 and 1", decoder)

@@ -55,6 +55,34 @@ struct OpenAIClient: Sendable {
         }
     }
 
+    /// Any method and path with a body of any kind (the files and batches endpoints), read as JSON.
+    func request(_ method: String, _ path: String, body: Data?, contentType: String?) async throws -> JSONValue {
+        let data = try await raw(method, path, body: body, contentType: contentType)
+        do {
+            return try JSONValue.parse(data)
+        } catch {
+            throw ModelError(.malformedResponse, "\(path) sent a body that is not JSON (\(data.count) bytes)")
+        }
+    }
+
+    /// The response body as it came, for file contents.
+    func raw(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> Data {
+        let url = try url(path)
+        var headers = ["Accept": "application/json"]
+        if let contentType { headers["Content-Type"] = contentType }
+        switch auth {
+        case .none: break
+        case .bearer(let key): headers["Authorization"] = "Bearer \(key)"
+        case .azureKey(let key): headers["api-key"] = key
+        }
+        if let organization { headers["OpenAI-Organization"] = organization }
+        let response = try await transport.send(HTTPRequest(url: url, method: method, headers: headers, body: body), timeout: timeout)
+        guard (200..<300).contains(response.status) else {
+            throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: HTTPRequest.describe(url))
+        }
+        return response.body
+    }
+
     /// Maps an error status and body to a ``ModelError``, recognising context-length errors of
     /// OpenAI, vLLM and llama.cpp.
     static func error(status: Int, body: Data, headers: [String: String], endpoint: String) -> ModelError {

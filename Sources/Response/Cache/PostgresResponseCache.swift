@@ -68,6 +68,10 @@ public final class PostgresResponseCache: ResponseStore {
             CREATE TABLE IF NOT EXISTS claim (key text PRIMARY KEY, owner text NOT NULL, host text NOT NULL,
                 pid integer NOT NULL, expires_at double precision NOT NULL)
             """)
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS batch (id text PRIMARY KEY, model text NOT NULL, keys text NOT NULL,
+                created_at double precision NOT NULL)
+            """)
     }
 
     /// A text[] literal: `{"k1","k2"}`.

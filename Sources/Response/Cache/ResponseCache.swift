@@ -100,6 +100,15 @@ public final class ResponseCache: Sendable {
                 t.column("expires_at", .double).notNull()
             }
         }
+        // Batches in flight at a batch API, so a killed run resumes them instead of resending.
+        migrator.registerMigration("v3-batches") { db in
+            try db.create(table: "batch") { t in
+                t.column("id", .text).primaryKey()
+                t.column("model", .text).notNull()
+                t.column("keys", .text).notNull()
+                t.column("created_at", .double).notNull()
+            }
+        }
         return migrator
     }
 

@@ -27,6 +27,12 @@ public protocol ResponseStore: Sendable {
     func count() throws -> Int
     /// The number of claims held now, by anyone.
     func claimCount() throws -> Int
+    /// Records a batch sent to a batch API, before polling it.
+    func recordBatch(_ batch: PendingBatch) throws
+    /// The batches of `model` (its identity's hash) sent and not yet read back, oldest first.
+    func pendingBatches(model: String) throws -> [PendingBatch]
+    /// Forgets a batch whose answers are stored.
+    func finishBatch(id: String) throws
 }
 
 /// Opening a cache named by one string, as `runner cache` and the response driver take it.

@@ -49,6 +49,24 @@ public final class ResponseComponent: Sendable {
     public func run<S: Sequence & Sendable>(_ items: S, onOutcome: @escaping @Sendable (ResponseOutcome) async -> Void) async throws
     where S.Element == ResponseItem {
         let governor = Governor(policy: policy, log: log)
+        // response.batch: the uncached requests go through the batch API first (the items are
+        // read twice: once to collect them, once to answer them, mostly from the cache).
+        var batched = Set<String>()
+        if let settings = policy.batch {
+            guard let batchModel = model as? any BatchCapableModel else {
+                throw RunStopped(cause: ModelError(.configuration, "response.batch needs a backend with a batch API (openai_chat, local_chat); \(model.name) has none",
+                                                   hint: "set response.batch=false", keyPath: "response.batch"))
+            }
+            guard let cache, cache.mode == .use else {
+                throw RunStopped(cause: ModelError(.configuration, "response.batch keeps the answers in the cache, which this run does not write",
+                                                   hint: "set response.cache.mode=use, or response.batch=false", keyPath: "response.batch"))
+            }
+            let prefetcher = BatchPrefetcher(model: batchModel, cache: cache, settings: settings, modelCanonical: modelCanonical, log: log, sleep: sleep)
+            let requests = items.filter { oversizeReason($0.request) == nil }
+                .map { (key: CacheKey.make(modelCanonical: modelCanonical, request: $0.request), request: $0.request) }
+            batched = try await prefetcher.run(requests)
+        }
+        let fetchedByBatch = batched
         // Claims on the answers being asked for last a lease; renew them while the run works
         // and give them all up when it ends, however it ends.
         let heartbeat = cache.map { cache in
@@ -93,7 +111,10 @@ public final class ResponseComponent: Sendable {
                 var pending: ArraySlice<(ResponseItem, String)> = []
                 for (item, key) in chunk {
                     if let answer = cached[key] {
-                        await onOutcome(ResponseOutcome(id: item.id, status: .answered(answer), cached: true, retries: 0, latency: .zero))
+                        // An answer this run's batch brought is paid for by this run, at the batch price.
+                        let viaBatch = fetchedByBatch.contains(key)
+                        await onOutcome(ResponseOutcome(id: item.id, status: .answered(answer), cached: !viaBatch, retries: 0, latency: .zero,
+                                                        batched: viaBatch))
                     } else {
                         pending.append((item, key))
                     }

@@ -27,13 +27,16 @@ public struct ResponseOutcome: Sendable {
     public var cached: Bool
     public var retries: Int
     public var latency: Duration
+    /// Answered through this run's batch (`response.batch`): paid at the batch price.
+    public var batched: Bool
 
-    public init(id: String, status: Status, cached: Bool = false, retries: Int = 0, latency: Duration = .zero) {
+    public init(id: String, status: Status, cached: Bool = false, retries: Int = 0, latency: Duration = .zero, batched: Bool = false) {
         self.id = id
         self.status = status
         self.cached = cached
         self.retries = retries
         self.latency = latency
+        self.batched = batched
     }
 }
 

@@ -12,6 +12,19 @@ public struct ResponsePolicy: Sendable, Equatable {
     public var skipOversized: Bool
     /// Bytes per token for estimates when the model has no tokenizer.
     public var estimateBytesPerToken: Double
+    /// The batch API's settings, when the run sends its requests in batches.
+    public var batch: BatchSettings?
+
+    public struct BatchSettings: Sendable, Equatable {
+        public var size: Int
+        public var completionWindow: String
+        public var pollInterval: Double
+        public init(size: Int = 50_000, completionWindow: String = "24h", pollInterval: Double = 30) {
+            self.size = size
+            self.completionWindow = completionWindow
+            self.pollInterval = pollInterval
+        }
+    }
 
     public init(runAsync: Bool = true, maxConcurrency: Int = 8, maxRetries: Int = 5, backoff: Backoff = Backoff(),
                 requestsPerMinute: Int? = nil, tokensPerMinute: Int? = nil, skipOversized: Bool = true,
@@ -38,5 +51,8 @@ public struct ResponsePolicy: Sendable, Equatable {
                   maxRetries: config.maxRetries, backoff: Backoff(initialWait: config.initialWait, maxWait: config.maxWait),
                   requestsPerMinute: config.requestsPerMinute, tokensPerMinute: config.tokensPerMinute,
                   skipOversized: config.skipOversized)
+        if config.batch {
+            batch = BatchSettings(size: config.batchSize, completionWindow: config.completionWindow, pollInterval: config.pollInterval)
+        }
     }
 }

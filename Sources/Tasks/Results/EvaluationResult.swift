@@ -70,8 +70,16 @@ public struct EvaluationResult: Sendable {
     public var usage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.usage) } }
     public var cachedUsage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.cachedUsage) } }
 
-    /// Dollars spent in this run, when the model config gives prices.
-    public var cost: Double? { settings.pricing?.cost(promptTokens: usage.promptTokens, completionTokens: usage.completionTokens) }
+    public var batchedUsage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.batchedUsage) } }
+
+    /// Dollars spent in this run, when the model config gives prices: answers that came through
+    /// a batch API at the batch price (`pricing.batch_discount` of the list price).
+    public var cost: Double? {
+        guard let pricing = settings.pricing else { return nil }
+        let batched = batchedUsage
+        let direct = pricing.cost(promptTokens: usage.promptTokens - batched.promptTokens, completionTokens: usage.completionTokens - batched.completionTokens)
+        return direct + pricing.cost(promptTokens: batched.promptTokens, completionTokens: batched.completionTokens) * pricing.batchFactor
+    }
     /// Dollars the cache saved (what its answers cost when first fetched).
     public var savedByCache: Double? { settings.pricing?.cost(promptTokens: cachedUsage.promptTokens, completionTokens: cachedUsage.completionTokens) }
 
@@ -125,6 +133,11 @@ public struct EvaluationResult: Sendable {
             ("prompt", .int(usage.promptTokens)), ("completion", .int(usage.completionTokens)),
             ("cached_prompt", .int(cachedUsage.promptTokens)), ("cached_completion", .int(cachedUsage.completionTokens)),
         ]
+        let batched = batchedUsage
+        if batched.promptTokens + batched.completionTokens > 0 {
+            tokens.append(("batched_prompt", .int(batched.promptTokens)))
+            tokens.append(("batched_completion", .int(batched.completionTokens)))
+        }
         if let cost, let savedByCache {
             tokens.append(("cost_usd", number(cost)))
             tokens.append(("saved_by_cache_usd", number(savedByCache)))

@@ -184,6 +184,7 @@ actor ItemCollector {
                 answers.append(answer)
                 if let usage = answer.usage {
                     if outcome.cached { record.cachedUsage.add(usage) } else { record.usage.add(usage) }
+                    if outcome.batched { record.batchedUsage.add(usage) }
                 }
             case .skipped(let reason):
                 if record.status == .scored { record.status = .skipped; record.reason = reason }

@@ -19,6 +19,8 @@ public struct ItemRecord: Sendable {
     /// Tokens of answers fetched in this run, and of answers read from the cache.
     public var usage: TokenUsage
     public var cachedUsage: TokenUsage
+    /// The part of `usage` that came through a batch API (`response.batch`), at the batch price.
+    public var batchedUsage = TokenUsage()
 }
 
 /// The answers of one item's requests, gathered as they arrive in any order.

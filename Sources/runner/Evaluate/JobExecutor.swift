@@ -133,6 +133,7 @@ enum JobExecutor {
                 + "\nhint: \(result.stopHint ?? "fix the key or endpoint")\(answered); re-run the same command to go on"
         case .interrupted:
             return "[runner] interrupted after \(result.records.count) of \(result.totalItems) items; run the same command again to resume from the cache"
+                + (job.run.response.batch ? "\n[runner] batches already sent keep running at the provider: the same command picks them up; 'runner batches cancel' with the same overrides cancels them" : "")
         default:
             return nil
         }
