@@ -60,7 +60,7 @@ struct JobLauncher {
             // writes nothing.
             let setup: JobExecutor.Setup
             do {
-                setup = try JobExecutor.prepare(run, configPath: options.configPath ?? "conf", log: log)
+                setup = try JobExecutor.prepare(run, configPath: options.configPath ?? "conf", log: log, showBatches: !options.quiet && !options.verbose)
             } catch {
                 let problem = JobExecutor.userError(error, resolved: resolved)
                 Output.error(problem.description)

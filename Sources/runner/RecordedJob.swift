@@ -19,7 +19,7 @@ enum RecordedJob {
             let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
             let setup: JobExecutor.Setup
             do {
-                setup = try JobExecutor.prepare(job.run, configPath: configPath, log: log)
+                setup = try JobExecutor.prepare(job.run, configPath: configPath, log: log, showBatches: !options.quiet && !options.verbose)
             } catch {
                 let problem = JobExecutor.userError(error, resolved: job.resolved)
                 Output.error(problem.description)

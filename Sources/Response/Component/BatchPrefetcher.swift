@@ -15,6 +15,8 @@ struct BatchPrefetcher {
     let modelCanonical: String
     let log: @Sendable (String) -> Void
     let sleep: @Sendable (Double) async throws -> Void
+    /// Failed looks at a batch in a row before the run stops (the batches stay recorded).
+    var maxPollFailures = 5
 
     var modelHash: String { SHA256.hex(Array(modelCanonical.utf8)) }
 
@@ -60,10 +62,21 @@ struct BatchPrefetcher {
         // Follow every batch to its end; store each answer as it is read.
         var remaining = inFlight
         var lastReport: [String: String] = [:]
+        var failures = 0
         while !remaining.isEmpty {
             var still: [PendingBatch] = []
             for pending in remaining {
-                let batch = try await api.retrieve(pending.id)
+                let batch: OpenAIBatchAPI.Batch
+                do {
+                    batch = try await api.retrieve(pending.id)
+                    failures = 0
+                } catch let error as ModelError where error.isRetryable && failures < maxPollFailures {
+                    // A lost connection or a 5xx while a batch runs for hours: look again later.
+                    failures += 1
+                    log("batch \(pending.id): \(error.message); looking again in \(settings.pollInterval) s (\(failures)/\(maxPollFailures))")
+                    still.append(pending)
+                    continue
+                }
                 let report = "\(batch.status) \(batch.completed)/\(batch.total) done, \(batch.failed) failed"
                 if lastReport[batch.id] != report {
                     log("batch \(batch.id): \(report)")

@@ -64,7 +64,16 @@ public final class ResponseComponent: Sendable {
             let prefetcher = BatchPrefetcher(model: batchModel, cache: cache, settings: settings, modelCanonical: modelCanonical, log: log, sleep: sleep)
             let requests = items.filter { oversizeReason($0.request) == nil }
                 .map { (key: CacheKey.make(modelCanonical: modelCanonical, request: $0.request), request: $0.request) }
-            batched = try await prefetcher.run(requests)
+            do {
+                batched = try await prefetcher.run(requests)
+            } catch let error as ModelError {
+                // The batch API refused or cannot be reached: stop, keeping what was recorded, so
+                // the same command resumes the batches already sent.
+                var cause = error
+                cause.message = "the batch API: " + error.message
+                cause.hint = (error.hint.map { $0 + "; " } ?? "") + "batches already sent are kept in the cache: the same command resumes them"
+                throw RunStopped(cause: cause)
+            }
         }
         let fetchedByBatch = batched
         // Claims on the answers being asked for last a lease; renew them while the run works

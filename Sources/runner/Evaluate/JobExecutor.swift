@@ -36,7 +36,8 @@ enum JobExecutor {
     /// the run folder, which does not exist yet.
     ///
     /// - Throws: any ``Diagnostics/UserFacingError`` of the config, model or task.
-    static func prepare(_ run: RunConfig, configPath: String, log: Logger) throws -> Setup {
+    /// - Parameter showBatches: print the batch API's progress on stderr (it can take hours).
+    static func prepare(_ run: RunConfig, configPath: String, log: Logger, showBatches: Bool = false) throws -> Setup {
         guard let modelConfig = run.model, let taskConfig = run.task else {
             throw ConfigError(.missingValue, "a run needs a model and a task", hint: "add +model=<OPTION> +task=<OPTION>")
         }
@@ -60,7 +61,10 @@ enum JobExecutor {
             log.info("cache \(cache!.location) (\(response.cache.mode.rawValue))")
         }
         let component = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(response, model: model),
-                                          log: { message in log.info("\(message)") })
+                                          log: { message in
+                                              log.info("\(message)")
+                                              if showBatches, message.hasPrefix("batch") { Output.error("[runner] " + message) }
+                                          })
         return Setup(task: task, component: component, taskName: task.title ?? taskConfig.name, modelName: modelConfig.name,
                      pricing: modelConfig.pricing, run: run)
     }
