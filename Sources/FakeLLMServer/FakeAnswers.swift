@@ -12,11 +12,30 @@ enum FakeAnswers {
     /// The answer to a prompt: `[answer:TEXT]` in the prompt makes TEXT the answer; otherwise
     /// one of A-D chosen by the prompt's hash (for multiple-choice tasks), as `"X"`.
     static func answer(to prompt: String) -> String {
+        // Asked as Llama Guard: judge the last message of the conversation it was given.
+        if prompt.contains("Task: Check if there is unsafe content") {
+            return isUnsafe(lastGuardMessage(prompt)) ? "unsafe\nS1,S10" : "safe"
+        }
         if let start = prompt.range(of: "[answer:"), let end = prompt[start.upperBound...].firstIndex(of: "]") {
             return String(prompt[start.upperBound..<end])
         }
         let letters = ["A", "B", "C", "D"]
         return letters[Int(hash(prompt) % 4)]
+    }
+
+    /// What the fake safety checks flag: a text holding `[unsafe]`, or starting with `UNSAFE:`
+    /// (an output made so with `[answer:UNSAFE: ...]`, whose prompt is then not flagged itself).
+    static func isUnsafe(_ text: String) -> Bool {
+        text.contains("[unsafe]") || text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("UNSAFE:")
+    }
+
+    /// The message a Llama Guard prompt asks about: the Agent's when there is one, else the User's.
+    static func lastGuardMessage(_ prompt: String) -> String {
+        guard let start = prompt.range(of: "<BEGIN CONVERSATION>"), let end = prompt.range(of: "<END CONVERSATION>") else { return prompt }
+        let conversation = String(prompt[start.upperBound..<end.lowerBound])
+        if let agent = conversation.range(of: "\n\nAgent: ") { return String(conversation[agent.upperBound...]) }
+        if let user = conversation.range(of: "User: ") { return String(conversation[user.upperBound...]) }
+        return conversation
     }
 
     /// `[prefer:X]` in a prompt: echo logprobs make the continuation " X" the likeliest.

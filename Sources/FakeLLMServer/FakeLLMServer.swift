@@ -213,6 +213,10 @@ public final class FakeLLMServer: @unchecked Sendable {
             }
             return true
         }
+        if path.hasSuffix("/moderations") {
+            lock.withLock { counts["moderations", default: 0] += 1 }
+            return moderation(request.body, fd: fd)
+        }
         let endpoint: String
         if path.hasSuffix("chat/completions") { endpoint = "chat/completions" }
         else if path.hasSuffix("completions") { endpoint = "completions" }
@@ -307,6 +311,25 @@ public final class FakeLLMServer: @unchecked Sendable {
     private func usage(_ prompt: String, _ answer: String) -> [String: Int] {
         let p = FakeAnswers.tokens(prompt).count, c = FakeAnswers.tokens(answer).count
         return ["prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c]
+    }
+
+    /// `POST /v1/moderations` with `{model, input}` (a text or a list): flags what
+    /// ``FakeAnswers/isUnsafe(_:)`` calls unsafe, in the categories violence and hate.
+    private func moderation(_ body: Data, fd: Int32) -> Bool {
+        guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            respond(fd, status: 400, json: ["error": ["message": "body is not a JSON object", "type": "invalid_request_error"]])
+            return true
+        }
+        let inputs = (json["input"] as? [String]) ?? [(json["input"] as? String) ?? ""]
+        if let fault = inputs.lazy.compactMap({ self.chooseFault($0) }).first { return inject(fault, fd: fd, endpoint: "moderations") }
+        let results: [[String: Any]] = inputs.map { text in
+            let unsafe = FakeAnswers.isUnsafe(text)
+            return ["flagged": unsafe,
+                    "categories": ["violence": unsafe, "hate": unsafe, "sexual": false, "self-harm": false],
+                    "category_scores": ["violence": unsafe ? 0.91 : 0.01, "hate": unsafe ? 0.62 : 0.002, "sexual": 0.001, "self-harm": 0.0005]]
+        }
+        respond(fd, status: 200, json: ["id": "modr-fake", "model": json["model"] ?? "omni-moderation-latest", "results": results])
+        return true
     }
 
     /// A chat completion's body, as the batch output file carries it.

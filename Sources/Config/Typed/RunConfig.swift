@@ -9,9 +9,11 @@ public struct RunConfig: Decodable, Sendable, Equatable {
     public var seed: Int
     /// Write `report.html` into a sweep's folder when it ends.
     public var report: Bool
+    /// Safety checks on prompts and outputs, when a `safety` option is chosen.
+    public var safety: SafetyConfig?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, task, response, seed, report
+        case model, task, response, seed, report, safety
     }
 
     public init(from decoder: any Decoder) throws {
@@ -22,5 +24,6 @@ public struct RunConfig: Decodable, Sendable, Equatable {
             ?? ConfigDecoder().decode(ResponseConfig.self, from: .emptyMapping, at: "response")
         seed = try c.decodeIfPresent(Int.self, forKey: .seed) ?? 1234
         report = try c.decodeIfPresent(Bool.self, forKey: .report) ?? true
+        safety = try c.decodeIfPresent(SafetyConfig.self, forKey: .safety)
     }
 }

@@ -29,14 +29,18 @@ public struct ResponseOutcome: Sendable {
     public var latency: Duration
     /// Answered through this run's batch (`response.batch`): paid at the batch price.
     public var batched: Bool
+    /// The safety checks' verdicts on this request's prompt and output (`+safety=...`).
+    public var safety: [SafetyVerdict]
 
-    public init(id: String, status: Status, cached: Bool = false, retries: Int = 0, latency: Duration = .zero, batched: Bool = false) {
+    public init(id: String, status: Status, cached: Bool = false, retries: Int = 0, latency: Duration = .zero, batched: Bool = false,
+                safety: [SafetyVerdict] = []) {
         self.id = id
         self.status = status
         self.cached = cached
         self.retries = retries
         self.latency = latency
         self.batched = batched
+        self.safety = safety
     }
 }
 

@@ -143,6 +143,7 @@ public struct EvaluationResult: Sendable {
             tokens.append(("saved_by_cache_usd", number(savedByCache)))
         }
         pairs.append(contentsOf: extra)
+        if let safety = safetySummary { pairs.append(("safety", safety)) }
         pairs.append(("tokens", .object(tokens)))
         pairs.append(("timings", .object([
             ("started", .string(Self.timestamp(started))),
@@ -155,6 +156,40 @@ public struct EvaluationResult: Sendable {
         pairs.append(("overrides", .array(settings.overrides.map(OrderedJSON.string))))
         pairs.append(("versions", .object(settings.versions.map { ($0.0, .string($0.1)) })))
         return .object(pairs)
+    }
+
+    /// For each stage checked: items checked, flagged, the flagged rate with a 95% Wilson
+    /// interval, checks that failed, and the flagged items by category.
+    var safetySummary: OrderedJSON? {
+        let verdicts = records.flatMap(\.safety)
+        guard !verdicts.isEmpty else { return nil }
+        var stages: [(String, OrderedJSON)] = []
+        for stage in ["prompt", "output"] {
+            let these = verdicts.filter { $0.stage.rawValue == stage }
+            guard !these.isEmpty else { continue }
+            let checked = these.filter { $0.error == nil }
+            let flagged = checked.filter(\.flagged)
+            let (low, high) = Self.wilson(flagged.count, checked.count)
+            var categories: [String: Int] = [:]
+            for verdict in flagged { for category in verdict.categories { categories[category, default: 0] += 1 } }
+            stages.append((stage, .object([
+                ("checked", .int(checked.count)), ("flagged", .int(flagged.count)),
+                ("flagged_rate", number(checked.isEmpty ? .nan : Double(flagged.count) / Double(checked.count))),
+                ("ci_low", number(low)), ("ci_high", number(high)), ("check_errors", .int(these.count - checked.count)),
+                ("categories", .object(categories.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+            ])))
+        }
+        stages.append(("interval", .string("95% Wilson score interval")))
+        return .object(stages)
+    }
+
+    /// The 95% Wilson score interval of `k` successes in `n`.
+    static func wilson(_ k: Int, _ n: Int) -> (Double, Double) {
+        guard n > 0 else { return (.nan, .nan) }
+        let z = 1.959963984540054, p = Double(k) / Double(n), nn = Double(n)
+        let centre = (p + z * z / (2 * nn)) / (1 + z * z / nn)
+        let half = z * ((p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot()) / (1 + z * z / nn)
+        return (max(0, centre - half), min(1, centre + half))
     }
 
     /// Rounded to 6 decimals: more is noise, and it keeps the file readable.

@@ -179,6 +179,7 @@ actor ItemCollector {
                                 usage: TokenUsage(), cachedUsage: TokenUsage())
         var answers: [ModelAnswer] = []
         for outcome in outcomes {
+            record.safety += outcome.safety
             switch outcome.status {
             case .answered(let answer):
                 answers.append(answer)

@@ -21,6 +21,8 @@ public struct ItemRecord: Sendable {
     public var cachedUsage: TokenUsage
     /// The part of `usage` that came through a batch API (`response.batch`), at the batch price.
     public var batchedUsage = TokenUsage()
+    /// The safety checks' verdicts on the item's prompts and outputs.
+    public var safety: [SafetyVerdict] = []
 }
 
 /// The answers of one item's requests, gathered as they arrive in any order.

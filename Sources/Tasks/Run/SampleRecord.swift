@@ -36,6 +36,7 @@ enum SampleRecord {
         }
         pairs.append(("status", .string(record.status.rawValue)))
         if let reason = record.reason { pairs.append(("reason", .string(reason))) }
+        if !record.safety.isEmpty { pairs.append(("safety", .array(record.safety.map { .value($0.json) }))) }
         pairs.append(("cached", .bool(record.cached)))
         pairs.append(("retries", .int(record.retries)))
         pairs.append(("latency_ms", .double((record.latency.milliseconds * 10).rounded() / 10)))

@@ -26,6 +26,8 @@ enum JobExecutor {
     struct Setup {
         var task: any EvaluationTask
         var component: ResponseComponent
+        /// What the evaluation asks: the component, or the safety checks around it.
+        var responder: any Responder
         var taskName: String
         var modelName: String
         var pricing: Pricing?
@@ -65,8 +67,35 @@ enum JobExecutor {
                                               log.info("\(message)")
                                               if showBatches, message.hasPrefix("batch") { Output.error("[runner] " + message) }
                                           })
-        return Setup(task: task, component: component, taskName: task.title ?? taskConfig.name, modelName: modelConfig.name,
-                     pricing: modelConfig.pricing, run: run)
+        var responder: any Responder = component
+        if let safety = run.safety {
+            responder = try safetyResponder(safety, around: component, cache: cache, response: response, log: log)
+        }
+        return Setup(task: task, component: component, responder: responder, taskName: task.title ?? taskConfig.name,
+                     modelName: modelConfig.name, pricing: modelConfig.pricing, run: run)
+    }
+
+    /// `+safety=...`: the checker's model and its own ResponseComponent (same cache and
+    /// response settings), around the run's.
+    static func safetyResponder(_ safety: SafetyConfig, around component: ResponseComponent, cache: (any ResponseStore)?,
+                                response: ResponseConfig, log: Logger) throws -> SafetyResponder {
+        let checkerModel: any LanguageModel
+        let checker: any SafetyChecker
+        if safety.name == "moderation" {
+            checkerModel = try ModerationModel(model: safety.model ?? "omni-moderation-latest", baseURL: safety.baseURL,
+                                               apiKeyEnv: safety.apiKeyEnv ?? "OPENAI_API_KEY", environment: ModelEnvironment())
+            checker = ModerationChecker()
+        } else {
+            guard let judge = safety.judge else {
+                throw ConfigError(.missingValue, "safety=llama_guard needs a judge model", keyPath: "safety.judge", hint: "add +model@safety.judge=OPTION")
+            }
+            checkerModel = try ModelMap.default.build(judge, environment: ModelEnvironment(log: { log.info("\($0)") }))
+            checker = LlamaGuardChecker(logprobs: checkerModel.capabilities.logprobs)
+        }
+        log.info("safety \(safety.name) on \(safety.check.map(\.rawValue).joined(separator: ", ")), action \(safety.action.rawValue): \(checkerModel.modelDict.canonicalString)")
+        let checks = ResponseComponent(model: checkerModel, cache: cache, policy: ResponsePolicy(response, model: checkerModel),
+                                       log: { message in log.info("safety: \(message)") })
+        return SafetyResponder(inner: component, checks: checks, checker: checker, settings: safety)
     }
 
     /// Runs one prepared evaluation in its folder: answers and scores every item with a progress
@@ -85,7 +114,7 @@ enum JobExecutor {
             bootstrapIterations: task.bootstrapIterations ?? 1000, maxErrorRate: setup.run.response.maxErrorRate,
             pricing: setup.pricing, configHash: configHash(job), overrides: overrides,
             versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: task.mainMetric)
-        let evaluation = Evaluation(task: task, responder: setup.component, settings: settings)
+        let evaluation = Evaluation(task: task, responder: setup.responder, settings: settings)
         let display = ProgressDisplay(enabled: !options.quiet)
         let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
             do throws(TaskError) { return .success(try await evaluation.run(progress: display.update)) } catch { return .failure(error) }
