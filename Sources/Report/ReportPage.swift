@@ -82,6 +82,9 @@ public struct ReportPage {
         let showTask = !swept.contains { $0.hasSuffix("task") }
         if showTask { columns += [["name": "task", "kind": "text"]] }
         columns += metrics.map { ["name": $0, "kind": "num"] }
+        // Safety checks' flagged rates, when a job ran them (`+safety=...`).
+        let safetyStages = ["prompt", "output"].filter { stage in source.jobs.contains { $0.results["safety"]?[stage] != nil } }
+        columns += safetyStages.map { ["name": "flagged \($0)s", "kind": "num"] }
         columns += ["items", "errored", "null", "skipped", "cached", "tokens", "cost $", "items/s", "status"].map { ["name": $0, "kind": $0 == "status" ? "text" : "num"] }
         for index in columns.indices { columns[index]["index"] = index }
 
@@ -108,6 +111,16 @@ public struct ReportPage {
                     c["ci"] = "[\(Self.format(low)), \(Self.format(high))]"
                 }
                 if value == best[job.taskKey]?[name], source.jobs.count > 1 { c["best"] = true }
+                cells.append(c)
+            }
+            for stage in safetyStages {
+                guard let entry = job.results["safety"]?[stage], let rate = entry["flagged_rate"]?.doubleValue else {
+                    cells.append(cell("", sort: "", kind: "num"))
+                    continue
+                }
+                var c = cell(Self.format(rate), sort: "\(rate)", kind: "num",
+                             title: "\(entry["flagged"]?.intValue ?? 0) of \(entry["checked"]?.intValue ?? 0) \(stage)s flagged (results.json)")
+                if let low = entry["ci_low"]?.doubleValue, let high = entry["ci_high"]?.doubleValue { c["ci"] = "[\(Self.format(low)), \(Self.format(high))]" }
                 cells.append(c)
             }
             let counts = job.results["counts"]

@@ -99,7 +99,7 @@ enum ReportTemplate {
     <label>Job <select id="sample-job">{{#jobOptions}}<option value="{{job}}">{{label}}</option>{{/jobOptions}}</select></label>
     <label>Show <select id="sample-filter">
     <option value="all">all</option><option value="wrong">wrong</option><option value="right">right</option>
-    <option value="null">null answers</option><option value="skipped">skipped</option><option value="errored">errored</option><option value="cached">cached</option>
+    <option value="null">null answers</option><option value="skipped">skipped</option><option value="errored">errored</option><option value="cached">cached</option><option value="flagged">flagged unsafe</option>
     </select></label>
     <input id="sample-search" type="search" placeholder="search prompt, answer, gold, id" size="36">
     <span id="sample-count"></span>
@@ -182,6 +182,7 @@ enum ReportTemplate {
         if (filter === "skipped" && s.status !== "skipped") return false;
         if (filter === "errored" && s.status !== "error") return false;
         if (filter === "cached" && !s.cached) return false;
+        if (filter === "flagged" && !(s.safety || []).some(function (v) { return v.flagged; })) return false;
         if (!query) return true;
         var hay = (s._text || (s._text = [s.id, text(s.prompt), text(s.messages), text(s.context), text(s.raw_answer), text(s.gold)].join("\n").toLowerCase()));
         return hay.indexOf(query) >= 0;
@@ -223,7 +224,9 @@ enum ReportTemplate {
         selected = +row.dataset.index; var s = samples[selected];
         var parts = ["id: " + s.id, "status: " + s.status + (s.reason ? " (" + s.reason + ")" : "") + (s.cached ? ", cached" : ""),
           "score: " + text(s.score), "gold: " + text(s.gold), "parsed answer: " + text(s.parsed_answer), "raw answer: " + text(s.raw_answer),
-          "tokens: " + text(s.tokens) + "   latency: " + text(s.latency_ms) + " ms   retries: " + text(s.retries), ""];
+          "tokens: " + text(s.tokens) + "   latency: " + text(s.latency_ms) + " ms   retries: " + text(s.retries)];
+        (s.safety || []).forEach(function (v) { parts.push("safety (" + v.stage + "): " + (v.flagged ? "UNSAFE " + v.categories.join(", ") : "safe") + (v.error ? " (" + v.error + ")" : "")); });
+        parts.push("");
         if (s.messages) s.messages.forEach(function (m) { parts.push("[" + m.role + "]\n" + m.content); });
         else parts.push("[prompt]\n" + text(s.prompt));
         $("sample-detail").textContent = parts.join("\n");

@@ -91,6 +91,24 @@ struct SafetyTests {
         #expect((samples[2]["reason"] as? String)?.hasPrefix("unsafe output") == true)
     }
 
+    @Test("a local checkpoint as the judge: the wiring runs, and an answer that is no verdict is counted as a check error")
+    func localJudge() throws {
+        let server = try FakeLLMServer(idleTimeout: 60)
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        // SmolLM2 is no Llama Guard: it answers, but not "safe" or "unsafe".
+        let (result, results, samples) = try Self.run(["+safety=llama_guard", "model@safety.judge=smollm2", "safety.check=[output]",
+                                                       "response.cache.mode=off"], server: server, dir: dir, name: "run")
+        #expect(result.status == 0, "\(result.stderr)")
+        let output = try #require((results["safety"] as? [String: Any])?["output"] as? [String: Any])
+        #expect(output["check_errors"] as? Int == 4 && output["checked"] as? Int == 0)
+        let tokens = try #require((results["safety"] as? [String: Any])?["tokens"] as? [String: Int])
+        #expect((tokens["prompt"] ?? 0) > 400, "the judge's prompts were counted: \(tokens)")
+        let verdict = try #require((samples[0]["safety"] as? [[String: Any]])?.first)
+        #expect((verdict["error"] as? String)?.contains("neither 'safe' nor 'unsafe'") == true)
+        #expect(samples.allSatisfy { $0["status"] as? String == "scored" }, "a failed check changes nothing")
+    }
+
     @Test("a bad safety setting is one clear error")
     func badSettings() throws {
         expectUserError(try RunnerProcess.run(["+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:1/v1",

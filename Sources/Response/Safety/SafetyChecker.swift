@@ -13,6 +13,9 @@ public struct SafetyVerdict: Sendable, Hashable {
     public var score: Double?
     /// Set when the check itself failed (then `flagged` is false and nothing is replaced).
     public var error: String?
+    /// The check's tokens, and whether its answer came from the cache.
+    public var usage: TokenUsage?
+    public var cached = false
 
     public init(stage: SafetyConfig.Stage, flagged: Bool, categories: [String] = [], score: Double? = nil, error: String? = nil) {
         self.stage = stage

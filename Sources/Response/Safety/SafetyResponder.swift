@@ -38,7 +38,11 @@ public final class SafetyResponder: Responder {
         try await checks.run(items) { outcome in
             let verdict: SafetyVerdict
             switch outcome.status {
-            case .answered(let answer): verdict = self.checker.verdict(answer, stage: stage)
+            case .answered(let answer):
+                var checked = self.checker.verdict(answer, stage: stage)
+                checked.usage = answer.usage
+                checked.cached = outcome.cached
+                verdict = checked
             case .skipped(let reason): verdict = SafetyVerdict(stage: stage, flagged: false, error: "not checked: \(reason)")
             case .failed(let error): verdict = SafetyVerdict(stage: stage, flagged: false, error: "the check failed: \(error.message)")
             }

@@ -180,6 +180,15 @@ public struct EvaluationResult: Sendable {
             ])))
         }
         stages.append(("interval", .string("95% Wilson score interval")))
+        // The checks' own tokens (not in `tokens`, which are the evaluated model's).
+        var spent = TokenUsage(), cached = TokenUsage()
+        for verdict in verdicts { if let usage = verdict.usage { verdict.cached ? cached.add(usage) : spent.add(usage) } }
+        var tokens: [(String, OrderedJSON)] = [("prompt", .int(spent.promptTokens)), ("completion", .int(spent.completionTokens)),
+                                               ("cached_prompt", .int(cached.promptTokens)), ("cached_completion", .int(cached.completionTokens))]
+        if let pricing = settings.safetyPricing {
+            tokens.append(("cost_usd", number(pricing.cost(promptTokens: spent.promptTokens, completionTokens: spent.completionTokens))))
+        }
+        stages.append(("tokens", .object(tokens)))
         return .object(stages)
     }
 

@@ -30,6 +30,8 @@ public struct Evaluation: Sendable {
         public var versions: [(String, String)]
         /// The metric a sweep summary shows; default: the task's first.
         public var mainMetric: String?
+        /// The safety judge's prices (`safety.judge.pricing`), for the checks' cost.
+        public var safetyPricing: Pricing?
 
         public init(directory: String, taskName: String, modelName: String, seed: Int, bootstrapIterations: Int = 1000,
                     maxErrorRate: Double, pricing: Pricing?, configHash: String, overrides: [String], versions: [(String, String)],

@@ -114,7 +114,9 @@ enum JobExecutor {
             bootstrapIterations: task.bootstrapIterations ?? 1000, maxErrorRate: setup.run.response.maxErrorRate,
             pricing: setup.pricing, configHash: configHash(job), overrides: overrides,
             versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: task.mainMetric)
-        let evaluation = Evaluation(task: task, responder: setup.responder, settings: settings)
+        var settingsWithSafety = settings
+        settingsWithSafety.safetyPricing = setup.run.safety?.judge?.pricing
+        let evaluation = Evaluation(task: task, responder: setup.responder, settings: settingsWithSafety)
         let display = ProgressDisplay(enabled: !options.quiet)
         let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
             do throws(TaskError) { return .success(try await evaluation.run(progress: display.update)) } catch { return .failure(error) }
