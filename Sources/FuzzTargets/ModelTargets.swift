@@ -28,7 +28,7 @@ enum ModelTargets {
             ("local_completions", "base_url: http://127.0.0.1:1/v1\n"),
             ("aleph_alpha", "model_name: luminous-base\n"),
         ]
-        return configs.map { name, params in
+        var models: [(String, any LanguageModel)] = configs.map { name, params in
             do {
                 return (name, try ModelMap.default.build(LLMConfig(name: name, params: try YAMLLoader.load(params, file: "p.yaml")),
                                                          environment: environment))
@@ -36,6 +36,14 @@ enum ModelTargets {
                 fatalError("responses: the fixed \(name) config does not build: \(error)")
             }
         }
+        // The safety checker's moderation endpoint (+safety=moderation).
+        do {
+            models.append(("moderation", try ModerationModel(model: "omni-moderation-latest", baseURL: "http://127.0.0.1:1/v1",
+                                                              apiKeyEnv: "OPENAI_API_KEY", environment: environment)))
+        } catch {
+            fatalError("responses: the moderation model does not build: \(error)")
+        }
+        return models
     }()
 
     static func responses(_ data: [UInt8]) {

@@ -35,6 +35,20 @@ public final class SafetyResponder: Responder {
     private func verdicts(_ texts: [(id: String, prompt: String, output: String?)], stage: SafetyConfig.Stage) async throws -> [String: SafetyVerdict] {
         let items = texts.map { ResponseItem(id: $0.id, request: checker.request(prompt: $0.prompt, output: $0.output, stage: stage)) }
         let collected = Collected<SafetyVerdict>()
+        do {
+            try await run(items, into: collected, stage: stage)
+        } catch let stopped as RunStopped {
+            // Name the checker's settings, not the evaluated model's.
+            var cause = stopped.cause
+            cause.message = "the safety check (\(settings.name)): " + cause.message
+            cause.hint = settings.name == "moderation" ? "check safety.base_url and the key in \(settings.apiKeyEnv ?? "OPENAI_API_KEY")"
+                : "check the judge: safety.judge.params (its base_url, model)"
+            throw RunStopped(cause: cause)
+        }
+        return await collected.values
+    }
+
+    private func run(_ items: [ResponseItem], into collected: Collected<SafetyVerdict>, stage: SafetyConfig.Stage) async throws {
         try await checks.run(items) { outcome in
             let verdict: SafetyVerdict
             switch outcome.status {
@@ -48,7 +62,6 @@ public final class SafetyResponder: Responder {
             }
             await collected.set(outcome.id, verdict)
         }
-        return await collected.values
     }
 
     public func run<S: Sequence & Sendable>(_ items: S, onOutcome: @escaping @Sendable (ResponseOutcome) async -> Void) async throws
