@@ -96,8 +96,9 @@ struct LMEvalParityTests {
         let command = try String(decoding: Self.recorded(run, "command.txt"), as: UTF8.self)
         let directory = try TemporaryDirectory()
         let out = directory.url.appendingPathComponent("out").path
-        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet"]
-                                           + Self.overrides(command))
+        // lm-eval's hf model ran in float32: so do we (dtype auto would pick bfloat16 on some CPUs).
+        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
+                                            "model.params.dtype=float32"] + Self.overrides(command))
         try #require(result.status == 0, "\(run): \(result.stderr)")
         var ours: [Int: [String: Any]] = [:]
         for line in try Self.lines(Data(contentsOf: URL(fileURLWithPath: out + "/samples.jsonl"))) { ours[line["doc_id"] as! Int] = line }

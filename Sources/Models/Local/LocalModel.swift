@@ -32,7 +32,8 @@ public struct LocalModel: LanguageModel {
         let checkpoint = try LlamaCheckpoint.open(path)
         let maxLength = min(params.maxLength ?? min(checkpoint.architecture.contextLength, 4096), checkpoint.architecture.contextLength)
         let slots = params.batchSize ?? 32
-        let options = LocalEngine.Options(dtype: params.dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
+        let dtype = LocalModelParams.DType.resolve(params.dtype)
+        let options = LocalEngine.Options(dtype: dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
                                           maxPositions: maxLength, threads: params.threads ?? 1)
         let engine = try LoadedModels.shared.engine(path: path, peft: params.peftModel, options: options) {
             try LocalEngine(checkpoint: checkpoint, options: options, lora: try params.peftModel.map(LoRAAdapter.init(folder:)))
@@ -49,7 +50,8 @@ public struct LocalModel: LanguageModel {
             "top_k": .int(params.topK ?? 0),
             "repetition_penalty": .double(params.repetitionPenalty ?? 1),
             "seed": .int(params.seed ?? 1234),
-            "dtype": .string((params.dtype ?? .float32).rawValue),
+            // The dtype used (auto resolved): answers differ between them.
+            "dtype": .string(dtype.rawValue),
         ]
         if let q = params.quantization { dict["quantization"] = .string(q.rawValue) }
         if let peft = params.peftModel { dict["peft_model"] = .string((peft as NSString).lastPathComponent) }

@@ -3,7 +3,18 @@ import Config
 /// `model.params` of the local backend (`hf_local`; `conf/model/smollm2.yaml` is a preset).
 /// Generation settings follow eval-framework's HFLLM and Hugging Face's `generate`.
 struct LocalModelParams: Decodable, Sendable {
-    enum DType: String, ConfigEnum { case float32, bfloat16 }
+    enum DType: String, ConfigEnum {
+        case float32, bfloat16
+        /// bfloat16 where the CPU multiplies it natively (AVX-512 BF16 or AMX), else float32.
+        case auto
+
+        /// What `auto` comes to on this machine; others as they are; unset is float32.
+        static func resolve(_ requested: DType?, cpuFlags: Set<Substring> = CPUFeatures.flags) -> DType {
+            guard let requested else { return .float32 }
+            guard requested == .auto else { return requested }
+            return cpuFlags.contains("avx512_bf16") || cpuFlags.contains("amx_bf16") ? .bfloat16 : .float32
+        }
+    }
     enum Device: String, ConfigEnum { case cpu, cuda }
     enum Quantization: String, ConfigEnum { case int8 }
 

@@ -1,0 +1,11 @@
+import Foundation
+
+/// The CPU's feature flags, from `/proc/cpuinfo` (Linux): what `dtype: auto` looks at.
+enum CPUFeatures {
+    static let flags: Set<Substring> = {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " "))
+    }()
+}
