@@ -35,25 +35,8 @@ public struct ReportPage {
         return template.render(context())
     }
 
-    /// Override keys whose values differ between jobs (or that some jobs lack), in first-seen order.
-    var sweptKeys: [String] {
-        var keys: [String] = []
-        var values: [String: Set<String>] = [:]
-        for job in source.jobs {
-            for (key, value) in job.overrides.map(Self.split) {
-                if values[key] == nil { keys.append(key) }
-                values[key, default: []].insert(value)
-            }
-        }
-        return keys.filter { key in
-            (values[key]?.count ?? 0) > 1 || source.jobs.contains { !$0.overrides.map { Self.split($0).0 }.contains(key) }
-        }
-    }
-
-    static func split(_ override: String) -> (String, String) {
-        guard let equals = override.firstIndex(of: "=") else { return (override, "") }
-        return (String(override[..<equals]), String(override[override.index(after: equals)...]))
-    }
+    /// The overrides that differ between jobs: the same columns as summary.csv.
+    var sweptKeys: [String] { SweptOverrides.keys(source.jobs.map(\.overrides)) }
 
     /// `model.params.temperature` as `temperature`, for legends.
     static func shortKey(_ key: String) -> String {
@@ -61,7 +44,7 @@ public struct ReportPage {
     }
 
     static func value(_ job: ReportJob, _ key: String) -> String {
-        job.overrides.map(split).last { $0.0 == key }?.1 ?? ""
+        job.overrides.map(SweptOverrides.split).last { $0.key == key }?.value ?? ""
     }
 
     /// Metrics with intervals over all jobs: each job's main metric first.

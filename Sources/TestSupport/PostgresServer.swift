@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Models
 
 /// A real PostgreSQL server for a test: Debian's `postgresql` binaries, a new cluster in a
 /// temporary folder, listening on a free loopback port, stopped (and its folder removed) by
@@ -34,7 +35,7 @@ public final class PostgresServer: @unchecked Sendable {
         self.binaries = binaries
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         if getuid() == 0 { try Self.run("/bin/chown", ["-R", "postgres:postgres", folder.path]) }
         let data = folder.appendingPathComponent("data").path
         try run("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync"])
@@ -83,22 +84,5 @@ public final class PostgresServer: @unchecked Sendable {
             let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
             throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) failed (status \(status)): \(text.suffix(2000))")
         }
-    }
-
-    /// A port nobody listens on now, found by binding port 0.
-    private static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw Failure(description: "socket() failed") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw Failure(description: "bind() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

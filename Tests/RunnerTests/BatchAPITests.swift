@@ -38,6 +38,22 @@ struct BatchAPITests {
         return out
     }
 
+    /// Starts the run with slow polling and SIGKILLs it once its three batches are sent: it
+    /// sits between looks at them, with the batches recorded and none read back.
+    static func killMidBatch(_ overrides: [String], server: FakeLLMServer) throws {
+        let process = Process()
+        process.executableURL = RunnerProcess.executable
+        process.currentDirectoryURL = RunnerProcess.packageRoot
+        process.arguments = ["--quiet"] + overrides.map { $0.hasPrefix("response.poll_interval") ? "response.poll_interval=30" : $0 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 where server.batchesCreated < 3 { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.3)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     @Test("a run through batches gives the answers of direct requests, at half the price, with no direct request")
     func sameAnswersAsDirect() throws {
         let server = try FakeLLMServer(idleTimeout: 60)
@@ -88,20 +104,8 @@ struct BatchAPITests {
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
-        // Slow polling: the run sits between looks at its batches when it is killed.
-        let slow = Self.overrides(server, data: data, dir: dir, run: "run").map { $0.hasPrefix("response.poll_interval") ? "response.poll_interval=30" : $0 }
-        let process = Process()
-        process.executableURL = RunnerProcess.executable
-        process.currentDirectoryURL = RunnerProcess.packageRoot
-        process.arguments = ["--quiet"] + slow
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 where server.batchesCreated < 3 { Thread.sleep(forTimeInterval: 0.05) }
-        Thread.sleep(forTimeInterval: 0.3)
+        try Self.killMidBatch(Self.overrides(server, data: data, dir: dir, run: "run"), server: server)
         #expect(server.batchesCreated == 3)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
         let resumed = try RunnerProcess.run(["--quiet", "--verbose"] + Self.overrides(server, data: data, dir: dir, run: "run"))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(server.batchesCreated == 3, "the resumed run created no batch")
@@ -118,18 +122,7 @@ struct BatchAPITests {
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
         let run = Self.overrides(server, data: data, dir: dir, run: "run")
-        let slow = run.map { $0.hasPrefix("response.poll_interval") ? "response.poll_interval=30" : $0 }
-        let process = Process()
-        process.executableURL = RunnerProcess.executable
-        process.currentDirectoryURL = RunnerProcess.packageRoot
-        process.arguments = ["--quiet"] + slow
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 where server.batchesCreated < 3 { Thread.sleep(forTimeInterval: 0.05) }
-        Thread.sleep(forTimeInterval: 0.3)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try Self.killMidBatch(run, server: server)
         let listed = try RunnerProcess.run(["batches"] + run)
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.split(separator: "\n").filter { $0.hasPrefix("batch_") }.count == 3, "\(listed.stdout)")

@@ -128,20 +128,14 @@ struct Chromium {
     }
 
     private func run(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // A fresh profile each time, no sandbox (tests may run as root), no GPU.
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                             "--user-data-dir=\(profile.path)", "--window-size=1280,2000"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(description: "chromium \(arguments) exited \(process.terminationStatus)") }
+        let (status, data) = try ToolProcess.run(URL(fileURLWithPath: executable), [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+            "--user-data-dir=\(profile.path)", "--window-size=1280,2000",
+        ] + arguments)
+        guard status == 0 else { throw Failure(description: "chromium \(arguments) exited \(status)") }
         return data
     }
 

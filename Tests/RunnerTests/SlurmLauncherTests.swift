@@ -231,16 +231,8 @@ enum Slurm {
     /// Runs a Slurm tool and returns its trimmed output; throws when it fails.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(description: "\(tool) \(arguments) exited \(process.terminationStatus)") }
+        let (status, data) = try ToolProcess.run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
+        guard status == 0 else { throw Failure(description: "\(tool) \(arguments) exited \(status)") }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -179,22 +179,6 @@ public final class VLLMServer: Sendable {
         var status: Int32 = 0
         waitpid(pid, &status, 0)
     }
-
-    /// A port nobody listens on now (bind to port 0, read it, let it go).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ModelError(.configuration, "cannot open a socket to find a free port") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ModelError(.configuration, "cannot find a free loopback port: \(String(cString: strerror(errno)))") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 /// The one vLLM server of this process: reused while jobs ask for the same command (a sweep over
@@ -213,7 +197,7 @@ public enum VLLMServers {
         }
         stopAll()
         installExitHook()
-        let port = try VLLMServer.freePort()
+        let port = try LoopbackPort.free()
         log?("starting: \(command.joined(separator: " ")) --port \(port)")
         let server = try VLLMServer(arguments: command + ["--port", String(port)], key: command, port: port, timeout: timeout, log: log)
         current.withLock { $0 = server }

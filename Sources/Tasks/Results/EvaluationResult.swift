@@ -201,9 +201,11 @@ public struct EvaluationResult: Sendable {
         return (max(0, centre - half), min(1, centre + half))
     }
 
-    /// Rounded to 6 decimals: more is noise, and it keeps the file readable.
+    /// Rounded to 6 decimals, as results.json writes numbers: more is noise, and it keeps the file readable.
+    public static func rounded(_ x: Double) -> Double { x.isFinite ? (x * 1e6).rounded() / 1e6 : x }
+
     private func number(_ x: Double) -> OrderedJSON {
-        x.isFinite ? .double((x * 1e6).rounded() / 1e6) : .null
+        x.isFinite ? .double(Self.rounded(x)) : .null
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -26,9 +26,9 @@ struct JobOutcome: Sendable, Equatable {
         if let (name, estimate) = result.main {
             metric = name
             // As results.json rounds them, so a local sweep and a cluster sweep print alike.
-            value = Self.rounded(estimate.value)
-            low = Self.rounded(estimate.low)
-            high = Self.rounded(estimate.high)
+            value = EvaluationResult.rounded(estimate.value)
+            low = EvaluationResult.rounded(estimate.low)
+            high = EvaluationResult.rounded(estimate.high)
             count = estimate.count
         }
     }
@@ -56,8 +56,6 @@ struct JobOutcome: Sendable, Equatable {
             count = entry["n"]?.intValue ?? 0
         }
     }
-
-    private static func rounded(_ x: Double) -> Double { x.isFinite ? (x * 1e6).rounded() / 1e6 : x }
 
     static func == (a: JobOutcome, b: JobOutcome) -> Bool {
         func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }

@@ -1,4 +1,5 @@
 import Foundation
+import Report
 import Tasks
 
 /// The table across a sweep's jobs: the overrides that differ, the main metric with its
@@ -6,26 +7,8 @@ import Tasks
 struct SweepSummary {
     let reports: [JobReport]
 
-    /// Override keys whose values differ between jobs, in first-seen order.
-    var varyingKeys: [String] {
-        var keys: [String] = []
-        var values: [String: Set<String>] = [:]
-        for report in reports {
-            for override in report.overrides {
-                let (key, value) = Self.split(override)
-                if values[key] == nil { keys.append(key) }
-                values[key, default: []].insert(value)
-            }
-        }
-        return keys.filter { key in
-            (values[key]?.count ?? 0) > 1 || reports.contains { !$0.overrides.map { Self.split($0).0 }.contains(key) }
-        }
-    }
-
-    static func split(_ override: String) -> (String, String) {
-        guard let equals = override.firstIndex(of: "=") else { return (override, "") }
-        return (String(override[..<equals]), String(override[override.index(after: equals)...]))
-    }
+    /// Override keys whose values differ between jobs, in first-seen order (the report's columns too).
+    var varyingKeys: [String] { SweptOverrides.keys(reports.map(\.overrides)) }
 
     var header: [String] {
         ["job"] + varyingKeys + ["metric", "value", "ci_low", "ci_high", "n", "items", "null", "skipped", "errored", "status", "directory"]
@@ -34,7 +17,7 @@ struct SweepSummary {
     var rows: [[String]] {
         let keys = varyingKeys
         return reports.map { report in
-            let values = Dictionary(report.overrides.map(Self.split), uniquingKeysWith: { $1 })
+            let values = Dictionary(report.overrides.map(SweptOverrides.split), uniquingKeysWith: { $1 })
             var row = [String(report.number)] + keys.map { values[$0] ?? "" }
             if let outcome = report.outcome, let name = outcome.metric {
                 row += [name, number(outcome.value), number(outcome.low), number(outcome.high), String(outcome.count), String(outcome.items),

@@ -25,16 +25,17 @@ struct SlurmScript {
         var lines = ["#!/bin/bash",
                      "# Written by runner \(version): one array task per job of the sweep.",
                      "# Resubmit by hand with: sbatch \(quote(folder + "/array.sh")) (or --array=N for one job)"]
-        var options: [(String, String)] = [("array", "0-\(taskCount - 1)%\(settings.arrayParallelism)")]
+        typealias Option = SlurmSettings.Option
+        var options = [Option(name: "array", value: "0-\(taskCount - 1)%\(settings.arrayParallelism)")]
         options += settings.sbatchOptions
-        options += [("output", logPattern + ".out")]
-        if !settings.stderrToStdout { options.append(("error", logPattern + ".err")) }
+        options.append(Option(name: "output", value: logPattern + ".out"))
+        if !settings.stderrToStdout { options.append(Option(name: "error", value: logPattern + ".err")) }
         // Appended, so a requeued task's log keeps the earlier attempt; requeueable, so a
         // preempted task runs again and resumes from the cache.
-        options += [("open-mode", "append"), ("requeue", ""), ("chdir", workingDirectory)]
-        if settings.signalDelaySeconds > 0 { options.append(("signal", "B:USR2@\(settings.signalDelaySeconds)")) }
-        for (option, value) in options {
-            lines.append("#SBATCH --" + option + (value.isEmpty ? "" : "=" + value))
+        options += [Option(name: "open-mode", value: "append"), Option(name: "requeue", value: ""), Option(name: "chdir", value: workingDirectory)]
+        if settings.signalDelaySeconds > 0 { options.append(Option(name: "signal", value: "B:USR2@\(settings.signalDelaySeconds)")) }
+        for option in options {
+            lines.append("#SBATCH --" + option.name + (option.value.isEmpty ? "" : "=" + option.value))
         }
         lines.append("")
         if !settings.setup.isEmpty {

@@ -3,8 +3,14 @@ import Config
 /// `hydra.launcher` for `hydra/launcher=slurm`: the settings of Hydra's `submitit_slurm`, read
 /// from the resolved node with one clear error per wrong value.
 struct SlurmSettings: Equatable {
-    /// sbatch options in the order they are written: (`cpus-per-task`, `4`).
-    var sbatchOptions: [(String, String)] = []
+    /// One `#SBATCH --name=value` line (`cpus-per-task`, `4`); an empty value writes `--name` alone.
+    struct Option: Equatable {
+        var name: String
+        var value: String
+    }
+
+    /// sbatch options in the order they are written.
+    var sbatchOptions: [Option] = []
     var folder: String
     var name: String
     var arrayParallelism: Int
@@ -34,15 +40,15 @@ struct SlurmSettings: Equatable {
         try reader.refuseUnknownKeys(Self.directOptions.map(\.key) + Self.otherKeys)
         folder = try reader.string("slurm_folder") ?? ".slurm"
         name = try reader.string("name") ?? "runner"
-        sbatchOptions.append(("job-name", name))
+        sbatchOptions.append(Option(name: "job-name", value: name))
         for (key, option, isInteger) in Self.directOptions {
             if isInteger {
-                if let value = try reader.integer(key, minimum: 0) { sbatchOptions.append((option, String(value))) }
+                if let value = try reader.integer(key, minimum: 0) { sbatchOptions.append(Option(name: option, value: String(value))) }
             } else if let value = try reader.scalarText(key) {
-                sbatchOptions.append((option, value))
+                sbatchOptions.append(Option(name: option, value: value))
             }
         }
-        if let gigabytes = try reader.integer("mem_gb", minimum: 0) { sbatchOptions.append(("mem", "\(gigabytes)GB")) }
+        if let gigabytes = try reader.integer("mem_gb", minimum: 0) { sbatchOptions.append(Option(name: "mem", value: "\(gigabytes)GB")) }
         if let extra = node.node(at: "additional_parameters"), extra.value != .null {
             guard let mapping = extra.mapping else {
                 throw reader.wrongType("additional_parameters", "a mapping of sbatch options, such as {mail-type: END}")
@@ -56,7 +62,7 @@ struct SlurmSettings: Equatable {
                                       hint: "write the option's long name without the leading '--', such as mail-user")
                 }
                 let text = try reader.scalarText("additional_parameters.\(key)") ?? ""
-                sbatchOptions.append((option, text))
+                sbatchOptions.append(Option(name: option, value: text))
             }
         }
         arrayParallelism = try reader.integer("array_parallelism", minimum: 1) ?? 256
@@ -66,13 +72,6 @@ struct SlurmSettings: Equatable {
         wait = try reader.bool("wait") ?? true
         pollInterval = try reader.number("poll_interval_s", minimum: 0.05) ?? 5
         setup = try reader.lines("setup")
-    }
-
-    static func == (a: SlurmSettings, b: SlurmSettings) -> Bool {
-        a.sbatchOptions.map { $0.0 + "=" + $0.1 } == b.sbatchOptions.map { $0.0 + "=" + $0.1 } && a.folder == b.folder
-            && a.arrayParallelism == b.arrayParallelism && a.signalDelaySeconds == b.signalDelaySeconds
-            && a.maxNumTimeout == b.maxNumTimeout && a.stderrToStdout == b.stderrToStdout && a.setup == b.setup
-            && a.wait == b.wait && a.pollInterval == b.pollInterval
     }
 
     /// Reads typed values under `hydra.launcher`, with errors at the key's file and line.
