@@ -136,6 +136,21 @@ struct BatchAPITests {
         #expect(server.batchesCreated == 6)
     }
 
+    @Test("a batch API that cannot be reached stops the run with one error naming it")
+    func unreachable() throws {
+        let server = try FakeLLMServer(idleTimeout: 60)
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        let data = try Self.dataset(in: dir)
+        let overrides = Self.overrides(server, data: data, dir: dir, run: "run").map {
+            $0.hasPrefix("model.params.base_url") ? "model.params.base_url=http://127.0.0.1:9/v1" : $0
+        }
+        let result = try RunnerProcess.run(overrides)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: run stopped: the batch API: cannot reach http://127.0.0.1:9/v1/files"), "\(result.stderr)")
+        #expect(result.stderr.contains("batches already sent are kept in the cache"))
+    }
+
     @Test("response.batch needs a cache it can write")
     func needsCache() throws {
         let server = try FakeLLMServer(idleTimeout: 60)

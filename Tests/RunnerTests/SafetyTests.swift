@@ -109,6 +109,18 @@ struct SafetyTests {
         #expect(samples.allSatisfy { $0["status"] as? String == "scored" }, "a failed check changes nothing")
     }
 
+    @Test("a checker that cannot be reached stops the run and names the safety settings")
+    func checkerUnreachable() throws {
+        let server = try FakeLLMServer(idleTimeout: 60)
+        defer { server.stop() }
+        let dir = try TemporaryDirectory()
+        let (result, _, _) = try Self.run(["+safety=moderation", "safety.base_url=http://127.0.0.1:9/v1"], server: server, dir: dir, name: "run")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: run stopped: the safety check (moderation): cannot reach http://127.0.0.1:9/v1/moderations"), "\(result.stderr)")
+        #expect(result.stderr.contains("hint: check safety.base_url"))
+        #expect(server.requestCount("chat/completions") == 0, "nothing was asked of the model")
+    }
+
     @Test("a bad safety setting is one clear error")
     func badSettings() throws {
         expectUserError(try RunnerProcess.run(["+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:1/v1",

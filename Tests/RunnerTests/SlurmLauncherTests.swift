@@ -28,6 +28,19 @@ struct SlurmLauncherSettingsTests {
         #expect(help.stdout.contains("hydra/launcher: basic, slurm, submitit_slurm\n"))
     }
 
+    @Test("every setting of Hydra's submitit_slurm, with its default, as hydra-submitit-launcher 1.2.0 printed it")
+    func sameSettingsAsSubmitit() throws {
+        let fixture = RunnerProcess.fixtures.appendingPathComponent("hydra_submitit/expected_launcher.yaml")
+        let hydra = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let ours = try RunnerProcess.run(["--cfg", "hydra", "-p", "hydra.launcher", "hydra/launcher=submitit_slurm"])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let lines = Set(ours.stdout.split(separator: "\n"))
+        // Ours names its folder slurm_folder (written before the job has an id) and its own _target_.
+        let compared = hydra.filter { !$0.hasPrefix("submitit_folder:") && !$0.hasPrefix("_target_:") }
+        #expect(compared.count >= 24)
+        for line in compared { #expect(lines.contains(line), "'\(line)' is not in ours") }
+    }
+
     @Test("a config may choose the launcher with 'override hydra/launcher: slurm' and set its keys")
     func launcherFromConfig() throws {
         let dir = try TemporaryDirectory()
@@ -64,6 +77,13 @@ struct SlurmLauncherSettingsTests {
         // Without the Slurm launcher its settings do not exist, as in Hydra.
         expectUserError(try RunnerProcess.run(["--cfg", "hydra", "hydra.launcher.partition=debug", "+model=openai_chat"]),
                         contains: ["hydra.launcher.partition"])
+    }
+
+    @Test("--run-job takes a job folder and no overrides")
+    func runJobErrors() throws {
+        let dir = try TemporaryDirectory()
+        expectUserError(try RunnerProcess.run(["--run-job", dir.url.path, "seed=2"]), contains: ["--run-job takes no overrides"])
+        expectUserError(try RunnerProcess.run(["--run-job", dir.url.path]), contains: ["cannot read '\(dir.url.path)/.hydra/config.yaml'"])
     }
 
     @Test("--collect on a folder that no Slurm sweep wrote says so")
@@ -148,6 +168,19 @@ struct SlurmClusterTests {
         #expect(rows[1].contains(",completed,"))
         #expect(rows[2].contains(",stopped,"))
         #expect(server.requestCount() == 40)
+    }
+
+    @Test("a sweep sbatch refuses is one error naming sbatch's reason, exit 1, and the script is kept")
+    func sbatchRefuses() throws {
+        try Slurm.requireRunning()
+        let dir = try TemporaryDirectory()
+        let result = try RunnerProcess.run(["-m", "hydra/launcher=slurm", "hydra.launcher.partition=no_such_partition", "+model=local_chat",
+                                            "+task=mcq", "seed=1,2", "model.params.base_url=http://127.0.0.1:9/v1", "hydra.sweep.dir=\(dir.url.path)/sweep"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: sbatch refused the sweep"), "\(result.stderr)")
+        #expect(result.stderr.contains("partition"))
+        #expect(result.stderr.contains("hint: check hydra.launcher"))
+        #expect(FileManager.default.fileExists(atPath: dir.url.path + "/sweep/.slurm/array.sh"))
     }
 
     @Test("array tasks on one PostgreSQL cache ask the server once per distinct request")
