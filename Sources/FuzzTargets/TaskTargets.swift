@@ -9,7 +9,6 @@ enum TaskTargets {
     /// JSON Lines and CSV as the standard tasks and lm-eval tasks read them.
     static func datasets(_ data: [UInt8]) {
         guard let input = text(data) else { return }
-        shaped("datasets") { _ = try JSONLReader.read(input, file: "fuzz.jsonl") }
         shaped("datasets") { _ = try CSVReader.read(input, file: "fuzz.csv") }
         shaped("datasets") { _ = try LMEvalDataset.json(input, path: "fuzz.json", field: nil) }
         shaped("datasets") { _ = try LMEvalDataset.json(input, path: "fuzz.json", field: "data") }
@@ -17,8 +16,9 @@ enum TaskTargets {
         let path = writeScratch("fuzz-dataset.jsonl", data)
         shaped("datasets") {
             _ = try DatasetLoader.load(DatasetConfig(path: path, fields: ["choices": .column("options")], limit: 3, shuffle: true, seed: 1),
-                                       required: ["question"])
+                                       required: ["question"]).all()
         }
+        shaped("datasets") { _ = try DatasetLoader.load(DatasetConfig(path: path), required: []).all() }
     }
 
     /// The input as a Hugging Face chat template (rendered for a conversation) and as an

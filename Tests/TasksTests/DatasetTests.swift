@@ -37,11 +37,11 @@ struct DatasetTests {
     @Test("Windows line endings, a byte order mark and no final newline load, in JSONL and CSV")
     func lineEndings() throws {
         let jsonl = "\u{FEFF}{\"id\": \"a\", \"question\": \"x\"}\r\n\r\n{\"id\": \"b\", \"question\": \"y\"}"
-        let items = try DatasetLoader.load(DatasetConfig(path: try file("crlf.jsonl", jsonl)), required: ["question"])
+        let items = try DatasetLoader.load(DatasetConfig(path: try file("crlf.jsonl", jsonl)), required: ["question"]).all()
         #expect(items.map(\.id) == ["a", "b"])
         #expect(items[1].place.hasSuffix(":3"))
         let csv = "\u{FEFF}id,question\r\n1,\"two\r\nlines\"\r\n2,last"
-        let rows = try DatasetLoader.load(DatasetConfig(path: try file("crlf.csv", csv), format: .csv), required: ["question"])
+        let rows = try DatasetLoader.load(DatasetConfig(path: try file("crlf.csv", csv), format: .csv), required: ["question"]).all()
         #expect(rows.map(\.id) == ["1", "2"])
         #expect(rows[1]["question"] == .string("last"))
         // Inside quotes the line break is kept as written, as Python's csv module keeps it.
@@ -72,7 +72,7 @@ struct DatasetTests {
     func csv() throws {
         let path = try file("q.csv", "id,question,opa,opb,answer\n1,\"Hello, \"\"world\"\"\nagain\",x,y,B\n2,plain,p,q,A\n")
         let items = try DatasetLoader.load(DatasetConfig(path: path, format: .csv, fields: ["choices": .columns(["opa", "opb"])]),
-                                           required: ["question", "choices", "answer"])
+                                           required: ["question", "choices", "answer"]).all()
         #expect(items.count == 2)
         #expect(items[0]["question"] == .string("Hello, \"world\"\nagain"))
         #expect(items[0]["choices"] == .array(["x", "y"]))
@@ -90,9 +90,9 @@ struct DatasetTests {
     @Test("a seeded shuffle is the same every time, and limit applies after it")
     func shuffle() throws {
         let path = try file("many.jsonl", (0..<50).map { "{\"id\": \($0), \"question\": \"q\($0)\"}" }.joined(separator: "\n"))
-        let a = try DatasetLoader.load(DatasetConfig(path: path, limit: 10, shuffle: true, seed: 3), required: ["question"]).map(\.id)
-        let b = try DatasetLoader.load(DatasetConfig(path: path, limit: 10, shuffle: true, seed: 3), required: ["question"]).map(\.id)
-        let c = try DatasetLoader.load(DatasetConfig(path: path, limit: 10, shuffle: true, seed: 4), required: ["question"]).map(\.id)
+        let a = try DatasetLoader.load(DatasetConfig(path: path, limit: 10, shuffle: true, seed: 3), required: ["question"]).all().map(\.id)
+        let b = try DatasetLoader.load(DatasetConfig(path: path, limit: 10, shuffle: true, seed: 3), required: ["question"]).all().map(\.id)
+        let c = try DatasetLoader.load(DatasetConfig(path: path, limit: 10, shuffle: true, seed: 4), required: ["question"]).all().map(\.id)
         #expect(a == b && a != c && a.count == 10)
         #expect(a != (0..<10).map(String.init))
     }

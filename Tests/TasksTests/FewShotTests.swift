@@ -71,8 +71,8 @@ struct FewShotTests {
     func mcqShotFile() throws {
         let (data, shots) = try mcqFiles()
         let task = try task(mcqYAML(data: data, shots: shots))
-        for item in task.items {
-            let text = promptText(task.requests(for: item)[0])
+        for item in try task.items.all() {
+            let text = promptText(try task.requests(for: item)[0])
             // A text prompt shows each example followed by a space and its answer.
             #expect(text.contains("Shot one?\nA. s1a\nB. s1b\nC. s1c\nD. s1d D\n\n"), "\(text)")
             #expect(text.contains("Shot two?\nA. s2a\nB. s2b B\n\n"), "\(text)")
@@ -84,7 +84,7 @@ struct FewShotTests {
     func mcqShotFileChat() throws {
         let (data, shots) = try mcqFiles()
         let task = try task(mcqYAML(data: data, shots: shots), chat: true)
-        guard case .generate(let request) = task.requests(for: task.items[1])[0], case .chat(let messages) = request.prompt else {
+        guard case .generate(let request) = try task.requests(for: task.items.item(at: 1))[0], case .chat(let messages) = request.prompt else {
             Issue.record("expected a chat prompt"); return
         }
         #expect(messages.count == 5)
@@ -102,8 +102,8 @@ struct FewShotTests {
             #"{"question": "Q\#(i)?", "choices": ["x\#(i)", "y\#(i)"], "answer": \#(i % 2)}"#
         })
         let task = try task(mcqYAML(data: data, shots: nil, mode: "loglikelihood", fewShot: 3))
-        for item in task.items {
-            let context = promptText(task.requests(for: item)[0])
+        for item in try task.items.all() {
+            let context = promptText(try task.requests(for: item)[0])
             let question = item["question"]!.stringValue!
             #expect(context.components(separatedBy: question).count == 2, "the item appears once (as the question): \(context)")
             for i in 0..<6 where "Q\(i)?" != question && context.contains("Q\(i)?") {
@@ -122,8 +122,8 @@ struct FewShotTests {
         prompt: {template: "Q: {question}", few_shot: 1, few_shot_path: \(shots)}
         scoring: {mode: exact_match}
         """)
-        for item in task.items {
-            #expect(promptText(task.requests(for: item)[0]).hasPrefix("Q: Shot? shot answer\n\nQ: "))
+        for item in try task.items.all() {
+            #expect(promptText(try task.requests(for: item)[0]).hasPrefix("Q: Shot? shot answer\n\nQ: "))
         }
     }
 

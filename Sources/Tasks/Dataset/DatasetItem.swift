@@ -7,11 +7,14 @@ public struct DatasetItem: Sendable, Equatable {
     public var fields: [String: JSONValue]
     /// `file:line` of the record, for errors.
     public var place: String
+    /// The item's position in its task's ``DatasetItems`` (after shuffling and `limit`).
+    public var index: Int
 
-    public init(id: String, fields: [String: JSONValue], place: String) {
+    public init(id: String, fields: [String: JSONValue], place: String, index: Int = 0) {
         self.id = id
         self.fields = fields
         self.place = place
+        self.index = index
     }
 
     public subscript(field: String) -> JSONValue? { fields[field] }

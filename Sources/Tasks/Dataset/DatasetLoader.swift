@@ -4,39 +4,71 @@ import Models
 
 /// Loads a task's dataset: reads the file, maps its keys to the task's field names, shuffles
 /// with the dataset seed and keeps the first `limit` items.
+///
+/// A JSONL file is read once in chunks to check every record, and stays on disk afterwards
+/// (``DatasetItems``); a CSV file is read whole.
 public enum DatasetLoader {
     /// - Parameters:
     ///   - config: `task.dataset`.
     ///   - required: the task fields every item must have (after mapping).
     /// - Throws: ``TaskError`` for a missing or unreadable file, a bad line, a duplicate id or
     ///   a missing field, naming `file:line`.
-    public static func load(_ config: DatasetConfig, required: [String], path: String? = nil) throws(TaskError) -> [DatasetItem] {
+    public static func load(_ config: DatasetConfig, required: [String], path: String? = nil) throws(TaskError) -> DatasetItems {
         let file = path ?? config.path
-        var items: [DatasetItem]
-        do {
-            items = try readAll(file, format: config.resolvedFormat, fields: config.fields ?? [:], required: required)
-        } catch where config.format == nil && error.message.hasPrefix("line is not valid JSON") {
-            // The format was guessed from the file name: say so, since a CSV named .txt lands here.
-            var explained = error
-            explained.hint = "read as JSONL because task.dataset.format is not set and the name does not end in .csv; "
-                + "for a CSV file set task.dataset.format=csv"
-            throw explained
+        let mapping = RecordMapping(fields: config.fields ?? [:], required: required)
+        if let limit = config.limit, limit < 0 {
+            throw TaskError("'task.dataset.limit' must be zero or more, not \(limit)", at: "task.dataset.limit",
+                            hint: "use null for the whole dataset")
         }
-        if config.shuffle == true {
-            var generator = SeededGenerator(seed: config.seed ?? 0)
-            items.shuffle(using: &generator)
-        }
-        if let limit = config.limit {
-            guard limit >= 0 else {
-                throw TaskError("'task.dataset.limit' must be zero or more, not \(limit)", at: "task.dataset.limit",
-                                hint: "use null for the whole dataset")
+        switch config.resolvedFormat {
+        case .jsonl:
+            do {
+                return try loadJSONL(file, mapping: mapping, config: config)
+            } catch where config.format == nil && error.message.hasPrefix("line is not valid JSON") {
+                // The format was guessed from the file name: say so, since a CSV named .txt lands here.
+                var explained = error
+                explained.hint = "read as JSONL because task.dataset.format is not set and the name does not end in .csv; "
+                    + "for a CSV file set task.dataset.format=csv"
+                throw explained
             }
-            items = Array(items.prefix(limit))
+        case .csv:
+            var items = try readCSV(file, mapping: mapping)
+            select(&items, config)
+            return DatasetItems(items)
         }
-        return items
     }
 
-    static func readAll(_ file: String, format: DatasetConfig.Format, fields: [String: FieldSource], required: [String]) throws(TaskError) -> [DatasetItem] {
+    /// Keeps the shuffled (when asked) first `limit` of `all`, in place.
+    static func select<T>(_ all: inout [T], _ config: DatasetConfig) {
+        if config.shuffle == true {
+            var generator = SeededGenerator(seed: config.seed ?? 0)
+            all.shuffle(using: &generator)
+        }
+        if let limit = config.limit, limit < all.count { all.removeLast(all.count - limit) }
+    }
+
+    private static func loadJSONL(_ file: String, mapping: RecordMapping, config: DatasetConfig) throws(TaskError) -> DatasetItems {
+        let records = try JSONLRecordFile(path: file, mapping: mapping)
+        var spans: [JSONLRecordFile.Span] = []
+        // Ids are checked by a 64-bit hash (8 bytes an item, not the ids themselves); a hash
+        // seen before sends the loader back over the earlier records to compare the ids.
+        var hashes = Set<UInt64>()
+        try records.scan { item, span throws(TaskError) in
+            if !hashes.insert(FewShotSampler.hash(item.id)).inserted {
+                for earlier in spans where try records.read(earlier).id == item.id {
+                    throw duplicate(item.id, firstLine: Int(earlier.line), place: item.place)
+                }
+            }
+            if spans.isEmpty { spans.reserveCapacity(records.estimatedRecordCount(firstLine: Int(span.length))) }
+            spans.append(span)
+        }
+        if spans.isEmpty { throw noRecords(file) }
+        hashes = []
+        select(&spans, config)
+        return DatasetItems(file: records, spans: spans)
+    }
+
+    private static func readCSV(_ file: String, mapping: RecordMapping) throws(TaskError) -> [DatasetItem] {
         guard FileSystem.isFile(file) else {
             throw TaskError("dataset file not found", at: file,
                             hint: "paths are relative to the folder runner is started in (\(FileSystem.currentDirectory())); set task.dataset.path")
@@ -49,58 +81,34 @@ public enum DatasetLoader {
         }
         // Editors on Windows start UTF-8 files with a byte order mark; Python's utf-8-sig drops it.
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        let records = switch format {
-        case .jsonl: try JSONLReader.read(text, file: file)
-        case .csv: try CSVReader.read(text, file: file)
-        }
-        if records.isEmpty {
-            throw TaskError("dataset file has no records", at: file, hint: "a JSONL file needs one JSON object per line; a CSV file a header and rows")
-        }
-        var seen: [String: Int] = [:]
+        let records = try CSVReader.read(text, file: file)
+        if records.isEmpty { throw noRecords(file) }
+        var ids = UniqueIDs()
         var items: [DatasetItem] = []
         items.reserveCapacity(records.count)
-        for (index, (line, record)) in records.enumerated() {
-            let place = "\(file):\(line)"
-            var mapped = record
-            for (name, source) in fields {
-                switch source {
-                case .column(let column):
-                    guard let value = record[column] else {
-                        if required.contains(name) {
-                            throw missingField(name, column: column, record: record, place: place)
-                        }
-                        continue
-                    }
-                    mapped[name] = value
-                case .columns(let columns):
-                    var values: [JSONValue] = []
-                    for column in columns {
-                        guard let value = record[column] else { throw missingField(name, column: column, record: record, place: place) }
-                        values.append(value)
-                    }
-                    mapped[name] = .array(values)
-                }
-            }
-            for name in required where name != "id" && mapped[name] == nil {
-                throw missingField(name, column: name, record: record, place: place)
-            }
-            let id = mapped["id"].map(\.promptText) ?? String(index)
-            if let first = seen[id] {
-                throw TaskError("duplicate item id '\(id)' (first on line \(first))", at: place,
-                                hint: "ids must be unique: the cache and samples.jsonl know items by id")
-            }
-            seen[id] = line
-            items.append(DatasetItem(id: id, fields: mapped, place: place))
+        for (number, (line, record)) in records.enumerated() {
+            let item = try mapping.item(from: record, number: number, place: "\(file):\(line)")
+            try ids.insert(item.id, line: line, place: item.place)
+            items.append(item)
         }
         return items
     }
 
-    private static func missingField(_ name: String, column: String, record: [String: JSONValue], place: String) -> TaskError {
-        let keys = record.keys.sorted()
-        var hint = "the record has: \(keys.joined(separator: ", "))"
-        if let guess = DidYouMean.closest(to: column, in: keys) { hint = "did you mean '\(guess)'? " + hint }
-        hint += "; map it with task.dataset.fields.\(name)=<key>"
-        let what = name == column ? "field '\(name)'" : "field '\(name)' (key '\(column)')"
-        return TaskError("record has no \(what)", at: place, hint: hint)
+    private static func noRecords(_ file: String) -> TaskError {
+        TaskError("dataset file has no records", at: file, hint: "a JSONL file needs one JSON object per line; a CSV file a header and rows")
+    }
+
+    /// The ids seen so far, with the line each was first on.
+    private struct UniqueIDs {
+        var lines: [String: Int] = [:]
+
+        mutating func insert(_ id: String, line: Int, place: String) throws(TaskError) {
+            if let first = lines.updateValue(line, forKey: id) { throw duplicate(id, firstLine: first, place: place) }
+        }
+    }
+
+    private static func duplicate(_ id: String, firstLine: Int, place: String) -> TaskError {
+        TaskError("duplicate item id '\(id)' (first on line \(firstLine))", at: place,
+                  hint: "ids must be unique: the cache and samples.jsonl know items by id")
     }
 }

@@ -12,7 +12,7 @@ import Models
 public struct LMEvalTask: RegisteredTask {
     public typealias Settings = LMEvalSettings
 
-    public let items: [DatasetItem]
+    public let items: DatasetItems
     public let metricNames: [String]
     public var classLabels: [String]? { nil }
     public var mainMetric: String? { metricNames.first }
@@ -145,7 +145,7 @@ public struct LMEvalTask: RegisteredTask {
                                        definition: definition, documents: documents, settings: settings, place: place))
         }
         self.plans = plans
-        items = plans.map { DatasetItem(id: String($0.docID), fields: [:], place: "\(definition.source) (doc \($0.docID))") }
+        items = DatasetItems(plans.map { DatasetItem(id: String($0.docID), fields: [:], place: "\(definition.source) (doc \($0.docID))") })
         var names: [String] = []
         for pipeline in definition.filters {
             for metric in definition.metrics { names.append(Self.key(metric.name, filter: pipeline.name)) }
@@ -472,9 +472,9 @@ public struct LMEvalTask: RegisteredTask {
 
     /// Our percentile-bootstrap interval of the metric (of the corpus statistic itself for
     /// perplexities and F1), with lm-eval's standard error beside it.
-    public func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate {
+    public func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate {
         let aggregation = metricAggregation(metric)?.1 ?? "mean"
-        let values = scores.map { lmEvalValue(metric, $0) }
+        let values = lmEvalValues(metric, scores)
         var estimate = aggregation == "mean"
             ? Bootstrap.mean(values.map(\.number), iterations: iterations, seed: seed)
             : Bootstrap.statistic(count: values.count, iterations: iterations, seed: seed) { indices in
@@ -492,16 +492,20 @@ public struct LMEvalTask: RegisteredTask {
         return definition.metrics.first { $0.name == name }.map { ($0, $0.aggregation) }
     }
 
-    func lmEvalValue(_ key: String, _ score: ItemScore) -> LMEvalMetrics.Value {
-        guard let inputs = score.corpusInputs[key], inputs.count == 2 else { return .scalar(score.metrics[key] ?? 0) }
+    /// Each item's value of a metric: its corpus inputs where it has them, else its number.
+    func lmEvalValues(_ key: String, _ scores: ScoreColumns) -> [LMEvalMetrics.Value] {
         let name = key.split(separator: ",").first.map(String.init) ?? key
-        if name == "f1" || name == "mcc" { return .pair(Int(inputs[0]), Int(inputs[1])) }
-        return .weighted(inputs[0], inputs[1])
+        let numbers = scores.values(key)
+        let corpus = scores.corpusInputs(key)
+        return numbers.indices.map { i in
+            guard let inputs = corpus?[i], inputs.count == 2 else { return .scalar(numbers[i]) }
+            if name == "f1" || name == "mcc" { return .pair(Int(inputs[0]), Int(inputs[1])) }
+            return .weighted(inputs[0], inputs[1])
+        }
     }
 
     /// lm-eval's own summary, keyed as its `results.json`: `acc,none`, `acc_stderr,none`, ...
-    public func extraResults(_ records: [ItemRecord], metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] {
-        let scores = records.compactMap(\.score)
+    public func extraResults(_ scores: ScoreColumns, metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] {
         var entries: [(String, OrderedJSON)] = [("name", .string(definition.name)), ("alias", .string(definition.alias ?? definition.name)),
                                                 ("sample_len", .int(scores.count))]
         for pipeline in definition.filters {

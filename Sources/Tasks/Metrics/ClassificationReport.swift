@@ -20,15 +20,21 @@ public struct ClassificationReport: Sendable, Equatable {
     public var confusion: [[Int]]
 
     public init(labels: [String], pairs: [(gold: String, prediction: String?)]) {
+        self.init(labels: labels, counts: pairs.map { ($0.gold, $0.prediction, 1) })
+    }
+
+    /// The report from how often each (gold, prediction) pair occurs, the pairs in the order
+    /// they first occur (labels outside `labels` are added in that order).
+    public init(labels: [String], counts: [(gold: String, prediction: String?, count: Int)]) {
         var labels = labels
-        for (gold, prediction) in pairs {
+        for (gold, prediction, _) in counts {
             if !labels.contains(gold) { labels.append(gold) }
             if let prediction, !labels.contains(prediction) { labels.append(prediction) }
         }
         let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: labels.count + 1), count: labels.count)
-        for (gold, prediction) in pairs {
-            confusion[index[gold]!][prediction.flatMap { index[$0] } ?? labels.count] += 1
+        for (gold, prediction, count) in counts {
+            confusion[index[gold]!][prediction.flatMap { index[$0] } ?? labels.count] += count
         }
         var classes: [ClassScores] = []
         var f1s: [Double] = []

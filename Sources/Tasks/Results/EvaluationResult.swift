@@ -21,7 +21,8 @@ public struct EvaluationResult: Sendable {
     public var stopReason: String?
     /// What to do about the stop (the cause's own hint).
     public var stopHint: String?
-    public let records: [ItemRecord]
+    /// What the run kept of its finished items.
+    public let tally: ItemTally
     public let settings: Evaluation.Settings
     public let totalItems: Int
     public let metricNames: [String]
@@ -31,13 +32,15 @@ public struct EvaluationResult: Sendable {
     public let seconds: Double
     public let metrics: [(String, MetricEstimate)]
     public let classification: ClassificationReport?
-    /// The task's own entries (``EvaluationTask/extraResults``), computed from the same records.
+    /// The task's own entries (``EvaluationTask/extraResults``), computed from the same scores.
     public let extra: [(String, OrderedJSON)]
 
-    init(status: Status, records: [ItemRecord], settings: Evaluation.Settings, task: any EvaluationTask,
+    init(status: Status, tally: ItemTally, settings: Evaluation.Settings, task: any EvaluationTask,
          modelDict: JSONValue, started: Date, finished: Date?, seconds: Double) {
         self.status = status
-        self.records = records
+        var tally = tally
+        tally.compact()
+        self.tally = tally
         self.settings = settings
         self.totalItems = task.items.count
         self.metricNames = task.metricNames
@@ -45,32 +48,32 @@ public struct EvaluationResult: Sendable {
         self.started = started
         self.finished = finished
         self.seconds = seconds
-        let scored = records.compactMap(\.score)
+        let scores = tally.scores
         metrics = task.metricNames.map { name in
-            (name, task.estimate(name, scores: scored, iterations: settings.bootstrapIterations, seed: settings.seed))
+            (name, task.estimate(name, scores: scores, iterations: settings.bootstrapIterations, seed: settings.seed))
         }
-        if let labels = task.classLabels, !scored.isEmpty {
-            classification = ClassificationReport(labels: labels, pairs: scored.map { ($0.gold, $0.prediction) })
+        if let labels = task.classLabels, scores.count > 0 {
+            classification = ClassificationReport(labels: labels, counts: scores.labelPairCounts)
         } else {
             classification = nil
         }
-        extra = task.extraResults(records, metrics: metrics)
+        extra = task.extraResults(scores, metrics: metrics)
     }
 
-    public var scoredCount: Int { records.count { $0.status == .scored } }
-    public var skippedCount: Int { records.count { $0.status == .skipped } }
-    public var errorCount: Int { records.count { $0.status == .error } }
-    public var nullCount: Int { records.count { $0.status == .scored && $0.score?.prediction == nil } }
-    public var cachedCount: Int { records.count(where: \.cached) }
-    public var retries: Int { records.reduce(0) { $0 + $1.retries } }
+    public var finishedCount: Int { tally.finished }
+    public var scoredCount: Int { tally.scored }
+    public var skippedCount: Int { tally.skipped }
+    public var errorCount: Int { tally.errored }
+    public var nullCount: Int { tally.nulls }
+    public var cachedCount: Int { tally.cached }
+    public var retries: Int { tally.retries }
     /// Errored items over all items of the task.
     public var errorRate: Double { totalItems == 0 ? 0 : Double(errorCount) / Double(totalItems) }
     public var nullRate: Double { scoredCount == 0 ? 0 : Double(nullCount) / Double(scoredCount) }
 
-    public var usage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.usage) } }
-    public var cachedUsage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.cachedUsage) } }
-
-    public var batchedUsage: TokenUsage { records.reduce(into: TokenUsage()) { $0.add($1.batchedUsage) } }
+    public var usage: TokenUsage { tally.usage }
+    public var cachedUsage: TokenUsage { tally.cachedUsage }
+    public var batchedUsage: TokenUsage { tally.batchedUsage }
 
     /// Dollars spent in this run, when the model config gives prices: answers that came through
     /// a batch API at the batch price (`pricing.batch_discount` of the list price).
@@ -115,7 +118,7 @@ public struct EvaluationResult: Sendable {
         if let (name, _) = main { pairs.append(("main_metric", .string(name))) }
         pairs.append(("confidence_interval", .string("95% percentile bootstrap, \(settings.bootstrapIterations) resamples, seed \(settings.seed); over scored items")))
         pairs.append(("counts", .object([
-            ("items", .int(totalItems)), ("finished", .int(records.count)), ("scored", .int(scoredCount)),
+            ("items", .int(totalItems)), ("finished", .int(finishedCount)), ("scored", .int(scoredCount)),
             ("null", .int(nullCount)), ("skipped", .int(skippedCount)), ("errored", .int(errorCount)),
             ("cached", .int(cachedCount)), ("retries", .int(retries)),
         ])))
@@ -149,7 +152,7 @@ public struct EvaluationResult: Sendable {
             ("started", .string(Self.timestamp(started))),
             ("finished", finished.map { .string(Self.timestamp($0)) } ?? .null),
             ("seconds", number(seconds)),
-            ("items_per_second", number(seconds > 0 ? Double(records.count) / seconds : 0)),
+            ("items_per_second", number(seconds > 0 ? Double(finishedCount) / seconds : 0)),
         ])))
         pairs.append(("model_dict", .value(modelDict)))
         pairs.append(("config_hash", .string(settings.configHash)))
@@ -161,28 +164,22 @@ public struct EvaluationResult: Sendable {
     /// For each stage checked: items checked, flagged, the flagged rate with a 95% Wilson
     /// interval, checks that failed, and the flagged items by category.
     var safetySummary: OrderedJSON? {
-        let verdicts = records.flatMap(\.safety)
-        guard !verdicts.isEmpty else { return nil }
+        let safety = tally.safety
+        guard !safety.isEmpty else { return nil }
         var stages: [(String, OrderedJSON)] = []
-        for stage in ["prompt", "output"] {
-            let these = verdicts.filter { $0.stage.rawValue == stage }
-            guard !these.isEmpty else { continue }
-            let checked = these.filter { $0.error == nil }
-            let flagged = checked.filter(\.flagged)
-            let (low, high) = Self.wilson(flagged.count, checked.count)
-            var categories: [String: Int] = [:]
-            for verdict in flagged { for category in verdict.categories { categories[category, default: 0] += 1 } }
-            stages.append((stage, .object([
-                ("checked", .int(checked.count)), ("flagged", .int(flagged.count)),
-                ("flagged_rate", number(checked.isEmpty ? .nan : Double(flagged.count) / Double(checked.count))),
-                ("ci_low", number(low)), ("ci_high", number(high)), ("check_errors", .int(these.count - checked.count)),
-                ("categories", .object(categories.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+        for name in ["prompt", "output"] {
+            guard let stage = safety.stages[name] else { continue }
+            let (low, high) = Self.wilson(stage.flagged, stage.checked)
+            stages.append((name, .object([
+                ("checked", .int(stage.checked)), ("flagged", .int(stage.flagged)),
+                ("flagged_rate", number(stage.checked == 0 ? .nan : Double(stage.flagged) / Double(stage.checked))),
+                ("ci_low", number(low)), ("ci_high", number(high)), ("check_errors", .int(stage.checks - stage.checked)),
+                ("categories", .object(stage.categories.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ])))
         }
         stages.append(("interval", .string("95% Wilson score interval")))
         // The checks' own tokens (not in `tokens`, which are the evaluated model's).
-        var spent = TokenUsage(), cached = TokenUsage()
-        for verdict in verdicts { if let usage = verdict.usage { verdict.cached ? cached.add(usage) : spent.add(usage) } }
+        let (spent, cached) = (safety.usage, safety.cachedUsage)
         var tokens: [(String, OrderedJSON)] = [("prompt", .int(spent.promptTokens)), ("completion", .int(spent.completionTokens)),
                                                ("cached_prompt", .int(cached.promptTokens)), ("cached_completion", .int(cached.completionTokens))]
         if let pricing = settings.safetyPricing {

@@ -4,7 +4,7 @@ public enum ResultSummary {
     public static func text(_ result: EvaluationResult) -> String {
         var lines: [String] = []
         let s = result.settings
-        lines.append("\(s.taskName) on \(s.modelName): \(result.status.rawValue), \(result.records.count)/\(result.totalItems) items in \(format(result.seconds, 1)) s")
+        lines.append("\(s.taskName) on \(s.modelName): \(result.status.rawValue), \(result.finishedCount)/\(result.totalItems) items in \(format(result.seconds, 1)) s")
         for (name, m) in result.metrics {
             lines.append("  " + pad(name, 12) + (m.count == 0 ? "n/a" : "\(format(m.value, 3))  [\(format(m.low, 3)), \(format(m.high, 3))]  n=\(m.count)"))
         }

@@ -2,6 +2,7 @@ import Config
 import Foundation
 import Models
 import Response
+import Synchronization
 
 /// Runs a task against a model through the ResponseComponent, scoring and recording each
 /// item as soon as its answers are in.
@@ -72,17 +73,17 @@ public struct Evaluation: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let items = task.items
-        let requests = items.map(task.requests(for:))
         try? FileManager.default.removeItem(atPath: settings.samplesPath)
         let samples = try LineAppender(path: settings.samplesPath)
-        let collector = ItemCollector(task: task, items: items, requests: requests, samples: samples,
+        let collector = ItemCollector(task: task, items: items, samples: samples,
                                       progress: progress, start: start, maxErrorRate: settings.maxErrorRate)
-        try writeResults(EvaluationResult(status: .running, records: [], settings: settings, task: task,
+        let keepsLabels = task.classLabels != nil
+        try writeResults(EvaluationResult(status: .running, tally: ItemTally(items: 0, keepsLabels: keepsLabels), settings: settings, task: task,
                                           modelDict: responder.model.modelDict, started: started, finished: nil, seconds: 0))
 
-        let work = items.indices.lazy.flatMap { index in
-            requests[index].indices.lazy.map { k in ResponseItem(id: "\(index):\(k)", request: requests[index][k]) }
-        }
+        // Items are read and turned into requests as the responder asks for them; the collector
+        // reads each again when its answers are in, so no item outlives its requests.
+        let work = RequestStream(task: task, items: items)
         var status = EvaluationResult.Status.completed
         var stopCause: ModelError?
         // Once more items have errored than max_error_rate allows of the whole task, the run
@@ -90,7 +91,7 @@ public struct Evaluation: Sendable {
         let handle = CancelHandle()
         let responder = self.responder
         let answering = Task {
-            try await responder.run(Array(work)) { outcome in
+            try await responder.run(work) { outcome in
                 if await collector.receive(outcome) { await handle.cancel() }
             }
         }
@@ -104,19 +105,25 @@ public struct Evaluation: Sendable {
             status = .interrupted
         }
         if Task.isCancelled { status = .interrupted }
-        let records = await collector.finishedRecords()
-        var result = EvaluationResult(status: status, records: records, settings: settings, task: task,
+        // An item that could not be read or asked about ends the run with its error, after the
+        // finished items are recorded.
+        let collectorFailure = await collector.failure
+        let readError = work.failure ?? collectorFailure
+        if readError != nil { status = .failed }
+        let tally = await collector.tally
+        var result = EvaluationResult(status: status, tally: tally, settings: settings, task: task,
                                       modelDict: responder.model.modelDict, started: started, finished: Date(),
                                       seconds: (clock.now - start).seconds)
-        result.stopReason = stopCause?.message
-        result.stopHint = stopCause?.hint
+        result.stopReason = stopCause?.message ?? readError.map { "\($0.place.map { $0 + ": " } ?? "")\($0.message)" }
+        result.stopHint = stopCause?.hint ?? readError?.hint
         if status == .completed, result.errorRate > settings.maxErrorRate { result.status = .failed }
         if await collector.errorLimitReached, !Task.isCancelled, status != .stopped {
             result.status = .failed
-            result.stopReason = "stopped after \(records.count) of \(items.count) items: more than response.max_error_rate=\(PythonFormat.str(.double(settings.maxErrorRate))) of the task had errored"
+            result.stopReason = "stopped after \(tally.finished) of \(items.count) items: more than response.max_error_rate=\(PythonFormat.str(.double(settings.maxErrorRate))) of the task had errored"
         }
         try writeResults(result)
         try samples.check()
+        if let readError { throw readError }
         return result
     }
 
@@ -125,57 +132,119 @@ public struct Evaluation: Sendable {
     }
 }
 
-/// Gathers outcomes into items, scores finished items and appends their samples.
+/// The requests of every item, read lazily: item `i`'s `k`-th request has the id `"i:k"`.
+///
+/// The responder pulls a bounded chunk at a time, so only the items in flight are in memory.
+/// A read or prompt error ends the sequence and is kept in ``failure``.
+final class RequestStream: Sequence, Sendable {
+    let task: any EvaluationTask
+    let items: DatasetItems
+    private let error = Mutex<TaskError?>(nil)
+
+    init(task: any EvaluationTask, items: DatasetItems) {
+        self.task = task
+        self.items = items
+    }
+
+    /// The error that ended the sequence early, if any.
+    var failure: TaskError? { error.withLock { $0 } }
+
+    struct Iterator: IteratorProtocol {
+        let stream: RequestStream
+        var index = 0
+        var pending: [ModelRequest] = []
+        var position = 0
+
+        mutating func next() -> ResponseItem? {
+            while position == pending.count {
+                guard index < stream.items.count, stream.failure == nil else { return nil }
+                do {
+                    pending = try stream.task.requests(for: try stream.items.item(at: index))
+                } catch {
+                    stream.error.withLock { $0 = error }
+                    return nil
+                }
+                index += 1
+                position = 0
+            }
+            defer { position += 1 }
+            return ResponseItem(id: "\(index - 1):\(position)", request: pending[position])
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(stream: self) }
+}
+
+/// Gathers outcomes into items, scores finished items, appends their samples and tallies them.
 actor ItemCollector {
     let task: any EvaluationTask
-    let items: [DatasetItem]
-    let requests: [[ModelRequest]]
+    let items: DatasetItems
     let samples: LineAppender
     let progressHandler: @Sendable (EvaluationProgress) -> Void
     let start: ContinuousClock.Instant
     let mainMetric: String
+    /// Items with answers still to come: the item, its requests and the outcomes so far.
     var pending: [Int: PendingItem] = [:]
-    var records: [ItemRecord] = []
+    private(set) var tally: ItemTally
     var progress: EvaluationProgress
+    /// An item that could not be read again or scored: the run stops with it.
+    private(set) var failure: TaskError?
 
     let maxErrorRate: Double
     /// More items have errored than the error rate allows, counted over the whole task.
     private(set) var errorLimitReached = false
 
-    init(task: any EvaluationTask, items: [DatasetItem], requests: [[ModelRequest]], samples: LineAppender,
+    init(task: any EvaluationTask, items: DatasetItems, samples: LineAppender,
          progress: @escaping @Sendable (EvaluationProgress) -> Void, start: ContinuousClock.Instant, maxErrorRate: Double = 1) {
         self.maxErrorRate = maxErrorRate
         self.task = task
         self.items = items
-        self.requests = requests
         self.samples = samples
         self.progressHandler = progress
         self.start = start
         self.mainMetric = task.metricNames.first ?? "score"
         self.progress = EvaluationProgress(total: items.count)
+        self.tally = ItemTally(items: items.count, keepsLabels: task.classLabels != nil)
     }
 
-    /// Takes one request's outcome; true when this outcome's item is the one that pushed the
-    /// errors past the allowed rate (the run should stop).
+    /// Takes one request's outcome; true when the run should stop: this outcome's item pushed
+    /// the errors past the allowed rate, or the item could not be read again.
     func receive(_ outcome: ResponseOutcome) -> Bool {
         let parts = outcome.id.split(separator: ":")
-        guard parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), items.indices.contains(index) else { return false }
+        guard failure == nil, parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), (0..<items.count).contains(index) else { return false }
         // After Ctrl-C (or the stop below), requests cut off in flight fail; they are not the item's fault.
         if Task.isCancelled || errorLimitReached, case .failed = outcome.status { return false }
-        var entry = pending[index] ?? PendingItem(requestCount: requests[index].count)
-        guard entry.outcomes[k] == nil else { return false }
+        var entry: PendingItem
+        if let known = pending[index] {
+            entry = known
+        } else {
+            do {
+                let item = try items.item(at: index)
+                entry = PendingItem(item: item, requests: try task.requests(for: item))
+            } catch {
+                failure = error
+                return true
+            }
+        }
+        guard entry.outcomes.indices.contains(k), entry.outcomes[k] == nil else { return false }
         entry.outcomes[k] = outcome
         entry.remaining -= 1
         guard entry.remaining == 0 else { pending[index] = entry; return false }
         pending[index] = nil
-        finish(index, outcomes: entry.outcomes.map { $0! })
+        do {
+            try finish(entry)
+        } catch {
+            failure = error
+            return true
+        }
         guard !errorLimitReached, Double(progress.errors) / Double(max(items.count, 1)) > maxErrorRate else { return false }
         errorLimitReached = true
         return true
     }
 
-    private func finish(_ index: Int, outcomes: [ResponseOutcome]) {
-        var record = ItemRecord(index: index, status: .scored, score: nil, reason: nil,
+    private func finish(_ entry: PendingItem) throws(TaskError) {
+        let outcomes = entry.outcomes.map { $0! }
+        var record = ItemRecord(index: entry.item.index, status: .scored, score: nil, reason: nil,
                                 cached: outcomes.allSatisfy(\.cached), retries: outcomes.reduce(0) { $0 + $1.retries },
                                 latency: outcomes.reduce(Duration.zero) { $0 + $1.latency },
                                 usage: TokenUsage(), cachedUsage: TokenUsage())
@@ -196,9 +265,9 @@ actor ItemCollector {
                 record.reason = error.message
             }
         }
-        if record.status == .scored { record.score = task.score(items[index], answers: answers) }
-        records.append(record)
-        samples.append(SampleRecord.line(item: items[index], requests: requests[index], record: record, mainMetric: mainMetric))
+        if record.status == .scored { record.score = try task.score(entry.item, answers: answers) }
+        samples.append(SampleRecord.line(item: entry.item, requests: entry.requests, record: record, mainMetric: mainMetric))
+        tally.add(record)
         progress.done += 1
         if record.cached { progress.cached += 1 }
         progress.retries += record.retries
@@ -207,8 +276,6 @@ actor ItemCollector {
         progress.elapsed = ContinuousClock.now - start
         progressHandler(progress)
     }
-
-    func finishedRecords() -> [ItemRecord] { records.sorted { $0.index < $1.index } }
 }
 
 extension TokenUsage {

@@ -1,8 +1,8 @@
 import Models
 import Response
 
-/// What became of one item, kept in memory for the metrics (the full record goes to
-/// `samples.jsonl` as soon as the item is done).
+/// What became of one item: written to `samples.jsonl` as soon as the item is done, then
+/// tallied (``ItemTally``) and dropped.
 public struct ItemRecord: Sendable {
     public enum Status: String, Sendable {
         case scored, skipped, error
@@ -25,13 +25,17 @@ public struct ItemRecord: Sendable {
     public var safety: [SafetyVerdict] = []
 }
 
-/// The answers of one item's requests, gathered as they arrive in any order.
+/// An item whose answers are coming in, in any order.
 struct PendingItem {
+    var item: DatasetItem
+    var requests: [ModelRequest]
     var outcomes: [ResponseOutcome?]
     var remaining: Int
 
-    init(requestCount: Int) {
-        outcomes = Array(repeating: nil, count: requestCount)
-        remaining = requestCount
+    init(item: DatasetItem, requests: [ModelRequest]) {
+        self.item = item
+        self.requests = requests
+        outcomes = Array(repeating: nil, count: requests.count)
+        remaining = requests.count
     }
 }

@@ -9,13 +9,16 @@ import Response
 /// Add a task by writing a type that conforms and one line in ``TaskRegistry/default``.
 public protocol EvaluationTask: Sendable {
     /// The items to evaluate, loaded and checked: every item has what scoring needs.
-    var items: [DatasetItem] { get }
+    var items: DatasetItems { get }
     /// Per-item metrics, main metric first (`acc`, `exact_match`, ...).
     var metricNames: [String] { get }
     /// The requests for one item: one generation, or one loglikelihood per choice.
-    func requests(for item: DatasetItem) -> [ModelRequest]
+    ///
+    /// Called again when the item's answers are in (an evaluation keeps no item longer than
+    /// its requests are in flight), so it must give the same requests each time.
+    func requests(for item: DatasetItem) throws(TaskError) -> [ModelRequest]
     /// Scores an item from the answers to its requests, in the same order.
-    func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore
+    func score(_ item: DatasetItem, answers: [ModelAnswer]) throws(TaskError) -> ItemScore
     /// Class labels for the classification report (option letters or labels), or `nil` for
     /// tasks whose answers are free text.
     var classLabels: [String]? { get }
@@ -26,21 +29,21 @@ public protocol EvaluationTask: Sendable {
     /// Bootstrap resamples for confidence intervals; `nil`: 1,000.
     var bootstrapIterations: Int? { get }
     /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
-    /// from the finished items' records and the metrics already estimated from them.
-    func extraResults(_ records: [ItemRecord], metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)]
+    /// from the scored items and the metrics already estimated from them.
+    func extraResults(_ scores: ScoreColumns, metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)]
     /// A metric over the scored items with its confidence interval. The default is the mean of
     /// the per-item values with a percentile bootstrap; corpus-level metrics say otherwise.
-    func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate
+    func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate
 }
 
 extension EvaluationTask {
     public var mainMetric: String? { nil }
     public var title: String? { nil }
     public var bootstrapIterations: Int? { nil }
-    public func extraResults(_ records: [ItemRecord], metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] { [] }
+    public func extraResults(_ scores: ScoreColumns, metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] { [] }
 
-    public func estimate(_ metric: String, scores: [ItemScore], iterations: Int, seed: Int) -> MetricEstimate {
-        Bootstrap.mean(scores.map { $0.metrics[metric] ?? 0 }, iterations: iterations, seed: seed)
+    public func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate {
+        Bootstrap.mean(scores.values(metric), iterations: iterations, seed: seed)
     }
 
     /// Checks that `names` (a task's `scoring.metrics`) are metrics the task reports, and
@@ -75,6 +78,7 @@ public struct ItemScore: Sendable {
     public var detail: [(String, OrderedJSON)]
     /// What corpus-level metrics aggregate, per metric (lm-eval's `(loglikelihood, words)` of a
     /// perplexity, `(gold, prediction)` of an F1): see ``EvaluationTask/estimate(_:scores:iterations:seed:)``.
+    /// Kept (as numbers) after the item's texts are written and dropped.
     public var corpusInputs: [String: [Double]] = [:]
 
     public init(gold: String, golds: [String]? = nil, prediction: String?, raw: String, metrics: [String: Double],

@@ -14,7 +14,7 @@ import Response
 /// With `scoring.labels` (`[yes, no, maybe]`) the options are fixed labels instead of per-item
 /// choices: the PubMedQA-style variant.
 public struct MultipleChoiceTask: RegisteredTask {
-    public let items: [DatasetItem]
+    public let items: DatasetItems
     public let metricNames: [String]
     public var classLabels: [String]? { allKeys }
 
@@ -26,8 +26,6 @@ public struct MultipleChoiceTask: RegisteredTask {
     /// Option keys: the letters, or the fixed labels.
     let allKeys: [String]
     let labels: [String]?
-    /// Per item (by id): the option texts and the gold key.
-    let options: [String: (texts: [String], gold: String)]
 
     public let mainMetric: String?
     public let bootstrapIterations: Int?
@@ -96,16 +94,12 @@ public struct MultipleChoiceTask: RegisteredTask {
 
         let required = labels == nil ? ["question", "choices"] : []
         let items = try DatasetLoader.load(config.dataset, required: required)
-        var options: [String: (texts: [String], gold: String)] = [:]
-        for item in items {
-            options[item.id] = try Self.readOptions(item, keys: allKeys, labels: labels)
-        }
         self.items = items
-        self.options = options
         let (keys, labels, continuation, mode) = (allKeys, labels, continuation, mode)
         // Each example shows its own options and gold answer, read from its own record.
         prompting = try TaskPrompting(config, context: context, items: items, required: required,
-                                      extraFields: ["choices", "letters", "labels"], forceText: mode == .loglikelihood) { example throws(TaskError) in
+                                      extraFields: ["choices", "letters", "labels"], forceText: mode == .loglikelihood,
+                                      checkItem: { item throws(TaskError) in _ = try Self.readOptions(item, keys: keys, labels: labels) }) { example throws(TaskError) in
             let (texts, gold) = try Self.readOptions(example, keys: keys, labels: labels)
             let index = keys.firstIndex(of: gold)!
             let answer = continuation == .text && mode == .loglikelihood ? texts[index] : gold
@@ -151,7 +145,10 @@ public struct MultipleChoiceTask: RegisteredTask {
                         hint: "use a letter (\(itemKeys.joined(separator: "/"))), a 0-based index, or one option's exact text")
     }
 
-    private func keys(_ item: DatasetItem) -> [String] { Array(allKeys.prefix(options[item.id]!.texts.count)) }
+    /// The item's option texts and gold key; checked when the task loaded.
+    private func options(_ item: DatasetItem) throws(TaskError) -> (texts: [String], gold: String) {
+        try Self.readOptions(item, keys: allKeys, labels: labels)
+    }
 
     /// The template's values: the record's fields, plus `choices` as "A. text" lines.
     static func values(_ item: DatasetItem, texts: [String], keys allKeys: [String], labels: [String]?) -> [String: String] {
@@ -163,36 +160,34 @@ public struct MultipleChoiceTask: RegisteredTask {
         return values
     }
 
-    private func values(_ item: DatasetItem) -> [String: String] {
-        Self.values(item, texts: options[item.id]?.texts ?? [], keys: allKeys, labels: labels)
-    }
 
     /// What a continuation says for an option.
     private func answerText(key: String, text: String) -> String {
         continuation == .text && mode == .loglikelihood ? text : key
     }
 
-    public func requests(for item: DatasetItem) -> [ModelRequest] {
-        let shots = prompting.shots(for: item)
+    public func requests(for item: DatasetItem) throws(TaskError) -> [ModelRequest] {
+        let shots = try prompting.shots(for: item)
+        let texts = try options(item).texts
+        let values = Self.values(item, texts: texts, keys: allKeys, labels: labels)
         switch mode {
         case .loglikelihood:
-            let context = prompting.builder.text(prompting.builder.template.render(values(item)), shots: shots, answerPrefix: answerPrefix)
-            let texts = options[item.id]!.texts
-            return zip(keys(item), texts).map { key, text in
+            let context = prompting.builder.text(prompting.builder.template.render(values), shots: shots, answerPrefix: answerPrefix)
+            return zip(allKeys, texts).map { key, text in
                 .loglikelihood(LoglikelihoodRequest(context: context, continuation: " " + answerText(key: key, text: text)))
             }
         case .chatLogprobs:
-            let prompt = prompting.builder.prompt(values(item), shots: shots)
+            let prompt = prompting.builder.prompt(values, shots: shots)
             return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens, logprobs: true, topLogprobs: 20)))]
         case .generate, .exactMatch:
-            let prompt = prompting.builder.prompt(values(item), shots: shots)
+            let prompt = prompting.builder.prompt(values, shots: shots)
             return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens)))]
         }
     }
 
-    public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
-        let (texts, gold) = options[item.id]!
-        let keys = keys(item)
+    public func score(_ item: DatasetItem, answers: [ModelAnswer]) throws(TaskError) -> ItemScore {
+        let (texts, gold) = try options(item)
+        let keys = Array(allKeys.prefix(texts.count))
         switch mode {
         case .loglikelihood:
             let lls = answers.map { if case .loglikelihood(let l) = $0 { return l.logprob } else { return -Double.infinity } }

@@ -6,14 +6,13 @@ import Response
 /// answers by exact match, token F1 and contains, after SQuAD's normalisation
 /// (`task.scoring.normalize`, default true). Each metric takes the best over the answers.
 public struct QuestionAnsweringTask: RegisteredTask {
-    public let items: [DatasetItem]
+    public let items: DatasetItems
     public let metricNames = ["exact_match", "f1", "contains"]
     public var classLabels: [String]? { nil }
 
     let prompting: TaskPrompting
     let normalize: Bool
     let maxTokens: Int?
-    let golds: [String: [String]]
 
     public let mainMetric: String?
     public let bootstrapIterations: Int?
@@ -40,13 +39,11 @@ public struct QuestionAnsweringTask: RegisteredTask {
         mainMetric = config.scoring.metrics?.first
         bootstrapIterations = config.scoring.bootstrapIters
         let items = try DatasetLoader.load(config.dataset, required: ["question"])
-        var golds: [String: [String]] = [:]
-        for item in items { golds[item.id] = try Self.readAnswers(item) }
         self.items = items
-        self.golds = golds
         // Each example shows its own first accepted answer.
         prompting = try TaskPrompting(config, context: context, items: items, required: ["question"],
-                                      extraFields: [], forceText: false) { example throws(TaskError) in
+                                      extraFields: [], forceText: false,
+                                      checkItem: { item throws(TaskError) in _ = try Self.readAnswers(item) }) { example throws(TaskError) in
             (example.textValues, try Self.readAnswers(example)[0])
         }
     }
@@ -65,16 +62,16 @@ public struct QuestionAnsweringTask: RegisteredTask {
         return answers
     }
 
-    public func requests(for item: DatasetItem) -> [ModelRequest] {
-        let shots = prompting.shots(for: item)
+    public func requests(for item: DatasetItem) throws(TaskError) -> [ModelRequest] {
+        let shots = try prompting.shots(for: item)
         let prompt = prompting.builder.prompt(item.textValues, shots: shots)
         // A text prompt continues past the answer into the next question; stop at the line end.
         let stop: [String]? = prompting.builder.useChat ? nil : ["\n"]
         return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens, stop: stop)))]
     }
 
-    public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
-        let golds = golds[item.id]!
+    public func score(_ item: DatasetItem, answers: [ModelAnswer]) throws(TaskError) -> ItemScore {
+        let golds = try Self.readAnswers(item)
         guard case .generation(let generation) = answers.first else {
             return ItemScore(gold: golds[0], golds: golds, prediction: nil, raw: "", metrics: ["exact_match": 0, "f1": 0, "contains": 0])
         }

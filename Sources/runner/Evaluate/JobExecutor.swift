@@ -126,7 +126,7 @@ enum JobExecutor {
         case .success(let result):
             report.outcome = JobOutcome(result)
             report.exitCode = exitCode(result)
-            log.info("job \(job.number) \(result.status.rawValue): \(result.records.count)/\(result.totalItems) items, \(result.errorCount) errored")
+            log.info("job \(job.number) \(result.status.rawValue): \(result.finishedCount)/\(result.totalItems) items, \(result.errorCount) errored")
             if !options.quiet { Output.out(ResultSummary.text(result)) }
             if let message = failureMessage(result, job: job) { Output.error(message) }
         case .failure(let error):
@@ -167,7 +167,7 @@ enum JobExecutor {
             return "error: run stopped: \(result.stopReason ?? "the server refused the requests")"
                 + "\nhint: \(result.stopHint ?? "fix the key or endpoint")\(answered); re-run the same command to go on"
         case .interrupted:
-            return "[runner] interrupted after \(result.records.count) of \(result.totalItems) items; run the same command again to resume from the cache"
+            return "[runner] interrupted after \(result.finishedCount) of \(result.totalItems) items; run the same command again to resume from the cache"
                 + (job.run.response.batch ? "\n[runner] batches already sent keep running at the provider: the same command picks them up; 'runner batches cancel' with the same overrides cancels them" : "")
         default:
             return nil

@@ -44,8 +44,8 @@ struct LMEvalChatRequestTests {
         let task = try Self.task(settings)
         let bodies = try Self.jsonLines(Self.recorded(run, "requests.jsonl")).map { $0["body"] as! [String: Any] }
         #expect(bodies.count == task.items.count)
-        for (item, body) in zip(task.items, bodies) {
-            guard case .generate(let request) = task.requests(for: item).first, case .chat(let messages) = request.prompt else {
+        for (item, body) in zip(try task.items.all(), bodies) {
+            guard case .generate(let request) = try task.requests(for: item).first, case .chat(let messages) = request.prompt else {
                 Issue.record("\(run): doc \(item.id) is not a chat request"); continue
             }
             let expected = (body["messages"] as! [[String: String]]).map { [$0["role"]!, $0["content"]!] }

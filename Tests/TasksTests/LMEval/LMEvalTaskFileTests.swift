@@ -57,7 +57,7 @@ struct LMEvalTaskFileTests {
     func valid() throws {
         let task = try build(try write("ok.yaml", taskFile()))
         #expect(task.items.count == 1)
-        #expect(task.requests(for: task.items[0]).count == 2)
+        #expect(try task.requests(for: task.items.item(at: 0)).count == 2)
     }
 
     @Test("an unknown key names file:line:col and suggests the known one")
@@ -89,7 +89,7 @@ struct LMEvalTaskFileTests {
         _ = try write("sub/base.yaml", taskFile().replacingOccurrences(of: "task: t\n", with: ""))
         let child = try write("sub/child.yaml", "include: base.yaml\ntask: child\ndoc_to_text: \"Question: {{q}}\"\n")
         let task = try build(child)
-        guard case .loglikelihood(let request) = task.requests(for: task.items[0])[0] else { Issue.record("not a loglikelihood request"); return }
+        guard case .loglikelihood(let request) = try task.requests(for: task.items.item(at: 0))[0] else { Issue.record("not a loglikelihood request"); return }
         #expect(request.context == "Question: What is 2 plus 2?")
         let a = try write("a.yaml", "include: b.yaml\ntask: a\n")
         _ = try write("b.yaml", "include: a.yaml\n")
@@ -120,7 +120,7 @@ struct LMEvalTaskFileTests {
     func overrides() throws {
         let file = try write("o.yaml", taskFile())
         let task = try build(file, "doc_to_text: \"Asked: {{q}}\"\n")
-        guard case .loglikelihood(let request) = task.requests(for: task.items[0])[0] else { Issue.record("not loglikelihood"); return }
+        guard case .loglikelihood(let request) = try task.requests(for: task.items.item(at: 0))[0] else { Issue.record("not loglikelihood"); return }
         #expect(request.context == "Asked: What is 2 plus 2?")
         let zero = try write("zero.yaml", taskFile("num_fewshot: 0"))
         #expect(try build(zero, "num_fewshot: 5\n").numFewshot == 0)

@@ -1,0 +1,83 @@
+import Models
+import Response
+
+/// What a run keeps of its finished items: counts, tokens, the safety checks' outcomes and the
+/// scores as numbers (``ScoreColumns``). Each ``ItemRecord`` is added once, written to
+/// `samples.jsonl`, and dropped, so memory does not grow with the answers' texts.
+public struct ItemTally: Sendable {
+    public private(set) var finished = 0
+    public private(set) var scored = 0
+    public private(set) var skipped = 0
+    public private(set) var errored = 0
+    /// Scored items whose answer could not be read.
+    public private(set) var nulls = 0
+    public private(set) var cached = 0
+    public private(set) var retries = 0
+    /// Tokens of answers fetched in this run, of answers read from the cache, and the part of
+    /// the first that came through a batch API.
+    public private(set) var usage = TokenUsage()
+    public private(set) var cachedUsage = TokenUsage()
+    public private(set) var batchedUsage = TokenUsage()
+    public private(set) var scores: ScoreColumns
+    public private(set) var safety = SafetyTally()
+
+    /// - Parameters:
+    ///   - items: the task's item count.
+    ///   - keepsLabels: keep gold and predicted labels (labelled tasks' classification report).
+    public init(items: Int, keepsLabels: Bool) {
+        scores = ScoreColumns(items: items, keepsLabels: keepsLabels)
+    }
+
+    public mutating func add(_ record: ItemRecord) {
+        finished += 1
+        switch record.status {
+        case .scored: scored += 1
+        case .skipped: skipped += 1
+        case .error: errored += 1
+        }
+        if record.cached { cached += 1 }
+        retries += record.retries
+        usage.add(record.usage)
+        cachedUsage.add(record.cachedUsage)
+        batchedUsage.add(record.batchedUsage)
+        if let score = record.score {
+            if record.status == .scored, score.prediction == nil { nulls += 1 }
+            scores.append(score, item: record.index)
+        }
+        for verdict in record.safety { safety.add(verdict) }
+    }
+
+    /// Closes the score columns; call once the last item is in.
+    mutating func compact() { scores.compact() }
+}
+
+/// The safety checks of a run, per stage (prompt, output): what results.json's `safety` reports.
+public struct SafetyTally: Sendable {
+    public struct Stage: Sendable {
+        public var checks = 0
+        public var checked = 0
+        public var flagged = 0
+        public var categories: [String: Int] = [:]
+    }
+
+    public private(set) var stages: [String: Stage] = [:]
+    /// The checks' own tokens, fetched and from the cache.
+    public private(set) var usage = TokenUsage()
+    public private(set) var cachedUsage = TokenUsage()
+
+    public var isEmpty: Bool { stages.isEmpty }
+
+    mutating func add(_ verdict: SafetyVerdict) {
+        var stage = stages[verdict.stage.rawValue] ?? Stage()
+        stage.checks += 1
+        if verdict.error == nil {
+            stage.checked += 1
+            if verdict.flagged {
+                stage.flagged += 1
+                for category in verdict.categories { stage.categories[category, default: 0] += 1 }
+            }
+        }
+        stages[verdict.stage.rawValue] = stage
+        if let spent = verdict.usage { verdict.cached ? cachedUsage.add(spent) : usage.add(spent) }
+    }
+}
