@@ -8,17 +8,22 @@
 #   llama.cpp's server          over HTTP, scored by runner's local_completions backend
 #                               (LLAMA_PYTHON with llama_cpp[server] dependencies)
 #
-# Usage: LLAMA_PYTHON=... TORCH_PYTHON=... bench/local.sh
+# Usage: LLAMA_PYTHON=... TORCH_PYTHON=... [DTYPES="float32 bfloat16 int8"] bench/local.sh
 # Peers whose python is not given are skipped. Prints a JSON line per peer, then a table of ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh release >/dev/null
 swift build -c release --static-swift-stdlib --product LocalBenchmark >/dev/null
+swift build -c release --product RunnerTorch >/dev/null
 model=$(ls models/smollm2/*.gguf | head -1)
 out=$(mktemp)
 trap 'rm -f "$out"; [[ -n ${server:-} ]] && kill $server 2>/dev/null || true' EXIT
 
-.build/release/LocalBenchmark "$model" float32 | tee -a "$out"
+# Every precision the engine has: float32, bfloat16 (what dtype auto picks on AVX-512 BF16 CPUs)
+# and int8 (weight-only int8, float32 products). DTYPES narrows the list.
+for dtype in ${DTYPES:-float32 bfloat16 int8}; do
+    .build/release/LocalBenchmark "$model" "$dtype" | tee -a "$out"
+done
 if [[ -n ${LLAMA_PYTHON:-} ]]; then
     "$LLAMA_PYTHON" bench/local_peers.py llama_cpp "$model" | tee -a "$out"
     # llama.cpp's OpenAI-compatible server, scored over HTTP the way any server is.
@@ -26,6 +31,10 @@ if [[ -n ${LLAMA_PYTHON:-} ]]; then
     "$LLAMA_PYTHON" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$port" --n_ctx 2048 --logits_all true >/dev/null 2>&1 &
     server=$!
     for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null && break; sleep 0.2; done
+    if ! curl -sf "http://127.0.0.1:$port/v1/models" >/dev/null; then
+        echo "llama.cpp's server did not start (it needs llama-cpp-python[server]); skipped" >&2
+        kill $server 2>/dev/null || true; server=""
+    else
     dir=$(mktemp -d)
     start=$(date +%s.%N)
     .build/release/runner --quiet +model=local_completions +task=mcq task.scoring.mode=loglikelihood \
@@ -38,6 +47,7 @@ PY
     tail -n 1 "$out"
     kill $server; server=""
     rm -rf "$dir"
+    fi
 fi
 if [[ -n ${TORCH_PYTHON:-} ]]; then
     "$TORCH_PYTHON" bench/local_peers.py transformers "$model" 2>/dev/null | tail -n 1 | tee -a "$out" || echo "transformers peer failed (it needs torch, transformers, gguf and accelerate)" >&2
@@ -46,14 +56,23 @@ fi
 python3 - "$out" <<'PY'
 import json, sys
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
-ours = rows[0]
+ours = [r for r in rows if r["backend"].startswith("runner (libtorch")]
+peers = [r for r in rows if r not in ours]
+llama = next((r for r in peers if r["backend"].startswith("llama-cpp-python")), None)
+f = lambda x: f"{x:.1f}" if x else "-"
 print()
-print(f"| backend | greedy tok/s, 1 stream | 16 streams | 64 streams | MCQ items/s | MCQ ratio (runner / peer) |")
-print(f"|---|---|---|---|---|---|")
+print("| backend | greedy tok/s, 1 stream | 16 streams | 64 streams | MCQ items/s |")
+print("|---|---|---|---|---|")
 for r in rows:
-    g1 = r.get("greedy_tokens_per_second_1_stream"); g16 = r.get("greedy_tokens_per_second_16_streams")
-    g64 = r.get("greedy_tokens_per_second_64_streams"); m = r.get("mcq_items_per_second")
-    f = lambda x: f"{x:.1f}" if x else "-"
-    ratio = f"{ours['mcq_items_per_second'] / m:.1f}x" if m and r is not ours else "-"
-    print(f"| {r['backend']} | {f(g1)} | {f(g16)} | {f(g64)} | {f(m)} | {ratio} |")
+    print(f"| {r['backend']} | {f(r.get('greedy_tokens_per_second_1_stream'))} | {f(r.get('greedy_tokens_per_second_16_streams'))} "
+          f"| {f(r.get('greedy_tokens_per_second_64_streams'))} | {f(r.get('mcq_items_per_second'))} |")
+if llama:
+    # Issue 16's goals, as ratios to llama-cpp-python in the same run.
+    print()
+    print("| runner dtype | MCQ / llama-cpp-python (goal 2x) | 64 streams / llama.cpp 1 stream (goal 3x) | 1 stream / llama.cpp 1 stream (goal 0.8x) |")
+    print("|---|---|---|---|")
+    l1, lm = llama["greedy_tokens_per_second_1_stream"], llama["mcq_items_per_second"]
+    for r in ours:
+        print(f"| {r['backend']} | {r['mcq_items_per_second'] / lm:.2f}x | {r['greedy_tokens_per_second_64_streams'] / l1:.2f}x "
+              f"| {r['greedy_tokens_per_second_1_stream'] / l1:.2f}x |")
 PY

@@ -57,7 +57,12 @@ struct Linear {
             return torch::matmul(x, weight.to(x.scalar_type()).t()) * scale.to(x.scalar_type()) +
                    (bias.defined() ? bias : torch::zeros({1}, x.options()));
         }
-        // One row goes through mv: a 1-row matmul takes a much slower path (PLATFORM.md: 12x).
+        // One float32 row goes through mv: a 1-row matmul takes a much slower path (PLATFORM.md:
+        // 12x). In bfloat16 it is the other way: oneDNN's 1-row linear is ~1.8x faster than mv.
+        if (x.scalar_type() == torch::kBFloat16) {
+            Tensor y = torch::linear(x, weight);
+            return bias.defined() ? y + bias : y;
+        }
         auto y = x.numel() == x.size(-1) ? torch::mv(weight, x.reshape({-1})).view(x.sizes().vec().size() == 3
                                                                                        ? std::vector<int64_t>{1, 1, weight.size(0)}
                                                                                        : std::vector<int64_t>{1, weight.size(0)})
@@ -67,7 +72,9 @@ struct Linear {
 };
 
 struct Layer {
-    Linear q, k, v, o, gate, up, down;
+    // q, k and v are one product, as are gate and up: fewer, larger matrix products per step
+    // (the outputs are split by columns), which is most of a decoding step's time.
+    Linear qkv, o, gate_up, down;
     Tensor input_norm, post_norm;
 };
 
@@ -125,9 +132,15 @@ static Tensor take(rt_model &m, const std::string &name) {
     return t;
 }
 
-static Linear make_linear(rt_model &m, const std::string &name, bool bias, bool int8) {
+/// One linear layer from the weights `names` stacked by output rows (q, k, v as one product).
+static Linear make_linear(rt_model &m, const std::vector<std::string> &names, bool bias, bool int8) {
     Linear l;
-    Tensor w = take(m, name + ".weight");
+    std::vector<Tensor> weights, biases;
+    for (const auto &name : names) {
+        weights.push_back(take(m, name + ".weight"));
+        if (bias) biases.push_back(take(m, name + ".bias"));
+    }
+    Tensor w = weights.size() == 1 ? weights[0] : torch::cat(weights, 0);
     if (int8) {
         Tensor wf = w.to(torch::kFloat32);
         Tensor s = wf.abs().amax(1).clamp_min(1e-8) / 127.0;
@@ -136,8 +149,12 @@ static Linear make_linear(rt_model &m, const std::string &name, bool bias, bool 
     } else {
         l.weight = w.to(m.dtype).contiguous();
     }
-    if (bias) l.bias = take(m, name + ".bias").to(m.dtype);
+    if (bias) l.bias = (biases.size() == 1 ? biases[0] : torch::cat(biases, 0)).to(m.dtype);
     return l;
+}
+
+static Linear make_linear(rt_model &m, const std::string &name, bool bias, bool int8) {
+    return make_linear(m, std::vector<std::string>{name}, bias, int8);
 }
 
 // MARK: - Cache
@@ -195,9 +212,10 @@ static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std:
     for (auto &layer : m.layers) {
         const size_t li = &layer - &m.layers[0];
         Tensor h = rms_norm(x, layer.input_norm, c.rms_norm_eps);
-        Tensor q = layer.q(h).view({B, T, nh, hd}).transpose(1, 2);
-        Tensor k = layer.k(h).view({B, T, nkv, hd}).transpose(1, 2);
-        Tensor v = layer.v(h).view({B, T, nkv, hd}).transpose(1, 2);
+        Tensor qkv = layer.qkv(h);
+        Tensor q = qkv.narrow(-1, 0, nh * hd).reshape({B, T, nh, hd}).transpose(1, 2);
+        Tensor k = qkv.narrow(-1, nh * hd, nkv * hd).reshape({B, T, nkv, hd}).transpose(1, 2);
+        Tensor v = qkv.narrow(-1, (nh + nkv) * hd, nkv * hd).reshape({B, T, nkv, hd}).transpose(1, 2);
         q = q * cos + rotate_half(q) * sin;
         k = k * cos + rotate_half(k) * sin;
         Tensor &kc = m.k_cache[li], &vc = m.v_cache[li];
@@ -225,13 +243,16 @@ static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std:
         Tensor attended = torch::matmul(probs, V).view({B, nh, T, hd}).transpose(1, 2).reshape({B, T, nh * hd});
         x = x + layer.o(attended);
         Tensor h2 = rms_norm(x, layer.post_norm, c.rms_norm_eps);
-        x = x + layer.down(torch::silu(layer.gate(h2)) * layer.up(h2));
+        Tensor gate_up = layer.gate_up(h2);
+        const int64_t inner = c.intermediate_size;
+        x = x + layer.down(torch::silu(gate_up.narrow(-1, 0, inner)) * gate_up.narrow(-1, inner, inner));
     }
     return rms_norm(x, m.norm, c.rms_norm_eps);
 }
 
 static void write_logits(rt_model &m, const Tensor &hidden, float *out) {
-    Tensor logits = (hidden.size(0) == 1 ? torch::mv(m.lm_head, hidden.reshape({-1})) : torch::matmul(hidden, m.lm_head.t()))
+    const bool one_float_row = hidden.size(0) == 1 && hidden.scalar_type() == torch::kFloat32;
+    Tensor logits = (one_float_row ? torch::mv(m.lm_head, hidden.reshape({-1})) : torch::linear(hidden, m.lm_head))
                         .to(torch::kFloat32).contiguous();
     std::memcpy(out, logits.data_ptr<float>(), logits.numel() * sizeof(float));
 }
@@ -317,12 +338,9 @@ int rt_model_finalize(rt_model *model, int32_t quantize_int8) {
         for (int64_t l = 0; l < c.num_layers; l++) {
             const std::string p = "model.layers." + std::to_string(l) + ".";
             Layer layer;
-            layer.q = make_linear(m, p + "self_attn.q_proj", c.attention_bias, quantize_int8);
-            layer.k = make_linear(m, p + "self_attn.k_proj", c.attention_bias, quantize_int8);
-            layer.v = make_linear(m, p + "self_attn.v_proj", c.attention_bias, quantize_int8);
+            layer.qkv = make_linear(m, {p + "self_attn.q_proj", p + "self_attn.k_proj", p + "self_attn.v_proj"}, c.attention_bias, quantize_int8);
             layer.o = make_linear(m, p + "self_attn.o_proj", false, quantize_int8);
-            layer.gate = make_linear(m, p + "mlp.gate_proj", false, quantize_int8);
-            layer.up = make_linear(m, p + "mlp.up_proj", false, quantize_int8);
+            layer.gate_up = make_linear(m, {p + "mlp.gate_proj", p + "mlp.up_proj"}, false, quantize_int8);
             layer.down = make_linear(m, p + "mlp.down_proj", false, quantize_int8);
             layer.input_norm = take(m, p + "input_layernorm.weight").to(m.dtype);
             layer.post_norm = take(m, p + "post_attention_layernorm.weight").to(m.dtype);

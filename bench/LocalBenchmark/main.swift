@@ -4,11 +4,11 @@ import Models
 
 // bench/local.sh: greedy decoding and MCQ loglikelihood scoring through the local backend,
 // the same workloads bench/local_peers.py runs through llama-cpp-python and transformers.
-// Usage: LocalBenchmark CHECKPOINT [dtype] ; prints one JSON object.
+// Usage: LocalBenchmark CHECKPOINT [float32|bfloat16|int8] [threads]; prints one JSON object.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: LocalBenchmark CHECKPOINT [float32|bfloat16]\n".utf8))
+    FileHandle.standardError.write(Data("usage: LocalBenchmark CHECKPOINT [float32|bfloat16|int8] [threads]\n".utf8))
     exit(2)
 }
 let dtype = arguments.count > 2 ? arguments[2] : "float32"
@@ -22,7 +22,9 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 
 let loadStart = ContinuousClock.now
 let threads = arguments.count > 3 ? arguments[3] : "null"
-let params = try YAMLLoader.load("checkpoint_path: \(arguments[1])\ndtype: \(dtype)\nbatch_size: 64\nmax_new_tokens: 128\nthreads: \(threads)\n", file: "<bench>")
+// "int8" is float32 activations with int8 weights (quantization: int8).
+let precision = dtype == "int8" ? "dtype: float32\nquantization: int8" : "dtype: \(dtype)"
+let params = try YAMLLoader.load("checkpoint_path: \(arguments[1])\n\(precision)\nbatch_size: 64\nmax_new_tokens: 128\nthreads: \(threads)\n", file: "<bench>")
 let model = try ModelMap.default.build(LLMConfig(name: "hf_local", params: params))
 let load = ContinuousClock.now - loadStart
 
