@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "int8_linear.h"
 #include "runner_torch.h"
 
 using torch::Tensor;
@@ -45,18 +46,14 @@ static std::string shape_text(at::IntArrayRef shape) {
 
 // MARK: - Weights
 
-/// A linear layer's weight (out x in), optionally int8 with one scale per output row.
+/// A linear layer's weight (out x in) in the compute type, or int8 (int8_linear.h).
 struct Linear {
     Tensor weight;
     Tensor bias;
-    Tensor scale;  // defined when int8
+    Int8Weight int8;
 
     Tensor operator()(const Tensor &x) const {
-        if (scale.defined()) {
-            // Weight-only int8: memory halves (bf16) or quarters (f32); compute stays in x's type.
-            return torch::matmul(x, weight.to(x.scalar_type()).t()) * scale.to(x.scalar_type()) +
-                   (bias.defined() ? bias : torch::zeros({1}, x.options()));
-        }
+        if (int8.defined()) return int8(x, x.scalar_type());
         // One float32 row goes through mv: a 1-row matmul takes a much slower path (PLATFORM.md:
         // 12x). In bfloat16 it is the other way: oneDNN's 1-row linear is ~1.8x faster than mv.
         if (x.scalar_type() == torch::kBFloat16) {
@@ -82,6 +79,7 @@ struct rt_model {
     rt_llama_config config;
     std::map<std::string, Tensor> raw;  // weights as set, by Hugging Face name, until finalize
     Tensor embed, norm, lm_head;
+    Int8Weight lm_head_int8;            // the head in int8 (quantization: int8); embed stays
     std::vector<Layer> layers;
     Tensor cos, sin;                    // RoPE tables: max_positions x head_dim
     std::vector<Tensor> k_cache, v_cache;  // per layer: slots x kv_heads x capacity x head_dim
@@ -133,7 +131,7 @@ static Tensor take(rt_model &m, const std::string &name) {
 }
 
 /// One linear layer from the weights `names` stacked by output rows (q, k, v as one product).
-static Linear make_linear(rt_model &m, const std::vector<std::string> &names, bool bias, bool int8) {
+static Linear make_linear(rt_model &m, const std::vector<std::string> &names, bool bias, int32_t int8) {
     Linear l;
     std::vector<Tensor> weights, biases;
     for (const auto &name : names) {
@@ -141,19 +139,17 @@ static Linear make_linear(rt_model &m, const std::vector<std::string> &names, bo
         if (bias) biases.push_back(take(m, name + ".bias"));
     }
     Tensor w = weights.size() == 1 ? weights[0] : torch::cat(weights, 0);
+    Tensor b = bias ? (biases.size() == 1 ? biases[0] : torch::cat(biases, 0)) : Tensor();
     if (int8) {
-        Tensor wf = w.to(torch::kFloat32);
-        Tensor s = wf.abs().amax(1).clamp_min(1e-8) / 127.0;
-        l.weight = (wf / s.unsqueeze(1)).round().clamp(-127, 127).to(torch::kInt8);
-        l.scale = s.to(m.dtype);
-    } else {
-        l.weight = w.to(m.dtype).contiguous();
+        l.int8 = Int8Weight::pack(w, b, int8 == 2);
+        return l;
     }
-    if (bias) l.bias = (biases.size() == 1 ? biases[0] : torch::cat(biases, 0)).to(m.dtype);
+    l.weight = w.to(m.dtype).contiguous();
+    if (bias) l.bias = b.to(m.dtype);
     return l;
 }
 
-static Linear make_linear(rt_model &m, const std::string &name, bool bias, bool int8) {
+static Linear make_linear(rt_model &m, const std::string &name, bool bias, int32_t int8) {
     return make_linear(m, std::vector<std::string>{name}, bias, int8);
 }
 
@@ -251,6 +247,7 @@ static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std:
 }
 
 static void write_logits(rt_model &m, const Tensor &hidden, float *out) {
+    if (m.lm_head_int8.defined()) return m.lm_head_int8.into(hidden, out);
     const bool one_float_row = hidden.size(0) == 1 && hidden.scalar_type() == torch::kFloat32;
     Tensor logits = (one_float_row ? torch::mv(m.lm_head, hidden.reshape({-1})) : torch::linear(hidden, m.lm_head))
                         .to(torch::kFloat32).contiguous();
@@ -327,13 +324,13 @@ int rt_model_finalize(rt_model *model, int32_t quantize_int8) {
         torch::InferenceMode guard;
         auto &m = *model;
         const auto &c = m.config;
-        m.embed = take(m, "model.embed_tokens.weight").to(m.dtype).contiguous();
-        if (c.tie_embeddings) {
-            m.raw.erase("lm_head.weight");
-            m.lm_head = m.embed;
-        } else {
-            m.lm_head = take(m, "lm_head.weight").to(m.dtype).contiguous();
-        }
+        Tensor embed = take(m, "model.embed_tokens.weight");
+        Tensor head = embed;
+        if (c.tie_embeddings) m.raw.erase("lm_head.weight"); else head = take(m, "lm_head.weight");
+        m.embed = embed.to(m.dtype).contiguous();
+        // In int8 the head goes too: it is a fifth of SmolLM2's weights, read at every step.
+        if (quantize_int8) m.lm_head_int8 = Int8Weight::pack(head, Tensor(), quantize_int8 == 2);
+        else m.lm_head = c.tie_embeddings ? m.embed : head.to(m.dtype).contiguous();
         m.norm = take(m, "model.norm.weight").to(m.dtype);
         for (int64_t l = 0; l < c.num_layers; l++) {
             const std::string p = "model.layers." + std::to_string(l) + ".";

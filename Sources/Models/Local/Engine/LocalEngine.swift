@@ -21,6 +21,8 @@ final class LocalEngine: @unchecked Sendable {
         var slots: Int
         var maxPositions: Int
         var threads: Int
+        /// int8 through the portable loop even where the VNNI kernels run (for tests).
+        var portableInt8 = false
     }
 
     let library: TorchLibrary
@@ -96,7 +98,7 @@ final class LocalEngine: @unchecked Sendable {
                 try library.check(library.setTensor(handle, "rope.inv_freq", Int32(RT_F32), [Int64(frequencies.count)], 1, &frequencies), "\(checkpoint.path)")
             }
             if let lora { try lora.apply(to: handle, library: library) }
-            try library.check(library.finalize(handle, options.int8 ? 1 : 0), "\(checkpoint.path)")
+            try library.check(library.finalize(handle, options.int8 ? (options.portableInt8 ? 2 : 1) : 0), "\(checkpoint.path)")
         } catch {
             library.free(handle)
             throw error
