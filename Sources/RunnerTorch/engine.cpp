@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fused_ops.h"
 #include "int8_linear.h"
 #include "runner_torch.h"
 
@@ -175,26 +176,12 @@ static void ensure_capacity(rt_model &m, int64_t needed) {
 
 // MARK: - Forward pass
 
-static Tensor rms_norm(const Tensor &x, const Tensor &weight, double eps) {
-    // In float32 like Hugging Face, then back to the compute type.
-    Tensor xf = x.to(torch::kFloat32);
-    Tensor normed = xf * torch::rsqrt(xf.pow(2).mean(-1, true) + eps);
-    return (normed.to(x.scalar_type())) * weight;
-}
-
-static Tensor rotate_half(const Tensor &x) {
-    int64_t half = x.size(-1) / 2;
-    return torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
 /// One batch through every layer. `x`: B x T x H, `positions`: B x T (absolute),
 /// `slots`: B. Keys and values are written at their positions in each slot's cache, and
 /// attention covers [0, position] of the slot. Returns the final hidden states (B x T x H).
 static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std::vector<int64_t> &slot_list, int64_t length) {
     const auto &c = m.config;
     const int64_t B = x.size(0), T = x.size(1), nh = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim, g = nh / nkv;
-    Tensor cos = m.cos.index_select(0, positions.reshape(-1)).view({B, 1, T, hd});
-    Tensor sin = m.sin.index_select(0, positions.reshape(-1)).view({B, 1, T, hd});
     Tensor slots = torch::tensor(slot_list, torch::kLong);
     // Consecutive slots are a view of the cache; others are gathered.
     bool consecutive = true;
@@ -207,13 +194,12 @@ static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std:
 
     for (auto &layer : m.layers) {
         const size_t li = &layer - &m.layers[0];
-        Tensor h = rms_norm(x, layer.input_norm, c.rms_norm_eps);
-        Tensor qkv = layer.qkv(h);
+        Tensor h = fused_rms_norm(x, layer.input_norm, c.rms_norm_eps);
+        Tensor qkv = layer.qkv(h).contiguous();
+        fused_rope(qkv, positions, m.cos, m.sin, nh + nkv, hd);  // queries and keys, in place
         Tensor q = qkv.narrow(-1, 0, nh * hd).reshape({B, T, nh, hd}).transpose(1, 2);
         Tensor k = qkv.narrow(-1, nh * hd, nkv * hd).reshape({B, T, nkv, hd}).transpose(1, 2);
         Tensor v = qkv.narrow(-1, (nh + nkv) * hd, nkv * hd).reshape({B, T, nkv, hd}).transpose(1, 2);
-        q = q * cos + rotate_half(q) * sin;
-        k = k * cos + rotate_half(k) * sin;
         Tensor &kc = m.k_cache[li], &vc = m.v_cache[li];
         if (T == 1) {
             Tensor pos = positions.reshape(-1);
@@ -238,12 +224,10 @@ static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std:
         Tensor probs = torch::softmax(scores, -1).to(m.dtype);
         Tensor attended = torch::matmul(probs, V).view({B, nh, T, hd}).transpose(1, 2).reshape({B, T, nh * hd});
         x = x + layer.o(attended);
-        Tensor h2 = rms_norm(x, layer.post_norm, c.rms_norm_eps);
-        Tensor gate_up = layer.gate_up(h2);
-        const int64_t inner = c.intermediate_size;
-        x = x + layer.down(torch::silu(gate_up.narrow(-1, 0, inner)) * gate_up.narrow(-1, inner, inner));
+        Tensor h2 = fused_rms_norm(x, layer.post_norm, c.rms_norm_eps);
+        x = x + layer.down(fused_silu_mul(layer.gate_up(h2), c.intermediate_size));
     }
-    return rms_norm(x, m.norm, c.rms_norm_eps);
+    return fused_rms_norm(x, m.norm, c.rms_norm_eps);
 }
 
 static void write_logits(rt_model &m, const Tensor &hidden, float *out) {

@@ -254,12 +254,13 @@ static void run(const Int8Weight &w, const Tensor &x, void *out, bool bf16_out) 
     q.shift.resize(q.rows * q.blocks);
     const bool vnni = !w.portable && int8_vnni_available();
     (vnni ? quantize_vnni : quantize_portable)(flat.data_ptr(), bf16_in, q.rows, w.in, q);
-    // Threads split the output rows; each chunk is whole pairs of panels.
+    // Threads split the output rows (whole pairs of panels) when there are rows enough: one
+    // row is bound by memory, and waking a second thread costs more than it brings (measured:
+    // one stream 78 tok/s serial, 70 split).
+    auto product = vnni ? product_vnni : product_portable;
+    if (q.rows < 4) return product(w, q, out, bf16_out, 0, w.panels);
     const int64_t groups = (w.panels + 1) / 2;
-    at::parallel_for(0, groups, 1, [&](int64_t g0, int64_t g1) {
-        const int64_t p0 = g0 * 2, p1 = std::min(w.panels, g1 * 2);
-        (vnni ? product_vnni : product_portable)(w, q, out, bf16_out, p0, p1);
-    });
+    at::parallel_for(0, groups, 1, [&](int64_t g0, int64_t g1) { product(w, q, out, bf16_out, g0 * 2, std::min(w.panels, g1 * 2)); });
 }
 
 Tensor Int8Weight::operator()(const Tensor &x, torch::ScalarType out_type) const {

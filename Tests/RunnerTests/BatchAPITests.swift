@@ -48,8 +48,14 @@ struct BatchAPITests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<100 where server.batchesCreated < 3 { Thread.sleep(forTimeInterval: 0.05) }
-        Thread.sleep(forTimeInterval: 0.3)
+        // Bounded waits, long enough for a loaded machine (the whole suite at once once took
+        // more than 5 s here): the server holds 3 batches, then the run has recorded all 3.
+        for _ in 0..<600 where server.batchesCreated < 3 { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 0..<100 {
+            let listed = try RunnerProcess.run(["batches"] + overrides)
+            if listed.stdout.split(separator: "\n").filter({ $0.hasPrefix("batch_") }).count >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }

@@ -1,0 +1,100 @@
+// The fused elementwise steps (fused_ops.h). Plain loops over contiguous rows, templated on
+// the element type; float32 arithmetic throughout, rounded to bfloat16 where libtorch would.
+#include "fused_ops.h"
+
+#include <cmath>
+#include <cstring>
+
+using torch::Tensor;
+
+namespace {
+
+inline float widen(float v) { return v; }
+inline float widen(c10::BFloat16 v) { return (float)v; }
+
+/// The element type's rounding of a float32 result (nearest even for bfloat16, as libtorch).
+template <typename T> inline float rounded(float v) { return (float)(T)v; }
+template <> inline float rounded<float>(float v) { return v; }
+
+template <typename T>
+void rms_norm_rows(const T *x, const T *weight, T *out, int64_t rows, int64_t width, double eps) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *row = x + r * width;
+        double squares = 0;
+        for (int64_t i = 0; i < width; i++) squares += (double)widen(row[i]) * widen(row[i]);
+        const float inverse = 1.0f / std::sqrt((float)(squares / width) + (float)eps);
+        for (int64_t i = 0; i < width; i++) out[r * width + i] = (T)(rounded<T>(widen(row[i]) * inverse) * widen(weight[i]));
+    }
+}
+
+template <typename T>
+void rope_rows(T *qkv, const int64_t *positions, const T *cos, const T *sin, int64_t rows, int64_t width, int64_t heads, int64_t head_dim) {
+    const int64_t half = head_dim / 2;
+    for (int64_t r = 0; r < rows; r++) {
+        const T *c = cos + positions[r] * head_dim, *s = sin + positions[r] * head_dim;
+        for (int64_t h = 0; h < heads; h++) {
+            T *x = qkv + r * width + h * head_dim;
+            for (int64_t i = 0; i < half; i++) {
+                const float x1 = widen(x[i]), x2 = widen(x[i + half]);
+                // x * cos + rotate_half(x) * sin, where rotate_half(x) = (-x2, x1)
+                const float first = rounded<T>(x1 * widen(c[i])) + rounded<T>(-x2 * widen(s[i]));
+                const float second = rounded<T>(x2 * widen(c[i + half])) + rounded<T>(x1 * widen(s[i + half]));
+                x[i] = (T)first;
+                x[i + half] = (T)second;
+            }
+        }
+    }
+}
+
+template <typename T>
+void silu_mul_rows(const T *gate_up, T *out, int64_t rows, int64_t inner) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *gate = gate_up + r * 2 * inner, *up = gate + inner;
+        for (int64_t i = 0; i < inner; i++) {
+            const float g = widen(gate[i]);
+            out[r * inner + i] = (T)(rounded<T>(g / (1.0f + std::exp(-g))) * widen(up[i]));
+        }
+    }
+}
+
+}  // namespace
+
+Tensor fused_rms_norm(const Tensor &x, const Tensor &weight, double eps) {
+    Tensor input = x.contiguous();
+    Tensor out = torch::empty_like(input);
+    const int64_t width = input.size(-1), rows = input.numel() / width;
+    if (input.scalar_type() == torch::kBFloat16) {
+        rms_norm_rows(input.data_ptr<c10::BFloat16>(), weight.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), rows, width, eps);
+    } else {
+        TORCH_CHECK(input.scalar_type() == torch::kFloat32, "rms_norm: float32 or bfloat16 only");
+        rms_norm_rows(input.data_ptr<float>(), weight.data_ptr<float>(), out.data_ptr<float>(), rows, width, eps);
+    }
+    return out;
+}
+
+void fused_rope(Tensor &qkv, const Tensor &positions, const Tensor &cos, const Tensor &sin, int64_t heads, int64_t head_dim) {
+    TORCH_CHECK(qkv.is_contiguous(), "rope: qkv must be contiguous");
+    Tensor where = positions.to(torch::kLong).contiguous();
+    const int64_t width = qkv.size(-1), rows = qkv.numel() / width;
+    TORCH_CHECK(where.numel() == rows, "rope: one position per row");
+    if (qkv.scalar_type() == torch::kBFloat16) {
+        rope_rows(qkv.data_ptr<c10::BFloat16>(), where.data_ptr<int64_t>(), cos.data_ptr<c10::BFloat16>(), sin.data_ptr<c10::BFloat16>(),
+                  rows, width, heads, head_dim);
+    } else {
+        rope_rows(qkv.data_ptr<float>(), where.data_ptr<int64_t>(), cos.data_ptr<float>(), sin.data_ptr<float>(), rows, width, heads, head_dim);
+    }
+}
+
+Tensor fused_silu_mul(const Tensor &gate_up, int64_t inner) {
+    Tensor input = gate_up.contiguous();
+    auto sizes = input.sizes().vec();
+    sizes.back() = inner;
+    Tensor out = torch::empty(sizes, input.options());
+    const int64_t rows = input.numel() / (2 * inner);
+    if (input.scalar_type() == torch::kBFloat16) {
+        silu_mul_rows(input.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), rows, inner);
+    } else {
+        silu_mul_rows(input.data_ptr<float>(), out.data_ptr<float>(), rows, inner);
+    }
+    return out;
+}
