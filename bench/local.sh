@@ -20,7 +20,8 @@ out=$(mktemp)
 trap 'rm -f "$out"; [[ -n ${server:-} ]] && kill $server 2>/dev/null || true' EXIT
 
 # Every precision the engine has: float32, bfloat16 (what dtype auto picks on AVX-512 BF16 CPUs)
-# and int8 (weight-only int8, float32 products). DTYPES narrows the list.
+# and int8 (quantization: int8: weights and activations in int8 blocks of 32, VNNI products,
+# float32 between them). DTYPES narrows the list.
 for dtype in ${DTYPES:-float32 bfloat16 int8}; do
     .build/release/LocalBenchmark "$model" "$dtype" | tee -a "$out"
 done

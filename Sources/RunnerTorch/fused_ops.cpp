@@ -87,10 +87,13 @@ void fused_rope(Tensor &qkv, const Tensor &positions, const Tensor &cos, const T
 
 Tensor fused_silu_mul(const Tensor &gate_up, int64_t inner) {
     Tensor input = gate_up.contiguous();
+    const int64_t rows = input.numel() / (2 * inner);
+    // From 4 rows on, libtorch's vectorised exp wins over this loop's scalar one (perf, 64
+    // streams: scalar expf took 9.5% of a step).
+    if (rows >= 4) return torch::silu(input.narrow(-1, 0, inner)) * input.narrow(-1, inner, inner);
     auto sizes = input.sizes().vec();
     sizes.back() = inner;
     Tensor out = torch::empty(sizes, input.options());
-    const int64_t rows = input.numel() / (2 * inner);
     if (input.scalar_type() == torch::kBFloat16) {
         silu_mul_rows(input.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), rows, inner);
     } else {

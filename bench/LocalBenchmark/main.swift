@@ -22,7 +22,7 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 
 let loadStart = ContinuousClock.now
 let threads = arguments.count > 3 ? arguments[3] : "null"
-// "int8" is float32 activations with int8 weights (quantization: int8).
+// "int8" is quantization: int8 (int8 products by blocks of 32) with float32 between them.
 let precision = dtype == "int8" ? "dtype: float32\nquantization: int8" : "dtype: \(dtype)"
 let params = try YAMLLoader.load("checkpoint_path: \(arguments[1])\n\(precision)\nbatch_size: 64\nmax_new_tokens: 128\nthreads: \(threads)\n", file: "<bench>")
 let model = try ModelMap.default.build(LLMConfig(name: "hf_local", params: params))
