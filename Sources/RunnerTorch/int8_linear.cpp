@@ -48,20 +48,6 @@ bool int8_vnni_available() {
     return available;
 }
 
-/// Round to nearest even, as libtorch converts float32 to bfloat16.
-static inline uint16_t bfloat16_bits(float value) {
-    uint32_t bits;
-    std::memcpy(&bits, &value, 4);
-    return (uint16_t)((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
-}
-
-static inline float float_from_bfloat16(uint16_t bits) {
-    uint32_t wide = (uint32_t)bits << 16;
-    float value;
-    std::memcpy(&value, &wide, 4);
-    return value;
-}
-
 /// Activations of one call, quantised by blocks of 32: rows x (blocks * 32) signed bytes
 /// (padding 0), and per row and block the scale and 128 * the sum of the block's bytes
 /// (what the weights' shift by 128 adds to each block's product).
@@ -77,7 +63,7 @@ struct QuantizedRows {
 static void quantize_portable(const void *x, bool bf16, int64_t rows, int64_t in, QuantizedRows &q) {
     for (int64_t r = 0; r < rows; r++) {
         auto value = [&](int64_t k) {
-            return bf16 ? float_from_bfloat16(((const uint16_t *)x)[r * in + k]) : ((const float *)x)[r * in + k];
+            return bf16 ? (float)((const c10::BFloat16 *)x)[r * in + k] : ((const float *)x)[r * in + k];
         };
         for (int64_t b = 0; b < q.blocks; b++) {
             const int64_t k0 = b * 32, k1 = std::min(in, k0 + 32);
@@ -117,7 +103,7 @@ static void product_portable(const Int8Weight &w, const QuantizedRows &q, void *
                     sum = std::fma((float)(acc - q.shift[r * q.blocks + b]), both, sum);
                 }
                 const float y = bias ? sum + bias[n] : sum;
-                if (bf16_out) ((uint16_t *)out)[r * w.out + n] = bfloat16_bits(y);
+                if (bf16_out) ((c10::BFloat16 *)out)[r * w.out + n] = c10::BFloat16(y);  // nearest even, as the VNNI epilogue
                 else ((float *)out)[r * w.out + n] = y;
             }
         }

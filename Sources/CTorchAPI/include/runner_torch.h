@@ -47,9 +47,9 @@ int rt_model_set_tensor(rt_model *model, const char *name, int32_t dtype, const 
 int rt_model_add_lora(rt_model *model, const char *name, int32_t dtype, const int64_t *a_shape, const void *a,
                       const int64_t *b_shape, const void *b, double scale);
 /// Checks every weight is present with its shape and converts to the compute type.
-/// quantize_int8: 1 stores every linear weight and the head as int8 (one scale per output row)
-/// and quantises activations per row as they arrive (dynamic int8, AVX-512 VNNI where the CPU
-/// has it); 2 does the same with the portable loop on any CPU (tests compare the two); 0 not.
+/// quantize_int8: 1 stores every linear weight and the head as int8 by blocks of 32 inputs (a
+/// scale each) and quantises activations the same way as they arrive (AVX-512 VNNI where the
+/// CPU has it); 2 does the same with the portable loop on any CPU (tests compare the two); 0 not.
 int rt_model_finalize(rt_model *model, int32_t quantize_int8);
 void rt_model_free(rt_model *model);
 
