@@ -57,7 +57,8 @@ let package = Package(
                 .define("_GLIBCXX_USE_CXX11_ABI", to: "1"),
                 .unsafeFlags(["-isystem", "/usr/include/torch/csrc/api/include", "-O2"]),
             ],
-            linkerSettings: [.linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10")]
+            // libgomp: the OpenMP pool libtorch runs on, which parallel.cpp enters too.
+            linkerSettings: [.linkedLibrary("torch"), .linkedLibrary("torch_cpu"), .linkedLibrary("c10"), .linkedLibrary("gomp")]
         ),
         // The ResponseComponent: cache, skipping, rate limits, retries, bounded concurrency.
         .target(

@@ -1,14 +1,18 @@
 // The Torch engine: a Llama-family decoder on libtorch behind the C interface in
-// runner_torch.h. One file per concern would scatter a 300-line model; the sections below
-// are: errors, weights, the cache, the forward pass, and the exported functions.
+// runner_torch.h. The kernels live beside it (int8_linear, attention, fused_ops); this file
+// holds errors, weights, the cache, the forward pass over rows, and the exported functions.
 #include <torch/torch.h>
+
+#include <dlfcn.h>
 
 #include <cmath>
 #include <map>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "attention.h"
 #include "fused_ops.h"
 #include "int8_linear.h"
 #include "runner_torch.h"
@@ -83,10 +87,14 @@ struct rt_model {
     Int8Weight lm_head_int8;            // the head in int8 (quantization: int8); embed stays
     std::vector<Layer> layers;
     Tensor cos, sin;                    // RoPE tables: max_positions x head_dim
-    std::vector<Tensor> k_cache, v_cache;  // per layer: slots x kv_heads x capacity x head_dim
+    std::vector<LayerCache> cache;      // per layer (attention.h)
     int64_t capacity = 0;
     bool ready = false;
+    bool portable_attention = false;    // the portable loop even where the AVX-512 one runs (tests)
     torch::ScalarType dtype = torch::kFloat32;
+    int32_t compute_threads = 1, blas_threads = 1;
+
+    AttentionShape attention_shape() const { return {config.num_heads, config.num_kv_heads, config.head_dim}; }
 };
 
 static torch::ScalarType scalar_type(int32_t dtype) {
@@ -156,74 +164,49 @@ static Linear make_linear(rt_model &m, const std::string &name, bool bias, int32
 
 // MARK: - Cache
 
-/// Grows every layer's cache so positions [0, needed) fit, doubling to amortise copies.
+/// Grows every layer's cache so positions [0, needed) fit, doubling to amortise copies
+/// (capacities are whole key panels of 16 positions).
 static void ensure_capacity(rt_model &m, int64_t needed) {
     if (needed <= m.capacity) return;
     require(needed <= m.config.max_positions,
             "sequence of " + std::to_string(needed) + " tokens exceeds the context window of " + std::to_string(m.config.max_positions));
     int64_t capacity = std::max<int64_t>(m.capacity == 0 ? 256 : m.capacity * 2, needed);
-    capacity = std::min<int64_t>(capacity, m.config.max_positions);
-    auto options = torch::TensorOptions().dtype(m.dtype);
+    capacity = (std::min<int64_t>(capacity, m.config.max_positions) + 15) / 16 * 16;
     for (int64_t l = 0; l < m.config.num_layers; l++) {
-        for (auto *cache : {&m.k_cache, &m.v_cache}) {
-            Tensor grown = torch::zeros({m.config.slots, m.config.num_kv_heads, capacity, m.config.head_dim}, options);
-            if (m.capacity > 0) grown.narrow(2, 0, m.capacity).copy_((*cache)[l]);
-            if ((int64_t)cache->size() <= l) cache->push_back(grown); else (*cache)[l] = grown;
-        }
+        LayerCache grown = LayerCache::zeros(m.config.slots, capacity, m.attention_shape(), m.dtype);
+        if (m.capacity > 0) grown.copy_from(m.cache[l], m.capacity);
+        if ((int64_t)m.cache.size() <= l) m.cache.push_back(grown); else m.cache[l] = grown;
     }
     m.capacity = capacity;
 }
 
 // MARK: - Forward pass
 
-/// One batch through every layer. `x`: B x T x H, `positions`: B x T (absolute),
-/// `slots`: B. Keys and values are written at their positions in each slot's cache, and
-/// attention covers [0, position] of the slot. Returns the final hidden states (B x T x H).
-static Tensor forward(rt_model &m, Tensor x, const Tensor &positions, const std::vector<int64_t> &slot_list, int64_t length) {
-    const auto &c = m.config;
-    const int64_t B = x.size(0), T = x.size(1), nh = c.num_heads, nkv = c.num_kv_heads, hd = c.head_dim, g = nh / nkv;
-    Tensor slots = torch::tensor(slot_list, torch::kLong);
-    // Consecutive slots are a view of the cache; others are gathered.
-    bool consecutive = true;
-    for (int64_t i = 1; i < B; i++) consecutive = consecutive && slot_list[i] == slot_list[0] + i;
-    // Query row (b, t) sees key j when j <= positions[b, t].
-    Tensor keys = torch::arange(length, torch::kLong).view({1, 1, 1, length});
-    Tensor mask = keys > positions.view({B, 1, T, 1});
-    mask = mask.repeat({1, 1, g, 1});  // rows ordered (group member, t), as the queries below
-    const double scale = 1.0 / std::sqrt((double)hd);
+static void check_tokens(const rt_model &m, const int32_t *tokens, int64_t count) {
+    for (int64_t i = 0; i < count; i++) {
+        require(tokens[i] >= 0 && tokens[i] < m.config.vocab_size,
+                "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(m.config.vocab_size));
+    }
+}
 
-    for (auto &layer : m.layers) {
-        const size_t li = &layer - &m.layers[0];
+static void check_slot(const rt_model &m, int32_t slot) {
+    require(slot >= 0 && slot < m.config.slots, "slot " + std::to_string(slot) + " is not in 0..<" + std::to_string(m.config.slots));
+}
+
+/// Token rows through every layer. `x`: rows x H; row r is at position positions[r] of slot
+/// slots[r] (`where`: the positions as a tensor, for RoPE). Each layer writes every row's key
+/// and value to the cache first, so rows of one sequence see each other; a row attends to
+/// [0, its position] of its slot. Returns the final hidden states (rows x H).
+static Tensor forward(rt_model &m, Tensor x, const std::vector<int64_t> &slots, const std::vector<int64_t> &positions, const Tensor &where) {
+    const auto &c = m.config;
+    const AttentionShape shape = m.attention_shape();
+    for (size_t li = 0; li < m.layers.size(); li++) {
+        const Layer &layer = m.layers[li];
         Tensor h = fused_rms_norm(x, layer.input_norm, c.rms_norm_eps);
         Tensor qkv = layer.qkv(h).contiguous();
-        fused_rope(qkv, positions, m.cos, m.sin, nh + nkv, hd);  // queries and keys, in place
-        Tensor q = qkv.narrow(-1, 0, nh * hd).reshape({B, T, nh, hd}).transpose(1, 2);
-        Tensor k = qkv.narrow(-1, nh * hd, nkv * hd).reshape({B, T, nkv, hd}).transpose(1, 2);
-        Tensor v = qkv.narrow(-1, (nh + nkv) * hd, nkv * hd).reshape({B, T, nkv, hd}).transpose(1, 2);
-        Tensor &kc = m.k_cache[li], &vc = m.v_cache[li];
-        if (T == 1) {
-            Tensor pos = positions.reshape(-1);
-            kc.index_put_({slots, idx::Slice(), pos}, k.squeeze(2));
-            vc.index_put_({slots, idx::Slice(), pos}, v.squeeze(2));
-        } else {
-            for (int64_t b = 0; b < B; b++) {
-                int64_t start = positions[b][0].item<int64_t>();
-                kc[slot_list[b]].narrow(1, start, T).copy_(k[b]);
-                vc[slot_list[b]].narrow(1, start, T).copy_(v[b]);
-            }
-        }
-        Tensor K = consecutive ? kc.narrow(0, slot_list[0], B) : kc.index_select(0, slots);
-        Tensor V = consecutive ? vc.narrow(0, slot_list[0], B) : vc.index_select(0, slots);
-        K = K.narrow(2, 0, length);
-        V = V.narrow(2, 0, length);
-        // Grouped-query attention without copying keys: the g query heads of one key head
-        // are stacked as rows against that head's keys.
-        Tensor qg = q.reshape({B, nkv, g * T, hd});
-        Tensor scores = torch::matmul(qg, K.transpose(-1, -2)) * scale;  // B x nkv x gT x L
-        scores = scores.to(torch::kFloat32).masked_fill(mask, -INFINITY);
-        Tensor probs = torch::softmax(scores, -1).to(m.dtype);
-        Tensor attended = torch::matmul(probs, V).view({B, nh, T, hd}).transpose(1, 2).reshape({B, T, nh * hd});
-        x = x + layer.o(attended);
+        fused_rope(qkv, where, m.cos, m.sin, c.num_heads + c.num_kv_heads, c.head_dim);  // queries and keys, in place
+        write_keys_values(m.cache[li], qkv, slots.data(), positions.data(), shape);
+        x = x + layer.o(attend(m.cache[li], qkv, slots.data(), positions.data(), shape, m.portable_attention));
         Tensor h2 = fused_rms_norm(x, layer.post_norm, c.rms_norm_eps);
         x = x + layer.down(fused_silu_mul(layer.gate_up(h2), c.intermediate_size));
     }
@@ -238,15 +221,49 @@ static void write_logits(rt_model &m, const Tensor &hidden, float *out) {
     std::memcpy(out, logits.data_ptr<float>(), logits.numel() * sizeof(float));
 }
 
-static void check_tokens(const rt_model &m, const int32_t *tokens, int64_t count) {
-    for (int64_t i = 0; i < count; i++) {
-        require(tokens[i] >= 0 && tokens[i] < m.config.vocab_size,
-                "token id " + std::to_string(tokens[i]) + " is outside the vocabulary of " + std::to_string(m.config.vocab_size));
+/// Gives the two thread pools this model's split, if the last call (of any model) left another.
+static void apply_threads(const rt_model &m) {
+    static int32_t current_compute = -1, current_blas = -1;
+    if (m.compute_threads != current_compute) at::set_num_threads(current_compute = m.compute_threads);
+    if (m.blas_threads != current_blas) {
+        // OpenBLAS is libtorch's BLAS here (Debian's libblas.so.3 alternative); another BLAS keeps its own setting.
+        using SetThreads = void (*)(int);
+        static auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+        if (set) set(m.blas_threads);
+        current_blas = m.blas_threads;
     }
 }
 
-static void check_slot(const rt_model &m, int32_t slot) {
-    require(slot >= 0 && slot < m.config.slots, "slot " + std::to_string(slot) + " is not in 0..<" + std::to_string(m.config.slots));
+/// Checks rows and runs them: the shared body of rt_forward, rt_prefill and rt_decode.
+/// Writes the logits of rows `logit_rows`, in that order.
+static void run_rows(rt_model &m, int64_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions,
+                     const std::vector<int64_t> &logit_rows, float *out_logits) {
+    require(m.ready, "the model is not finalized");
+    require(count > 0, "a forward pass needs at least one token");
+    apply_threads(m);
+    check_tokens(m, tokens, count);
+    std::vector<int64_t> slot_list(count), position_list(count);
+    std::set<std::pair<int64_t, int64_t>> seen;
+    int64_t longest = 0;
+    for (int64_t i = 0; i < count; i++) {
+        check_slot(m, slots[i]);
+        require(positions[i] >= 0, "positions must be 0 or more");
+        require(seen.insert({slots[i], positions[i]}).second,
+                "slot " + std::to_string(slots[i]) + " position " + std::to_string(positions[i]) + " appears twice in one forward pass");
+        slot_list[i] = slots[i];
+        position_list[i] = positions[i];
+        longest = std::max<int64_t>(longest, positions[i] + 1);
+    }
+    for (int64_t r : logit_rows) require(r >= 0 && r < count, "logit row " + std::to_string(r) + " is not in 0..<" + std::to_string(count));
+    ensure_capacity(m, longest);
+    Tensor ids = torch::from_blob(const_cast<int32_t *>(tokens), {count}, torch::kInt32).to(torch::kLong);
+    Tensor where = torch::tensor(position_list, torch::kLong);
+    Tensor hidden = forward(m, m.embed.index_select(0, ids), slot_list, position_list, where);
+    bool every_row_in_order = (int64_t)logit_rows.size() == count;
+    for (int64_t i = 0; every_row_in_order && i < count; i++) every_row_in_order = logit_rows[i] == i;
+    if (every_row_in_order) return write_logits(m, hidden, out_logits);
+    if (logit_rows.size() == 1) return write_logits(m, hidden.narrow(0, logit_rows[0], 1), out_logits);
+    write_logits(m, hidden.index_select(0, torch::tensor(logit_rows, torch::kLong)), out_logits);
 }
 
 // MARK: - The C interface
@@ -255,8 +272,12 @@ extern "C" {
 
 const char *rt_last_error(void) { return last_error_text.c_str(); }
 
-int rt_set_num_threads(int32_t threads) {
-    return guarded([&] { at::set_num_threads(threads > 0 ? threads : 1); });
+int rt_model_set_threads(rt_model *model, int32_t compute, int32_t blas) {
+    return guarded([&] {
+        require(compute > 0 && blas > 0, "thread counts must be positive");
+        model->compute_threads = compute;
+        model->blas_threads = blas;
+    });
 }
 
 int rt_model_new(const rt_llama_config *config, rt_model **out) {
@@ -303,10 +324,14 @@ int rt_model_add_lora(rt_model *model, const char *name, int32_t dtype, const in
     });
 }
 
-int rt_model_finalize(rt_model *model, int32_t quantize_int8) {
+int rt_model_finalize(rt_model *model, int32_t flags) {
     return guarded([&] {
         torch::InferenceMode guard;
         auto &m = *model;
+        require((flags & ~(RT_QUANTIZE_INT8 | RT_PORTABLE_INT8 | RT_PORTABLE_ATTENTION)) == 0, "unknown finalize flags " + std::to_string(flags));
+        m.portable_attention = flags & RT_PORTABLE_ATTENTION;
+        // make_linear's int8 argument: 0 none, 1 the VNNI kernels where they run, 2 the portable loop.
+        const int32_t quantize_int8 = (flags & RT_QUANTIZE_INT8) ? ((flags & RT_PORTABLE_INT8) ? 2 : 1) : 0;
         const auto &c = m.config;
         Tensor embed = take(m, "model.embed_tokens.weight");
         Tensor head = embed;
@@ -343,44 +368,38 @@ int rt_model_finalize(rt_model *model, int32_t quantize_int8) {
 
 void rt_model_free(rt_model *model) { delete model; }
 
+int rt_forward(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions,
+               int32_t logit_count, const int32_t *logit_rows, float *out_logits) {
+    return guarded([&] {
+        torch::InferenceMode guard;
+        require(logit_count >= 0, "logit_count must be 0 or more");
+        run_rows(*model, count, slots, tokens, positions, std::vector<int64_t>(logit_rows, logit_rows + logit_count), out_logits);
+    });
+}
+
 int rt_prefill(rt_model *model, int32_t slot, const int32_t *tokens, int32_t count, int32_t start, int32_t all_positions, float *out_logits) {
     return guarded([&] {
         torch::InferenceMode guard;
-        auto &m = *model;
-        require(m.ready, "the model is not finalized");
         require(count > 0 && start >= 0, "prefill needs at least one token and a start position of 0 or more");
-        check_slot(m, slot);
-        check_tokens(m, tokens, count);
-        ensure_capacity(m, (int64_t)start + count);
-        Tensor ids = torch::from_blob(const_cast<int32_t *>(tokens), {count}, torch::kInt32).to(torch::kLong);
-        Tensor x = m.embed.index_select(0, ids).unsqueeze(0);
-        Tensor positions = torch::arange(start, start + count, torch::kLong).unsqueeze(0);
-        Tensor hidden = forward(m, x, positions, {slot}, (int64_t)start + count)[0];
-        write_logits(m, all_positions ? hidden : hidden.narrow(0, count - 1, 1), out_logits);
+        std::vector<int32_t> slots(count, slot), positions(count);
+        std::vector<int64_t> logit_rows;
+        for (int32_t i = 0; i < count; i++) {
+            positions[i] = start + i;
+            if (all_positions || i == count - 1) logit_rows.push_back(i);
+        }
+        run_rows(*model, count, slots.data(), tokens, positions.data(), logit_rows, out_logits);
     });
 }
 
 int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions, float *out_logits) {
     return guarded([&] {
         torch::InferenceMode guard;
-        auto &m = *model;
-        require(m.ready, "the model is not finalized");
         require(count > 0, "decode needs at least one sequence");
-        check_tokens(m, tokens, count);
-        std::vector<int64_t> slot_list(slots, slots + count);
-        int64_t longest = 0;
-        for (int32_t i = 0; i < count; i++) {
-            check_slot(m, slots[i]);
-            require(positions[i] >= 0, "positions must be 0 or more");
-            for (int32_t j = 0; j < i; j++) require(slots[j] != slots[i], "slot " + std::to_string(slots[i]) + " appears twice in one decode step");
-            longest = std::max<int64_t>(longest, positions[i] + 1);
-        }
-        ensure_capacity(m, longest);
-        Tensor ids = torch::from_blob(const_cast<int32_t *>(tokens), {count}, torch::kInt32).to(torch::kLong);
-        Tensor x = m.embed.index_select(0, ids).unsqueeze(1);
-        Tensor pos = torch::from_blob(const_cast<int32_t *>(positions), {count, 1}, torch::kInt32).to(torch::kLong);
-        Tensor hidden = forward(m, x, pos, slot_list, longest).squeeze(1);
-        write_logits(m, hidden, out_logits);
+        std::set<int32_t> seen;
+        for (int32_t i = 0; i < count; i++) require(seen.insert(slots[i]).second, "slot " + std::to_string(slots[i]) + " appears twice in one decode step");
+        std::vector<int64_t> logit_rows(count);
+        for (int32_t i = 0; i < count; i++) logit_rows[i] = i;
+        run_rows(*model, count, slots, tokens, positions, logit_rows, out_logits);
     });
 }
 
@@ -392,10 +411,7 @@ int rt_copy_slot(rt_model *model, int32_t from, int32_t to, int32_t length) {
         check_slot(m, to);
         require(length >= 0 && length <= m.capacity, "cannot copy " + std::to_string(length) + " positions of a cache holding " + std::to_string(m.capacity));
         if (from == to || length == 0) return;
-        for (int64_t l = 0; l < m.config.num_layers; l++) {
-            m.k_cache[l][to].narrow(1, 0, length).copy_(m.k_cache[l][from].narrow(1, 0, length));
-            m.v_cache[l][to].narrow(1, 0, length).copy_(m.v_cache[l][from].narrow(1, 0, length));
-        }
+        for (auto &layer : m.cache) layer.copy_slot(from, to, length);
     });
 }
 

@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <type_traits>
+
+#include "vector_math.h"
 
 using torch::Tensor;
 
@@ -57,6 +60,22 @@ void silu_mul_rows(const T *gate_up, T *out, int64_t rows, int64_t inner) {
     }
 }
 
+/// The same with 16 lanes at a time and the vector exp: the same roundings to bfloat16, and
+/// ~2 ulp from expf.
+template <typename T>
+RT_AVX512 void silu_mul_rows_avx512(const T *gate_up, T *out, int64_t rows, int64_t inner) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *gate = gate_up + r * 2 * inner, *up = gate + inner;
+        for (int64_t i = 0; i < inner; i += 16) {
+            const __mmask16 lanes = vec::first_lanes(inner - i);
+            const __m512 g = vec::load16(gate + i, lanes), u = vec::load16(up + i, lanes);
+            __m512 silu = _mm512_div_ps(g, _mm512_add_ps(_mm512_set1_ps(1.0f), vec::exp16(_mm512_sub_ps(_mm512_setzero_ps(), g))));
+            if constexpr (std::is_same_v<T, c10::BFloat16>) silu = vec::round_bf16(silu);
+            vec::store16(out + r * inner + i, _mm512_mul_ps(silu, u), lanes);
+        }
+    }
+}
+
 }  // namespace
 
 Tensor fused_rms_norm(const Tensor &x, const Tensor &weight, double eps) {
@@ -86,18 +105,21 @@ void fused_rope(Tensor &qkv, const Tensor &positions, const Tensor &cos, const T
 }
 
 Tensor fused_silu_mul(const Tensor &gate_up, int64_t inner) {
+    // One loop for any number of rows, so a row's result does not depend on what it is
+    // batched with (libtorch's silu rounds its exp differently from a scalar expf).
     Tensor input = gate_up.contiguous();
     const int64_t rows = input.numel() / (2 * inner);
-    // From 4 rows on, libtorch's vectorised exp wins over this loop's scalar one (perf, 64
-    // streams: scalar expf took 9.5% of a step).
-    if (rows >= 4) return torch::silu(input.narrow(-1, 0, inner)) * input.narrow(-1, inner, inner);
     auto sizes = input.sizes().vec();
     sizes.back() = inner;
     Tensor out = torch::empty(sizes, input.options());
+    const bool vector = avx512_available();
     if (input.scalar_type() == torch::kBFloat16) {
-        silu_mul_rows(input.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), rows, inner);
+        auto *in = input.data_ptr<c10::BFloat16>();
+        auto *o = out.data_ptr<c10::BFloat16>();
+        vector ? silu_mul_rows_avx512(in, o, rows, inner) : silu_mul_rows(in, o, rows, inner);
     } else {
-        silu_mul_rows(input.data_ptr<float>(), out.data_ptr<float>(), rows, inner);
+        vector ? silu_mul_rows_avx512(input.data_ptr<float>(), out.data_ptr<float>(), rows, inner)
+               : silu_mul_rows(input.data_ptr<float>(), out.data_ptr<float>(), rows, inner);
     }
     return out;
 }

@@ -14,5 +14,5 @@ torch::Tensor fused_rms_norm(const torch::Tensor &x, const torch::Tensor &weight
 void fused_rope(torch::Tensor &qkv, const torch::Tensor &positions, const torch::Tensor &cos, const torch::Tensor &sin,
                 int64_t heads, int64_t head_dim);
 
-/// silu(gate) * up, where gate_up holds gate then up in each row (libtorch's calls from 4 rows).
+/// silu(gate) * up, where gate_up holds gate then up in each row (AVX-512 where the CPU has it).
 torch::Tensor fused_silu_mul(const torch::Tensor &gate_up, int64_t inner);

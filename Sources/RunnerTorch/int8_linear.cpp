@@ -4,6 +4,8 @@
 // multiply-adds, so they agree to the bit (a test checks it).
 #include "int8_linear.h"
 
+#include "parallel.h"
+
 #include <immintrin.h>
 
 #include <cmath>
@@ -246,7 +248,7 @@ static void run(const Int8Weight &w, const Tensor &x, void *out, bool bf16_out) 
     auto product = vnni ? product_vnni : product_portable;
     if (q.rows < 4) return product(w, q, out, bf16_out, 0, w.panels);
     const int64_t groups = (w.panels + 1) / 2;
-    at::parallel_for(0, groups, 1, [&](int64_t g0, int64_t g1) { product(w, q, out, bf16_out, g0 * 2, std::min(w.panels, g1 * 2)); });
+    parallel_ranges(groups, 1, [&](int64_t g0, int64_t g1) { product(w, q, out, bf16_out, g0 * 2, std::min(w.panels, g1 * 2)); });
 }
 
 Tensor Int8Weight::operator()(const Tensor &x, torch::ScalarType out_type) const {

@@ -57,8 +57,9 @@ func streamsPerSecond(_ streams: Int) async throws -> Double {
 let perSecond16 = try await streamsPerSecond(16)
 let perSecond64 = try await streamsPerSecond(64)
 
-// 100 MCQ items, 4 one-token choices each, contexts of about 60 tokens, 8 requests in flight
-// (as the ResponseComponent sends them).
+// 100 MCQ items, 4 one-token choices each, contexts of about 60 tokens, as many requests in
+// flight as the ResponseComponent sends this backend (its max_concurrency: 2 x batch_size).
+let inFlightLimit = model.requestSettings.maxConcurrency ?? 8
 let questions = (0..<100).map { i in
     "Question \(i): Which of these is the best answer to question number \(i) about science and history?\n\nA. The first option\nB. The second option\nC. The third option\nD. The fourth option\n\nAnswer:"
 }
@@ -67,7 +68,7 @@ let mcqTime = try await seconds {
         var inFlight = 0
         for q in questions {
             for letter in ["A", "B", "C", "D"] {
-                if inFlight >= 8 { try await group.next(); inFlight -= 1 }
+                if inFlight >= inFlightLimit { try await group.next(); inFlight -= 1 }
                 group.addTask { _ = try await model.loglikelihood(LoglikelihoodRequest(context: q, continuation: " " + letter)) }
                 inFlight += 1
             }

@@ -38,7 +38,6 @@ typedef struct {
 typedef struct rt_model rt_model;
 
 const char *rt_last_error(void);
-int rt_set_num_threads(int32_t threads);
 
 int rt_model_new(const rt_llama_config *config, rt_model **out);
 /// Copies one weight, by its Hugging Face name (model.layers.0.self_attn.q_proj.weight, ...).
@@ -46,12 +45,38 @@ int rt_model_set_tensor(rt_model *model, const char *name, int32_t dtype, const 
 /// Adds a LoRA delta to a weight already set: W += scale * B @ A (A: r x in, B: out x r).
 int rt_model_add_lora(rt_model *model, const char *name, int32_t dtype, const int64_t *a_shape, const void *a,
                       const int64_t *b_shape, const void *b, double scale);
-/// Checks every weight is present with its shape and converts to the compute type.
-/// quantize_int8: 1 stores every linear weight and the head as int8 by blocks of 32 inputs (a
-/// scale each) and quantises activations the same way as they arrive (AVX-512 VNNI where the
-/// CPU has it); 2 does the same with the portable loop on any CPU (tests compare the two); 0 not.
-int rt_model_finalize(rt_model *model, int32_t quantize_int8);
+/// Flags of rt_model_finalize.
+enum {
+    /// Every linear weight and the head as int8 by blocks of 32 inputs (a scale each), with
+    /// activations quantised the same way as they arrive (AVX-512 VNNI where the CPU has it).
+    RT_QUANTIZE_INT8 = 1,
+    /// int8 products by the portable loop even where the VNNI kernels run (tests compare the
+    /// two: they agree to the bit).
+    RT_PORTABLE_INT8 = 2,
+    /// Attention by the portable loop even where the AVX-512 one runs (tests compare the two:
+    /// they agree to float32 rounding).
+    RT_PORTABLE_ATTENTION = 4,
+};
+
+/// Checks every weight is present with its shape and converts to the compute type; `flags`
+/// is 0 or any of the flags above or'ed.
+int rt_model_finalize(rt_model *model, int32_t flags);
 void rt_model_free(rt_model *model);
+
+/// The threads this model's calls use: `compute` in libtorch's OpenMP pool (our kernels,
+/// oneDNN's bfloat16 products, elementwise steps) and `blas` in OpenBLAS's (float32
+/// products). Applied at the start of each call of this model, as the two pools spin while
+/// idle and must not both have every core.
+int rt_model_set_threads(rt_model *model, int32_t compute, int32_t blas);
+
+/// Runs `count` token rows in one forward pass, of any mix of sequences: row i is tokens[i] at
+/// position positions[i] of slot slots[i]. Every row's key and value is written to its slot's
+/// cache, and row i attends to positions [0, positions[i]] of its slot, so the positions
+/// before it must be in the cache already or among the rows (several prompts can be packed
+/// end to end, with decoding rows beside them). A (slot, position) may appear once. Writes
+/// the next-token logits of rows logit_rows[0..<logit_count], in that order (vocab floats each).
+int rt_forward(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions,
+               int32_t logit_count, const int32_t *logit_rows, float *out_logits);
 
 /// Runs `count` tokens of one sequence held in `slot`, at positions start..start+count-1,
 /// attending to the slot's cache [0, start). Writes the next-token logits of the last

@@ -34,7 +34,7 @@ public struct LocalModel: LanguageModel {
         let slots = params.batchSize ?? 32
         let dtype = LocalModelParams.DType.resolve(params.dtype)
         let options = LocalEngine.Options(dtype: dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
-                                          maxPositions: maxLength, threads: params.threads ?? 1)
+                                          maxPositions: maxLength, threads: params.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let engine = try LoadedModels.shared.engine(path: path, peft: params.peftModel, options: options) {
             try LocalEngine(checkpoint: checkpoint, options: options, lora: try params.peftModel.map(LoRAAdapter.init(folder:)))
         }

@@ -9,7 +9,7 @@ import Foundation
 struct TorchLibrary: @unchecked Sendable {
     // Function pointers into a library that stays loaded for the life of the process.
     typealias LastError = @convention(c) () -> UnsafePointer<CChar>?
-    typealias SetThreads = @convention(c) (Int32) -> Int32
+    typealias SetThreads = @convention(c) (OpaquePointer?, Int32, Int32) -> Int32
     typealias ModelNew = @convention(c) (UnsafePointer<rt_llama_config>?, UnsafeMutablePointer<OpaquePointer?>?) -> Int32
     typealias SetTensor = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32, UnsafePointer<Int64>?, Int32, UnsafeRawPointer?) -> Int32
     typealias AddLoRA = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32, UnsafePointer<Int64>?, UnsafeRawPointer?,
@@ -19,6 +19,8 @@ struct TorchLibrary: @unchecked Sendable {
     typealias Prefill = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafeMutablePointer<Float>?) -> Int32
     typealias Decode = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?) -> Int32
     typealias CopySlot = @convention(c) (OpaquePointer?, Int32, Int32, Int32) -> Int32
+    typealias Forward = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?,
+                                        Int32, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?) -> Int32
 
     let lastError: LastError
     let setThreads: SetThreads
@@ -30,6 +32,7 @@ struct TorchLibrary: @unchecked Sendable {
     let prefill: Prefill
     let decode: Decode
     let copySlot: CopySlot
+    let forward: Forward
 
     /// The loaded library, or the reason it could not be loaded.
     static let shared: Result<TorchLibrary, ModelError> = load()
@@ -47,10 +50,8 @@ struct TorchLibrary: @unchecked Sendable {
     }
 
     private static func load() -> Result<TorchLibrary, ModelError> {
-        // The matrix products are the work, and OpenBLAS splits them across cores well; torch's
-        // own thread pool only adds spinning. Measured here (SmolLM2, 16 sequences decoded
-        // together): 1 torch thread with 2 BLAS threads 200 tok/s, 2 torch threads with 1 BLAS
-        // thread 135, one of each 126. The user's setting wins.
+        // OpenBLAS starts a thread per core; each model then says how many of them it uses
+        // (rt_model_set_threads). The user's OPENBLAS_NUM_THREADS caps that.
         setenv("OPENBLAS_NUM_THREADS", String(ProcessInfo.processInfo.activeProcessorCount), 0)
         let paths = candidates()
         var reasons: [String] = []
@@ -67,11 +68,12 @@ struct TorchLibrary: @unchecked Sendable {
             }
             do {
                 return .success(TorchLibrary(
-                    lastError: try symbol("rt_last_error", LastError.self), setThreads: try symbol("rt_set_num_threads", SetThreads.self),
+                    lastError: try symbol("rt_last_error", LastError.self), setThreads: try symbol("rt_model_set_threads", SetThreads.self),
                     modelNew: try symbol("rt_model_new", ModelNew.self), setTensor: try symbol("rt_model_set_tensor", SetTensor.self),
                     addLoRA: try symbol("rt_model_add_lora", AddLoRA.self), finalize: try symbol("rt_model_finalize", Finalize.self),
                     free: try symbol("rt_model_free", Free.self), prefill: try symbol("rt_prefill", Prefill.self),
-                    decode: try symbol("rt_decode", Decode.self), copySlot: try symbol("rt_copy_slot", CopySlot.self)))
+                    decode: try symbol("rt_decode", Decode.self), copySlot: try symbol("rt_copy_slot", CopySlot.self),
+                    forward: try symbol("rt_forward", Forward.self)))
             } catch let error as ModelError {
                 return .failure(error)
             } catch {
