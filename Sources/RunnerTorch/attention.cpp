@@ -28,12 +28,21 @@ struct HeadCache {
     const T *values;  // capacity x head_dim
 };
 
+/// A layer cache's raw pointers, taken once per call (Tensor::data_ptr checks on every call).
 template <typename T>
-HeadCache<T> head_cache(const LayerCache &cache, int64_t slot, int64_t kv_head, const AttentionShape &shape) {
-    const int64_t capacity = cache.capacity(), per_head = capacity * shape.head_dim;
-    const int64_t offset = (slot * shape.kv_heads + kv_head) * per_head;
-    return {cache.keys.data_ptr<T>() + offset, cache.values.data_ptr<T>() + offset};
-}
+struct CacheView {
+    const T *keys, *values;
+    int64_t per_head, kv_heads;
+
+    CacheView(const LayerCache &cache, const AttentionShape &shape)
+        : keys(cache.keys.data_ptr<T>()), values(cache.values.data_ptr<T>()), per_head(cache.capacity() * shape.head_dim),
+          kv_heads(shape.kv_heads) {}
+
+    HeadCache<T> head(int64_t slot, int64_t kv_head) const {
+        const int64_t offset = (slot * kv_heads + kv_head) * per_head;
+        return {keys + offset, values + offset};
+    }
+};
 
 /// Scratch of one thread: queries, scores, outputs (float32), grown as needed.
 struct Scratch {
@@ -78,29 +87,46 @@ using vec::exp16;
 using vec::first_lanes;
 using vec::load16;
 
-/// Scores of G query heads against the keys of one panel (16 positions): G registers.
-template <int G, typename T>
+/// Scores of G query heads against the keys of N panels (16 positions each): N x G
+/// accumulators, so N x G multiply-adds are in flight rather than G (one chain per
+/// accumulator, 4 cycles each: with G = 3 alone the loop waited on latency).
+template <int G, int N, typename T>
 AVX512 inline void panel_scores(const T *keys, const float *query, int64_t head_dim, float scale, float *scores, int64_t stride) {
-    __m512 acc[G];
-    for (int j = 0; j < G; j++) acc[j] = _mm512_setzero_ps();
+    __m512 acc[N][G];
+    for (int n = 0; n < N; n++)
+        for (int j = 0; j < G; j++) acc[n][j] = _mm512_setzero_ps();
     for (int64_t d = 0; d < head_dim; d++) {
-        const __m512 k = load16(keys + d * panel);
-        for (int j = 0; j < G; j++) acc[j] = _mm512_fmadd_ps(_mm512_set1_ps(query[j * head_dim + d]), k, acc[j]);
+        __m512 k[N];
+        for (int n = 0; n < N; n++) k[n] = load16(keys + (n * head_dim + d) * panel);
+        for (int j = 0; j < G; j++) {
+            const __m512 q = _mm512_set1_ps(query[j * head_dim + d]);
+            for (int n = 0; n < N; n++) acc[n][j] = _mm512_fmadd_ps(q, k[n], acc[n][j]);
+        }
     }
-    for (int j = 0; j < G; j++) _mm512_storeu_ps(scores + j * stride, _mm512_mul_ps(acc[j], _mm512_set1_ps(scale)));
+    for (int n = 0; n < N; n++)
+        for (int j = 0; j < G; j++) _mm512_storeu_ps(scores + j * stride + n * panel, _mm512_mul_ps(acc[n][j], _mm512_set1_ps(scale)));
 }
 
-/// Outputs of G query heads for 16 of the head's dimensions: weights (unnormalised) times values.
-template <int G, typename T>
+/// Outputs of G query heads for C x 16 of the head's dimensions: weights (unnormalised) times
+/// values, C x G accumulators (one weight broadcast feeds C of them).
+template <int G, int C, typename T>
 AVX512 inline void weighted_values(const T *values, const float *weights, int64_t stride, int64_t head_dim, int64_t length,
-                                   __mmask16 lanes, const float *inverse_sums, float *out) {
-    __m512 acc[G];
-    for (int j = 0; j < G; j++) acc[j] = _mm512_setzero_ps();
+                                   __mmask16 last_lanes, const float *inverse_sums, float *out) {
+    __m512 acc[C][G];
+    for (int c = 0; c < C; c++)
+        for (int j = 0; j < G; j++) acc[c][j] = _mm512_setzero_ps();
     for (int64_t t = 0; t < length; t++) {
-        const __m512 v = load16(values + t * head_dim, lanes);
-        for (int j = 0; j < G; j++) acc[j] = _mm512_fmadd_ps(_mm512_set1_ps(weights[j * stride + t]), v, acc[j]);
+        __m512 v[C];
+        for (int c = 0; c < C; c++) v[c] = load16(values + t * head_dim + c * panel, c == C - 1 ? last_lanes : (__mmask16)0xFFFF);
+        for (int j = 0; j < G; j++) {
+            const __m512 w = _mm512_set1_ps(weights[j * stride + t]);
+            for (int c = 0; c < C; c++) acc[c][j] = _mm512_fmadd_ps(w, v[c], acc[c][j]);
+        }
     }
-    for (int j = 0; j < G; j++) _mm512_mask_storeu_ps(out + j * head_dim, lanes, _mm512_mul_ps(acc[j], _mm512_set1_ps(inverse_sums[j])));
+    for (int c = 0; c < C; c++)
+        for (int j = 0; j < G; j++)
+            _mm512_mask_storeu_ps(out + j * head_dim + c * panel, c == C - 1 ? last_lanes : (__mmask16)0xFFFF,
+                                  _mm512_mul_ps(acc[c][j], _mm512_set1_ps(inverse_sums[j])));
 }
 
 /// Query heads [first, first + G) of a group; G is a template argument so the accumulators
@@ -109,7 +135,9 @@ template <int G, typename T>
 AVX512 void attend_heads(const HeadCache<T> &cache, const float *query, int64_t head_dim, int64_t length, float scale,
                          float *scores, int64_t stride, float *out) {
     const int64_t panels = (length + panel - 1) / panel;
-    for (int64_t b = 0; b < panels; b++) panel_scores<G>(cache.keys + b * head_dim * panel, query, head_dim, scale, scores + b * panel, stride);
+    int64_t b = 0;
+    for (; b + 4 <= panels; b += 4) panel_scores<G, 4>(cache.keys + b * head_dim * panel, query, head_dim, scale, scores + b * panel, stride);
+    for (; b < panels; b++) panel_scores<G, 1>(cache.keys + b * head_dim * panel, query, head_dim, scale, scores + b * panel, stride);
     float inverse_sums[G];
     for (int j = 0; j < G; j++) {
         float *s = scores + j * stride;
@@ -125,9 +153,12 @@ AVX512 void attend_heads(const HeadCache<T> &cache, const float *query, int64_t 
         }
         inverse_sums[j] = 1.0f / _mm512_reduce_add_ps(sum);
     }
-    for (int64_t c = 0; c < head_dim; c += panel) {
-        weighted_values<G>(cache.values + c, scores, stride, head_dim, length, first_lanes(head_dim - c), inverse_sums, out + c);
-    }
+    // Dimensions by 64 (4 registers), then what is left (head_dim is even, not always a multiple of 16).
+    int64_t c = 0;
+    for (; c + 4 * panel <= head_dim; c += 4 * panel)
+        weighted_values<G, 4>(cache.values + c, scores, stride, head_dim, length, 0xFFFF, inverse_sums, out + c);
+    for (; c < head_dim; c += panel)
+        weighted_values<G, 1>(cache.values + c, scores, stride, head_dim, length, first_lanes(head_dim - c), inverse_sums, out + c);
 }
 
 template <typename T>
@@ -149,7 +180,8 @@ AVX512 void attend_avx512(const HeadCache<T> &cache, const float *query, int64_t
 
 // MARK: - Rows
 
-template <typename T>
+/// T: the type of qkv and the result; C: the cache's.
+template <typename T, typename C>
 void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions,
                  const AttentionShape &shape, bool vector, Tensor &result) {
     const int64_t rows = qkv.size(0), width = qkv.size(1), hd = shape.head_dim;
@@ -157,6 +189,7 @@ void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slot
     const float scale = 1.0f / std::sqrt((float)hd);
     const T *all = qkv.data_ptr<T>();
     T *out = result.data_ptr<T>();
+    const CacheView<C> view(cache, shape);
     // Work items are (row, key head); a decoding row costs ~its position, so 4 a thread at least.
     parallel_ranges(rows * shape.kv_heads, 4, [&](int64_t begin, int64_t end) {
         Scratch &s = scratch;
@@ -168,7 +201,7 @@ void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slot
             s.outputs.resize(group * hd);
             const T *q = all + r * width + h * group * hd;
             for (int64_t i = 0; i < group * hd; i++) s.queries[i] = widen(q[i]);
-            const HeadCache<T> head = head_cache<T>(cache, slots[r], h, shape);
+            const HeadCache<C> head = view.head(slots[r], h);
             if (vector) attend_avx512(head, s.queries.data(), group, hd, length, scale, s.scores.data(), stride, s.outputs.data());
             else attend_portable(head, s.queries.data(), group, hd, length, scale, s.scores.data(), s.outputs.data());
             T *o = out + r * shape.heads * hd + h * group * hd;
@@ -177,22 +210,28 @@ void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slot
     });
 }
 
-template <typename T>
+template <typename T, typename C>
 void write_rows(LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, const AttentionShape &shape) {
     const int64_t rows = qkv.size(0), width = qkv.size(1), hd = shape.head_dim, capacity = cache.capacity();
     const T *all = qkv.data_ptr<T>();
-    T *keys = cache.keys.data_ptr<T>(), *values = cache.values.data_ptr<T>();
-    for (int64_t r = 0; r < rows; r++) {
-        const int64_t p = positions[r];
-        for (int64_t h = 0; h < shape.kv_heads; h++) {
-            const int64_t head = (slots[r] * shape.kv_heads + h) * capacity * hd;
-            const T *k = all + r * width + (shape.heads + h) * hd;
-            const T *v = all + r * width + (shape.heads + shape.kv_heads + h) * hd;
-            T *panel_start = keys + head + (p / panel) * hd * panel + p % panel;
-            for (int64_t d = 0; d < hd; d++) panel_start[d * panel] = k[d];
-            std::memcpy(values + head + p * hd, v, hd * sizeof(T));
+    C *keys = cache.keys.data_ptr<C>(), *values = cache.values.data_ptr<C>();
+    // Rows write distinct (slot, position)s, so parts of them can go to different threads.
+    parallel_ranges(rows, 16, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; r++) {
+            const int64_t p = positions[r];
+            for (int64_t h = 0; h < shape.kv_heads; h++) {
+                const int64_t head = (slots[r] * shape.kv_heads + h) * capacity * hd;
+                const T *k = all + r * width + (shape.heads + h) * hd;
+                const T *v = all + r * width + (shape.heads + shape.kv_heads + h) * hd;
+                C *panel_start = keys + head + (p / panel) * hd * panel + p % panel;
+                C *value = values + head + p * hd;
+                for (int64_t d = 0; d < hd; d++) {
+                    panel_start[d * panel] = (C)widen(k[d]);
+                    value[d] = (C)widen(v[d]);
+                }
+            }
         }
-    }
+    });
 }
 
 }  // namespace
@@ -221,11 +260,38 @@ void LayerCache::copy_slot(int64_t from, int64_t to, int64_t length) {
 
 // MARK: - Calls
 
+namespace {
+
+/// Runs Body<T, T>::run(args...) for the activations' type T, which the cache shares (the
+/// kernels take the two apart, so a cache of another type is one more dispatch line).
+template <template <typename, typename> class Body, typename... Args>
+void by_types(torch::ScalarType activations, torch::ScalarType cache, Args &&...args) {
+    TORCH_CHECK(activations == cache, "attention: the cache must have the activations' type");
+    if (activations == torch::kBFloat16) return Body<c10::BFloat16, c10::BFloat16>::run(args...);
+    TORCH_CHECK(activations == torch::kFloat32, "attention: activations must be float32 or bfloat16");
+    Body<float, float>::run(args...);
+}
+
+template <typename T, typename C>
+struct WriteRows {
+    static void run(LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, const AttentionShape &shape) {
+        write_rows<T, C>(cache, qkv, slots, positions, shape);
+    }
+};
+
+template <typename T, typename C>
+struct AttendRows {
+    static void run(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, const AttentionShape &shape,
+                    bool vector, Tensor &result) {
+        attend_rows<T, C>(cache, qkv, slots, positions, shape, vector, result);
+    }
+};
+
+}  // namespace
+
 void write_keys_values(LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, AttentionShape shape) {
     TORCH_CHECK(qkv.is_contiguous() && qkv.dim() == 2, "attention: qkv must be contiguous rows");
-    TORCH_CHECK(qkv.scalar_type() == cache.values.scalar_type(), "attention: qkv and the cache differ in type");
-    if (qkv.scalar_type() == torch::kBFloat16) write_rows<c10::BFloat16>(cache, qkv, slots, positions, shape);
-    else write_rows<float>(cache, qkv, slots, positions, shape);
+    by_types<WriteRows>(qkv.scalar_type(), cache.values.scalar_type(), cache, qkv, slots, positions, shape);
 }
 
 Tensor attend(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, AttentionShape shape,
@@ -233,7 +299,6 @@ Tensor attend(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, 
     TORCH_CHECK(qkv.is_contiguous() && qkv.dim() == 2, "attention: qkv must be contiguous rows");
     Tensor result = torch::empty({qkv.size(0), shape.heads * shape.head_dim}, qkv.options());
     const bool vector = !portable && avx512_available();
-    if (qkv.scalar_type() == torch::kBFloat16) attend_rows<c10::BFloat16>(cache, qkv, slots, positions, shape, vector, result);
-    else attend_rows<float>(cache, qkv, slots, positions, shape, vector, result);
+    by_types<AttendRows>(qkv.scalar_type(), cache.values.scalar_type(), cache, qkv, slots, positions, shape, vector, result);
     return result;
 }

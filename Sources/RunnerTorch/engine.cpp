@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
@@ -400,6 +401,57 @@ int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_
         std::vector<int64_t> logit_rows(count);
         for (int32_t i = 0; i < count; i++) logit_rows[i] = i;
         run_rows(*model, count, slots, tokens, positions, logit_rows, out_logits);
+    });
+}
+
+int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t repeats, double *weight_seconds, double *attention_seconds) {
+    return guarded([&] {
+        torch::InferenceMode guard;
+        auto &m = *model;
+        const auto &c = m.config;
+        require(m.ready, "the model is not finalized");
+        require(rows > 0 && context > 0 && repeats > 0, "rows, context and repeats must be positive");
+        apply_threads(m);
+        auto options = torch::TensorOptions().dtype(m.dtype);
+        Tensor hidden = torch::randn({rows, c.hidden_size}, options), heads = torch::randn({rows, c.num_heads * c.head_dim}, options);
+        Tensor inner = torch::randn({rows, c.intermediate_size}, options);
+        std::vector<float> logits((size_t)rows * c.vocab_size);
+        double best = INFINITY;
+        for (int32_t i = 0; i <= repeats; i++) {  // the first run warms caches and is not counted
+            const auto start = std::chrono::steady_clock::now();
+            for (const auto &layer : m.layers) {
+                layer.qkv(hidden);
+                layer.o(heads);
+                layer.gate_up(hidden);
+                layer.down(inner);
+            }
+            write_logits(m, hidden, logits.data());
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (i > 0) best = std::min(best, elapsed);
+        }
+        *weight_seconds = best;
+        // Attention's two products (scores, weighted values) with their softmax: each row sees
+        // `context` positions of a slot of its own, a cache per layer (the step reads 30 of them,
+        // not one that stays in cache).
+        const AttentionShape shape = m.attention_shape();
+        std::vector<LayerCache> caches;
+        for (int64_t l = 0; l < c.num_layers; l++) {
+            LayerCache cache = LayerCache::zeros(rows, (context + 15) / 16 * 16, shape, m.dtype);
+            cache.keys.normal_();
+            cache.values.normal_();
+            caches.push_back(cache);
+        }
+        Tensor qkv = torch::randn({rows, (c.num_heads + 2 * c.num_kv_heads) * c.head_dim}, options);
+        std::vector<int64_t> slots(rows), positions(rows, context - 1);
+        for (int32_t r = 0; r < rows; r++) slots[r] = r;
+        best = INFINITY;
+        for (int32_t i = 0; i <= repeats; i++) {
+            const auto start = std::chrono::steady_clock::now();
+            for (const auto &cache : caches) attend(cache, qkv, slots.data(), positions.data(), shape, m.portable_attention);
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            if (i > 0) best = std::min(best, elapsed);
+        }
+        *attention_seconds = best;
     });
 }
 

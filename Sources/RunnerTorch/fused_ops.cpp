@@ -6,6 +6,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "parallel.h"
 #include "vector_math.h"
 
 using torch::Tensor;
@@ -60,6 +61,27 @@ void silu_mul_rows(const T *gate_up, T *out, int64_t rows, int64_t inner) {
     }
 }
 
+/// RMSNorm 16 lanes at a time: squares summed in float32 lanes (libtorch sums in float32 too;
+/// the scalar loop above in double), the same roundings.
+template <typename T>
+RT_AVX512 void rms_norm_rows_avx512(const T *x, const T *weight, T *out, int64_t rows, int64_t width, double eps) {
+    for (int64_t r = 0; r < rows; r++) {
+        const T *row = x + r * width;
+        __m512 squares = _mm512_setzero_ps();
+        for (int64_t i = 0; i < width; i += 16) {
+            const __m512 v = vec::load16(row + i, vec::first_lanes(width - i));
+            squares = _mm512_fmadd_ps(v, v, squares);
+        }
+        const __m512 inverse = _mm512_set1_ps(1.0f / std::sqrt(_mm512_reduce_add_ps(squares) / (float)width + (float)eps));
+        for (int64_t i = 0; i < width; i += 16) {
+            const __mmask16 lanes = vec::first_lanes(width - i);
+            __m512 y = _mm512_mul_ps(vec::load16(row + i, lanes), inverse);
+            if constexpr (std::is_same_v<T, c10::BFloat16>) y = vec::round_bf16(y);
+            vec::store16(out + r * width + i, _mm512_mul_ps(y, vec::load16(weight + i, lanes)), lanes);
+        }
+    }
+}
+
 /// The same with 16 lanes at a time and the vector exp: the same roundings to bfloat16, and
 /// ~2 ulp from expf.
 template <typename T>
@@ -78,15 +100,32 @@ RT_AVX512 void silu_mul_rows_avx512(const T *gate_up, T *out, int64_t rows, int6
 
 }  // namespace
 
+/// Runs `rows_body(first_row, row_count)` over parts of the rows on libtorch's threads: these
+/// steps are cheap a row, so a part is 16 rows at least (a decoding step of 64 streams splits
+/// in two; one stream stays on one thread).
+template <typename F>
+static void by_rows(int64_t rows, F &&rows_body) {
+    parallel_ranges(rows, 16, [&](int64_t begin, int64_t end) { rows_body(begin, end - begin); });
+}
+
 Tensor fused_rms_norm(const Tensor &x, const Tensor &weight, double eps) {
     Tensor input = x.contiguous();
     Tensor out = torch::empty_like(input);
     const int64_t width = input.size(-1), rows = input.numel() / width;
+    const bool vector = avx512_available();
     if (input.scalar_type() == torch::kBFloat16) {
-        rms_norm_rows(input.data_ptr<c10::BFloat16>(), weight.data_ptr<c10::BFloat16>(), out.data_ptr<c10::BFloat16>(), rows, width, eps);
+        const auto *in = input.data_ptr<c10::BFloat16>(), *w = weight.data_ptr<c10::BFloat16>();
+        auto *o = out.data_ptr<c10::BFloat16>();
+        by_rows(rows, [&](int64_t r, int64_t n) {
+            vector ? rms_norm_rows_avx512(in + r * width, w, o + r * width, n, width, eps) : rms_norm_rows(in + r * width, w, o + r * width, n, width, eps);
+        });
     } else {
         TORCH_CHECK(input.scalar_type() == torch::kFloat32, "rms_norm: float32 or bfloat16 only");
-        rms_norm_rows(input.data_ptr<float>(), weight.data_ptr<float>(), out.data_ptr<float>(), rows, width, eps);
+        const float *in = input.data_ptr<float>(), *w = weight.data_ptr<float>();
+        float *o = out.data_ptr<float>();
+        by_rows(rows, [&](int64_t r, int64_t n) {
+            vector ? rms_norm_rows_avx512(in + r * width, w, o + r * width, n, width, eps) : rms_norm_rows(in + r * width, w, o + r * width, n, width, eps);
+        });
     }
     return out;
 }
@@ -96,11 +135,15 @@ void fused_rope(Tensor &qkv, const Tensor &positions, const Tensor &cos, const T
     Tensor where = positions.to(torch::kLong).contiguous();
     const int64_t width = qkv.size(-1), rows = qkv.numel() / width;
     TORCH_CHECK(where.numel() == rows, "rope: one position per row");
+    const int64_t *at = where.data_ptr<int64_t>();
     if (qkv.scalar_type() == torch::kBFloat16) {
-        rope_rows(qkv.data_ptr<c10::BFloat16>(), where.data_ptr<int64_t>(), cos.data_ptr<c10::BFloat16>(), sin.data_ptr<c10::BFloat16>(),
-                  rows, width, heads, head_dim);
+        auto *x = qkv.data_ptr<c10::BFloat16>();
+        const auto *c = cos.data_ptr<c10::BFloat16>(), *s = sin.data_ptr<c10::BFloat16>();
+        by_rows(rows, [&](int64_t r, int64_t n) { rope_rows(x + r * width, at + r, c, s, n, width, heads, head_dim); });
     } else {
-        rope_rows(qkv.data_ptr<float>(), where.data_ptr<int64_t>(), cos.data_ptr<float>(), sin.data_ptr<float>(), rows, width, heads, head_dim);
+        float *x = qkv.data_ptr<float>();
+        const float *c = cos.data_ptr<float>(), *s = sin.data_ptr<float>();
+        by_rows(rows, [&](int64_t r, int64_t n) { rope_rows(x + r * width, at + r, c, s, n, width, heads, head_dim); });
     }
 }
 
@@ -114,12 +157,17 @@ Tensor fused_silu_mul(const Tensor &gate_up, int64_t inner) {
     Tensor out = torch::empty(sizes, input.options());
     const bool vector = avx512_available();
     if (input.scalar_type() == torch::kBFloat16) {
-        auto *in = input.data_ptr<c10::BFloat16>();
+        const auto *in = input.data_ptr<c10::BFloat16>();
         auto *o = out.data_ptr<c10::BFloat16>();
-        vector ? silu_mul_rows_avx512(in, o, rows, inner) : silu_mul_rows(in, o, rows, inner);
+        by_rows(rows, [&](int64_t r, int64_t n) {
+            vector ? silu_mul_rows_avx512(in + r * 2 * inner, o + r * inner, n, inner) : silu_mul_rows(in + r * 2 * inner, o + r * inner, n, inner);
+        });
     } else {
-        vector ? silu_mul_rows_avx512(input.data_ptr<float>(), out.data_ptr<float>(), rows, inner)
-               : silu_mul_rows(input.data_ptr<float>(), out.data_ptr<float>(), rows, inner);
+        const float *in = input.data_ptr<float>();
+        float *o = out.data_ptr<float>();
+        by_rows(rows, [&](int64_t r, int64_t n) {
+            vector ? silu_mul_rows_avx512(in + r * 2 * inner, o + r * inner, n, inner) : silu_mul_rows(in + r * 2 * inner, o + r * inner, n, inner);
+        });
     }
     return out;
 }

@@ -62,8 +62,9 @@ struct QuantizedRows {
 
 // MARK: - Portable
 
-static void quantize_portable(const void *x, bool bf16, int64_t rows, int64_t in, QuantizedRows &q) {
-    for (int64_t r = 0; r < rows; r++) {
+/// Rows [first, first + rows) of x into q.
+static void quantize_portable(const void *x, bool bf16, int64_t first, int64_t rows, int64_t in, QuantizedRows &q) {
+    for (int64_t r = first; r < first + rows; r++) {
         auto value = [&](int64_t k) {
             return bf16 ? (float)((const c10::BFloat16 *)x)[r * in + k] : ((const float *)x)[r * in + k];
         };
@@ -125,12 +126,12 @@ VNNI static inline __m512 load16(const void *x, bool bf16, int64_t at, __mmask16
     return _mm512_maskz_loadu_ps(mask, (const float *)x + at);
 }
 
-VNNI static void quantize_vnni(const void *x, bool bf16, int64_t rows, int64_t in, QuantizedRows &q) {
+VNNI static void quantize_vnni(const void *x, bool bf16, int64_t first, int64_t rows, int64_t in, QuantizedRows &q) {
     auto mask_at = [in](int64_t k) -> __mmask16 {
         return k >= in ? (__mmask16)0 : in - k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (in - k)) - 1);
     };
     const __m512i limit = _mm512_set1_epi32(127);
-    for (int64_t r = 0; r < rows; r++) {
+    for (int64_t r = first; r < first + rows; r++) {
         for (int64_t b = 0; b < q.blocks; b++) {
             const int64_t k = b * 32;
             const __mmask16 m0 = mask_at(k), m1 = mask_at(k + 16);
@@ -150,12 +151,24 @@ VNNI static void quantize_vnni(const void *x, bool bf16, int64_t rows, int64_t i
     }
 }
 
+/// A weight's raw pointers, taken once per call: Tensor::data_ptr checks its type and storage
+/// on every call (4.6% of a 64-stream step when the tiles called it).
+struct WeightView {
+    const uint8_t *packed;
+    const float *scale, *bias;
+    int64_t out, in4, blocks;
+
+    explicit WeightView(const Int8Weight &w)
+        : packed(w.packed.data_ptr<uint8_t>()), scale(w.scale.data_ptr<float>()),
+          bias(w.bias.defined() ? w.bias.data_ptr<float>() : nullptr), out(w.out), in4(w.in4), blocks(w.blocks) {}
+};
+
 /// R activation rows against P panels (16 output rows each), over every input: per block of
 /// 32 inputs, int32 products, then scaled into float32 sums.
 template <int R, int P>
-VNNI static void tile_vnni(const Int8Weight &w, const QuantizedRows &q, int64_t r0, int64_t p0, void *out, bool bf16_out) {
-    const uint8_t *packed = w.packed.data_ptr<uint8_t>() + p0 * w.in4 * 64;
-    const float *wscale = w.scale.data_ptr<float>() + p0 * w.blocks * 16;
+VNNI static void tile_vnni(const WeightView &w, const QuantizedRows &q, int64_t r0, int64_t p0, void *out, bool bf16_out) {
+    const uint8_t *packed = w.packed + p0 * w.in4 * 64;
+    const float *wscale = w.scale + p0 * w.blocks * 16;
     const int8_t *x = q.bytes.data() + r0 * q.stride;
     const float *xscale = q.scale.data() + r0 * q.blocks;
     const int32_t *xshift = q.shift.data() + r0 * q.blocks;
@@ -190,7 +203,7 @@ VNNI static void tile_vnni(const Int8Weight &w, const QuantizedRows &q, int64_t 
         const int64_t valid = std::min<int64_t>(16, w.out - n);
         const __mmask16 mask = valid == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
         for (int r = 0; r < R; r++) {
-            const __m512 y = w.bias.defined() ? _mm512_add_ps(sums[r][p], _mm512_loadu_ps(w.bias.data_ptr<float>() + n)) : sums[r][p];
+            const __m512 y = w.bias ? _mm512_add_ps(sums[r][p], _mm512_loadu_ps(w.bias + n)) : sums[r][p];
             const int64_t at = (r0 + r) * w.out + n;
             if (bf16_out) {
                 __m512i bits = _mm512_castps_si512(y);
@@ -206,12 +219,13 @@ VNNI static void tile_vnni(const Int8Weight &w, const QuantizedRows &q, int64_t 
 
 /// Up to 4 rows by up to 2 panels: 16 accumulators, int32 and float32, in 32 registers.
 template <int R>
-static void tile_rows(int panels, const Int8Weight &w, const QuantizedRows &q, int64_t r0, int64_t p0, void *out, bool bf16_out) {
+static void tile_rows(int panels, const WeightView &w, const QuantizedRows &q, int64_t r0, int64_t p0, void *out, bool bf16_out) {
     if (panels == 1) return tile_vnni<R, 1>(w, q, r0, p0, out, bf16_out);
     return tile_vnni<R, 2>(w, q, r0, p0, out, bf16_out);
 }
 
-static void product_vnni(const Int8Weight &w, const QuantizedRows &q, void *out, bool bf16_out, int64_t p0, int64_t p1) {
+static void product_vnni(const Int8Weight &weight, const QuantizedRows &q, void *out, bool bf16_out, int64_t p0, int64_t p1) {
+    const WeightView w(weight);
     // Two panels (32 output rows, 32 x in bytes) stay in cache while every row passes.
     for (int64_t p = p0; p < p1; p += 2) {
         const int panels = (int)std::min<int64_t>(2, p1 - p);
@@ -241,7 +255,9 @@ static void run(const Int8Weight &w, const Tensor &x, void *out, bool bf16_out) 
     q.scale.resize(q.rows * q.blocks);
     q.shift.resize(q.rows * q.blocks);
     const bool vnni = !w.portable && int8_vnni_available();
-    (vnni ? quantize_vnni : quantize_portable)(flat.data_ptr(), bf16_in, q.rows, w.in, q);
+    auto quantize = vnni ? quantize_vnni : quantize_portable;
+    const void *input = flat.data_ptr();
+    parallel_ranges(q.rows, 16, [&](int64_t begin, int64_t end) { quantize(input, bf16_in, begin, end - begin, w.in, q); });
     // Threads split the output rows (whole pairs of panels) when there are rows enough: one
     // row is bound by memory, and waking a second thread costs more than it brings (measured:
     // one stream 78 tok/s serial, 70 split).

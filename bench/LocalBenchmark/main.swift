@@ -55,7 +55,10 @@ func streamsPerSecond(_ streams: Int) async throws -> Double {
     return Double(batchTokens) / batchTime
 }
 let perSecond16 = try await streamsPerSecond(16)
+let decodeBefore64 = await (model as? LocalModel)?.decodeTotals() ?? (tokens: 0, seconds: 0)
 let perSecond64 = try await streamsPerSecond(64)
+let decodeAfter64 = await (model as? LocalModel)?.decodeTotals() ?? (tokens: 0, seconds: 0)
+let decodeTotals64 = (tokens: decodeAfter64.tokens - decodeBefore64.tokens, seconds: decodeAfter64.seconds - decodeBefore64.seconds)
 
 // 100 MCQ items, 4 one-token choices each, contexts of about 60 tokens, as many requests in
 // flight as the ResponseComponent sends this backend (its max_concurrency: 2 x batch_size).
@@ -77,6 +80,19 @@ let mcqTime = try await seconds {
     }
 }
 
+// Issue 16's yardstick: a decoding step of 64 streams against its matrix products alone (the
+// weight products, and attention's over the mean context of the 64-stream run: prompt plus
+// half the answer). The step's own rate counts decoding steps only (engine calls and
+// sampling), not the prefills the 64-stream figure above includes.
+var productsOnly64 = 0.0, weightsOnly64 = 0.0, decodeStep64 = 0.0
+if let local = model as? LocalModel {
+    let prompt = local.countTokens(Prompt.chat([.user("Write a long story about dragon number 10 who learns to bake bread.")])) ?? 40
+    let (weights, attention) = try await local.timeMatrixProducts(rows: 64, context: prompt + 64)
+    weightsOnly64 = 64 / weights
+    productsOnly64 = 64 / (weights + attention)
+    decodeStep64 = decodeTotals64.seconds > 0 ? Double(decodeTotals64.tokens) / decodeTotals64.seconds : 0
+}
+
 let result: [String: Any] = [
     "backend": "runner (libtorch \(dtype))",
     "load_seconds": Double(load.components.seconds) + Double(load.components.attoseconds) / 1e18,
@@ -84,5 +100,9 @@ let result: [String: Any] = [
     "greedy_tokens_per_second_16_streams": perSecond16,
     "greedy_tokens_per_second_64_streams": perSecond64,
     "mcq_items_per_second": Double(questions.count) / mcqTime,
+    "decode_steps_tokens_per_second_64_streams": decodeStep64,
+    "weight_products_tokens_per_second_64_rows": weightsOnly64,
+    "matrix_products_tokens_per_second_64_rows": productsOnly64,
+    "decode_step_share_of_matrix_products_64": productsOnly64 > 0 ? decodeStep64 / productsOnly64 : 0,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))

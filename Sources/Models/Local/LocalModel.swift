@@ -136,6 +136,20 @@ public struct LocalModel: LanguageModel {
         return formatter.format(messages, addGenerationPrompt: addGenerationPrompt)
     }
 
+    /// Seconds a decoding step's matrix products alone take for `rows` rows at `context`
+    /// cached positions each: the weight products and attention's (bench/LocalBenchmark's
+    /// yardstick for a step of `rows` streams).
+    public func timeMatrixProducts(rows: Int, context: Int, repeats: Int = 5) async throws -> (weights: Double, attention: Double) {
+        try await engine.timeProducts(rows: rows, context: context, repeats: repeats)
+    }
+
+    /// Tokens decoded by decoding steps so far and the seconds those steps took (sampling
+    /// included; prefills and scoring not).
+    public func decodeTotals() async -> (tokens: Int, seconds: Double) {
+        let totals = await engine.decodeTotals()
+        return (totals.rows, totals.seconds)
+    }
+
     public func countTokens(_ prompt: Prompt) -> Int? {
         (try? promptText(prompt)).map { encode($0).count }
     }

@@ -60,6 +60,10 @@ final class LocalEngine: @unchecked Sendable {
     /// Cancellations waiting for the queue: a long admission round stops early to let them in,
     /// so Ctrl-C ends a run within a prefill or two.
     private let pendingCancellations = Atomic<Int>(0)
+    /// Rows and seconds of every decoding step so far (for the benchmark).
+    private var decodeTotal = (rows: 0, seconds: 0.0)
+    /// The logits of the last decoding step (grown, never shrunk).
+    private var decodeLogits: [Float] = []
     /// Loglikelihood requests not yet scored, in arrival order.
     private var scoring: [ScoringJob] = []
     /// The context the scoring slot holds, with its logits.
@@ -224,9 +228,17 @@ final class LocalEngine: @unchecked Sendable {
         }
         active = running.sorted { $0.slot < $1.slot }
         if !active.isEmpty {
+            let started = ContinuousClock.now
+            defer {
+                let elapsed = ContinuousClock.now - started
+                decodeTotal.rows += active.count
+                decodeTotal.seconds += Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            }
             let slots = active.map(\.slot), tokens = active.map(\.next), positions = active.map(\.position)
-            var batch = [Float](repeating: 0, count: vocabSize * active.count)
-            let status = batch.withUnsafeMutableBufferPointer { out in
+            // One buffer for every step: 64 streams' logits are 12 MB, and a fresh array a step
+            // costs its zeroing and page faults (3-4% of a step, perf).
+            if decodeLogits.count < vocabSize * active.count { decodeLogits = [Float](repeating: 0, count: vocabSize * active.count) }
+            let status = decodeLogits.withUnsafeMutableBufferPointer { out in
                 library.decode(handle, Int32(active.count), slots, tokens, positions, out.baseAddress)
             }
             if status != 0 {
@@ -234,11 +246,11 @@ final class LocalEngine: @unchecked Sendable {
                 for sequence in active { freeSlots.append(sequence.slot); sequence.job.resume(.failure(error)) }
                 active = []
             } else {
-                batch.withUnsafeBufferPointer { all in
+                decodeLogits.withUnsafeBufferPointer { all in
                     for i in active.indices {
                         let row = UnsafeBufferPointer(rebasing: all[(i * vocabSize)..<((i + 1) * vocabSize)])
                         active[i].position += 1
-                        let history = active[i].job.prompt + active[i].generated
+                        let history = active[i].job.sampler.needsHistory ? active[i].job.prompt + active[i].generated : []
                         active[i].next = active[i].job.sampler.next(row, history: history)
                     }
                 }
@@ -368,6 +380,25 @@ final class LocalEngine: @unchecked Sendable {
                 })
             }
         }
+    }
+
+    /// Seconds a decoding step's matrix products alone take for `rows` rows (the best of
+    /// `repeats` runs): the weight products, and attention's over `context` cached positions a
+    /// row. Together, the floor under a decoding step of `rows` streams (for the benchmark).
+    func timeProducts(rows: Int, context: Int, repeats: Int) async throws -> (weights: Double, attention: Double) {
+        try await withCheckedThrowingContinuation { resume in
+            queue.async {
+                var weights = 0.0, attention = 0.0
+                let status = self.library.timeProducts(self.handle, Int32(rows), Int32(context), Int32(repeats), &weights, &attention)
+                resume.resume(with: status == 0 ? .success((weights, attention)) : .failure(self.engineError("timing the products")))
+            }
+        }
+    }
+
+    /// Decoding steps run so far: the rows (tokens) they decoded and the seconds they took,
+    /// engine calls and sampling included, admissions and scoring not.
+    func decodeTotals() async -> (rows: Int, seconds: Double) {
+        await withCheckedContinuation { resume in queue.async { resume.resume(returning: self.decodeTotal) } }
     }
 
     /// The most requests one scoring batch held and the most prompts one admission packed so far.
