@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "attention.h"
+#include "bf16_gemv.h"
 #include "fused_ops.h"
 #include "int8_linear.h"
 #include "runner_torch.h"
@@ -61,8 +62,18 @@ struct Linear {
     Tensor operator()(const Tensor &x) const {
         if (int8.defined()) return int8(x, x.scalar_type());
         // One float32 row goes through mv: a 1-row matmul takes a much slower path (PLATFORM.md:
-        // 12x). In bfloat16 it is the other way: oneDNN's 1-row linear is ~1.8x faster than mv.
+        // 12x). In bfloat16 a few rows take our vdpbf16ps loop, more oneDNN's linear.
         if (x.scalar_type() == torch::kBFloat16) {
+            const int64_t rows = x.numel() / x.size(-1);
+            if (rows <= bf16_gemv_max_rows && bf16_gemv_available()) {
+                Tensor input = x.contiguous();
+                auto sizes = x.sizes().vec();
+                sizes.back() = weight.size(0);
+                Tensor y = torch::empty(sizes, x.options());
+                bf16_gemv(input.data_ptr<c10::BFloat16>(), rows, weight.data_ptr<c10::BFloat16>(), weight.size(0), weight.size(1),
+                          bias.defined() ? bias.data_ptr<c10::BFloat16>() : nullptr, y.data_ptr(), true);
+                return y;
+            }
             Tensor y = torch::linear(x, weight);
             return bias.defined() ? y + bias : y;
         }
@@ -216,6 +227,12 @@ static Tensor forward(rt_model &m, Tensor x, const std::vector<int64_t> &slots, 
 
 static void write_logits(rt_model &m, const Tensor &hidden, float *out) {
     if (m.lm_head_int8.defined()) return m.lm_head_int8.into(hidden, out);
+    const int64_t rows = hidden.numel() / hidden.size(-1);
+    if (hidden.scalar_type() == torch::kBFloat16 && rows <= bf16_gemv_max_rows && bf16_gemv_available()) {
+        Tensor input = hidden.contiguous();
+        return bf16_gemv(input.data_ptr<c10::BFloat16>(), rows, m.lm_head.data_ptr<c10::BFloat16>(), m.lm_head.size(0), m.lm_head.size(1),
+                         nullptr, out, false);
+    }
     const bool one_float_row = hidden.size(0) == 1 && hidden.scalar_type() == torch::kFloat32;
     Tensor logits = (one_float_row ? torch::mv(m.lm_head, hidden.reshape({-1})) : torch::linear(hidden, m.lm_head))
                         .to(torch::kFloat32).contiguous();
