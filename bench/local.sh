@@ -76,4 +76,12 @@ if llama:
     for r in ours:
         print(f"| {r['backend']} | {r['mcq_items_per_second'] / lm:.2f}x | {r['greedy_tokens_per_second_64_streams'] / l1:.2f}x "
               f"| {r['greedy_tokens_per_second_1_stream'] / l1:.2f}x |")
+if ours:
+    # A decoding step of 64 streams against its matrix products timed alone (goal: 80%).
+    print()
+    print("| runner dtype | 64-stream decoding steps, tok/s | weight products alone | + attention's products | step / products (goal 0.8) |")
+    print("|---|---|---|---|---|")
+    for r in ours:
+        print(f"| {r['backend']} | {f(r.get('decode_steps_tokens_per_second_64_streams'))} | {f(r.get('weight_products_tokens_per_second_64_rows'))} "
+              f"| {f(r.get('matrix_products_tokens_per_second_64_rows'))} | {r.get('decode_step_share_of_matrix_products_64', 0):.2f} |")
 PY

@@ -278,6 +278,16 @@ final class LocalEngine: @unchecked Sendable {
         }
     }
 
+    /// One forward pass run on the engine's queue (tests hand it rows the engine must refuse).
+    func forward(_ pass: ForwardPass) async throws -> [Float] {
+        try await withCheckedThrowingContinuation { resume in
+            queue.async {
+                self.resident = nil
+                resume.resume(with: Result { try self.run(pass) })
+            }
+        }
+    }
+
     /// One call of the engine's forward pass; returns its logit rows (rows x vocabulary).
     private func run(_ pass: ForwardPass) throws -> [Float] {
         // A batch of one-token continuations of the resident context needs no rows at all.
