@@ -1,5 +1,6 @@
-// The fused elementwise steps (fused_ops.h). Plain loops over contiguous rows, templated on
-// the element type; float32 arithmetic throughout, rounded to bfloat16 where libtorch would.
+// The fused elementwise steps (fused_ops.h). Loops over contiguous rows, templated on the
+// element type, AVX-512 where the CPU has it, parts of the rows on each thread; float32
+// arithmetic throughout, rounded to bfloat16 where libtorch would.
 #include "fused_ops.h"
 
 #include <cmath>

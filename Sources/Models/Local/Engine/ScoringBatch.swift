@@ -118,6 +118,7 @@ struct ScoringBatch {
                     score(UnsafeBufferPointer(rebasing: all[(index * vocabulary)..<((index + 1) * vocabulary)]), token)
                 }
             }
+            // No context row only for the resident's group (init), so `resident` is set then.
             var (total, greedy) = lookup.context.map { row(pass: $0.pass, index: $0.index, continuation[0]) }
                 ?? resident!.logits.withUnsafeBufferPointer { score($0, continuation[0]) }
             if let (pass, start) = lookup.continuation {
