@@ -180,8 +180,8 @@ AVX512 void attend_avx512(const HeadCache<T> &cache, const float *query, int64_t
 
 // MARK: - Rows
 
-/// T: the type of qkv and the result; C: the cache's.
-template <typename T, typename C>
+/// T: the element type of qkv, the result and the cache.
+template <typename T>
 void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions,
                  const AttentionShape &shape, bool vector, Tensor &result) {
     const int64_t rows = qkv.size(0), width = qkv.size(1), hd = shape.head_dim;
@@ -189,7 +189,7 @@ void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slot
     const float scale = 1.0f / std::sqrt((float)hd);
     const T *all = qkv.data_ptr<T>();
     T *out = result.data_ptr<T>();
-    const CacheView<C> view(cache, shape);
+    const CacheView<T> view(cache, shape);
     // Work items are (row, key head); a decoding row costs ~its position, so 4 a thread at least.
     parallel_ranges(rows * shape.kv_heads, 4, [&](int64_t begin, int64_t end) {
         Scratch &s = scratch;
@@ -201,7 +201,7 @@ void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slot
             s.outputs.resize(group * hd);
             const T *q = all + r * width + h * group * hd;
             for (int64_t i = 0; i < group * hd; i++) s.queries[i] = widen(q[i]);
-            const HeadCache<C> head = view.head(slots[r], h);
+            const HeadCache<T> head = view.head(slots[r], h);
             if (vector) attend_avx512(head, s.queries.data(), group, hd, length, scale, s.scores.data(), stride, s.outputs.data());
             else attend_portable(head, s.queries.data(), group, hd, length, scale, s.scores.data(), s.outputs.data());
             T *o = out + r * shape.heads * hd + h * group * hd;
@@ -210,11 +210,11 @@ void attend_rows(const LayerCache &cache, const Tensor &qkv, const int64_t *slot
     });
 }
 
-template <typename T, typename C>
+template <typename T>
 void write_rows(LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, const AttentionShape &shape) {
     const int64_t rows = qkv.size(0), width = qkv.size(1), hd = shape.head_dim, capacity = cache.capacity();
     const T *all = qkv.data_ptr<T>();
-    C *keys = cache.keys.data_ptr<C>(), *values = cache.values.data_ptr<C>();
+    T *keys = cache.keys.data_ptr<T>(), *values = cache.values.data_ptr<T>();
     // Rows write distinct (slot, position)s, so parts of them can go to different threads.
     parallel_ranges(rows, 16, [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; r++) {
@@ -223,12 +223,9 @@ void write_rows(LayerCache &cache, const Tensor &qkv, const int64_t *slots, cons
                 const int64_t head = (slots[r] * shape.kv_heads + h) * capacity * hd;
                 const T *k = all + r * width + (shape.heads + h) * hd;
                 const T *v = all + r * width + (shape.heads + shape.kv_heads + h) * hd;
-                C *panel_start = keys + head + (p / panel) * hd * panel + p % panel;
-                C *value = values + head + p * hd;
-                for (int64_t d = 0; d < hd; d++) {
-                    panel_start[d * panel] = (C)widen(k[d]);
-                    value[d] = (C)widen(v[d]);
-                }
+                T *panel_start = keys + head + (p / panel) * hd * panel + p % panel;
+                for (int64_t d = 0; d < hd; d++) panel_start[d * panel] = k[d];
+                std::memcpy(values + head + p * hd, v, hd * sizeof(T));
             }
         }
     });
@@ -260,45 +257,25 @@ void LayerCache::copy_slot(int64_t from, int64_t to, int64_t length) {
 
 // MARK: - Calls
 
-namespace {
-
-/// Runs Body<T, T>::run(args...) for the activations' type T, which the cache shares (the
-/// kernels take the two apart, so a cache of another type is one more dispatch line).
-template <template <typename, typename> class Body, typename... Args>
-void by_types(torch::ScalarType activations, torch::ScalarType cache, Args &&...args) {
-    TORCH_CHECK(activations == cache, "attention: the cache must have the activations' type");
-    if (activations == torch::kBFloat16) return Body<c10::BFloat16, c10::BFloat16>::run(args...);
-    TORCH_CHECK(activations == torch::kFloat32, "attention: activations must be float32 or bfloat16");
-    Body<float, float>::run(args...);
+/// Checks qkv is contiguous rows of the cache's type, float32 or bfloat16; whether bfloat16.
+static bool bf16_rows(const LayerCache &cache, const Tensor &qkv) {
+    TORCH_CHECK(qkv.is_contiguous() && qkv.dim() == 2, "attention: qkv must be contiguous rows");
+    TORCH_CHECK(qkv.scalar_type() == cache.values.scalar_type(), "attention: qkv and the cache differ in type");
+    const bool bf16 = qkv.scalar_type() == torch::kBFloat16;
+    TORCH_CHECK(bf16 || qkv.scalar_type() == torch::kFloat32, "attention: float32 or bfloat16 only");
+    return bf16;
 }
 
-template <typename T, typename C>
-struct WriteRows {
-    static void run(LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, const AttentionShape &shape) {
-        write_rows<T, C>(cache, qkv, slots, positions, shape);
-    }
-};
-
-template <typename T, typename C>
-struct AttendRows {
-    static void run(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, const AttentionShape &shape,
-                    bool vector, Tensor &result) {
-        attend_rows<T, C>(cache, qkv, slots, positions, shape, vector, result);
-    }
-};
-
-}  // namespace
-
 void write_keys_values(LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, AttentionShape shape) {
-    TORCH_CHECK(qkv.is_contiguous() && qkv.dim() == 2, "attention: qkv must be contiguous rows");
-    by_types<WriteRows>(qkv.scalar_type(), cache.values.scalar_type(), cache, qkv, slots, positions, shape);
+    if (bf16_rows(cache, qkv)) write_rows<c10::BFloat16>(cache, qkv, slots, positions, shape);
+    else write_rows<float>(cache, qkv, slots, positions, shape);
 }
 
 Tensor attend(const LayerCache &cache, const Tensor &qkv, const int64_t *slots, const int64_t *positions, AttentionShape shape,
               bool portable) {
-    TORCH_CHECK(qkv.is_contiguous() && qkv.dim() == 2, "attention: qkv must be contiguous rows");
+    const bool bf16 = bf16_rows(cache, qkv), vector = !portable && avx512_available();
     Tensor result = torch::empty({qkv.size(0), shape.heads * shape.head_dim}, qkv.options());
-    const bool vector = !portable && avx512_available();
-    by_types<AttendRows>(qkv.scalar_type(), cache.values.scalar_type(), cache, qkv, slots, positions, shape, vector, result);
+    if (bf16) attend_rows<c10::BFloat16>(cache, qkv, slots, positions, shape, vector, result);
+    else attend_rows<float>(cache, qkv, slots, positions, shape, vector, result);
     return result;
 }

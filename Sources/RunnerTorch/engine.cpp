@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -20,7 +21,6 @@
 #include "runner_torch.h"
 
 using torch::Tensor;
-namespace idx = torch::indexing;
 
 // MARK: - Errors: every exported function catches, stores the text, returns -1.
 
@@ -53,6 +53,19 @@ static std::string shape_text(at::IntArrayRef shape) {
 
 // MARK: - Weights
 
+/// Whether `x` (rows of bfloat16) goes through bf16_gemv rather than oneDNN: few rows, and a
+/// CPU with AVX-512 BF16.
+static bool few_bf16_rows(const Tensor &x) {
+    return x.scalar_type() == torch::kBFloat16 && x.numel() / x.size(-1) <= bf16_gemv_max_rows && bf16_gemv_available();
+}
+
+/// x weight^T (+ bias) by bf16_gemv into `out` (rows x out, bfloat16 or float32).
+static void bf16_product(const Tensor &x, const Tensor &weight, const Tensor &bias, void *out, bool bf16_out) {
+    Tensor input = x.contiguous();
+    bf16_gemv(input.data_ptr<c10::BFloat16>(), input.numel() / input.size(-1), weight.data_ptr<c10::BFloat16>(), weight.size(0),
+              weight.size(1), bias.defined() ? bias.data_ptr<c10::BFloat16>() : nullptr, out, bf16_out);
+}
+
 /// A linear layer's weight (out x in) in the compute type, or int8 (int8_linear.h).
 struct Linear {
     Tensor weight;
@@ -63,17 +76,14 @@ struct Linear {
         if (int8.defined()) return int8(x, x.scalar_type());
         // One float32 row goes through mv: a 1-row matmul takes a much slower path (PLATFORM.md:
         // 12x). In bfloat16 a few rows take our vdpbf16ps loop, more oneDNN's linear.
+        if (few_bf16_rows(x)) {
+            auto sizes = x.sizes().vec();
+            sizes.back() = weight.size(0);
+            Tensor y = torch::empty(sizes, x.options());
+            bf16_product(x, weight, bias, y.data_ptr(), true);
+            return y;
+        }
         if (x.scalar_type() == torch::kBFloat16) {
-            const int64_t rows = x.numel() / x.size(-1);
-            if (rows <= bf16_gemv_max_rows && bf16_gemv_available()) {
-                Tensor input = x.contiguous();
-                auto sizes = x.sizes().vec();
-                sizes.back() = weight.size(0);
-                Tensor y = torch::empty(sizes, x.options());
-                bf16_gemv(input.data_ptr<c10::BFloat16>(), rows, weight.data_ptr<c10::BFloat16>(), weight.size(0), weight.size(1),
-                          bias.defined() ? bias.data_ptr<c10::BFloat16>() : nullptr, y.data_ptr(), true);
-                return y;
-            }
             Tensor y = torch::linear(x, weight);
             return bias.defined() ? y + bias : y;
         }
@@ -227,12 +237,7 @@ static Tensor forward(rt_model &m, Tensor x, const std::vector<int64_t> &slots, 
 
 static void write_logits(rt_model &m, const Tensor &hidden, float *out) {
     if (m.lm_head_int8.defined()) return m.lm_head_int8.into(hidden, out);
-    const int64_t rows = hidden.numel() / hidden.size(-1);
-    if (hidden.scalar_type() == torch::kBFloat16 && rows <= bf16_gemv_max_rows && bf16_gemv_available()) {
-        Tensor input = hidden.contiguous();
-        return bf16_gemv(input.data_ptr<c10::BFloat16>(), rows, m.lm_head.data_ptr<c10::BFloat16>(), m.lm_head.size(0), m.lm_head.size(1),
-                         nullptr, out, false);
-    }
+    if (few_bf16_rows(hidden)) return bf16_product(hidden, m.lm_head, Tensor(), out, false);
     const bool one_float_row = hidden.size(0) == 1 && hidden.scalar_type() == torch::kFloat32;
     Tensor logits = (one_float_row ? torch::mv(m.lm_head, hidden.reshape({-1})) : torch::linear(hidden, m.lm_head))
                         .to(torch::kFloat32).contiguous();
@@ -252,7 +257,7 @@ static void apply_threads(const rt_model &m) {
     }
 }
 
-/// Checks rows and runs them: the shared body of rt_forward, rt_prefill and rt_decode.
+/// Checks rows and runs them: the shared body of rt_forward and rt_decode.
 /// Writes the logits of rows `logit_rows`, in that order.
 static void run_rows(rt_model &m, int64_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions,
                      const std::vector<int64_t> &logit_rows, float *out_logits) {
@@ -395,20 +400,6 @@ int rt_forward(rt_model *model, int32_t count, const int32_t *slots, const int32
     });
 }
 
-int rt_prefill(rt_model *model, int32_t slot, const int32_t *tokens, int32_t count, int32_t start, int32_t all_positions, float *out_logits) {
-    return guarded([&] {
-        torch::InferenceMode guard;
-        require(count > 0 && start >= 0, "prefill needs at least one token and a start position of 0 or more");
-        std::vector<int32_t> slots(count, slot), positions(count);
-        std::vector<int64_t> logit_rows;
-        for (int32_t i = 0; i < count; i++) {
-            positions[i] = start + i;
-            if (all_positions || i == count - 1) logit_rows.push_back(i);
-        }
-        run_rows(*model, count, slots.data(), tokens, positions.data(), logit_rows, out_logits);
-    });
-}
-
 int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions, float *out_logits) {
     return guarded([&] {
         torch::InferenceMode guard;
@@ -432,10 +423,19 @@ int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t rep
         auto options = torch::TensorOptions().dtype(m.dtype);
         Tensor hidden = torch::randn({rows, c.hidden_size}, options), heads = torch::randn({rows, c.num_heads * c.head_dim}, options);
         Tensor inner = torch::randn({rows, c.intermediate_size}, options);
+        // The best of `repeats` runs of `body`, after one that warms caches and is not counted.
+        auto best_of = [repeats](const std::function<void()> &body) {
+            double best = INFINITY;
+            for (int32_t i = 0; i <= repeats; i++) {
+                const auto start = std::chrono::steady_clock::now();
+                body();
+                const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                if (i > 0) best = std::min(best, elapsed);
+            }
+            return best;
+        };
         std::vector<float> logits((size_t)rows * c.vocab_size);
-        double best = INFINITY;
-        for (int32_t i = 0; i <= repeats; i++) {  // the first run warms caches and is not counted
-            const auto start = std::chrono::steady_clock::now();
+        *weight_seconds = best_of([&] {
             for (const auto &layer : m.layers) {
                 layer.qkv(hidden);
                 layer.o(heads);
@@ -443,10 +443,7 @@ int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t rep
                 layer.down(inner);
             }
             write_logits(m, hidden, logits.data());
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (i > 0) best = std::min(best, elapsed);
-        }
-        *weight_seconds = best;
+        });
         // Attention's two products (scores, weighted values) with their softmax: each row sees
         // `context` positions of a slot of its own, a cache per layer (the step reads 30 of them,
         // not one that stays in cache).
@@ -461,14 +458,9 @@ int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t rep
         Tensor qkv = torch::randn({rows, (c.num_heads + 2 * c.num_kv_heads) * c.head_dim}, options);
         std::vector<int64_t> slots(rows), positions(rows, context - 1);
         for (int32_t r = 0; r < rows; r++) slots[r] = r;
-        best = INFINITY;
-        for (int32_t i = 0; i <= repeats; i++) {
-            const auto start = std::chrono::steady_clock::now();
+        *attention_seconds = best_of([&] {
             for (const auto &cache : caches) attend(cache, qkv, slots.data(), positions.data(), shape, m.portable_attention);
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            if (i > 0) best = std::min(best, elapsed);
-        }
-        *attention_seconds = best;
+        });
     });
 }
 

@@ -109,24 +109,45 @@ static void by_rows(int64_t rows, F &&rows_body) {
     parallel_ranges(rows, 16, [&](int64_t begin, int64_t end) { rows_body(begin, end - begin); });
 }
 
+/// The three steps for one element type T (float or c10::BFloat16), AVX-512 where it runs.
+template <typename T>
+static void rms_norm_typed(const Tensor &input, const Tensor &weight, Tensor &out, double eps) {
+    const int64_t width = input.size(-1), rows = input.numel() / width;
+    const T *in = input.data_ptr<T>(), *w = weight.data_ptr<T>();
+    T *o = out.data_ptr<T>();
+    const bool vector = avx512_available();
+    by_rows(rows, [&](int64_t r, int64_t n) {
+        vector ? rms_norm_rows_avx512(in + r * width, w, o + r * width, n, width, eps) : rms_norm_rows(in + r * width, w, o + r * width, n, width, eps);
+    });
+}
+
+template <typename T>
+static void rope_typed(Tensor &qkv, const int64_t *at, const Tensor &cos, const Tensor &sin, int64_t heads, int64_t head_dim) {
+    const int64_t width = qkv.size(-1), rows = qkv.numel() / width;
+    T *x = qkv.data_ptr<T>();
+    const T *c = cos.data_ptr<T>(), *s = sin.data_ptr<T>();
+    by_rows(rows, [&](int64_t r, int64_t n) { rope_rows(x + r * width, at + r, c, s, n, width, heads, head_dim); });
+}
+
+template <typename T>
+static void silu_mul_typed(const Tensor &input, Tensor &out, int64_t inner) {
+    const int64_t rows = input.numel() / (2 * inner);
+    const T *in = input.data_ptr<T>();
+    T *o = out.data_ptr<T>();
+    const bool vector = avx512_available();
+    by_rows(rows, [&](int64_t r, int64_t n) {
+        vector ? silu_mul_rows_avx512(in + r * 2 * inner, o + r * inner, n, inner) : silu_mul_rows(in + r * 2 * inner, o + r * inner, n, inner);
+    });
+}
+
 Tensor fused_rms_norm(const Tensor &x, const Tensor &weight, double eps) {
     Tensor input = x.contiguous();
     Tensor out = torch::empty_like(input);
-    const int64_t width = input.size(-1), rows = input.numel() / width;
-    const bool vector = avx512_available();
     if (input.scalar_type() == torch::kBFloat16) {
-        const auto *in = input.data_ptr<c10::BFloat16>(), *w = weight.data_ptr<c10::BFloat16>();
-        auto *o = out.data_ptr<c10::BFloat16>();
-        by_rows(rows, [&](int64_t r, int64_t n) {
-            vector ? rms_norm_rows_avx512(in + r * width, w, o + r * width, n, width, eps) : rms_norm_rows(in + r * width, w, o + r * width, n, width, eps);
-        });
+        rms_norm_typed<c10::BFloat16>(input, weight, out, eps);
     } else {
         TORCH_CHECK(input.scalar_type() == torch::kFloat32, "rms_norm: float32 or bfloat16 only");
-        const float *in = input.data_ptr<float>(), *w = weight.data_ptr<float>();
-        float *o = out.data_ptr<float>();
-        by_rows(rows, [&](int64_t r, int64_t n) {
-            vector ? rms_norm_rows_avx512(in + r * width, w, o + r * width, n, width, eps) : rms_norm_rows(in + r * width, w, o + r * width, n, width, eps);
-        });
+        rms_norm_typed<float>(input, weight, out, eps);
     }
     return out;
 }
@@ -134,41 +155,19 @@ Tensor fused_rms_norm(const Tensor &x, const Tensor &weight, double eps) {
 void fused_rope(Tensor &qkv, const Tensor &positions, const Tensor &cos, const Tensor &sin, int64_t heads, int64_t head_dim) {
     TORCH_CHECK(qkv.is_contiguous(), "rope: qkv must be contiguous");
     Tensor where = positions.to(torch::kLong).contiguous();
-    const int64_t width = qkv.size(-1), rows = qkv.numel() / width;
-    TORCH_CHECK(where.numel() == rows, "rope: one position per row");
-    const int64_t *at = where.data_ptr<int64_t>();
-    if (qkv.scalar_type() == torch::kBFloat16) {
-        auto *x = qkv.data_ptr<c10::BFloat16>();
-        const auto *c = cos.data_ptr<c10::BFloat16>(), *s = sin.data_ptr<c10::BFloat16>();
-        by_rows(rows, [&](int64_t r, int64_t n) { rope_rows(x + r * width, at + r, c, s, n, width, heads, head_dim); });
-    } else {
-        float *x = qkv.data_ptr<float>();
-        const float *c = cos.data_ptr<float>(), *s = sin.data_ptr<float>();
-        by_rows(rows, [&](int64_t r, int64_t n) { rope_rows(x + r * width, at + r, c, s, n, width, heads, head_dim); });
-    }
+    TORCH_CHECK(where.numel() == qkv.numel() / qkv.size(-1), "rope: one position per row");
+    if (qkv.scalar_type() == torch::kBFloat16) rope_typed<c10::BFloat16>(qkv, where.data_ptr<int64_t>(), cos, sin, heads, head_dim);
+    else rope_typed<float>(qkv, where.data_ptr<int64_t>(), cos, sin, heads, head_dim);
 }
 
 Tensor fused_silu_mul(const Tensor &gate_up, int64_t inner) {
     // One loop for any number of rows, so a row's result does not depend on what it is
     // batched with (libtorch's silu rounds its exp differently from a scalar expf).
     Tensor input = gate_up.contiguous();
-    const int64_t rows = input.numel() / (2 * inner);
     auto sizes = input.sizes().vec();
     sizes.back() = inner;
     Tensor out = torch::empty(sizes, input.options());
-    const bool vector = avx512_available();
-    if (input.scalar_type() == torch::kBFloat16) {
-        const auto *in = input.data_ptr<c10::BFloat16>();
-        auto *o = out.data_ptr<c10::BFloat16>();
-        by_rows(rows, [&](int64_t r, int64_t n) {
-            vector ? silu_mul_rows_avx512(in + r * 2 * inner, o + r * inner, n, inner) : silu_mul_rows(in + r * 2 * inner, o + r * inner, n, inner);
-        });
-    } else {
-        const float *in = input.data_ptr<float>();
-        float *o = out.data_ptr<float>();
-        by_rows(rows, [&](int64_t r, int64_t n) {
-            vector ? silu_mul_rows_avx512(in + r * 2 * inner, o + r * inner, n, inner) : silu_mul_rows(in + r * 2 * inner, o + r * inner, n, inner);
-        });
-    }
+    if (input.scalar_type() == torch::kBFloat16) silu_mul_typed<c10::BFloat16>(input, out, inner);
+    else silu_mul_typed<float>(input, out, inner);
     return out;
 }

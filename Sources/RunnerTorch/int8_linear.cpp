@@ -5,6 +5,7 @@
 #include "int8_linear.h"
 
 #include "parallel.h"
+#include "vector_math.h"
 
 #include <immintrin.h>
 
@@ -119,17 +120,11 @@ static void product_portable(const Int8Weight &w, const QuantizedRows &q, void *
 
 /// 16 activations (fewer under `mask`) as float32. (A lambda would not inherit the target.)
 VNNI static inline __m512 load16(const void *x, bool bf16, int64_t at, __mmask16 mask) {
-    if (bf16) {
-        __m256i half = _mm256_maskz_loadu_epi16(mask, (const uint16_t *)x + at);
-        return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(half), 16));
-    }
-    return _mm512_maskz_loadu_ps(mask, (const float *)x + at);
+    return bf16 ? vec::load16((const c10::BFloat16 *)x + at, mask) : vec::load16((const float *)x + at, mask);
 }
 
 VNNI static void quantize_vnni(const void *x, bool bf16, int64_t first, int64_t rows, int64_t in, QuantizedRows &q) {
-    auto mask_at = [in](int64_t k) -> __mmask16 {
-        return k >= in ? (__mmask16)0 : in - k >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (in - k)) - 1);
-    };
+    auto mask_at = [in](int64_t k) { return vec::first_lanes(std::max<int64_t>(0, in - k)); };
     const __m512i limit = _mm512_set1_epi32(127);
     for (int64_t r = first; r < first + rows; r++) {
         for (int64_t b = 0; b < q.blocks; b++) {
@@ -201,18 +196,13 @@ VNNI static void tile_vnni(const WeightView &w, const QuantizedRows &q, int64_t 
     for (int p = 0; p < P; p++) {
         const int64_t n = (p0 + p) * 16;
         const int64_t valid = std::min<int64_t>(16, w.out - n);
-        const __mmask16 mask = valid == 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << valid) - 1);
+        const __mmask16 mask = vec::first_lanes(valid);
         for (int r = 0; r < R; r++) {
             const __m512 y = w.bias ? _mm512_add_ps(sums[r][p], _mm512_loadu_ps(w.bias + n)) : sums[r][p];
             const int64_t at = (r0 + r) * w.out + n;
-            if (bf16_out) {
-                __m512i bits = _mm512_castps_si512(y);
-                __m512i odd = _mm512_and_si512(_mm512_srli_epi32(bits, 16), _mm512_set1_epi32(1));
-                bits = _mm512_srli_epi32(_mm512_add_epi32(bits, _mm512_add_epi32(odd, _mm512_set1_epi32(0x7FFF))), 16);
-                _mm256_mask_storeu_epi16((uint16_t *)out + at, mask, _mm512_cvtepi32_epi16(bits));
-            } else {
-                _mm512_mask_storeu_ps((float *)out + at, mask, y);
-            }
+            // bfloat16 rounded to nearest even, as the portable loop's c10::BFloat16.
+            if (bf16_out) vec::store16((c10::BFloat16 *)out + at, y, mask);
+            else vec::store16((float *)out + at, y, mask);
         }
     }
 }

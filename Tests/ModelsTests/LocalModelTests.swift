@@ -280,120 +280,124 @@ struct LocalModelTests {
 
     // MARK: - A tiny random Llama, written by the test in both formats
 
-    @Test("a tiny random checkpoint gives the same outputs through the GGUF and the Hugging Face loaders")
-    func bothLoadersAgree() async throws {
-        let tiny = try TinyLlama(seed: 7)
+    /// A fresh folder for the files a test writes, removed after `body`.
+    static func inTemporaryFolder(_ body: (URL) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try tiny.writeHuggingFace(to: folder.appendingPathComponent("hf"))
-        try tiny.writeGGUF(to: folder.appendingPathComponent("tiny.gguf"))
-        let hf = try Self.build("checkpoint_path: \(folder.appendingPathComponent("hf").path)\nformatter: ConcatFormatter\nbatch_size: 4\n")
-        let gguf = try Self.build("checkpoint_path: \(folder.appendingPathComponent("tiny.gguf").path)\nformatter: ConcatFormatter\nbatch_size: 4\n")
-        #expect(hf.checkpoint.tokenizer.encode("hello world") == gguf.checkpoint.tokenizer.encode("hello world"))
-        let tokens: [Int32] = [5, 17, 99, 3, 42, 250, 7, 64]
-        let a = try await hf.engine.nextTokenLogprobs(tokens)
-        let b = try await gguf.engine.nextTokenLogprobs(tokens)
-        #expect(a.count == 7)
-        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }, "\(a) vs \(b)")
-        // Scoring and batched generation through the LanguageModel interface.
-        let la = try await hf.loglikelihood(LoglikelihoodRequest(context: "hello", continuation: " world"))
-        let lb = try await gguf.loglikelihood(LoglikelihoodRequest(context: "hello", continuation: " world"))
-        #expect(abs(la.logprob - lb.logprob) < 1e-4 && la.isGreedy == lb.isGreedy)
-        let request = GenerationRequest(prompt: .text("hello"), parameters: GenerationParameters(maxTokens: 12))
-        async let ga = hf.generate(request)
-        async let gb = gguf.generate(request)
-        let (x, y) = try await (ga, gb)
-        #expect(x.text == y.text && x.usage?.completionTokens == 12)
+        try await body(folder)
+    }
+
+    @Test("a tiny random checkpoint gives the same outputs through the GGUF and the Hugging Face loaders")
+    func bothLoadersAgree() async throws {
+        let tiny = try TinyLlama(seed: 7)
+        try await Self.inTemporaryFolder { folder in
+            try tiny.writeHuggingFace(to: folder.appendingPathComponent("hf"))
+            try tiny.writeGGUF(to: folder.appendingPathComponent("tiny.gguf"))
+            let hf = try Self.build("checkpoint_path: \(folder.appendingPathComponent("hf").path)\nformatter: ConcatFormatter\nbatch_size: 4\n")
+            let gguf = try Self.build("checkpoint_path: \(folder.appendingPathComponent("tiny.gguf").path)\nformatter: ConcatFormatter\nbatch_size: 4\n")
+            #expect(hf.checkpoint.tokenizer.encode("hello world") == gguf.checkpoint.tokenizer.encode("hello world"))
+            let tokens: [Int32] = [5, 17, 99, 3, 42, 250, 7, 64]
+            let a = try await hf.engine.nextTokenLogprobs(tokens)
+            let b = try await gguf.engine.nextTokenLogprobs(tokens)
+            #expect(a.count == 7)
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }, "\(a) vs \(b)")
+            // Scoring and batched generation through the LanguageModel interface.
+            let la = try await hf.loglikelihood(LoglikelihoodRequest(context: "hello", continuation: " world"))
+            let lb = try await gguf.loglikelihood(LoglikelihoodRequest(context: "hello", continuation: " world"))
+            #expect(abs(la.logprob - lb.logprob) < 1e-4 && la.isGreedy == lb.isGreedy)
+            let request = GenerationRequest(prompt: .text("hello"), parameters: GenerationParameters(maxTokens: 12))
+            async let ga = hf.generate(request)
+            async let gb = gguf.generate(request)
+            let (x, y) = try await (ga, gb)
+            #expect(x.text == y.text && x.usage?.completionTokens == 12)
+        }
     }
 
     @Test("batched decoding gives each sequence what it gets alone")
     func batchingIsExact() async throws {
         let tiny = try TinyLlama(seed: 3)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try tiny.writeGGUF(to: folder.appendingPathComponent("tiny.gguf"))
-        let model = try Self.build("checkpoint_path: \(folder.appendingPathComponent("tiny.gguf").path)\nformatter: ConcatFormatter\nbatch_size: 8\n")
-        let prompts = ["a", "hello world", "the cat", "zzz", "one two three", "x"]
-        var alone: [String] = []
-        for p in prompts { alone.append(try await model.generate(GenerationRequest(prompt: .text(p), parameters: GenerationParameters(maxTokens: 10))).text) }
-        let together = try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            for (i, p) in prompts.enumerated() {
-                group.addTask { (i, try await model.generate(GenerationRequest(prompt: .text(p), parameters: GenerationParameters(maxTokens: 10))).text) }
+        try await Self.inTemporaryFolder { folder in
+            try tiny.writeGGUF(to: folder.appendingPathComponent("tiny.gguf"))
+            let model = try Self.build("checkpoint_path: \(folder.appendingPathComponent("tiny.gguf").path)\nformatter: ConcatFormatter\nbatch_size: 8\n")
+            let prompts = ["a", "hello world", "the cat", "zzz", "one two three", "x"]
+            var alone: [String] = []
+            for p in prompts { alone.append(try await model.generate(GenerationRequest(prompt: .text(p), parameters: GenerationParameters(maxTokens: 10))).text) }
+            let together = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+                for (i, p) in prompts.enumerated() {
+                    group.addTask { (i, try await model.generate(GenerationRequest(prompt: .text(p), parameters: GenerationParameters(maxTokens: 10))).text) }
+                }
+                var out = [String](repeating: "", count: prompts.count)
+                for try await (i, text) in group { out[i] = text }
+                return out
             }
-            var out = [String](repeating: "", count: prompts.count)
-            for try await (i, text) in group { out[i] = text }
-            return out
+            #expect(alone == together)
         }
-        #expect(alone == together)
     }
 
     @Test("a forward pass refuses rows it cannot run, naming the row, and runs the engine on afterwards")
     func forwardRefusesBadRows() async throws {
         let tiny = try TinyLlama(seed: 5)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try tiny.writeGGUF(to: folder.appendingPathComponent("tiny.gguf"))
-        let model = try Self.build("checkpoint_path: \(folder.appendingPathComponent("tiny.gguf").path)\nformatter: ConcatFormatter\nbatch_size: 2\nmax_length: 64\n")
-        func pass(slots: [Int32], tokens: [Int32], positions: [Int32], logits: [Int32]) -> ForwardPass {
-            ForwardPass(slots: slots, tokens: tokens, positions: positions, logitRows: logits)
-        }
-        let refused: [(ForwardPass, String)] = [
-            (pass(slots: [0, 0], tokens: [5, 6], positions: [3, 3], logits: [1]), "slot 0 position 3 appears twice in one forward pass"),
-            (pass(slots: [0, 1], tokens: [5, 6], positions: [0, 0], logits: [2]), "logit row 2 is not in 0..<2"),
-            (pass(slots: [0, 9], tokens: [5, 6], positions: [0, 0], logits: [1]), "slot 9 is not in 0..<3"),
-            (pass(slots: [0], tokens: [5], positions: [64], logits: [0]), "sequence of 65 tokens exceeds the context window of 64"),
-            (pass(slots: [0], tokens: [-1], positions: [0], logits: [0]), "token id -1 is outside the vocabulary"),
-        ]
-        for (bad, message) in refused {
-            do {
-                _ = try await model.engine.forward(bad)
-                Issue.record("expected the engine to refuse: \(message)")
-            } catch let error as ModelError {
-                #expect(error.message.contains(message), "\(error.message)")
+        try await Self.inTemporaryFolder { folder in
+            try tiny.writeGGUF(to: folder.appendingPathComponent("tiny.gguf"))
+            let model = try Self.build("checkpoint_path: \(folder.appendingPathComponent("tiny.gguf").path)\nformatter: ConcatFormatter\nbatch_size: 2\nmax_length: 64\n")
+            func pass(slots: [Int32], tokens: [Int32], positions: [Int32], logits: [Int32]) -> ForwardPass {
+                ForwardPass(slots: slots, tokens: tokens, positions: positions, logitRows: logits)
             }
+            let refused: [(ForwardPass, String)] = [
+                (pass(slots: [0, 0], tokens: [5, 6], positions: [3, 3], logits: [1]), "slot 0 position 3 appears twice in one forward pass"),
+                (pass(slots: [0, 1], tokens: [5, 6], positions: [0, 0], logits: [2]), "logit row 2 is not in 0..<2"),
+                (pass(slots: [0, 9], tokens: [5, 6], positions: [0, 0], logits: [1]), "slot 9 is not in 0..<3"),
+                (pass(slots: [0], tokens: [5], positions: [64], logits: [0]), "sequence of 65 tokens exceeds the context window of 64"),
+                (pass(slots: [0], tokens: [-1], positions: [0], logits: [0]), "token id -1 is outside the vocabulary"),
+            ]
+            for (bad, message) in refused {
+                do {
+                    _ = try await model.engine.forward(bad)
+                    Issue.record("expected the engine to refuse: \(message)")
+                } catch let error as ModelError {
+                    #expect(error.message.contains(message), "\(error.message)")
+                }
+            }
+            // Two prompts packed in one pass: each last row's logits equal that prompt's alone.
+            let a: [Int32] = [5, 17, 99, 3], b: [Int32] = [42, 7]
+            var packed = ForwardPass()
+            packed.append(slot: 0, tokens: a[...], from: 0, logits: .last)
+            packed.append(slot: 1, tokens: b[...], from: 0, logits: .last)
+            let together = try await model.engine.forward(packed)
+            var alone: [Float] = []
+            for prompt in [a, b] {
+                var single = ForwardPass()
+                single.append(slot: 0, tokens: prompt[...], from: 0, logits: .last)
+                alone += try await model.engine.forward(single)
+            }
+            #expect(together.count == 2 * model.engine.vocabSize)
+            #expect(zip(together, alone).allSatisfy { abs($0 - $1) < 1e-4 })
         }
-        // Two prompts packed in one pass: each last row's logits equal that prompt's alone.
-        let a: [Int32] = [5, 17, 99, 3], b: [Int32] = [42, 7]
-        var packed = ForwardPass()
-        packed.append(slot: 0, tokens: a[...], from: 0, logits: .last)
-        packed.append(slot: 1, tokens: b[...], from: 0, logits: .last)
-        let together = try await model.engine.forward(packed)
-        var alone: [Float] = []
-        for prompt in [a, b] {
-            var single = ForwardPass()
-            single.append(slot: 0, tokens: prompt[...], from: 0, logits: .last)
-            alone += try await model.engine.forward(single)
-        }
-        #expect(together.count == 2 * model.engine.vocabSize)
-        #expect(zip(together, alone).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 
     @Test("a LoRA adapter merged at load equals the same weights merged beforehand; int8 stays close to float32")
     func loraAndInt8() async throws {
         let tiny = try TinyLlama(seed: 11)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tiny-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try tiny.writeHuggingFace(to: folder.appendingPathComponent("base"))
-        let merged = try tiny.writeLoRA(to: folder.appendingPathComponent("adapter"), seed: 5)
-        try merged.writeHuggingFace(to: folder.appendingPathComponent("merged"))
-        let tokens: [Int32] = [9, 80, 33, 120, 4, 61]
-        let withAdapter = try Self.build("checkpoint_path: \(folder.path)/base\npeft_model: \(folder.path)/adapter\nformatter: ConcatFormatter\n")
-        let premerged = try Self.build("checkpoint_path: \(folder.path)/merged\nformatter: ConcatFormatter\n")
-        let base = try Self.build("checkpoint_path: \(folder.path)/base\nformatter: ConcatFormatter\n")
-        let a = try await withAdapter.engine.nextTokenLogprobs(tokens)
-        let b = try await premerged.engine.nextTokenLogprobs(tokens)
-        let c = try await base.engine.nextTokenLogprobs(tokens)
-        #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }, "\(a) vs \(b)")
-        #expect(zip(a, c).contains { abs($0 - $1) > 1e-3 }, "the adapter changed nothing")
-        #expect(withAdapter.modelDict["peft_model"] == .string("adapter"))
-        let int8 = try Self.build("checkpoint_path: \(folder.path)/base\nquantization: int8\nformatter: ConcatFormatter\n")
-        let q = try await int8.engine.nextTokenLogprobs(tokens)
-        #expect(zip(q, c).allSatisfy { abs($0 - $1) < 0.05 }, "\(q) vs \(c)")
-        #expect(int8.modelDict["quantization"] == .string("int8"))
+        try await Self.inTemporaryFolder { folder in
+            try tiny.writeHuggingFace(to: folder.appendingPathComponent("base"))
+            let merged = try tiny.writeLoRA(to: folder.appendingPathComponent("adapter"), seed: 5)
+            try merged.writeHuggingFace(to: folder.appendingPathComponent("merged"))
+            let tokens: [Int32] = [9, 80, 33, 120, 4, 61]
+            let withAdapter = try Self.build("checkpoint_path: \(folder.path)/base\npeft_model: \(folder.path)/adapter\nformatter: ConcatFormatter\n")
+            let premerged = try Self.build("checkpoint_path: \(folder.path)/merged\nformatter: ConcatFormatter\n")
+            let base = try Self.build("checkpoint_path: \(folder.path)/base\nformatter: ConcatFormatter\n")
+            let a = try await withAdapter.engine.nextTokenLogprobs(tokens)
+            let b = try await premerged.engine.nextTokenLogprobs(tokens)
+            let c = try await base.engine.nextTokenLogprobs(tokens)
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-4 }, "\(a) vs \(b)")
+            #expect(zip(a, c).contains { abs($0 - $1) > 1e-3 }, "the adapter changed nothing")
+            #expect(withAdapter.modelDict["peft_model"] == .string("adapter"))
+            let int8 = try Self.build("checkpoint_path: \(folder.path)/base\nquantization: int8\nformatter: ConcatFormatter\n")
+            let q = try await int8.engine.nextTokenLogprobs(tokens)
+            #expect(zip(q, c).allSatisfy { abs($0 - $1) < 0.05 }, "\(q) vs \(c)")
+            #expect(int8.modelDict["quantization"] == .string("int8"))
+        }
     }
 
     @Test("model_name is looked up in the Hugging Face cache, never downloaded")

@@ -45,7 +45,7 @@ struct ScoringBatchTests {
             for (i, t) in best.enumerated() { out[i * vocabulary + t] = 1 }
             return out
         }
-        let results = batch.results([rows(3, best: [10, 11, 12]), rows(1, best: [21])], vocabulary: vocabulary, requests: requests)
+        let results = batch.results([rows(3, best: [10, 11, 12]), rows(1, best: [21])], vocabulary: vocabulary)
         let hit = 1 - log(exp(1) + Double(vocabulary - 1)), miss = -log(exp(1) + Double(vocabulary - 1))
         #expect(abs(results[0].0 - 3 * hit) < 1e-9 && results[0].1)
         #expect(abs(results[1].0 - (miss + hit)) < 1e-9 && !results[1].1)  // 20 is not the argmax (10 is)
@@ -72,7 +72,7 @@ struct ScoringBatchTests {
         #expect(kept.count == 2)
         #expect(kept.passes[0].tokens == [6] && kept.passes[0].positions == [3] && kept.passes[0].slots == [9])
         #expect(kept.nextResident?.context == a && kept.nextResident?.logitIndex == nil)
-        let results = kept.results([[Float](repeating: 0, count: 8)], vocabulary: 8, requests: [Request(context: a, continuation: [5]), Request(context: a, continuation: [6, 7])])
+        let results = kept.results([[Float](repeating: 0, count: 8)], vocabulary: 8)
         #expect(abs(results[0].0 - (2 - log(exp(2) + 7))) < 1e-9 && results[0].1)
 
         let evicted = ScoringBatch([Request(context: [4, 4], continuation: [5])], slots: [9], resident: resident, rowBudget: 100, logitBudget: 10)

@@ -78,12 +78,6 @@ int rt_model_set_threads(rt_model *model, int32_t compute, int32_t blas);
 int rt_forward(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens, const int32_t *positions,
                int32_t logit_count, const int32_t *logit_rows, float *out_logits);
 
-/// Runs `count` tokens of one sequence held in `slot`, at positions start..start+count-1,
-/// attending to the slot's cache [0, start). Writes the next-token logits of the last
-/// position (all_positions = 0: vocab floats) or of every position (count * vocab floats).
-int rt_prefill(rt_model *model, int32_t slot, const int32_t *tokens, int32_t count, int32_t start,
-               int32_t all_positions, float *out_logits);
-
 /// Runs one token for each of `count` sequences at once (continuous batching): token i sits
 /// at positions[i] of slots[i]. Writes count * vocab logits.
 int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_t *tokens,

@@ -278,9 +278,12 @@ final class LocalEngine: @unchecked Sendable {
         }
     }
 
-    /// One forward pass run on the engine's queue (tests hand it rows the engine must refuse).
+    /// One forward pass on the engine's queue, outside any batch: the parity checks' prefills,
+    /// and rows tests expect the engine to refuse. The scoring slot's resident context is
+    /// forgotten, as the pass may write over it.
     func forward(_ pass: ForwardPass) async throws -> [Float] {
-        try await withCheckedThrowingContinuation { resume in
+        guard !pass.isEmpty else { throw ModelError(.configuration, "a forward pass needs at least one token", hint: nil) }
+        return try await withCheckedThrowingContinuation { resume in
             queue.async {
                 self.resident = nil
                 resume.resume(with: Result { try self.run(pass) })
@@ -293,7 +296,7 @@ final class LocalEngine: @unchecked Sendable {
         // A batch of one-token continuations of the resident context needs no rows at all.
         guard !pass.isEmpty else { return [] }
         for copy in pass.copies {
-            guard library.copySlot(handle, copy.from, copy.to, copy.length) == 0 else { throw engineError("scoring") }
+            guard library.copySlot(handle, copy.from, copy.to, copy.length) == 0 else { throw engineError("copying a cached context") }
         }
         var logits = [Float](repeating: 0, count: pass.logitRows.count * vocabSize)
         let status = logits.withUnsafeMutableBufferPointer { out in
@@ -327,15 +330,14 @@ final class LocalEngine: @unchecked Sendable {
     /// Scores the longest prefix of the waiting requests that fits one batch, in the scoring
     /// slot and the generation slots free at the moment (lent for the batch, back after it).
     private func scoreBatch() {
-        let requests = scoring.map(\.request)
-        let batch = ScoringBatch(requests, slots: [scoringSlot] + freeSlots, resident: resident,
+        let batch = ScoringBatch(scoring.map(\.request), slots: [scoringSlot] + freeSlots, resident: resident,
                                  rowBudget: Self.rowsPerPass, logitBudget: Self.logitRowsPerPass)
         let jobs = scoring.prefix(batch.count)
         largest.scoringBatch = max(largest.scoringBatch, batch.count)
         scoring.removeFirst(batch.count)
         do {
             let logits = try batch.passes.map(run)
-            let results = batch.results(logits, vocabulary: vocabSize, requests: Array(requests.prefix(batch.count)))
+            let results = batch.results(logits, vocabulary: vocabSize)
             resident = batch.nextResident.map { next in
                 ScoringBatch.Resident(context: next.context, logits: next.logitIndex.map { Array(logits[0][($0 * vocabSize)..<(($0 + 1) * vocabSize)]) }
                                           ?? resident?.logits ?? [])
@@ -350,46 +352,24 @@ final class LocalEngine: @unchecked Sendable {
     /// The log probability of each token given those before it (tokens[1...]), from one
     /// prefill: what llama.cpp's `logits_all` gives, for parity checks.
     func nextTokenLogprobs(_ tokens: [Int32]) async throws -> [Double] {
-        try await withCheckedThrowingContinuation { resume in
-            queue.async {
-                resume.resume(with: Result { () throws -> [Double] in
-                    var logits = [Float](repeating: 0, count: self.vocabSize * tokens.count)
-                    let status = tokens.withUnsafeBufferPointer { p in
-                        logits.withUnsafeMutableBufferPointer {
-                            self.library.prefill(self.handle, self.scoringSlot, p.baseAddress, Int32(p.count), 0, 1, $0.baseAddress)
-                        }
-                    }
-                    guard status == 0 else { throw self.engineError("scoring") }
-                    self.resident = nil
-                    return logits.withUnsafeBufferPointer { all in
-                        (0..<(tokens.count - 1)).map { i in
-                            Self.logSoftmax(UnsafeBufferPointer(rebasing: all[(i * self.vocabSize)..<((i + 1) * self.vocabSize)]), at: Int(tokens[i + 1])).0
-                        }
-                    }
-                })
+        var pass = ForwardPass()
+        pass.append(slot: scoringSlot, tokens: tokens[...], from: 0, logits: .all)
+        let logits = try await forward(pass)
+        return logits.withUnsafeBufferPointer { all in
+            (0..<(tokens.count - 1)).map { i in
+                Self.logSoftmax(UnsafeBufferPointer(rebasing: all[(i * vocabSize)..<((i + 1) * vocabSize)]), at: Int(tokens[i + 1])).0
             }
         }
     }
 
     /// The whole log-softmax over the vocabulary after `tokens`, for parity checks.
     func lastPositionLogprobs(_ tokens: [Int32]) async throws -> [Double] {
-        try await withCheckedThrowingContinuation { resume in
-            queue.async {
-                resume.resume(with: Result { () throws -> [Double] in
-                    var logits = [Float](repeating: 0, count: self.vocabSize)
-                    let status = tokens.withUnsafeBufferPointer { p in
-                        logits.withUnsafeMutableBufferPointer {
-                            self.library.prefill(self.handle, self.scoringSlot, p.baseAddress, Int32(p.count), 0, 0, $0.baseAddress)
-                        }
-                    }
-                    guard status == 0 else { throw self.engineError("scoring") }
-                    self.resident = nil
-                    let top = Double(logits.max() ?? 0)
-                    let logSum = Foundation.log(logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - top) })
-                    return logits.map { Double($0) - top - logSum }
-                })
-            }
-        }
+        var pass = ForwardPass()
+        pass.append(slot: scoringSlot, tokens: tokens[...], from: 0, logits: .last)
+        let logits = try await forward(pass)
+        let top = Double(logits.max() ?? 0)
+        let logSum = Foundation.log(logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - top) })
+        return logits.map { Double($0) - top - logSum }
     }
 
     /// Seconds a decoding step's matrix products alone take for `rows` rows (the best of

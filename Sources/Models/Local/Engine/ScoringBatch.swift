@@ -37,6 +37,7 @@ struct ScoringBatch {
     /// the first pass's (nil: the resident's, unchanged).
     let nextResident: (context: [Int32], logitIndex: Int?)?
     private let lookups: [Lookup]
+    private let continuations: [[Int32]]
     private let resident: Resident?
 
     /// Plans the longest prefix of `requests` that fits `slots` (the first is the scoring
@@ -99,6 +100,7 @@ struct ScoringBatch {
         }
         count = lookups.count
         self.lookups = lookups
+        continuations = requests.prefix(lookups.count).map(\.continuation)
         self.resident = resident
         passes = second.tokens.isEmpty ? [first] : [first, second]
         nextResident = scoringSlotContext.map { ($0, groups[$0]?.contextLogit) }
@@ -106,9 +108,9 @@ struct ScoringBatch {
 
     /// The log probability and greediness of each request, from each pass's logits
     /// (logit rows x vocabulary, in the order of its `logitRows`).
-    func results(_ logits: [[Float]], vocabulary: Int, requests: [Request]) -> [(Double, Bool)] {
+    func results(_ logits: [[Float]], vocabulary: Int) -> [(Double, Bool)] {
         (0..<count).map { i in
-            let lookup = lookups[i], continuation = requests[i].continuation
+            let lookup = lookups[i], continuation = continuations[i]
             func score(_ row: UnsafeBufferPointer<Float>, _ token: Int32) -> (Double, Bool) {
                 let (lp, best) = LocalEngine.logSoftmax(row, at: Int(token))
                 return (lp, best == Int(token))

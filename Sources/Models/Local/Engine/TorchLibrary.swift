@@ -16,7 +16,6 @@ struct TorchLibrary: @unchecked Sendable {
                                         UnsafePointer<Int64>?, UnsafeRawPointer?, Double) -> Int32
     typealias Finalize = @convention(c) (OpaquePointer?, Int32) -> Int32
     typealias Free = @convention(c) (OpaquePointer?) -> Void
-    typealias Prefill = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, Int32, Int32, Int32, UnsafeMutablePointer<Float>?) -> Int32
     typealias Decode = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?) -> Int32
     typealias CopySlot = @convention(c) (OpaquePointer?, Int32, Int32, Int32) -> Int32
     typealias TimeProducts = @convention(c) (OpaquePointer?, Int32, Int32, Int32, UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Double>?) -> Int32
@@ -30,7 +29,6 @@ struct TorchLibrary: @unchecked Sendable {
     let addLoRA: AddLoRA
     let finalize: Finalize
     let free: Free
-    let prefill: Prefill
     let decode: Decode
     let copySlot: CopySlot
     let forward: Forward
@@ -73,7 +71,7 @@ struct TorchLibrary: @unchecked Sendable {
                     lastError: try symbol("rt_last_error", LastError.self), setThreads: try symbol("rt_model_set_threads", SetThreads.self),
                     modelNew: try symbol("rt_model_new", ModelNew.self), setTensor: try symbol("rt_model_set_tensor", SetTensor.self),
                     addLoRA: try symbol("rt_model_add_lora", AddLoRA.self), finalize: try symbol("rt_model_finalize", Finalize.self),
-                    free: try symbol("rt_model_free", Free.self), prefill: try symbol("rt_prefill", Prefill.self),
+                    free: try symbol("rt_model_free", Free.self),
                     decode: try symbol("rt_decode", Decode.self), copySlot: try symbol("rt_copy_slot", CopySlot.self),
                     forward: try symbol("rt_forward", Forward.self), timeProducts: try symbol("rt_time_products", TimeProducts.self)))
             } catch let error as ModelError {
