@@ -54,6 +54,15 @@ func streamsPerSecond(_ streams: Int) async throws -> Double {
     }
     return Double(batchTokens) / batchTime
 }
+// LOCAL_BENCH_ONLY=STREAMSxROUNDS (1x6, 64x2): only greedy decoding of that many streams, that
+// many times, each rate on its own line: for a profiler attached to this process (perf record
+// -p), which then sees nothing else.
+if let only = ProcessInfo.processInfo.environment["LOCAL_BENCH_ONLY"] {
+    let parts = only.split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2 else { fatalError("LOCAL_BENCH_ONLY: STREAMSxROUNDS, such as 1x6") }
+    for _ in 0..<parts[1] { print("\(parts[0]) streams: \(try await streamsPerSecond(parts[0])) tok/s") }
+    exit(0)
+}
 let perSecond16 = try await streamsPerSecond(16)
 let decodeBefore64 = await (model as? LocalModel)?.decodeTotals() ?? (tokens: 0, seconds: 0)
 let perSecond64 = try await streamsPerSecond(64)

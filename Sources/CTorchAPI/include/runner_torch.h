@@ -86,7 +86,7 @@ int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_
 /// Copies the first `length` cache positions of one slot to another (a shared context).
 int rt_copy_slot(rt_model *model, int32_t from, int32_t to, int32_t length);
 
-/// Times a decoding step's matrix products alone for `rows` rows, the best of `repeats` runs
+/// Times a decoding step's matrix products alone for `rows` rows, the median of `repeats` runs
 /// each: the weight products (every layer's q/k/v, o, gate/up and down, and the head) on
 /// random activations, and attention's products (scores, softmax, weighted values) over
 /// `context` random cached positions a row. The benchmark's yardstick: a decoding step of

@@ -139,7 +139,7 @@ public struct LocalModel: LanguageModel {
     /// Seconds a decoding step's matrix products alone take for `rows` rows at `context`
     /// cached positions each: the weight products and attention's (bench/LocalBenchmark's
     /// yardstick for a step of `rows` streams).
-    public func timeMatrixProducts(rows: Int, context: Int, repeats: Int = 5) async throws -> (weights: Double, attention: Double) {
+    public func timeMatrixProducts(rows: Int, context: Int, repeats: Int = 9) async throws -> (weights: Double, attention: Double) {
         try await engine.timeProducts(rows: rows, context: context, repeats: repeats)
     }
 

@@ -1,5 +1,4 @@
 import CTorchAPI
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -13,9 +12,9 @@ import Synchronization
 /// questions' contexts in one forward pass, each context once for all its choices, so a
 /// one-token continuation costs nothing beyond its context.
 ///
-/// Engine calls block for milliseconds to seconds, so they run on one serial dispatch queue
-/// of their own rather than on Swift's small cooperative pool; all state below is touched
-/// only on that queue.
+/// Engine calls block for milliseconds to seconds, so they run on a thread of their own
+/// (``EngineThread``) rather than on Swift's small cooperative pool; all state below is
+/// touched only on that thread.
 final class LocalEngine: @unchecked Sendable {
     struct Options: Sendable, Hashable {
         var dtype: Int32
@@ -47,7 +46,7 @@ final class LocalEngine: @unchecked Sendable {
     private let handle: OpaquePointer
     let vocabSize: Int
     let options: Options
-    private let queue = DispatchQueue(label: "runner.torch.engine")
+    private let thread = EngineThread(name: "runner.torch.engine")
     /// The last slot is kept for scoring; the others hold generations.
     private let scoringSlot: Int32
     private var freeSlots: [Int32]
@@ -55,9 +54,9 @@ final class LocalEngine: @unchecked Sendable {
     private var active: [Sequence] = []
     private var stepping = false
     private let nextJobID = Atomic<Int>(0)
-    /// Generations cancelled before they reached the queue.
+    /// Generations cancelled before they reached the engine thread.
     private var cancelledEarly: Set<Int> = []
-    /// Cancellations waiting for the queue: a long admission round stops early to let them in,
+    /// Cancellations waiting for the engine thread: a long admission round stops early to let them in,
     /// so Ctrl-C ends a run within a prefill or two.
     private let pendingCancellations = Atomic<Int>(0)
     /// Rows and seconds of every decoding step so far (for the benchmark).
@@ -146,7 +145,10 @@ final class LocalEngine: @unchecked Sendable {
         }
     }
 
-    deinit { library.free(handle) }
+    deinit {
+        thread.stop()
+        library.free(handle)
+    }
 
     // MARK: - Generation
 
@@ -161,7 +163,7 @@ final class LocalEngine: @unchecked Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let job = Job(id: id, prompt: prompt, maxNewTokens: maxNewTokens, sampler: sampler, stopTokens: stopTokens,
                               shouldStop: shouldStop, resume: { continuation.resume(with: $0) })
-                queue.async {
+                thread.async {
                     if self.cancelledEarly.remove(id) != nil {
                         job.resume(.failure(CancellationError()))
                         return
@@ -172,7 +174,7 @@ final class LocalEngine: @unchecked Sendable {
             }
         } onCancel: {
             pendingCancellations.add(1, ordering: .relaxed)
-            queue.async { self.cancel(id) }
+            thread.async { self.cancel(id) }
         }
     }
 
@@ -193,7 +195,7 @@ final class LocalEngine: @unchecked Sendable {
     private func scheduleStep() {
         guard !stepping else { return }
         stepping = true
-        queue.async { self.step() }
+        thread.async { self.step() }
     }
 
     /// One round: score the waiting loglikelihood requests (one batch), admit waiting jobs
@@ -278,13 +280,13 @@ final class LocalEngine: @unchecked Sendable {
         }
     }
 
-    /// One forward pass on the engine's queue, outside any batch: the parity checks' prefills,
+    /// One forward pass on the engine thread, outside any batch: the parity checks' prefills,
     /// and rows tests expect the engine to refuse. The scoring slot's resident context is
     /// forgotten, as the pass may write over it.
     func forward(_ pass: ForwardPass) async throws -> [Float] {
         guard !pass.isEmpty else { throw ModelError(.configuration, "a forward pass needs at least one token", hint: nil) }
         return try await withCheckedThrowingContinuation { resume in
-            queue.async {
+            thread.async {
                 self.resident = nil
                 resume.resume(with: Result { try self.run(pass) })
             }
@@ -320,7 +322,7 @@ final class LocalEngine: @unchecked Sendable {
             throw ModelError(.contextLengthExceeded, "context and continuation of \(context.count + continuation.count) tokens exceed the \(options.maxPositions)-token context", hint: nil)
         }
         return try await withCheckedThrowingContinuation { resume in
-            queue.async {
+            thread.async {
                 self.scoring.append(ScoringJob(request: .init(context: context, continuation: continuation), resume: { resume.resume(with: $0) }))
                 self.scheduleStep()
             }
@@ -372,12 +374,12 @@ final class LocalEngine: @unchecked Sendable {
         return logits.map { Double($0) - top - logSum }
     }
 
-    /// Seconds a decoding step's matrix products alone take for `rows` rows (the best of
+    /// Seconds a decoding step's matrix products alone take for `rows` rows (the median of
     /// `repeats` runs): the weight products, and attention's over `context` cached positions a
     /// row. Together, the floor under a decoding step of `rows` streams (for the benchmark).
     func timeProducts(rows: Int, context: Int, repeats: Int) async throws -> (weights: Double, attention: Double) {
         try await withCheckedThrowingContinuation { resume in
-            queue.async {
+            thread.async {
                 var weights = 0.0, attention = 0.0
                 let status = self.library.timeProducts(self.handle, Int32(rows), Int32(context), Int32(repeats), &weights, &attention)
                 resume.resume(with: status == 0 ? .success((weights, attention)) : .failure(self.engineError("timing the products")))
@@ -388,12 +390,12 @@ final class LocalEngine: @unchecked Sendable {
     /// Decoding steps run so far: the rows (tokens) they decoded and the seconds they took,
     /// engine calls and sampling included, admissions and scoring not.
     func decodeTotals() async -> (rows: Int, seconds: Double) {
-        await withCheckedContinuation { resume in queue.async { resume.resume(returning: self.decodeTotal) } }
+        await withCheckedContinuation { resume in thread.async { resume.resume(returning: self.decodeTotal) } }
     }
 
     /// The most requests one scoring batch held and the most prompts one admission packed so far.
     func largestBatches() async -> (scoringBatch: Int, admission: Int) {
-        await withCheckedContinuation { resume in queue.async { resume.resume(returning: self.largest) } }
+        await withCheckedContinuation { resume in thread.async { resume.resume(returning: self.largest) } }
     }
 
     /// log softmax(logits)[index], and the argmax.

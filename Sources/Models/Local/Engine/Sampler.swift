@@ -54,9 +54,24 @@ struct Sampler: Sendable {
         return Int32(candidates[candidates.count - 1].0)
     }
 
-    static func argmax<C: RandomAccessCollection>(_ values: C) -> Int where C.Element == Float, C.Index == Int {
-        var best = 0
-        for i in values.indices where values[i] > values[best] { best = i }
-        return best
+    /// The index of the largest value, the first one where several are equal (NaN is never
+    /// the largest). Sixteen lanes at a time: the scalar loop took 3 ms of a 64-stream step
+    /// (SmolLM2's 49,152 logits a row), a tenth of the step, while the other core waited.
+    static func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {
+        guard let base = values.baseAddress, !values.isEmpty else { return 0 }
+        let count = values.count, whole = count / 16 * 16
+        let raw = UnsafeRawPointer(base)
+        var lanes = SIMD16<Float>(repeating: -.infinity)
+        for i in stride(from: 0, to: whole, by: 16) {
+            let chunk = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+            // NaN lanes compare false, so they never replace a value.
+            lanes.replace(with: chunk, where: chunk .> lanes)
+        }
+        var largest = lanes.max()
+        for i in whole..<count where values[i] > largest { largest = values[i] }
+        for i in 0..<count where values[i] == largest { return i }
+        return 0
     }
+
+    static func argmax(_ values: [Float]) -> Int { values.withUnsafeBufferPointer { argmax($0) } }
 }
