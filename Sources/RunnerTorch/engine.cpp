@@ -10,9 +10,11 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "attention.h"
@@ -116,6 +118,15 @@ struct rt_model {
     bool portable_attention = false;    // the portable loop even where the AVX-512 one runs (tests)
     torch::ScalarType dtype = torch::kFloat32;
     int32_t compute_threads = 1, blas_threads = 1;
+    // The threads that have run passes: libgomp keeps a thread team per calling thread, so a
+    // caller that moves between threads multiplies spinning teams (rt_model_calling_threads).
+    std::mutex calling_lock;
+    std::set<std::thread::id> calling_threads;
+
+    void note_calling_thread() {
+        std::lock_guard<std::mutex> hold(calling_lock);
+        calling_threads.insert(std::this_thread::get_id());
+    }
 
     AttentionShape attention_shape() const { return {config.num_heads, config.num_kv_heads, config.head_dim}; }
 };
@@ -264,6 +275,7 @@ static void run_rows(rt_model &m, int64_t count, const int32_t *slots, const int
                      const std::vector<int64_t> &logit_rows, float *out_logits) {
     require(m.ready, "the model is not finalized");
     require(count > 0, "a forward pass needs at least one token");
+    m.note_calling_thread();
     apply_threads(m);
     check_tokens(m, tokens, count);
     std::vector<int64_t> slot_list(count), position_list(count);
@@ -420,6 +432,7 @@ int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t rep
         const auto &c = m.config;
         require(m.ready, "the model is not finalized");
         require(rows > 0 && context > 0 && repeats > 0, "rows, context and repeats must be positive");
+        m.note_calling_thread();
         apply_threads(m);
         auto options = torch::TensorOptions().dtype(m.dtype);
         Tensor hidden = torch::randn({rows, c.hidden_size}, options), heads = torch::randn({rows, c.num_heads * c.head_dim}, options);
@@ -469,10 +482,16 @@ int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t rep
     });
 }
 
+int32_t rt_model_calling_threads(rt_model *model) {
+    std::lock_guard<std::mutex> hold(model->calling_lock);
+    return (int32_t)model->calling_threads.size();
+}
+
 int rt_copy_slot(rt_model *model, int32_t from, int32_t to, int32_t length) {
     return guarded([&] {
         torch::InferenceMode guard;
         auto &m = *model;
+        m.note_calling_thread();
         check_slot(m, from);
         check_slot(m, to);
         require(length >= 0 && length <= m.capacity, "cannot copy " + std::to_string(length) + " positions of a cache holding " + std::to_string(m.capacity));

@@ -200,6 +200,8 @@ struct LocalModelTests {
             let largest = await model.engine.largestBatches()
             #expect(largest.scoringBatch > 4, "no scoring batch held more than one question: \(largest)")
             #expect(largest.admission > 1, "no admission packed two prompts: \(largest)")
+            // Every pass, from whichever task asked, ran on the engine's one thread (EngineThread).
+            #expect(await model.engine.callingThreads() == 1)
         }
     }
 

@@ -113,5 +113,8 @@ let result: [String: Any] = [
     "weight_products_tokens_per_second_64_rows": weightsOnly64,
     "matrix_products_tokens_per_second_64_rows": productsOnly64,
     "decode_step_share_of_matrix_products_64": productsOnly64 > 0 ? decodeStep64 / productsOnly64 : 0,
+    // 1 unless the engine's passes ran on several threads (one bfloat16 stream: 32-36 tok/s on
+    // 2-3 threads against 124-130 on one).
+    "engine_calling_threads": await (model as? LocalModel)?.engineCallingThreads() ?? 0,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))

@@ -145,6 +145,10 @@ public struct LocalModel: LanguageModel {
 
     /// Tokens decoded by decoding steps so far and the seconds those steps took (sampling
     /// included; prefills and scoring not).
+    /// How many threads have run the engine's passes: 1 unless something calls it off its
+    /// thread, which libgomp punishes with a spinning thread team per caller (bench/LocalBenchmark).
+    public func engineCallingThreads() async -> Int { await engine.callingThreads() }
+
     public func decodeTotals() async -> (tokens: Int, seconds: Double) {
         let totals = await engine.decodeTotals()
         return (totals.rows, totals.seconds)

@@ -399,6 +399,11 @@ final class LocalEngine: @unchecked Sendable {
     }
 
     /// log softmax(logits)[index], and the argmax.
+    /// How many threads have run the engine's passes: one, the engine thread (tests).
+    func callingThreads() async -> Int {
+        await withCheckedContinuation { resume in thread.async { resume.resume(returning: Int(self.library.callingThreads(self.handle))) } }
+    }
+
     static func logSoftmax(_ logits: UnsafeBufferPointer<Float>, at index: Int) -> (Double, Int) {
         var best = 0
         var top = -Float.infinity

@@ -19,6 +19,7 @@ struct TorchLibrary: @unchecked Sendable {
     typealias Decode = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?) -> Int32
     typealias CopySlot = @convention(c) (OpaquePointer?, Int32, Int32, Int32) -> Int32
     typealias TimeProducts = @convention(c) (OpaquePointer?, Int32, Int32, Int32, UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Double>?) -> Int32
+    typealias CallingThreads = @convention(c) (OpaquePointer?) -> Int32
     typealias Forward = @convention(c) (OpaquePointer?, Int32, UnsafePointer<Int32>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?,
                                         Int32, UnsafePointer<Int32>?, UnsafeMutablePointer<Float>?) -> Int32
 
@@ -33,6 +34,7 @@ struct TorchLibrary: @unchecked Sendable {
     let copySlot: CopySlot
     let forward: Forward
     let timeProducts: TimeProducts
+    let callingThreads: CallingThreads
 
     /// The loaded library, or the reason it could not be loaded.
     static let shared: Result<TorchLibrary, ModelError> = load()
@@ -73,7 +75,8 @@ struct TorchLibrary: @unchecked Sendable {
                     addLoRA: try symbol("rt_model_add_lora", AddLoRA.self), finalize: try symbol("rt_model_finalize", Finalize.self),
                     free: try symbol("rt_model_free", Free.self),
                     decode: try symbol("rt_decode", Decode.self), copySlot: try symbol("rt_copy_slot", CopySlot.self),
-                    forward: try symbol("rt_forward", Forward.self), timeProducts: try symbol("rt_time_products", TimeProducts.self)))
+                    forward: try symbol("rt_forward", Forward.self), timeProducts: try symbol("rt_time_products", TimeProducts.self),
+                    callingThreads: try symbol("rt_model_calling_threads", CallingThreads.self)))
             } catch let error as ModelError {
                 return .failure(error)
             } catch {
