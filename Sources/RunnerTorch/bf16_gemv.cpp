@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "parallel.h"
+#include "vector_math.h"
 
 #define BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
@@ -26,12 +27,6 @@ inline __mmask32 first_pairs(int64_t n) { return n >= 32 ? (__mmask32)0xFFFFFFFF
 
 BF16 inline __m512bh load32(const c10::BFloat16 *p, __mmask32 lanes) { return (__m512bh)_mm512_maskz_loadu_epi16(lanes, p); }
 
-/// How far ahead of the rows being read their lines are prefetched. The hardware prefetcher
-/// alone kept one stream at 10 GB/s a core, where a plain read of the weights streams 40: the
-/// products' dependency chains hold back the loads that would run ahead (scratch benchmark of
-/// SmolLM2's products, one token on 2 cores: 14.4 ms a token without, 8.0 with 8 KB ahead).
-constexpr int64_t prefetch_bytes = 8192;
-
 /// Output rows [n, n + N) for R activation rows: N x R accumulators, each weight load used R times.
 /// Whole steps of 32 inputs load unmasked; only the last partial step is masked (zeros
 /// beyond `in`), so the sums are the same as an all-masked loop's.
@@ -41,7 +36,7 @@ BF16 void outputs(const c10::BFloat16 *x, const c10::BFloat16 *weight, int64_t n
     __m512 acc[R][N];
     for (int r = 0; r < R; r++)
         for (int j = 0; j < N; j++) acc[r][j] = _mm512_setzero_ps();
-    const char *ahead = reinterpret_cast<const char *>(weight + n * in) + prefetch_bytes;
+    const char *ahead = reinterpret_cast<const char *>(weight + n * in) + vec::prefetch_bytes;
     auto step = [&](int64_t k, __mmask32 lanes, bool prefetch) BF16 {
         __m512bh xs[R];
         for (int r = 0; r < R; r++) xs[r] = load32(x + r * in + k, lanes);

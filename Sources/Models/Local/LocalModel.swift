@@ -143,12 +143,12 @@ public struct LocalModel: LanguageModel {
         try await engine.timeProducts(rows: rows, context: context, repeats: repeats)
     }
 
-    /// Tokens decoded by decoding steps so far and the seconds those steps took (sampling
-    /// included; prefills and scoring not).
     /// How many threads have run the engine's passes: 1 unless something calls it off its
     /// thread, which libgomp punishes with a spinning thread team per caller (bench/LocalBenchmark).
     public func engineCallingThreads() async -> Int { await engine.callingThreads() }
 
+    /// Tokens decoded by decoding steps so far and the seconds those steps took (sampling
+    /// included; prefills and scoring not).
     public func decodeTotals() async -> (tokens: Int, seconds: Double) {
         let totals = await engine.decodeTotals()
         return (totals.rows, totals.seconds)

@@ -29,6 +29,17 @@ final class EngineThread: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Runs `body` on the engine's thread, after everything enqueued before it, and returns
+    /// what it returns or throws.
+    func value<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { resume in self.async { resume.resume(with: Result(catching: body)) } }
+    }
+
+    /// ``value(_:)`` for a body that cannot throw.
+    func value<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { resume in self.async { resume.resume(returning: body()) } }
+    }
+
     /// Lets the thread end once the work already enqueued is done.
     func stop() {
         condition.lock()

@@ -285,11 +285,9 @@ final class LocalEngine: @unchecked Sendable {
     /// forgotten, as the pass may write over it.
     func forward(_ pass: ForwardPass) async throws -> [Float] {
         guard !pass.isEmpty else { throw ModelError(.configuration, "a forward pass needs at least one token", hint: nil) }
-        return try await withCheckedThrowingContinuation { resume in
-            thread.async {
-                self.resident = nil
-                resume.resume(with: Result { try self.run(pass) })
-            }
+        return try await thread.value {
+            self.resident = nil
+            return try self.run(pass)
         }
     }
 
@@ -378,32 +376,31 @@ final class LocalEngine: @unchecked Sendable {
     /// `repeats` runs): the weight products, and attention's over `context` cached positions a
     /// row. Together, the floor under a decoding step of `rows` streams (for the benchmark).
     func timeProducts(rows: Int, context: Int, repeats: Int) async throws -> (weights: Double, attention: Double) {
-        try await withCheckedThrowingContinuation { resume in
-            thread.async {
-                var weights = 0.0, attention = 0.0
-                let status = self.library.timeProducts(self.handle, Int32(rows), Int32(context), Int32(repeats), &weights, &attention)
-                resume.resume(with: status == 0 ? .success((weights, attention)) : .failure(self.engineError("timing the products")))
-            }
+        try await thread.value {
+            var weights = 0.0, attention = 0.0
+            let status = self.library.timeProducts(self.handle, Int32(rows), Int32(context), Int32(repeats), &weights, &attention)
+            guard status == 0 else { throw self.engineError("timing the products") }
+            return (weights, attention)
         }
     }
 
     /// Decoding steps run so far: the rows (tokens) they decoded and the seconds they took,
     /// engine calls and sampling included, admissions and scoring not.
     func decodeTotals() async -> (rows: Int, seconds: Double) {
-        await withCheckedContinuation { resume in thread.async { resume.resume(returning: self.decodeTotal) } }
+        await thread.value { self.decodeTotal }
     }
 
     /// The most requests one scoring batch held and the most prompts one admission packed so far.
     func largestBatches() async -> (scoringBatch: Int, admission: Int) {
-        await withCheckedContinuation { resume in thread.async { resume.resume(returning: self.largest) } }
+        await thread.value { self.largest }
+    }
+
+    /// How many threads have run the engine's passes: one, the engine thread (tests).
+    func callingThreads() async -> Int {
+        await thread.value { Int(self.library.callingThreads(self.handle)) }
     }
 
     /// log softmax(logits)[index], and the argmax.
-    /// How many threads have run the engine's passes: one, the engine thread (tests).
-    func callingThreads() async -> Int {
-        await withCheckedContinuation { resume in thread.async { resume.resume(returning: Int(self.library.callingThreads(self.handle))) } }
-    }
-
     static func logSoftmax(_ logits: UnsafeBufferPointer<Float>, at index: Int) -> (Double, Int) {
         var best = 0
         var top = -Float.infinity
