@@ -69,6 +69,10 @@ public struct ReportPage {
         let safetyStages = ["prompt", "output"].filter { stage in source.jobs.contains { $0.results["safety"]?[stage] != nil } }
         columns += safetyStages.map { ["name": "flagged \($0)s", "kind": "num"] }
         columns += ["items", "errored", "null", "skipped", "cached", "tokens", "cost $", "items/s", "status"].map { ["name": $0, "kind": $0 == "status" ? "text" : "num"] }
+        // Why a job failed or stopped, or what its numbers need read with (a high null rate):
+        // a failed job is a row too, never a hole in the table.
+        let showReason = source.jobs.contains { Self.reason($0) != nil }
+        if showReason { columns += [["name": "reason", "kind": "text"]] }
         for index in columns.indices { columns[index]["index"] = index }
 
         // The best of each metric: the highest among jobs of the same task.
@@ -123,6 +127,7 @@ public struct ReportPage {
             let rate = job.results["timings"]?["items_per_second"]?.doubleValue ?? 0
             cells.append(cell(String(format: "%.1f", rate), sort: "\(rate)", kind: "num"))
             cells.append(cell(job.results["status"]?.stringValue ?? "", kind: "text"))
+            if showReason { cells.append(cell(Self.reason(job) ?? "", kind: "text")) }
             return ["job": job.number ?? 0, "cells": cells]
         }
 
@@ -140,11 +145,28 @@ public struct ReportPage {
             "title": title, "version": version, "directory": source.directory, "jobCount": source.jobs.count,
             "singleJob": source.jobs.count == 1, "generated": ISO8601DateFormatter().string(from: Date()),
             "sweep": source.kind == .sweep, "columns": columns, "rows": rows, "interval": interval,
+            "notes": notes(), "hasNotes": !notes().isEmpty,
             "plots": plots.map { ["svg": $0.svg] }, "hasPlots": !plots.isEmpty,
             "confusion": confusion, "hasConfusion": !confusion.isEmpty,
             "hasPairs": source.jobs.count > 1 && !pairs.isEmpty, "jobOptions": jobOptions,
             "data": dataJSON(pairs: pairs),
         ]
+    }
+
+    /// `stop_reason`, else the warnings, of a job's results.json.
+    static func reason(_ job: ReportJob) -> String? {
+        if let reason = job.results["stop_reason"]?.stringValue { return reason }
+        let warnings = job.results["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        return warnings.isEmpty ? nil : warnings.joined(separator: "; ")
+    }
+
+    /// The jobs that failed, stopped or warn, for the notes above the table.
+    func notes() -> [[String: Any]] {
+        source.jobs.compactMap { job in
+            guard let reason = Self.reason(job) else { return nil }
+            let status = job.results["status"]?.stringValue ?? ""
+            return ["label": job.label + (status == "completed" ? "" : " " + status), "text": reason, "failed": status != "completed"]
+        }
     }
 
     private func cell(_ text: String, sort: String? = nil, kind: String, title: String = "") -> [String: Any] {

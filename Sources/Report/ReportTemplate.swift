@@ -48,6 +48,8 @@ enum ReportTemplate {
     .tag { display: inline-block; min-width: 58px; font-size: 11px; padding: 0 4px; border-radius: 3px; margin-right: 6px; text-align: center; }
     .tag.right { background: #dcfce7; } .tag.wrong { background: #fee2e2; } .tag.other { background: #e5e7eb; }
     #sample-detail { border: 1px solid var(--line); padding: 8px 12px; margin-top: 8px; white-space: pre-wrap; font: 12px/1.4 ui-monospace, monospace; max-height: 360px; overflow: auto; }
+    #job-notes li.failed { color: #b00020; }
+    #job-notes li.warning { color: #8a5a00; }
     .pair { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; }
     </style>
     </head>
@@ -59,6 +61,7 @@ enum ReportTemplate {
     <main>
     <section id="jobs">
     <h2>{{#sweep}}Jobs{{/sweep}}{{^sweep}}Results{{/sweep}}</h2>
+    {{#hasNotes}}<ul id="job-notes">{{#notes}}<li class="{{#failed}}failed{{/failed}}{{^failed}}warning{{/failed}}"><b>{{label}}</b>: {{text}}</li>{{/notes}}</ul>{{/hasNotes}}
     <div class="scroll">
     <table id="job-table">
     <thead><tr>{{#columns}}<th class="{{kind}}" data-column="{{index}}">{{name}}</th>{{/columns}}</tr></thead>

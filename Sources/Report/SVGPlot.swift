@@ -59,8 +59,10 @@ public struct SVGPlot: Sendable {
         let finite = points.flatMap { [$0.y, $0.low, $0.high] }.filter(\.isFinite)
         var yMin = finite.min() ?? 0, yMax = finite.max() ?? 1
         if yMax - yMin < 1e-9 { yMin -= 0.05; yMax += 0.05 }
-        let pad = (yMax - yMin) * 0.08
-        yMin -= pad; yMax += pad
+        // The axis runs from one round tick to another that cover the data.
+        let ticks = Self.ticks(yMin, yMax)
+        yMin = ticks.first!; yMax = ticks.last!
+        let decimals = Self.decimals(ticks)
         func yPosition(_ y: Double) -> Double { top + (1 - (y - yMin) / (yMax - yMin)) * plotHeight }
 
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\" role=\"img\" aria-label=\"\(escape(title))\">"
@@ -68,11 +70,10 @@ public struct SVGPlot: Sendable {
         // Axes, with five ticks on y.
         out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(top + plotHeight))\"/>"
         out += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top))\" x2=\"\(n(left))\" y2=\"\(n(top + plotHeight))\"/>"
-        for step in 0...4 {
-            let value = yMin + (yMax - yMin) * Double(step) / 4
+        for value in ticks {
             let y = yPosition(value)
             out += "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + plotWidth))\" y2=\"\(n(y))\"/>"
-            out += "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(format(value))</text>"
+            out += "<text class=\"tick\" x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(String(format: "%.\(decimals)f", value))</text>"
         }
         let tickLabels = numeric ? categories.sorted { Double($0)! < Double($1)! } : categories
         for label in tickLabels.prefix(20) {
@@ -105,6 +106,27 @@ public struct SVGPlot: Sendable {
             }
         }
         return out + "</svg>"
+    }
+
+    /// Round ticks that cover `low...high`: a step of 1, 2, 2.5 or 5 times a power of ten,
+    /// about `count` intervals, first and last ticks on multiples of the step.
+    static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
+        guard low.isFinite, high.isFinite, high > low else { return [low, high] }
+        let rough = (high - low) / Double(count)
+        let power = pow(10, (log10(rough)).rounded(.down))
+        let step = [1, 2, 2.5, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+        let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
+        // Multiples of the step, not sums of it: 0.1 * 3 prints as 0.3, 0.1 + 0.1 + 0.1 does not.
+        return stride(from: first, through: last, by: 1).map { $0 * step }
+    }
+
+    /// Decimals that show every tick exactly (0.25 needs two).
+    static func decimals(_ ticks: [Double]) -> Int {
+        for digits in 0...6 {
+            let scale = pow(10, Double(digits))
+            if ticks.allSatisfy({ abs(($0 * scale).rounded() - $0 * scale) < 1e-6 }) { return digits }
+        }
+        return 6
     }
 
     private func n(_ x: Double) -> String { String(format: "%.1f", x) }

@@ -36,6 +36,12 @@ struct JobLauncher {
             case .slurm: return try await SlurmLauncher(base: self).launch(jobs)
             }
         }
+        // Every job is composed, resolved and checked before any folder exists: a mistake in
+        // any job of a sweep stops it with nothing written (as the Slurm launcher does).
+        var composed: [(composition: Composition, hydra: ConfigNode, resolved: ConfigNode, run: RunConfig)] = []
+        for (number, overrides) in jobs.enumerated() {
+            composed.append(try composeJob(number: number, overrides: overrides, mode: mode))
+        }
         var sweepDirectory: String?
         var explicitSweepDirectory = false
         var reportWanted = true
@@ -46,30 +52,19 @@ struct JobLauncher {
             reportWanted = Self.reportWanted(base.config)
             explicitSweepDirectory = !Self.isDefault("sweep.dir", in: base.hydra)
             sweepDirectory = explicitSweepDirectory ? try RunDirectory.createOrReuse(dir) : try RunDirectory.createUnique(dir)
-            Output.out("[runner] Launching \(jobs.count) job\(jobs.count == 1 ? "" : "s") locally into \(sweepDirectory!)\n")
+            if !options.quiet { Output.out("[runner] Launching \(jobs.count) job\(jobs.count == 1 ? "" : "s") locally into \(sweepDirectory!)\n") }
         }
         var worst: Int32 = 0
         var reports: [JobReport] = []
         Interrupt.shared.install()
         for (number, overrides) in jobs.enumerated() {
             if Interrupt.shared.requested { break }
-            let (composition, resolvedHydra, resolved, run) = try composeJob(number: number, overrides: overrides, mode: mode)
+            let (composition, resolvedHydra, resolved, run) = composed[number]
             let subdir = ConfigValueText.text(resolvedHydra.node(at: "sweep.subdir")?.value ?? .int(number))
-            let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
-            // The model and the task are built before the folder exists: a job that cannot start
-            // writes nothing.
-            let setup: JobExecutor.Setup
-            do {
-                setup = try JobExecutor.prepare(run, configPath: options.configPath ?? "conf", log: log, showBatches: !options.quiet && !options.verbose)
-            } catch {
-                let problem = JobExecutor.userError(error, resolved: resolved)
-                Output.error(problem.description)
-                reports.append(JobReport(number: number, overrides: overrides.filter { !$0.isHydraOverride }.map { Redactor.redact(override: $0.input) },
-                                         directory: sweepDirectory.map { $0 + "/" + subdir } ?? "", outcome: nil, exitCode: problem.exitCode))
-                worst = max(worst, problem.exitCode)
-                continue
+            let taskOverrides = overrides.filter { !$0.isHydraOverride }.map { Redactor.redact(override: $0.input) }
+            if sweepDirectory != nil, !options.quiet {
+                Output.out("[runner] \t#\(number) : \(taskOverrides.joined(separator: " "))\n")
             }
-            let directory: String
             // Hydra uses an explicit folder as given, so a second run replaces the first one's
             // results there; only our default dated folder moves aside (`_1`) when it is taken,
             // and two jobs of one sweep never share a folder.
@@ -78,17 +73,38 @@ struct JobLauncher {
             if let sweepDirectory {
                 target = sweepDirectory + "/" + subdir
                 reuse = explicitSweepDirectory
-                Output.out("[runner] \t#\(number) : \(overrides.filter { !$0.isHydraOverride }.map { Redactor.redact(override: $0.input) }.joined(separator: " "))\n")
             } else {
                 target = ConfigValueText.text(resolvedHydra.node(at: "run.dir")?.value ?? .string("outputs"))
                 reuse = !Self.isDefault("run.dir", in: composition.hydra)
             }
-            if reuse && !usedDirectories.contains(target) {
-                directory = try RunDirectory.createOrReuse(target)
-            } else {
-                directory = try RunDirectory.createUnique(target)
+            func makeDirectory() throws(ConfigError) -> String {
+                defer { usedDirectories.insert(target) }
+                return reuse && !usedDirectories.contains(target) ? try RunDirectory.createOrReuse(target) : try RunDirectory.createUnique(target)
             }
-            usedDirectories.insert(target)
+            let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
+            // The model and the task are built before the folder exists: a run that cannot start
+            // writes nothing. A sweep keeps the job as a row: its folder holds the record and a
+            // results.json that says why.
+            let setup: JobExecutor.Setup
+            do {
+                setup = try JobExecutor.prepare(run, configPath: options.configPath ?? "conf", log: log, showBatches: !options.quiet && !options.verbose)
+            } catch {
+                let problem = JobExecutor.userError(error, resolved: resolved)
+                Output.error(problem.description)
+                var directory = ""
+                if sweepDirectory != nil {
+                    directory = try makeDirectory()
+                    let job = PreparedJob(number: number, overrides: overrides, resolved: resolved, run: run, directory: directory)
+                    try RunDirectory.writeRecord(job, composition: composition, hydra: resolvedHydra, commandLine: commandLine,
+                                                 startTime: startTime, version: RunnerCommand.version)
+                    FailedJobResults.write(problem, run: run, overrides: taskOverrides, directory: directory)
+                }
+                reports.append(JobReport(number: number, overrides: taskOverrides, directory: directory,
+                                         outcome: JobOutcome(failedToStart: problem), exitCode: problem.exitCode))
+                worst = max(worst, problem.exitCode)
+                continue
+            }
+            let directory = try makeDirectory()
             let job = PreparedJob(number: number, overrides: overrides, resolved: resolved, run: run, directory: directory)
             try RunDirectory.writeRecord(job, composition: composition, hydra: resolvedHydra, commandLine: commandLine,
                                          startTime: startTime, version: RunnerCommand.version)

@@ -23,6 +23,8 @@ enum RecordedJob {
             } catch {
                 let problem = JobExecutor.userError(error, resolved: job.resolved)
                 Output.error(problem.description)
+                // The sweep's summary and page show the job as failed, with why.
+                FailedJobResults.write(problem, run: job.run, overrides: job.taskOverrides, directory: directory)
                 return problem.exitCode
             }
             sink.attach(path: directory + "/runner.log")

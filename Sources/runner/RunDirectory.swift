@@ -16,7 +16,7 @@ enum RunDirectory {
         var suffix = 0
         while mkdir(candidate, 0o755) != 0 {
             guard errno == EEXIST else {
-                throw ConfigError(.fileNotFound, "cannot create output directory '\(candidate)': \(String(cString: strerror(errno)))",
+                throw ConfigError(.outputFiles, "cannot create output directory '\(candidate)': \(String(cString: strerror(errno)))",
                                   hint: "check hydra.run.dir / hydra.sweep.dir and the folder's permissions")
             }
             suffix += 1
@@ -32,7 +32,7 @@ enum RunDirectory {
         try createParents(of: trimmed)
         if mkdir(trimmed, 0o755) != 0 {
             guard errno == EEXIST, FileSystem.isDirectory(trimmed) else {
-                throw ConfigError(.fileNotFound, "cannot create output directory '\(trimmed)': \(String(cString: strerror(errno)))",
+                throw ConfigError(.outputFiles, "cannot create output directory '\(trimmed)': \(String(cString: strerror(errno)))",
                                   hint: "check hydra.run.dir / hydra.sweep.dir and the folder's permissions")
             }
         }
@@ -45,7 +45,7 @@ enum RunDirectory {
         for part in parts {
             prefix += part
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw ConfigError(.fileNotFound, "cannot create directory '\(prefix)': \(String(cString: strerror(errno)))",
+                throw ConfigError(.outputFiles, "cannot create directory '\(prefix)': \(String(cString: strerror(errno)))",
                                   hint: "check the output path and permissions")
             }
             prefix += "/"
@@ -58,7 +58,7 @@ enum RunDirectory {
                             startTime: time_t, version: String) throws(ConfigError) {
         let dir = job.directory + "/.hydra"
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-            throw ConfigError(.fileNotFound, "cannot create '\(dir)'", hint: "check the folder's permissions")
+            throw ConfigError(.outputFiles, "cannot create '\(dir)'", hint: "check the folder's permissions")
         }
         let emitter = YAMLEmitter()
         try write(emitter.emit(Redactor.redact(composition.config)), to: dir + "/config.yaml")
@@ -88,14 +88,14 @@ enum RunDirectory {
     static func write(_ text: String, to path: String) throws(ConfigError) {
         let temporary = path + ".tmp"
         guard let file = fopen(temporary, "wb") else {
-            throw ConfigError(.fileNotFound, "cannot write '\(path)': \(String(cString: strerror(errno)))", hint: "check the folder's permissions")
+            throw ConfigError(.outputFiles, "cannot write '\(path)': \(String(cString: strerror(errno)))", hint: "check the folder's permissions")
         }
         let bytes = Array(text.utf8)
         let written = fwrite(bytes, 1, bytes.count, file)
         fclose(file)
         guard written == bytes.count, rename(temporary, path) == 0 else {
             unlink(temporary)
-            throw ConfigError(.fileNotFound, "cannot write '\(path)'", hint: "is the disk full?")
+            throw ConfigError(.outputFiles, "cannot write '\(path)'", hint: "is the disk full?")
         }
     }
 

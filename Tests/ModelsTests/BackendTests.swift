@@ -169,6 +169,8 @@ struct ProjectModelConfigTests {
     static let confDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("conf/model")
 
+    private func config(_ root: ConfigNode) -> String? { root.node(at: "name")?.string }
+
     @Test("every conf/model file builds its backend: its params are the backend's params")
     func allBuild() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.confDir.path).filter { $0.hasSuffix(".yaml") }.sorted()
@@ -177,7 +179,12 @@ struct ProjectModelConfigTests {
         let composer = Composer(repository: ConfigRepository(searchPath: [Self.confDir.deletingLastPathComponent().path]), configName: "config")
         for file in files {
             let composition = try composer.compose(overrides: [try OverrideParser.parse("+model=" + file.replacingOccurrences(of: ".yaml", with: ""))])
-            var root = try #require(composition.config.node(at: "model"))
+            // Resolved as a run resolves it: the sampling seed follows the top-level `seed`.
+            var resolver = Resolver(root: composition.config)
+            let resolved = try resolver.resolveAll()
+            var root = try #require(resolved.node(at: "model"))
+            #expect(root.node(at: "params.seed")?.value == .int(1234) || root.node(at: "params.sampling_params.seed")?.value == .int(1234)
+                    || config(root) == "aleph_alpha", "\(file): the seed follows the top-level seed")
             if root.node(at: "params.base_url")?.isMissing == true {
                 root.setNode(ConfigNode(.string("http://127.0.0.1:1/v1")), at: "params.base_url")
             }

@@ -39,3 +39,28 @@ struct SVGPlotTests {
         #expect(svg.contains("gpt&lt;4&gt;") && !svg.contains("gpt<4>"))
     }
 }
+
+@Suite("SVG plot ticks")
+struct SVGPlotTickTests {
+    @Test("the y axis ticks at round steps (1, 2, 2.5 or 5 times a power of ten) covering the data", arguments: [
+        (0.082, 0.147, [0.08, 0.1, 0.12, 0.14, 0.16]),
+        (0.0, 1.0, [0, 0.2, 0.4, 0.6, 0.8, 1]),
+        (0.31, 0.74, [0.3, 0.4, 0.5, 0.6, 0.7, 0.8]),
+        (12.0, 87.0, [0, 20, 40, 60, 80, 100]),
+    ])
+    func roundTicks(low: Double, high: Double, expected: [Double]) {
+        let ticks = SVGPlot.ticks(low, high)
+        #expect(ticks.count == expected.count, "\(ticks)")
+        for (tick, want) in zip(ticks, expected) { #expect(abs(tick - want) < 1e-12, "\(ticks)") }
+        #expect(ticks.first! <= low && ticks.last! >= high)
+    }
+
+    @Test("tick labels print the step's decimals, no more")
+    func labels() {
+        let points = [SVGPlot.Point(x: "1", y: 0.082, low: .nan, high: .nan, job: 0), SVGPlot.Point(x: "2", y: 0.147, low: .nan, high: .nan, job: 1)]
+        let svg = SVGPlot(title: "t", xLabel: "seed", yLabel: "acc", series: [SVGPlot.Series(name: "acc", points: points)]).svg
+        let labels = svg.components(separatedBy: "text-anchor=\"end\">").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(labels == ["0.08", "0.10", "0.12", "0.14", "0.16"])
+        #expect(SVGPlot.decimals([0, 0.25, 0.5]) == 2)
+    }
+}

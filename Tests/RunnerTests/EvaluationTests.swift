@@ -140,7 +140,7 @@ struct EvaluationTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try run.folder.folders(in: "multi").filter { !$0.hasSuffix(".csv") } == ["0", "1", "2", "3", "report.html"])
         let csv = try run.folder.read("multi/summary.csv").split(separator: "\n")
-        #expect(csv.first == "job,seed,task.scoring.mode,metric,value,ci_low,ci_high,n,items,null,skipped,errored,status,directory")
+        #expect(csv.first == "job,seed,task.scoring.mode,metric,value,ci_low,ci_high,n,items,null,skipped,errored,status,reason,directory")
         #expect(csv.count == 5)
         #expect(csv[1].hasPrefix("0,1,generate,acc,0.5000,"))
         #expect(result.stdout.contains("job  seed  task.scoring.mode  metric  value"))

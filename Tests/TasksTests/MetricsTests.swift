@@ -51,3 +51,18 @@ struct MetricsTests {
         #expect(abs(report.macroF1 - expected) < 1e-12)
     }
 }
+
+@Suite("The console summary")
+struct ResultSummaryLayoutTests {
+    @Test("every metric's value starts in the same column, however long the names (lm-eval's `exact_match,strict-match`)")
+    func alignedValues() {
+        let names = ["exact_match,strict-match", "exact_match,flexible-extract", "acc", "macro_f1"]
+        let width = ResultSummary.nameWidth(names)
+        let lines = names.map { ResultSummary.metricLine($0, "0.500", width: width) }
+        let columns = Set(lines.map { $0.distance(from: $0.startIndex, to: $0.range(of: "0.500")!.lowerBound) })
+        #expect(columns.count == 1, "\(lines)")
+        #expect(lines.allSatisfy { !$0.contains(",strict-match0") && !$0.contains("extract0") })
+        // Short names keep the 12-column layout the README shows.
+        #expect(ResultSummary.nameWidth(["acc", "exact_match"]) == 12)
+    }
+}

@@ -35,6 +35,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         case usage
         /// The cluster's tools refused a sweep or could not be run (`sbatch`): a failure, not a mistake in the config.
         case launcher
+        /// The run's own folders and files could not be written (a full disk, permissions): a
+        /// file-system failure, which exits 1 wherever it happens, as results.json's writer does.
+        case outputFiles
     }
 
     public var code: Code
@@ -73,7 +76,13 @@ extension ConfigError: UserFacingError {
                 place.column = location.column
             }
         }
-        let kind: UserError.Kind = code == .usage || code == .overrideSyntax ? .usage : code == .launcher ? .runtime : .config
+        let kind: UserError.Kind
+        switch code {
+        case .usage, .overrideSyntax: kind = .usage
+        case .launcher: kind = .runtime
+        case .outputFiles: kind = .io
+        default: kind = .config
+        }
         return UserError(kind, message, place: place, hint: hint, snippet: snippet)
     }
 }

@@ -14,6 +14,9 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
     public var skipOversized: Bool
     /// Fail the run when more than this fraction of items errored.
     public var maxErrorRate: Double
+    /// Fail the run when more than this fraction of items was skipped (prompts too long for the
+    /// context window): a skipped item is a missing answer, as rambla counts a null response.
+    public var maxSkipRate: Double
     public var cache: CacheConfig
     /// Send the run's uncached requests through the provider's batch API (OpenAI's, half price).
     public var batch: Bool
@@ -34,6 +37,7 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
         case tokensPerMinute = "tokens_per_minute"
         case skipOversized = "skip_oversized"
         case maxErrorRate = "max_error_rate"
+        case maxSkipRate = "max_skip_rate"
         case cache
         case batch, batchSize = "batch_size", completionWindow = "completion_window", pollInterval = "poll_interval"
     }
@@ -49,6 +53,7 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
         tokensPerMinute = try c.decodeIfPresent(Int.self, forKey: .tokensPerMinute)
         skipOversized = try c.decodeIfPresent(Bool.self, forKey: .skipOversized) ?? true
         maxErrorRate = try c.decodeIfPresent(Double.self, forKey: .maxErrorRate) ?? 0.05
+        maxSkipRate = try c.decodeIfPresent(Double.self, forKey: .maxSkipRate) ?? 0.05
         cache = try c.decodeIfPresent(CacheConfig.self, forKey: .cache) ?? CacheConfig()
         batch = try c.decodeIfPresent(Bool.self, forKey: .batch) ?? false
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 50_000
@@ -59,6 +64,7 @@ public struct ResponseConfig: Decodable, Sendable, Equatable {
         try ResponseConfig.check(maxConcurrency >= 1, "response.max_concurrency", "at least 1", decoder)
         try ResponseConfig.check(maxRetries >= 0, "response.max_retries", "0 or more", decoder)
         try ResponseConfig.check((0...1).contains(maxErrorRate), "response.max_error_rate", "between 0 and 1", decoder)
+        try ResponseConfig.check((0...1).contains(maxSkipRate), "response.max_skip_rate", "between 0 and 1", decoder)
         try ResponseConfig.check(initialWait.isFinite && initialWait >= 0, "response.initial_wait", "a finite number of seconds, 0 or more", decoder)
         try ResponseConfig.check(maxWait.isFinite && maxWait >= initialWait, "response.max_wait", "a finite number of seconds, at least initial_wait", decoder)
         try ResponseConfig.check((requestsPerMinute ?? 1) >= 1, "response.requests_per_minute", "at least 1, or null for no limit", decoder)

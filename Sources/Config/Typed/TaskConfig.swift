@@ -11,16 +11,22 @@
 /// ```
 public struct TaskConfig: Decodable, Sendable, Equatable {
     public var name: String
-    /// The whole `task` section, `name` included, with its file positions.
+    /// The whole `task` section, `name` included, with its file positions (without the keys
+    /// every task shares, such as `max_null_rate`, which are read here).
     public var section: ConfigNode
+    /// Above this share of scored items whose answer could not be read, the run warns with the
+    /// first unreadable answers (a parser that does not fit the model reads as a bad model).
+    public var maxNullRate: Double
 
-    public init(name: String, section: ConfigNode) {
+    public init(name: String, section: ConfigNode, maxNullRate: Double = 0.5) {
         self.name = name
         self.section = section
+        self.maxNullRate = maxNullRate
     }
 
     enum CodingKeys: String, CodingKey {
         case name
+        case maxNullRate = "max_null_rate"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -29,6 +35,14 @@ public struct TaskConfig: Decodable, Sendable, Equatable {
             throw ConfigError(.typeMismatch, "'task' must be a mapping, not \(section.kindDescription)", keyPath: "task",
                               location: section.location, hint: "choose a task with +task=<OPTION>")
         }
-        name = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .name)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        maxNullRate = try container.decodeIfPresent(Double.self, forKey: .maxNullRate) ?? 0.5
+        if !(0...1).contains(maxNullRate) {
+            throw ConfigError(.invalidValue, "'task.max_null_rate' must be between 0 and 1", keyPath: "task.max_null_rate",
+                              location: section.child("max_null_rate")?.location, hint: "set task.max_null_rate=0.5 (the default), or 1 to never warn")
+        }
+        // Each task decodes the rest strictly: the shared key is not one of its own.
+        _ = section.removeNode(at: "max_null_rate")
     }
 }

@@ -21,6 +21,8 @@ public struct EvaluationResult: Sendable {
     public var stopReason: String?
     /// What to do about the stop (the cause's own hint).
     public var stopHint: String?
+    /// What the numbers need read with (a high null rate, with the first unreadable answers).
+    public var warnings: [String] = []
     /// What the run kept of its finished items.
     public let tally: ItemTally
     public let settings: Evaluation.Settings
@@ -113,6 +115,8 @@ public struct EvaluationResult: Sendable {
             ("status", .string(status.rawValue)),
         ]
         if let stopReason { pairs.append(("stop_reason", .string(stopReason))) }
+        if let stopHint, stopReason != nil { pairs.append(("stop_hint", .string(stopHint))) }
+        if !warnings.isEmpty { pairs.append(("warnings", .array(warnings.map(OrderedJSON.string)))) }
         pairs.append(("metrics", .object(metricPairs)))
         // Which metric the summaries show, so a reader of this file picks the same one.
         if let (name, _) = main { pairs.append(("main_metric", .string(name))) }

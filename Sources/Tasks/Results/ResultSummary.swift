@@ -5,13 +5,17 @@ public enum ResultSummary {
         var lines: [String] = []
         let s = result.settings
         lines.append("\(s.taskName) on \(s.modelName): \(result.status.rawValue), \(result.finishedCount)/\(result.totalItems) items in \(format(result.seconds, 1)) s")
+        // One column for every name, however long (lm-eval's `exact_match,strict-match`).
+        let width = nameWidth(result.metrics.map(\.0) + (result.classification == nil ? [] : ["macro_f1"]))
         for (name, m) in result.metrics {
-            lines.append("  " + pad(name, 12) + (m.count == 0 ? "n/a" : "\(format(m.value, 3))  [\(format(m.low, 3)), \(format(m.high, 3))]  n=\(m.count)"))
+            lines.append(metricLine(name, m.count == 0 ? "n/a" : "\(format(m.value, 3))  [\(format(m.low, 3)), \(format(m.high, 3))]  n=\(m.count)", width: width))
         }
         if let classification = result.classification {
-            lines.append("  " + pad("macro_f1", 12) + format(classification.macroF1, 3))
+            lines.append(metricLine("macro_f1", format(classification.macroF1, 3), width: width))
         }
         lines.append("  null \(result.nullCount) (\(format(result.nullRate * 100, 1))%)   skipped \(result.skippedCount)   errored \(result.errorCount)   cached \(result.cachedCount)   retries \(result.retries)")
+        if let reason = result.tally.firstSkipReason, result.stopReason == nil { lines.append("  skipped: \(reason)") }
+        for warning in result.warnings { lines.append("  warning: \(warning)") }
         var tokens = "  tokens \(result.usage.promptTokens) in / \(result.usage.completionTokens) out"
         if result.cachedUsage.totalTokens > 0 { tokens += " (+\(result.cachedUsage.totalTokens) from cache)" }
         if let cost = result.cost { tokens += "   cost $\(format(cost, 4))" }
@@ -20,6 +24,14 @@ public enum ResultSummary {
         lines.append("  results: \(s.resultsPath)")
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// The width of the metric-name column: 12, or the longest name and a space.
+    static func nameWidth(_ names: [String]) -> Int {
+        max(12, (names.map(\.count).max() ?? 0) + 1)
+    }
+
+    /// `name  value`, every value in the same column.
+    static func metricLine(_ name: String, _ value: String, width: Int) -> String { "  " + pad(name, width) + value }
 
     public static func format(_ x: Double, _ digits: Int) -> String {
         guard x.isFinite else { return "n/a" }

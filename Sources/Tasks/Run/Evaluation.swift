@@ -24,6 +24,10 @@ public struct Evaluation: Sendable {
         public var seed: Int
         public var bootstrapIterations: Int
         public var maxErrorRate: Double
+        /// More skipped items than this share of the task fail the run (`response.max_skip_rate`).
+        public var maxSkipRate: Double = 1
+        /// Above this share of unreadable answers the run warns (`task.max_null_rate`).
+        public var maxNullRate: Double = 1
         public var pricing: Pricing?
         /// SHA-256 of the composed config (secrets masked).
         public var configHash: String
@@ -75,8 +79,8 @@ public struct Evaluation: Sendable {
         let items = task.items
         try? FileManager.default.removeItem(atPath: settings.samplesPath)
         let samples = try LineAppender(path: settings.samplesPath)
-        let collector = ItemCollector(task: task, items: items, samples: samples,
-                                      progress: progress, start: start, maxErrorRate: settings.maxErrorRate)
+        let collector = ItemCollector(task: task, items: items, samples: samples, progress: progress, start: start,
+                                      maxErrorRate: settings.maxErrorRate, maxSkipRate: settings.maxSkipRate)
         let keepsLabels = task.classLabels != nil
         try writeResults(EvaluationResult(status: .running, tally: ItemTally(items: 0, keepsLabels: keepsLabels), settings: settings, task: task,
                                           modelDict: responder.model.modelDict, started: started, finished: nil, seconds: 0))
@@ -121,10 +125,48 @@ public struct Evaluation: Sendable {
             result.status = .failed
             result.stopReason = "stopped after \(tally.finished) of \(items.count) items: more than response.max_error_rate=\(PythonFormat.str(.double(settings.maxErrorRate))) of the task had errored"
         }
+        let skipLimitReached = await collector.skipLimitReached
+        if result.status == .completed || (skipLimitReached && !Task.isCancelled && status != .stopped) {
+            Self.judgeAnswers(&result)
+        }
         try writeResults(result)
         try samples.check()
         if let readError { throw readError }
         return result
+    }
+
+    /// A run that ran to its end can still have produced nothing worth a number: too many items
+    /// skipped, nothing scored, or no answer readable. It fails then (a wrong number that says
+    /// "completed" is worse than none); a high but partial null rate is a warning.
+    static func judgeAnswers(_ result: inout EvaluationResult) {
+        let settings = result.settings
+        let total = result.totalItems
+        let rate = { (x: Double) in PythonFormat.str(.double(x)) }
+        if total > 0, Double(result.skippedCount) / Double(total) > settings.maxSkipRate {
+            result.status = .failed
+            result.stopReason = "\(result.skippedCount) of \(total) items were skipped, more than response.max_skip_rate=\(rate(settings.maxSkipRate))"
+                + (result.finishedCount < total ? " (stopped after \(result.finishedCount) items)" : "")
+                + (result.tally.firstSkipReason.map { "; the first: " + $0 } ?? "")
+            result.stopHint = "shorten the prompts or the generation budget (max_new_tokens, max_tokens), or give a model a longer context window; response.max_skip_rate=1 lets the run pass with the rest"
+        } else if total > 0, result.scoredCount == 0 {
+            result.status = .failed
+            result.stopReason = "no item was scored"
+            result.stopHint = "the reasons are in samples.jsonl"
+        } else if result.scoredCount > 0, result.nullCount == result.scoredCount {
+            result.status = .failed
+            result.stopReason = "none of the \(result.scoredCount) answers could be read" + Self.nullExampleText(result)
+            result.stopHint = "the model answers in a form the task's parser does not read: change the prompt or the scoring (task.scoring, lm-eval's filters), or check that the model is the one meant"
+        } else if result.nullRate > settings.maxNullRate {
+            result.warnings.append("\(result.nullCount) of \(result.scoredCount) answers (\(ResultSummary.format(result.nullRate * 100, 1))%) could not be read, more than task.max_null_rate=\(rate(settings.maxNullRate)); they are scored wrong"
+                + Self.nullExampleText(result))
+        }
+    }
+
+    /// `; the first: item q1: "raw", item q2: "raw"`.
+    static func nullExampleText(_ result: EvaluationResult) -> String {
+        let examples = result.tally.nullExamples
+        guard !examples.isEmpty else { return "" }
+        return "; the first: " + examples.map { "item \($0.id): \(OrderedJSON.string($0.raw).compact)" }.joined(separator: ", ")
     }
 
     private func writeResults(_ result: EvaluationResult) throws(TaskError) {
@@ -191,12 +233,16 @@ actor ItemCollector {
     private(set) var failure: TaskError?
 
     let maxErrorRate: Double
+    let maxSkipRate: Double
     /// More items have errored than the error rate allows, counted over the whole task.
     private(set) var errorLimitReached = false
+    /// More items were skipped than the skip rate allows.
+    private(set) var skipLimitReached = false
 
     init(task: any EvaluationTask, items: DatasetItems, samples: LineAppender,
-         progress: @escaping @Sendable (EvaluationProgress) -> Void, start: ContinuousClock.Instant, maxErrorRate: Double = 1) {
+         progress: @escaping @Sendable (EvaluationProgress) -> Void, start: ContinuousClock.Instant, maxErrorRate: Double = 1, maxSkipRate: Double = 1) {
         self.maxErrorRate = maxErrorRate
+        self.maxSkipRate = maxSkipRate
         self.task = task
         self.items = items
         self.samples = samples
@@ -213,7 +259,7 @@ actor ItemCollector {
         let parts = outcome.id.split(separator: ":")
         guard failure == nil, parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), (0..<items.count).contains(index) else { return false }
         // After Ctrl-C (or the stop below), requests cut off in flight fail; they are not the item's fault.
-        if Task.isCancelled || errorLimitReached, case .failed = outcome.status { return false }
+        if Task.isCancelled || errorLimitReached || skipLimitReached, case .failed = outcome.status { return false }
         var entry: PendingItem
         if let known = pending[index] {
             entry = known
@@ -237,14 +283,18 @@ actor ItemCollector {
             failure = error
             return true
         }
-        guard !errorLimitReached, Double(progress.errors) / Double(max(items.count, 1)) > maxErrorRate else { return false }
+        if !skipLimitReached, !errorLimitReached, Double(progress.skipped) / Double(max(items.count, 1)) > maxSkipRate {
+            skipLimitReached = true
+            return true
+        }
+        guard !errorLimitReached, !skipLimitReached, Double(progress.errors) / Double(max(items.count, 1)) > maxErrorRate else { return false }
         errorLimitReached = true
         return true
     }
 
     private func finish(_ entry: PendingItem) throws(TaskError) {
         let outcomes = entry.outcomes.map { $0! }
-        var record = ItemRecord(index: entry.item.index, status: .scored, score: nil, reason: nil,
+        var record = ItemRecord(index: entry.item.index, id: entry.item.id, status: .scored, score: nil, reason: nil,
                                 cached: outcomes.allSatisfy(\.cached), retries: outcomes.reduce(0) { $0 + $1.retries },
                                 latency: outcomes.reduce(Duration.zero) { $0 + $1.latency },
                                 usage: TokenUsage(), cachedUsage: TokenUsage())

@@ -9,6 +9,8 @@ public struct ItemRecord: Sendable {
     }
 
     public var index: Int
+    /// The item's id, as samples.jsonl names it.
+    public var id: String = ""
     public var status: Status
     public var score: ItemScore?
     /// Why the item was skipped or failed.

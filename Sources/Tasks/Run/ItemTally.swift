@@ -20,6 +20,14 @@ public struct ItemTally: Sendable {
     public private(set) var batchedUsage = TokenUsage()
     public private(set) var scores: ScoreColumns
     public private(set) var safety = SafetyTally()
+    /// Why the first skipped item was skipped, and the first errored item failed: what the
+    /// console names when skips or errors end a run.
+    public private(set) var firstSkipReason: String?
+    public private(set) var firstErrorReason: String?
+    /// The first few answers that could not be read (item id, raw answer, cut short), shown
+    /// when the null rate is high so the user sees the form the parser missed.
+    public private(set) var nullExamples: [(id: String, raw: String)] = []
+    static let nullExampleCount = 3
 
     /// - Parameters:
     ///   - items: the task's item count.
@@ -32,8 +40,12 @@ public struct ItemTally: Sendable {
         finished += 1
         switch record.status {
         case .scored: scored += 1
-        case .skipped: skipped += 1
-        case .error: errored += 1
+        case .skipped:
+            skipped += 1
+            if firstSkipReason == nil { firstSkipReason = "item \(record.id): \(record.reason ?? "skipped")" }
+        case .error:
+            errored += 1
+            if firstErrorReason == nil { firstErrorReason = "item \(record.id): \(record.reason ?? "failed")" }
         }
         if record.cached { cached += 1 }
         retries += record.retries
@@ -41,7 +53,13 @@ public struct ItemTally: Sendable {
         cachedUsage.add(record.cachedUsage)
         batchedUsage.add(record.batchedUsage)
         if let score = record.score {
-            if record.status == .scored, score.prediction == nil { nulls += 1 }
+            if record.status == .scored, score.prediction == nil {
+                nulls += 1
+                if nullExamples.count < Self.nullExampleCount {
+                    let raw = score.raw.count > 200 ? String(score.raw.prefix(200)) + "..." : score.raw
+                    nullExamples.append((record.id, raw))
+                }
+            }
             scores.append(score, item: record.index)
         }
         for verdict in record.safety { safety.add(verdict) }

@@ -116,6 +116,8 @@ enum JobExecutor {
             versions: [("runner", RunnerCommand.version), ("swift", swiftVersion)], mainMetric: task.mainMetric)
         var settingsWithSafety = settings
         settingsWithSafety.safetyPricing = setup.run.safety?.judge?.pricing
+        settingsWithSafety.maxSkipRate = setup.run.response.maxSkipRate
+        settingsWithSafety.maxNullRate = setup.run.task?.maxNullRate ?? 0.5
         let evaluation = Evaluation(task: task, responder: setup.responder, settings: settingsWithSafety)
         let display = ProgressDisplay(enabled: !options.quiet)
         let outcome = await Interrupt.shared.whileCancellable { () -> Result<EvaluationResult, TaskError> in
@@ -158,6 +160,9 @@ enum JobExecutor {
 
     static func failureMessage(_ result: EvaluationResult, job: PreparedJob) -> String? {
         switch result.status {
+        case .failed where result.errorRate <= result.settings.maxErrorRate && result.stopReason != nil:
+            // Skipped items, nothing scored, or no answer readable: the reason says which.
+            return "error: \(result.stopReason!)" + (result.stopHint.map { "\nhint: " + $0 } ?? "")
         case .failed:
             return "error: \(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
                 + (result.stopReason.map { "; " + $0.prefix { $0 != ":" } + ", the answers received are kept" } ?? "")

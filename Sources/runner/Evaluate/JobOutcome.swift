@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Models
 import Tasks
@@ -16,9 +17,12 @@ struct JobOutcome: Sendable, Equatable {
     var skipped = 0
     var errored = 0
     var status: String
+    /// Why the job failed or stopped, else its first warning (a high null rate).
+    var reason: String?
 
     init(_ result: EvaluationResult) {
         status = result.status.rawValue
+        reason = result.stopReason ?? result.warnings.first
         items = result.totalItems
         nulls = result.nullCount
         skipped = result.skippedCount
@@ -33,11 +37,18 @@ struct JobOutcome: Sendable, Equatable {
         }
     }
 
+    /// A job that could not start: no numbers, its reason.
+    init(failedToStart problem: UserError) {
+        status = "failed"
+        reason = "the job could not start: " + (problem.place.prefix.map { $0 + ": " } ?? "") + problem.message
+    }
+
     /// Reads `results.json`; nil when the file is missing or is not a results file.
     init?(resultsFile path: String) {
         guard let data = FileManager.default.contents(atPath: path), let json = try? JSONValue.parse(data),
               let status = json["status"]?.stringValue else { return nil }
         self.status = status
+        reason = json["stop_reason"]?.stringValue ?? json["warnings"]?.arrayValue?.first?.stringValue
         let counts = json["counts"]
         items = counts?["items"]?.intValue ?? 0
         nulls = counts?["null"]?.intValue ?? 0
@@ -61,6 +72,6 @@ struct JobOutcome: Sendable, Equatable {
         func same(_ x: Double, _ y: Double) -> Bool { x == y || (x.isNaN && y.isNaN) }
         return a.metric == b.metric && same(a.value, b.value) && same(a.low, b.low) && same(a.high, b.high)
             && a.count == b.count && a.items == b.items && a.nulls == b.nulls && a.skipped == b.skipped
-            && a.errored == b.errored && a.status == b.status
+            && a.errored == b.errored && a.status == b.status && a.reason == b.reason
     }
 }

@@ -11,7 +11,7 @@ struct SweepSummary {
     var varyingKeys: [String] { SweptOverrides.keys(reports.map(\.overrides)) }
 
     var header: [String] {
-        ["job"] + varyingKeys + ["metric", "value", "ci_low", "ci_high", "n", "items", "null", "skipped", "errored", "status", "directory"]
+        ["job"] + varyingKeys + ["metric", "value", "ci_low", "ci_high", "n", "items", "null", "skipped", "errored", "status", "reason", "directory"]
     }
 
     var rows: [[String]] {
@@ -22,10 +22,12 @@ struct SweepSummary {
             if let outcome = report.outcome, let name = outcome.metric {
                 row += [name, number(outcome.value), number(outcome.low), number(outcome.high), String(outcome.count), String(outcome.items),
                         String(outcome.nulls), String(outcome.skipped), String(outcome.errored), outcome.status]
+            } else if let outcome = report.outcome {
+                row += ["", "", "", "", "", String(outcome.items), String(outcome.nulls), String(outcome.skipped), String(outcome.errored), outcome.status]
             } else {
-                row += ["", "", "", "", "", "", "", "", "", "error"]
+                row += ["", "", "", "", "", "", "", "", "", "failed"]
             }
-            return row + [report.directory]
+            return row + [report.outcome?.reason ?? "", report.directory]
         }
     }
 
@@ -40,12 +42,18 @@ struct SweepSummary {
         s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\"" : s
     }
 
-    /// Aligned columns for the terminal (without the directory column).
+    /// Aligned columns for the terminal (without the reason and directory columns), then the
+    /// reason of every job that did not complete, one line each.
     func table() -> String {
-        let all = [Array(header.dropLast())] + rows.map { Array($0.dropLast()) }
+        let all = [Array(header.dropLast(2))] + rows.map { Array($0.dropLast(2)) }
         let widths = (0..<all[0].count).map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
+        var text = all.map { row in
             zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
+        for report in reports {
+            guard let reason = report.outcome?.reason, report.outcome?.status != "completed" else { continue }
+            text += "job \(report.number) \(report.outcome?.status ?? "failed"): \(reason)\n"
+        }
+        return text
     }
 }
