@@ -15,11 +15,11 @@ import Tasks
 enum RecordedJob {
     static func run(_ directory: String, options: RunnerOptions) async -> Int32 {
         do {
-            let (job, configPath) = try load(directory, options: options)
+            let (job, _) = try load(directory, options: options)
             let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
             let setup: JobExecutor.Setup
             do {
-                setup = try JobExecutor.prepare(job.run, configPath: configPath, log: log, showBatches: !options.quiet && !options.verbose)
+                setup = try JobExecutor.prepare(job.run, paths: options.pathResolver, log: log, showBatches: !options.quiet && !options.verbose)
             } catch {
                 let problem = JobExecutor.userError(error, resolved: job.resolved)
                 Output.error(problem.description)

@@ -46,7 +46,9 @@ enum RunnerCommand {
         if let directory = options.collect {
             return .run { await SlurmCollector.collect(directory: directory, quiet: options.quiet) }
         }
-        let repository = try makeRepository(options)
+        // Help needs no config tree: without one it lists the flags and the syntax.
+        let repository = (options.help || options.hydraHelp) ? ((try? makeRepository(options)) ?? ConfigRepository(searchPath: []))
+            : try makeRepository(options)
         let configName = try primaryConfigName(options, repository: repository)
         let composer = Composer(repository: repository, configName: configName)
 
@@ -116,27 +118,9 @@ enum RunnerCommand {
                     hint: "add --multirun (-m) to sweep; write \(override.keyElement)=[a,b] for a list, or quote it (\(override.keyElement)='\"a,b\"') for a string")
     }
 
-    /// The search path: `--config-dir` first, then `--config-path` (default `conf`).
+    /// The search path: `--config-dir` first, then `--config-path` (``ConfigLocations``).
     static func makeRepository(_ options: RunnerOptions) throws(ConfigError) -> ConfigRepository {
-        var searchPath: [String] = []
-        if let dir = options.configDir {
-            guard FileSystem.isDirectory(dir) else {
-                throw ConfigError(.fileNotFound, "additional config directory '\(dir)' not found",
-                                  hint: "--config-dir (-cd) must name an existing folder")
-            }
-            searchPath.append(dir)
-        }
-        let primary = options.configPath ?? "conf"
-        if FileSystem.isDirectory(primary) {
-            searchPath.append(primary)
-        } else if options.configPath != nil {
-            throw ConfigError(.fileNotFound, "config directory '\(primary)' not found",
-                              hint: "--config-path (-cp) must name a folder holding config.yaml and config groups")
-        } else if searchPath.isEmpty {
-            throw ConfigError(.fileNotFound, "no 'conf' directory in \(FileSystem.currentDirectory())",
-                              hint: "run from the project's top folder, or choose a config tree with --config-path DIR")
-        }
-        return ConfigRepository(searchPath: searchPath)
+        ConfigRepository(searchPath: try ConfigLocations.resolve(options).searchPath)
     }
 
     /// `--config-name`, else `config` when `config.yaml` exists, else an empty primary config.

@@ -114,6 +114,30 @@ struct ManagedVLLMTests {
         #expect(standIn.orphans.isEmpty, "Ctrl-C left vllm serve running")
     }
 
+    /// SIGKILL gives the runner no chance to stop the server: the watchdog it started beside the
+    /// server sees the runner's end of a pipe close and stops the server's process group (a GPU
+    /// is never left held by an orphaned `vllm serve`).
+    @Test("a runner killed with SIGKILL does not leave vllm serve running")
+    func killedRunner() throws {
+        let standIn = try StandIn("serve --latency-ms 300")
+        let dir = try TemporaryDirectory()
+        let process = Process()
+        process.executableURL = RunnerProcess.executable
+        process.currentDirectoryURL = RunnerProcess.packageRoot
+        process.arguments = ["--quiet"] + base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=m",
+                                                  "response.max_concurrency=1", "hydra.run.dir=\(dir.url.path)/run"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<100 where !((try? dir.read("run/samples.jsonl")) ?? "").contains("\n") { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!standIn.orphans.isEmpty, "the server was running")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        // The stand-in serves for 60 s of idleness on its own: gone within a few seconds means stopped.
+        for _ in 0..<50 where !standIn.orphans.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(standIn.orphans.isEmpty, "vllm serve outlived a SIGKILLed runner: \(standIn.orphans)")
+    }
+
     /// `vllm` on PATH, when installed.
     static let realVLLM: String? = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         .map { $0 + "/vllm" }.first { FileManager.default.isExecutableFile(atPath: $0) }

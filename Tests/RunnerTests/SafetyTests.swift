@@ -18,9 +18,9 @@ struct SafetyTests {
         return dir.url.appendingPathComponent("data.jsonl").path
     }
 
-    static func run(_ safety: [String], server: FakeLLMServer, dir: TemporaryDirectory, name: String) throws -> (RunnerResult, [String: Any], [[String: Any]]) {
+    static func run(_ safety: [String], server: FakeLLMServer, dir: TemporaryDirectory, name: String, quiet: Bool = true) throws -> (RunnerResult, [String: Any], [[String: Any]]) {
         let url = "http://127.0.0.1:\(server.port)/v1"
-        let result = try RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "model.params.base_url=\(url)",
+        let result = try RunnerProcess.run((quiet ? ["--quiet"] : []) + ["+model=local_chat", "+task=mcq", "model.params.base_url=\(url)",
                                             "task.dataset.path=\(try dataset(dir))", "response.cache.path=\(dir.url.path)/cache.sqlite",
                                             "hydra.run.dir=\(dir.url.path)/\(name)"] + safety.map { $0.replacingOccurrences(of: "URL", with: url) },
                                            environment: ["OPENAI_API_KEY": "sk-fake-for-tests"])
@@ -54,9 +54,11 @@ struct SafetyTests {
             #expect((s["categories"] as? [String: Int]) == ["hate": 1, "violence": 1])
         }
         #expect(server.requestCount("moderations") == 8)
-        // The same run again: model answers and verdicts come from the cache.
-        _ = try Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "again")
+        // The same run again: model answers and verdicts come from the cache; the console shows the rates.
+        let (again, _, _) = try Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "again", quiet: false)
         #expect(server.requestCount("moderations") == 8 && server.requestCount("chat/completions") == 4)
+        #expect(again.stdout.contains("safety prompts flagged 1 of 4 (25.0%, [4.6, 69.9]%)"), "\(again.stdout)")
+        #expect(again.stdout.contains("safety outputs flagged 1 of 4 (25.0%, [4.6, 69.9]%)"))
     }
 
     @Test("llama_guard as the judge: replace swaps an unsafe answer for the message, an unsafe prompt is never sent")

@@ -145,3 +145,41 @@ struct TrustedNumbersTests {
         #expect(result.stderr.contains("Not a directory"))
     }
 }
+
+/// The run's own files when the disk fills (issue 25, section 3): a file-size limit set by the
+/// kernel (`ulimit -f`, with SIGXFSZ ignored, so writes fail with EFBIG as on a full disk).
+@Suite("writing the run's files on a full disk", .serialized)
+struct FullDiskTests {
+    let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
+
+    @Test("samples.jsonl keeps whole lines only, results.json says failed, exit 1")
+    func fileSizeLimit() throws {
+        let run = try EvaluationTests.Run(conf: conf)
+        let rows = (0..<80).map { ("question \($0) " + String(repeating: "padding ", count: 20) + "[answer:A]", "A") }
+        try run.folder.write(["mcq.jsonl": EvaluationTests.mcq(rows)])
+        let arguments = ["--quiet"] + run.arguments(data: "mcq.jsonl", ["response.cache.mode=off"])
+        let quoted = ([RunnerProcess.executable.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        // 16 KiB per file: the samples (about 700 bytes an item) outgrow it, results.json does not.
+        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 16; exec \(quoted)"]
+        process.currentDirectoryURL = run.folder.url
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("could not write every sample"), "\(stderr)")
+        let samples = try run.folder.read("out/samples.jsonl")
+        #expect(samples.utf8.count <= 16 * 1024)
+        #expect(samples.hasSuffix("\n"), "a line cut short at the limit")
+        for line in samples.split(separator: "\n") {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "\(line.prefix(80))")
+        }
+        let results = try TrustedNumbersTests.json(try run.folder.read("out/results.json"))
+        #expect(results["status"] as? String == "failed")
+        #expect((results["stop_reason"] as? String)?.contains("samples.jsonl") == true)
+    }
+}

@@ -66,3 +66,19 @@ struct ResultSummaryLayoutTests {
         #expect(ResultSummary.nameWidth(["acc", "exact_match"]) == 12)
     }
 }
+
+@Suite("Progress")
+struct EvaluationProgressTests {
+    @Test("the ETA is measured from the first finished item: a model's load time does not count as pace")
+    func etaLeavesStartUpOut() throws {
+        var progress = EvaluationProgress(total: 100)
+        progress.done = 1
+        progress.elapsed = .seconds(10)  // the first item, after a 10 s model load
+        progress.firstFinished = .seconds(10)
+        #expect(progress.eta == nil, "one item says nothing about the pace")
+        progress.done = 11
+        progress.elapsed = .seconds(11)  // ten more items in one second
+        #expect(abs(progress.rate - 10) < 1e-9)
+        #expect(abs(try #require(progress.eta) - 8.9) < 1e-9, "89 items at 10 a second, not 89 at 1 a second")
+    }
+}

@@ -10,6 +10,9 @@ import Synchronization
 public final class VLLMServer: Sendable {
     public let port: Int
     public let pid: pid_t
+    /// The watchdog that stops the server's group if the runner dies without stopping it
+    /// (SIGKILL, a crash): it waits on a pipe only this process holds open.
+    private let watchdog: ParentDeathWatchdog?
     /// The command without the port: the same command reuses the server.
     let key: [String]
     private let state: Mutex<State>
@@ -70,6 +73,7 @@ public final class VLLMServer: Sendable {
                              hint: "install vLLM (pip install vllm) or set model.params.executable to the vllm command", keyPath: "model.params.executable")
         }
         pid = child
+        watchdog = ParentDeathWatchdog(processGroup: child)
         startReading(output[0])
         try waitUntilHealthy(timeout: timeout, command: arguments.joined(separator: " "))
     }
@@ -170,12 +174,67 @@ public final class VLLMServer: Sendable {
             return state.stopped
         }
         guard !alreadyStopped else { return }
+        defer { watchdog?.dismiss() }
         kill(-pid, SIGTERM)
         for _ in 0..<200 {
             if exitStatus() != nil { kill(-pid, SIGKILL); return }
             usleep(50_000)
         }
         kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+}
+
+/// A small shell process that stops a process group when this process dies: it reads a pipe
+/// whose only writer is this process (close-on-exec, so no child inherits it), and the kernel
+/// closes that end however this process ends, SIGKILL included. Then it sends the group SIGTERM,
+/// and SIGKILL 10 s later if anything is left. PR_SET_PDEATHSIG cannot do this from Swift: it
+/// must be set between fork and exec, and it fires when the spawning *thread* ends.
+final class ParentDeathWatchdog: Sendable {
+    private let writeEnd: Int32
+    private let pid: pid_t
+
+    init?(processGroup: pid_t) {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { return nil }
+        // Only this process may hold the write end: no child it spawns later inherits it.
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // A group of its own: the terminal's Ctrl-C reaches the runner, which stops the server itself.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        // `read` returns at end of file; a group already gone ends it at once.
+        let script = "read line; kill -TERM -- -$1 2>/dev/null || exit 0; sleep 10; kill -KILL -- -$1 2>/dev/null; exit 0"
+        let arguments = ["/bin/sh", "-c", script, "runner-vllm-watchdog", String(processGroup)]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, environ)
+        close(ends[0])
+        guard spawned == 0 else { close(ends[1]); return nil }
+        writeEnd = ends[1]
+        pid = child
+    }
+
+    /// The server was stopped: the watchdog ends (and is reaped) at once.
+    func dismiss() {
+        close(writeEnd)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The CPU's feature flags, from `/proc/cpuinfo` (Linux): what `dtype: auto` looks at.
+/// The CPU's feature flags, from `/proc/cpuinfo` (Linux): which of the engine's kernels this machine has.
 enum CPUFeatures {
     static let flags: Set<Substring> = {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),

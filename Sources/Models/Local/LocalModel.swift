@@ -22,8 +22,10 @@ public struct LocalModel: LanguageModel {
     let params: LocalModelParams
     let maxConcurrency: Int
 
-    static func build(_ node: ConfigNode, backend: String) throws -> LocalModel {
-        let params = try decodeParams(LocalModelParams.self, node)
+    static func build(_ node: ConfigNode, backend: String, resolvePath relative: @Sendable (String) -> String = { $0 }) throws -> LocalModel {
+        var params = try decodeParams(LocalModelParams.self, node)
+        params.checkpointPath = params.checkpointPath.map(relative)
+        params.peftModel = params.peftModel.map(relative)
         let path = try resolvePath(params)
         if params.device == .cuda {
             throw ModelError(.configuration, "device 'cuda': the Debian libtorch this engine uses is built for CPU only",
@@ -32,7 +34,7 @@ public struct LocalModel: LanguageModel {
         let checkpoint = try LlamaCheckpoint.open(path)
         let maxLength = min(params.maxLength ?? min(checkpoint.architecture.contextLength, 4096), checkpoint.architecture.contextLength)
         let slots = params.batchSize ?? 32
-        let dtype = LocalModelParams.DType.resolve(params.dtype)
+        let dtype = LocalModelParams.DType.resolve(params.dtype, stored: checkpoint.storedDType)
         let options = LocalEngine.Options(dtype: dtype == .bfloat16 ? 2 : 0, int8: params.quantization == .int8, slots: slots,
                                           maxPositions: maxLength, threads: params.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let engine = try LoadedModels.shared.engine(path: path, peft: params.peftModel, options: options) {
@@ -50,7 +52,7 @@ public struct LocalModel: LanguageModel {
             "top_k": .int(params.topK ?? 0),
             "repetition_penalty": .double(params.repetitionPenalty ?? 1),
             "seed": .int(params.seed ?? 1234),
-            // The dtype used (auto resolved): answers differ between them.
+            // The dtype computed in (auto resolved to the checkpoint's): answers differ between them.
             "dtype": .string(dtype.rawValue),
         ]
         if let q = params.quantization { dict["quantization"] = .string(q.rawValue) }

@@ -5,14 +5,17 @@ import Config
 struct LocalModelParams: Decodable, Sendable {
     enum DType: String, ConfigEnum {
         case float32, bfloat16
-        /// bfloat16 where the CPU multiplies it natively (AVX-512 BF16 or AMX), else float32.
+        /// The dtype the checkpoint stores, as `dtype="auto"` means in transformers and lm-eval:
+        /// config.json's `dtype` (`torch_dtype` before transformers 5); a GGUF is dequantized to
+        /// float32, as transformers loads one. bfloat16 is a speed option to ask for by name.
         case auto
 
-        /// What `auto` comes to on this machine; others as they are; unset is float32.
-        static func resolve(_ requested: DType?, cpuFlags: Set<Substring> = CPUFeatures.flags) -> DType {
-            guard let requested else { return .float32 }
-            guard requested == .auto else { return requested }
-            return cpuFlags.contains("avx512_bf16") || cpuFlags.contains("amx_bf16") ? .bfloat16 : .float32
+        /// What `auto` (or unset: transformers 5's default is auto) comes to for a checkpoint
+        /// that stores `stored` (`float32`, `bfloat16`, `float16`, ...); others as they are.
+        /// float16 computes in float32: the engine has no float16 kernels, and widening is exact.
+        static func resolve(_ requested: DType?, stored: String) -> DType {
+            if let requested, requested != .auto { return requested }
+            return stored == "bfloat16" ? .bfloat16 : .float32
         }
     }
     enum Device: String, ConfigEnum { case cpu, cuda }

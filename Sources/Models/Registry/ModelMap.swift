@@ -13,12 +13,17 @@ public struct ModelEnvironment: Sendable {
     public var transport: (any HTTPTransport)?
     /// Where a backend's own messages go (a managed server's output): the run's log.
     public var log: (@Sendable (String) -> Void)?
+    /// Where a relative path in the config (a checkpoint) is: the runner looks beside the config
+    /// folders too, so a run started from another folder finds the project's files.
+    public var resolvePath: @Sendable (String) -> String
 
     public init(environment: @escaping @Sendable (String) -> String? = { getenv($0).map { String(cString: $0) } },
-                transport: (any HTTPTransport)? = nil, log: (@Sendable (String) -> Void)? = nil) {
+                transport: (any HTTPTransport)? = nil, log: (@Sendable (String) -> Void)? = nil,
+                resolvePath: @escaping @Sendable (String) -> String = { $0 }) {
         self.environment = environment
         self.transport = transport
         self.log = log
+        self.resolvePath = resolvePath
     }
 
     func transport(verifyCertificates: Bool) -> any HTTPTransport {
@@ -48,7 +53,7 @@ public struct ModelMap: Sendable {
         "openai_completion": OpenAIBuilders.openAICompletion,
         "local_completions": OpenAIBuilders.localCompletions,
         "aleph_alpha": OpenAIBuilders.alephAlpha,
-        "hf_local": { params, _ in try LocalModel.build(params, backend: "hf_local") },
+        "hf_local": { params, environment in try LocalModel.build(params, backend: "hf_local", resolvePath: environment.resolvePath) },
         "vllm": ManagedVLLMModel.builder,
     ])
 

@@ -20,6 +20,17 @@ public enum ResultSummary {
         if result.cachedUsage.totalTokens > 0 { tokens += " (+\(result.cachedUsage.totalTokens) from cache)" }
         if let cost = result.cost { tokens += "   cost $\(format(cost, 4))" }
         lines.append(tokens)
+        // Safety checks (`+safety=...`): the flagged rate of each stage checked, with its interval.
+        for name in ["prompt", "output"] {
+            guard let stage = result.tally.safety.stages[name] else { continue }
+            var text = "  safety \(name)s flagged \(stage.flagged) of \(stage.checked)"
+            if stage.checked > 0 {
+                let (low, high) = EvaluationResult.wilson(stage.flagged, stage.checked)
+                text += " (\(format(Double(stage.flagged) / Double(stage.checked) * 100, 1))%, [\(format(low * 100, 1)), \(format(high * 100, 1))]%)"
+            }
+            if stage.checks > stage.checked { text += ", \(stage.checks - stage.checked) checks failed" }
+            lines.append(text)
+        }
         if let reason = result.stopReason { lines.append("  stopped: \(reason)") }
         lines.append("  results: \(s.resultsPath)")
         return lines.joined(separator: "\n") + "\n"

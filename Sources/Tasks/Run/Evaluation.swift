@@ -129,6 +129,10 @@ public struct Evaluation: Sendable {
         if result.status == .completed || (skipLimitReached && !Task.isCancelled && status != .stopped) {
             Self.judgeAnswers(&result)
         }
+        if let failure = samples.failure {
+            result.status = .failed
+            result.stopReason = "could not write every sample to samples.jsonl: \(failure); the answers are in the cache"
+        }
         try writeResults(result)
         try samples.check()
         if let readError { throw readError }
@@ -170,7 +174,13 @@ public struct Evaluation: Sendable {
     }
 
     private func writeResults(_ result: EvaluationResult) throws(TaskError) {
-        try FileWriting.writeAtomically(result.json.pretty, to: settings.resultsPath)
+        // If even that cannot be written, a short file says the run failed and why.
+        let failed: OrderedJSON = .object([
+            ("task", .string(settings.taskName)), ("model", .string(settings.modelName)), ("status", .string("failed")),
+            ("stop_reason", .string("results.json could not be written (a full disk?); samples.jsonl holds the finished items")),
+            ("metrics", .object([])),
+        ])
+        try FileWriting.writeAtomically(result.json.pretty, to: settings.resultsPath, fallback: failed.pretty)
     }
 }
 
@@ -324,6 +334,7 @@ actor ItemCollector {
         if record.status == .skipped { progress.skipped += 1 }
         if record.status == .error { progress.errors += 1 }
         progress.elapsed = ContinuousClock.now - start
+        if progress.firstFinished == nil { progress.firstFinished = progress.elapsed }
         progressHandler(progress)
     }
 }

@@ -3,7 +3,24 @@ import Foundation
 /// Files written so that a crash never leaves half of one behind.
 enum FileWriting {
     /// Writes `text` to a temporary file beside `path`, then renames it over `path`.
-    static func writeAtomically(_ text: String, to path: String) throws(TaskError) {
+    ///
+    /// When that fails (a full disk has no room for the second copy), `fallback` is written over
+    /// the file in place, which frees the old copy's blocks first: a run that could not record
+    /// its results never leaves `"status": "running"` behind.
+    static func writeAtomically(_ text: String, to path: String, fallback: String? = nil) throws(TaskError) {
+        do throws(TaskError) {
+            try writeWhole(text, to: path)
+        } catch {
+            if let fallback, let file = fopen(path, "wb") {
+                let bytes = Array(fallback.utf8)
+                let written = fwrite(bytes, 1, bytes.count, file)
+                if fclose(file) != 0 || written != bytes.count { unlink(path) }
+            }
+            throw error
+        }
+    }
+
+    private static func writeWhole(_ text: String, to path: String) throws(TaskError) {
         let temporary = path + ".tmp-\(getpid())"
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
@@ -29,13 +46,31 @@ public final class LineAppender: @unchecked Sendable {
     private let descriptor: Int32
     public let path: String
 
+    /// Bytes of whole lines in the file: where a failed write is cut back to.
+    private var size: off_t
+
     public init(path: String) throws(TaskError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if descriptor < 0 {
             throw TaskError.io("cannot open for writing: \(String(cString: strerror(errno)))", at: path,
                                hint: "check that the output folder exists and is writable")
         }
+        size = Self.wholeLinesLength(descriptor)
+        // A line left half-written by a crash or a full disk is cut off before lines are added.
+        if lseek(descriptor, 0, SEEK_END) != size { _ = ftruncate(descriptor, size) }
+    }
+
+    /// The length up to and including the file's last newline.
+    static func wholeLinesLength(_ descriptor: Int32) -> off_t {
+        var end = lseek(descriptor, 0, SEEK_END)
+        var byte: UInt8 = 0
+        while end > 0 {
+            guard pread(descriptor, &byte, 1, end - 1) == 1 else { return end }
+            if byte == UInt8(ascii: "\n") { return end }
+            end -= 1
+        }
+        return 0
     }
 
     /// The first write that failed (the system's reason), kept so the run can report it at the
@@ -50,10 +85,16 @@ public final class LineAppender: @unchecked Sendable {
             if n < 0 {
                 if errno == EINTR { continue }
                 failure = String(cString: strerror(errno))
-                return
+                break
             }
-            if n == 0 { failure = "nothing could be written"; return }
+            if n == 0 { failure = "nothing could be written"; break }
             bytes = bytes.dropFirst(n)
+        }
+        // A line that could not be written whole is taken back: the file holds whole lines only.
+        if failure != nil {
+            _ = ftruncate(descriptor, size)
+        } else {
+            size += off_t(line.utf8.count + 1)
         }
     }
 

@@ -39,13 +39,13 @@ enum JobExecutor {
     ///
     /// - Throws: any ``Diagnostics/UserFacingError`` of the config, model or task.
     /// - Parameter showBatches: print the batch API's progress on stderr (it can take hours).
-    static func prepare(_ run: RunConfig, configPath: String, log: Logger, showBatches: Bool = false) throws -> Setup {
+    static func prepare(_ run: RunConfig, paths: ConfigPathResolver, log: Logger, showBatches: Bool = false) throws -> Setup {
         guard let modelConfig = run.model, let taskConfig = run.task else {
             throw ConfigError(.missingValue, "a run needs a model and a task", hint: "add +model=<OPTION> +task=<OPTION>")
         }
-        let model = try ModelMap.default.build(modelConfig, environment: ModelEnvironment(log: { log.info("\($0)") }))
+        let model = try ModelMap.default.build(modelConfig, environment: ModelEnvironment(log: { log.info("\($0)") }, resolvePath: paths.resolve))
         let context = TaskContext(capabilities: model.capabilities, modelName: modelConfig.name, seed: run.seed,
-                                  dataPath: { dataPath($0, configPath: configPath) },
+                                  dataPath: paths.resolve,
                                   chatText: { try model.chatText($0, addGenerationPrompt: $1) })
         let task = try TaskRegistry.default.build(taskConfig, context: context)
         log.info("model \(modelConfig.name): \(model.modelDict.canonicalString)")
@@ -69,7 +69,7 @@ enum JobExecutor {
                                           })
         var responder: any Responder = component
         if let safety = run.safety {
-            responder = try safetyResponder(safety, around: component, cache: cache, response: response, log: log)
+            responder = try safetyResponder(safety, around: component, cache: cache, response: response, paths: paths, log: log)
         }
         return Setup(task: task, component: component, responder: responder, taskName: task.title ?? taskConfig.name,
                      modelName: modelConfig.name, pricing: modelConfig.pricing, run: run)
@@ -78,7 +78,7 @@ enum JobExecutor {
     /// `+safety=...`: the checker's model and its own ResponseComponent (same cache and
     /// response settings), around the run's.
     static func safetyResponder(_ safety: SafetyConfig, around component: ResponseComponent, cache: (any ResponseStore)?,
-                                response: ResponseConfig, log: Logger) throws -> SafetyResponder {
+                                response: ResponseConfig, paths: ConfigPathResolver, log: Logger) throws -> SafetyResponder {
         let checkerModel: any LanguageModel
         let checker: any SafetyChecker
         if safety.name == "moderation" {
@@ -89,7 +89,7 @@ enum JobExecutor {
             guard let judge = safety.judge else {
                 throw ConfigError(.missingValue, "safety=llama_guard needs a judge model", keyPath: "safety.judge", hint: "add +model@safety.judge=OPTION")
             }
-            checkerModel = try ModelMap.default.build(judge, environment: ModelEnvironment(log: { log.info("\($0)") }))
+            checkerModel = try ModelMap.default.build(judge, environment: ModelEnvironment(log: { log.info("\($0)") }, resolvePath: paths.resolve))
             checker = LlamaGuardChecker(logprobs: checkerModel.capabilities.logprobs)
         }
         log.info("safety \(safety.name) on \(safety.check.map(\.rawValue).joined(separator: ", ")), action \(safety.action.rawValue): \(checkerModel.modelDict.canonicalString)")
@@ -138,16 +138,6 @@ enum JobExecutor {
             report.exitCode = problem.exitCode
         }
         return report
-    }
-
-    /// A relative data path is looked up from the current folder, as in Hydra 1.2+ (which no
-    /// longer changes folder), then beside the config folder, so `runner -cp /project/conf`
-    /// finds `/project/data/...` from anywhere.
-    static func dataPath(_ path: String, configPath: String) -> String {
-        guard !path.hasPrefix("/"), !FileSystem.isFile(path) else { return path }
-        let projectRoot = configPath.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        let candidate = (projectRoot.isEmpty ? (configPath.hasPrefix("/") ? "" : ".") : projectRoot) + "/" + path
-        return FileSystem.isFile(candidate) ? candidate : path
     }
 
     static func exitCode(_ result: EvaluationResult) -> Int32 {

@@ -30,6 +30,10 @@ struct LlamaCheckpoint: @unchecked Sendable {
     /// File name and size: enough to tell checkpoints apart in the cache key without hashing
     /// gigabytes at every start.
     var identity: String
+    /// The dtype the weights are stored in, in transformers' words (`float32`, `bfloat16`,
+    /// `float16`): what `dtype: auto` computes in. A GGUF counts as float32, the dtype
+    /// transformers dequantizes one to.
+    var storedDType = "float32"
     var source: Source
 
     /// Opens a `.gguf` file or a Hugging Face folder.
@@ -193,12 +197,34 @@ struct LlamaCheckpoint: @unchecked Sendable {
             template = list.first { $0["name"] as? String == "default" }?["template"] as? String
         }
         let size = files.values.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
-        return LlamaCheckpoint(
+        var checkpoint = LlamaCheckpoint(
             path: folder, architecture: architecture, tokenizer: tokenizer, chatTemplate: template,
             bosToken: tokenText("bos_token"), eosToken: eos, stopTokenIDs: stops,
             addBOS: tokenizerConfig["add_bos_token"] as? Bool ?? false,
             identity: "\((folder as NSString).lastPathComponent):\(size)",
             source: .huggingFace(folder: folder, files: files, weightFile: weightFile))
+        checkpoint.storedDType = try Self.storedDType(config: config, files: files, weightFile: weightFile, file: folder + "/config.json")
+        return checkpoint
+    }
+
+    /// config.json's `dtype` (transformers 5) or `torch_dtype` (before), as transformers reads it
+    /// for `dtype="auto"`; without either, the weights' own type (the first linear layer's).
+    static func storedDType(config: [String: Any], files: [String: SafetensorsFile], weightFile: [String: String], file: String) throws -> String {
+        if let declared = (config["dtype"] ?? config["torch_dtype"]) as? String {
+            let name = declared.hasPrefix("torch.") ? String(declared.dropFirst(6)) : declared
+            guard ["float32", "bfloat16", "float16", "float", "half"].contains(name) else {
+                throw ModelError(.configuration, "\(file): dtype '\(declared)' is not one this engine reads",
+                                 hint: "float32, bfloat16 or float16 checkpoints; or set model.params.dtype=float32")
+            }
+            return name == "float" ? "float32" : name == "half" ? "float16" : name
+        }
+        let probe = weightFile.keys.sorted().first { $0.hasSuffix("q_proj.weight") } ?? weightFile.keys.sorted().first
+        guard let probe, let shard = weightFile[probe], let entry = files[shard]?.entries[probe] else { return "float32" }
+        switch entry.dtype {
+        case "BF16": return "bfloat16"
+        case "F16": return "float16"
+        default: return "float32"
+        }
     }
 
     // MARK: - Weights

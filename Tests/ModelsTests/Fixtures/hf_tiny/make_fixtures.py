@@ -2,15 +2,19 @@
 float32 logits on them, for testing the hf_local loader and engine.
 
     HF_HUB_OFFLINE=1 python make_fixtures.py        # from any directory
+    HF_HUB_OFFLINE=1 python make_fixtures.py llama_bf16   # only the named folder(s)
 
 Re-creates, next to this script: tokenizer/ (the trained tokenizer alone), and the folders
-llama/, qwen2/, llama3_rope/, llama_linear_rope/, each written by model.save_pretrained +
+llama/, qwen2/, llama3_rope/, llama_linear_rope/, llama_bf16/, each written by model.save_pretrained +
 tokenizer.save_pretrained and holding a reference.json. qwen2/ gets its own tokenizer, trained
 the same way but with Qwen2's normalizer and pre-tokenizer (as in a real Qwen2 tokenizer.json):
 transformers loads a model_type qwen2 folder as Qwen2Tokenizer, which always applies Qwen2's
 pre-tokenizer (digits one by one), so a GPT-2 style tokenizer.json there would be tokenized
 differently by transformers and by the file. Deterministic: the tokenizers are trained on fixed
-text, the weights come from torch.manual_seed.
+text, the weights come from torch.manual_seed. llama_bf16/ is llama/'s model (same seed, same
+weights) cast to torch.bfloat16 before save_pretrained; its reference is transformers' on the folder
+loaded with dtype="auto" (bfloat16), plus the logprobs with the folder loaded as float32. With
+folder names as arguments only those are re-created (tokenizer/ only when run without arguments).
 """
 import csv
 import glob
@@ -26,6 +30,7 @@ import numpy as np
 import tokenizers
 import torch
 import transformers
+from safetensors import safe_open
 from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import (AutoModelForCausalLM, AutoTokenizer, LlamaConfig, LlamaForCausalLM,
                           PreTrainedTokenizerFast, Qwen2Config, Qwen2ForCausalLM, Qwen2Tokenizer)
@@ -176,6 +181,14 @@ def randomize(model, std, seed):
                 p.copy_(std * torch.randn(p.shape, generator=gen))
 
 
+def build(cls, config, seed):
+    """The float32 model of specs() entry number seed (0 for llama), randomized as saved."""
+    torch.manual_seed(1234 + seed)
+    model = cls(config).to(torch.float32).eval()
+    randomize(model, std=STD, seed=1234 + seed)
+    return model
+
+
 def common(tokenizer):
     return dict(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                 num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256, rms_norm_eps=1e-5,
@@ -220,7 +233,7 @@ def prompts(tokenizer):
 
 def logprob_record(model, ids):
     with torch.no_grad():
-        logits = model(torch.tensor([ids])).logits[0]  # float32
+        logits = model(torch.tensor([ids])).logits[0]  # the model's dtype (float32; bfloat16 for llama_bf16/)
     lp = torch.log_softmax(logits.double(), dim=-1)
     return logits, lp
 
@@ -282,6 +295,15 @@ def max_diff(a_model, b_model, tokenizer):
     return {"max_abs_logprob_diff": worst, "next_token_logprobs_max_abs_diff_per_prompt": per_prompt}
 
 
+def last_diff(a_model, b_model, tokenizer):
+    """Max |difference| of the last-position log-softmax (the whole vocabulary), over all prompts."""
+    worst = 0.0
+    for kind, prompt in prompts(tokenizer):
+        ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        worst = max(worst, float((logprob_record(a_model, ids)[1][-1] - logprob_record(b_model, ids)[1][-1]).abs().max()))
+    return worst
+
+
 def variant(cls, config, state, **changes):
     """The same weights under a config with changed rope parameters (what a loader that
     misreads the config would compute)."""
@@ -301,25 +323,91 @@ def write_json(path, obj):
         f.write(text + "\n")
 
 
-def main():
+def bf16_folder(tokenizer, versions):
+    """llama_bf16/: llama/'s weights (specs() entry 0, seed 1234) cast to bfloat16 and saved, so
+    config.json says dtype bfloat16 and model.safetensors holds BF16 tensors. The reference is
+    transformers' on the folder loaded with dtype="auto" (it computes in bfloat16; the logits are
+    bfloat16, log_softmax in float64 as for the others), and per prompt float32_next_token_logprobs:
+    the same folder loaded with dtype=torch.float32 (weights widened exactly)."""
+    name = "llama_bf16"
+    cls, config = specs(tokenizer)["llama"]
+    model = build(cls, config, seed=list(specs(tokenizer)).index("llama")).to(torch.bfloat16)
+    out = os.path.join(HERE, name)
+    shutil.rmtree(out, ignore_errors=True)
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    with open(os.path.join(out, "config.json")) as f:
+        assert json.load(f)["dtype"] == "bfloat16"
+    with safe_open(os.path.join(out, "model.safetensors"), "pt") as f:
+        assert all(f.get_slice(k).get_dtype() == "BF16" for k in f.keys())
+    tokenizer_of_folder = AutoTokenizer.from_pretrained(out)
+    checked = check_same_ids(out, tokenizer_of_folder)
+
+    loaded = AutoModelForCausalLM.from_pretrained(out, dtype="auto").eval()
+    assert loaded.dtype == torch.bfloat16, loaded.dtype
+    widened = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32).eval()
+    assert widened.dtype == torch.float32, widened.dtype
+    for (k, a), (k2, b) in zip(loaded.state_dict().items(), widened.state_dict().items()):
+        assert k == k2 and torch.equal(a.float(), b), k
+    checks = {
+        # The bfloat16 run against the float32 run of the same (widened) weights.
+        "float32_widened": {**max_diff(loaded, widened, tokenizer_of_folder),
+                            "last_logprobs_max_abs_diff": last_diff(loaded, widened, tokenizer_of_folder)},
+        # The model cast in memory (model.to(torch.bfloat16), as saved) against the folder loaded:
+        # not 0, because .to() also casts the RoPE inv_freq buffer to bfloat16, while
+        # from_pretrained computes it in float32 whatever the dtype.
+        "inv_freq_bfloat16": max_diff(loaded, model, tokenizer_of_folder),
+    }
+    assert model.model.rotary_emb.inv_freq.dtype == torch.bfloat16
+    assert loaded.model.rotary_emb.inv_freq.dtype == torch.float32
+    records = reference(loaded, tokenizer_of_folder)
+    for record in records:
+        ids = record["ids"]
+        _, lp = logprob_record(widened, ids)
+        record["float32_next_token_logprobs"] = [float(lp[i, ids[i + 1]]) for i in range(len(ids) - 1)]
+    ref = {
+        **versions,
+        "model": name,
+        "dtype": "bfloat16",
+        "loaded_dtype": str(loaded.dtype).removeprefix("torch."),
+        "attn_implementation": loaded.config._attn_implementation,
+        "note": "llama/'s weights cast to bfloat16 and saved; logprobs are log_softmax (float64) of "
+                "transformers' bfloat16 logits with the folder loaded with dtype=\"auto\"; "
+                "float32_next_token_logprobs: the folder loaded with dtype=torch.float32 (float32 "
+                "logits, log_softmax in float64); ids are tokenizer(prompt, add_special_tokens=False); "
+                "greedy is model.generate(do_sample=False, max_new_tokens=12) in bfloat16",
+        "checks": checks,
+        "chat_messages": MESSAGES,
+        "prompts": records,
+    }
+    write_json(os.path.join(out, "reference.json"), ref)
+    return checks, checked
+
+
+def main(only=()):
+    names = ["llama", "qwen2", "llama3_rope", "llama_linear_rope", "llama_bf16"]
+    assert all(n in names for n in only), (only, names)
+    wanted = set(only or names)
     tokenizer = make_tokenizer()
     qwen2_tokenizer = make_tokenizer("qwen2")
     for attr in ("bos_token_id", "eos_token_id", "pad_token_id", "unk_token_id"):
         assert getattr(qwen2_tokenizer, attr) == getattr(tokenizer, attr), attr
     assert len(qwen2_tokenizer) == len(tokenizer) == VOCAB_SIZE
     tok_dir = os.path.join(HERE, "tokenizer")
-    shutil.rmtree(tok_dir, ignore_errors=True)
-    tokenizer.save_pretrained(tok_dir)
+    if not only:
+        shutil.rmtree(tok_dir, ignore_errors=True)
+        tokenizer.save_pretrained(tok_dir)
     reloaded = AutoTokenizer.from_pretrained(tok_dir)  # as a loader sees it
     for _, prompt in prompts(tokenizer):
         assert reloaded(prompt)["input_ids"] == tokenizer(prompt)["input_ids"]
         assert reloaded.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=False) == prompts(tokenizer)[-1][1]
     versions = {"torch": torch.__version__, "transformers": transformers.__version__, "tokenizers": tokenizers.__version__}
     summary, checked = {}, {}
+    assert list(specs(tokenizer)) == names[:-1]
     for seed, (name, (cls, config)) in enumerate(specs(tokenizer).items()):
-        torch.manual_seed(1234 + seed)
-        model = cls(config).to(torch.float32).eval()
-        randomize(model, std=STD, seed=1234 + seed)
+        if name not in wanted:
+            continue
+        model = build(cls, config, seed)
         out = os.path.join(HERE, name)
         shutil.rmtree(out, ignore_errors=True)
         model.save_pretrained(out)
@@ -357,8 +445,10 @@ def main():
         }
         write_json(os.path.join(out, "reference.json"), ref)
         summary[name] = checks
+    if "llama_bf16" in wanted:
+        summary["llama_bf16"], checked["llama_bf16"] = bf16_folder(tokenizer, versions)
     print(json.dumps({**versions, "checks": summary, "strings_with_equal_ids": checked}, indent=1))
 
 
 if __name__ == "__main__":
-    main()
+    main(tuple(sys.argv[1:]))
