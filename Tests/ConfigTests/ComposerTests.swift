@@ -96,6 +96,22 @@ struct ComposerTests {
         #expect(try tree.yaml(["db=../db/mysql"]).contains("db:"))
     }
 
+    @Test("a group added twice on the command line blames the second '+group=option'")
+    func groupAddedTwice() throws {
+        let tree = try ConfigTree([
+            "config.yaml": "a: 1\n",
+            "task/mcq.yaml": "kind: mcq\n", "task/qa.yaml": "kind: qa\n",
+        ])
+        let twice = tree.error(["+task=mcq", "+task=qa"])
+        #expect(twice?.code == .defaultsList)
+        #expect(twice?.location?.override == "+task=qa")
+        #expect(twice?.message == "could not add 'task' again: '+task=mcq' already adds it")
+        #expect(twice?.hint == "keep one of them; to run both use a sweep: -m +task=mcq,qa")
+        #expect(tree.error(["+task=qa", "+task=qa"])?.hint == "remove one of them")
+        // Another package is another slot.
+        #expect(try tree.yaml(["+task=mcq", "+task@other=qa"]) == "a: 1\ntask:\n  kind: mcq\nother:\n  kind: qa\n")
+    }
+
     @Test("a defaults list cannot climb out of the tree")
     func escapingPaths() throws {
         let tree = try ConfigTree(["config.yaml": "defaults:\n  - ../secret\n"])
