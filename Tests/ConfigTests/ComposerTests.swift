@@ -52,6 +52,12 @@ struct ComposerTests {
         #expect(try tree.yaml() == "db:\n  db: sqlite\nextras:\n  a: 1\n  b: 2\n")
         #expect(try tree.yaml(["cache=redis"]).contains("cache:\n  kind: redis\n"))
         #expect(try tree.yaml(["db=mysql"]).contains("db: mysql"))
+        // Two overrides of one group in one list: the first wins (Hydra 1.3.8 prints `b`).
+        let twice = try ConfigTree([
+            "config.yaml": "defaults:\n  - db: a\n  - override db: b\n  - override db: c\n",
+            "db/a.yaml": "n: a\n", "db/b.yaml": "n: b\n", "db/c.yaml": "n: c\n",
+        ])
+        #expect(try twice.yaml() == "db:\n  'n': b\n")
     }
 
     @Test("defaults-list interpolation picks an option from other choices")
