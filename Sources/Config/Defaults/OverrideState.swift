@@ -66,7 +66,7 @@ final class OverrideState {
                 let groupValue: DefaultsEntry.Value
                 switch value?.value {
                 case .string(let s)?: groupValue = .option(s)
-                case .int?, .double?, .bool?: groupValue = .option(PythonFormat.str(value!.value))
+                case .int?, .bigInt?, .double?, .bool?: groupValue = .option(PythonFormat.str(value!.value))
                 case .sequence(let items)?:
                     groupValue = .options(items.map { PythonFormat.str($0.value) })
                 default:
