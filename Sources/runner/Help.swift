@@ -3,7 +3,12 @@ import Config
 /// `--help`: the config groups with their options, the composed default config, the override
 /// syntax and the flags.
 enum Help {
-    static func text(composer: Composer) -> String {
+    /// - Parameters:
+    ///   - overrides: the command line's overrides; the config shown is composed with them, as Hydra's is.
+    ///   - resolve: `--resolve`: show the config resolved.
+    /// - Throws: a ``ConfigError`` when the overrides do not compose or, with `resolve`, when an
+    ///   interpolation cannot be resolved (also one that reaches a `???`, as Hydra's help fails).
+    static func text(composer: Composer, overrides: [Override] = [], resolve: Bool = false) throws(ConfigError) -> String {
         let repository = composer.repository
         var out = "runner: compose a configuration Hydra's way, then evaluate a model on a task.\n\n"
         out += "Usage: runner [OPTIONS] [OVERRIDES...]\n\n"
@@ -16,8 +21,21 @@ enum Help {
             out += "\(group): \(options.joined(separator: ", "))\n"
         }
         out += "\n\n== Config ==\nOverride anything in the config (foo.bar=value)\n\n"
-        if let composition = try? composer.compose(overrides: [], skipMissing: true) {
-            out += YAMLEmitter().emit(Redactor.redact(composition.config))
+        // Without overrides a tree that needs a choice still gets its help; with them the user
+        // asked for that config, so its errors are reported.
+        let composition = overrides.isEmpty ? try? composer.compose(overrides: [], skipMissing: true)
+            : try composer.compose(overrides: overrides, skipMissing: true)
+        if let composition {
+            var config = composition.config
+            if resolve, let keys = config.mapping?.keys {
+                // Only the job's keys, with `hydra` beside them for `${hydra:...}`.
+                var whole = config
+                whole.setNode(composition.hydra, at: "hydra")
+                var resolver = Resolver(root: whole, hydraNode: composition.hydra)
+                resolver.keepsMissingInterpolations = false
+                for key in keys { _ = config.setNode(try resolver.resolvedNode(at: KeyPath([key])), at: KeyPath([key])) }
+            }
+            out += YAMLEmitter().emit(Redactor.redact(config))
         } else {
             out += "(the default config does not compose on its own; see 'runner --cfg job ...')\n"
         }

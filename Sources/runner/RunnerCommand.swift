@@ -52,12 +52,13 @@ enum RunnerCommand {
         let configName = try primaryConfigName(options, repository: repository)
         let composer = Composer(repository: repository, configName: configName)
 
+        let overrides = try options.overrides.map { (text) throws(ConfigError) in try OverrideParser.parse(text) }
         if options.help || options.hydraHelp {
-            Output.out(Help.text(composer: composer))
+            // Sweeps are left out: help shows one config.
+            Output.out(try Help.text(composer: composer, overrides: overrides.filter { !$0.isSweep }, resolve: options.resolve))
             return .exit(0)
         }
 
-        let overrides = try options.overrides.map { (text) throws(ConfigError) in try OverrideParser.parse(text) }
         let jobs: [[Override]]
         if options.multirun {
             // As Hydra, compose once without the sweeps to read a sweep the config defines. Only

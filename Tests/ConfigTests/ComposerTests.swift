@@ -52,6 +52,12 @@ struct ComposerTests {
         #expect(try tree.yaml() == "db:\n  db: sqlite\nextras:\n  a: 1\n  b: 2\n")
         #expect(try tree.yaml(["cache=redis"]).contains("cache:\n  kind: redis\n"))
         #expect(try tree.yaml(["db=mysql"]).contains("db: mysql"))
+        // Two overrides of one group in one list: the first wins (Hydra 1.3.8 prints `b`).
+        let twice = try ConfigTree([
+            "config.yaml": "defaults:\n  - db: a\n  - override db: b\n  - override db: c\n",
+            "db/a.yaml": "n: a\n", "db/b.yaml": "n: b\n", "db/c.yaml": "n: c\n",
+        ])
+        #expect(try twice.yaml() == "db:\n  'n': b\n")
     }
 
     @Test("defaults-list interpolation picks an option from other choices")
@@ -94,6 +100,22 @@ struct ComposerTests {
         #expect(tree.error(["db=/db/mysql"])?.code == .optionNotFound)
         // Climbing into a group of the same tree is a path Hydra accepts.
         #expect(try tree.yaml(["db=../db/mysql"]).contains("db:"))
+    }
+
+    @Test("a group added twice on the command line blames the second '+group=option'")
+    func groupAddedTwice() throws {
+        let tree = try ConfigTree([
+            "config.yaml": "a: 1\n",
+            "task/mcq.yaml": "kind: mcq\n", "task/qa.yaml": "kind: qa\n",
+        ])
+        let twice = tree.error(["+task=mcq", "+task=qa"])
+        #expect(twice?.code == .defaultsList)
+        #expect(twice?.location?.override == "+task=qa")
+        #expect(twice?.message == "could not add 'task' again: '+task=mcq' already adds it")
+        #expect(twice?.hint == "keep one of them; to run both use a sweep: -m +task=mcq,qa")
+        #expect(tree.error(["+task=qa", "+task=qa"])?.hint == "remove one of them")
+        // Another package is another slot.
+        #expect(try tree.yaml(["+task=mcq", "+task@other=qa"]) == "a: 1\ntask:\n  kind: mcq\nother:\n  kind: qa\n")
     }
 
     @Test("a defaults list cannot climb out of the tree")

@@ -54,6 +54,17 @@ struct ConfigDecoderTests {
         #expect(error?.description.contains("'response.max_concurrency' must be an integer, not a string ('four')") == true)
     }
 
+    @Test("an integer beyond 64 bits is an error naming the key where an Int is read")
+    func bigInteger() {
+        let error = decodeError(base.replacingAll("seed: 7", with: "seed: 123456789012345678901234567890"))
+        #expect(error?.code == .typeMismatch)
+        #expect(error?.keyPath == "seed")
+        #expect(error?.location?.line == 1)
+        #expect(error?.message == "'seed' is too large: 123456789012345678901234567890 does not fit in a 64-bit integer")
+        let narrow = decodeError(base.replacingAll("max_concurrency: 4", with: "max_concurrency: 99999999999999999999"))
+        #expect(narrow?.keyPath == "response.max_concurrency")
+    }
+
     @Test("an enum value outside its set lists the choices")
     func badEnum() {
         let error = decodeError(base.replacingAll("mode: read_only", with: "mode: readonly"))

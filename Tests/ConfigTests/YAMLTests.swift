@@ -9,8 +9,15 @@ struct YAMLLoaderTests {
         ("1:30", .int(90)), ("0o10", .string("0o10")), (".inf", .double(.infinity)), ("-.inf", .double(-.infinity)),
         ("2024-01-01", .string("2024-01-01")), ("'123'", .string("123")), ("\"true\"", .string("true")),
         ("1.", .double(1)), (".5", .double(0.5)), ("+1", .int(1)), ("09", .string("09")),
-        // Found by fuzzing: a base-60 number past 64 bits once trapped; it stays text, as long decimals do.
-        ("-888888888888888888888:0:0", .string("-888888888888888888888:0:0")), ("153722867280912930:59:59", .string("153722867280912930:59:59")),
+        // Found by fuzzing: a base-60 number past 64 bits once trapped. Integers have no size
+        // limit, as Python's (values checked with OmegaConf 2.3.1).
+        ("-888888888888888888888:0:0", .bigInt("-3199999999999999999996800")), ("153722867280912930:59:59", .bigInt("553402322211286551599")),
+        ("123456789012345678901234567890", .bigInt("123456789012345678901234567890")), ("-9223372036854775808", .int(.min)),
+        ("9223372036854775808", .bigInt("9223372036854775808")), ("-9223372036854775809", .bigInt("-9223372036854775809")),
+        ("0x1234567890abcdef1234", .bigInt("85968058272638546416180")), ("0777777777777777777777777", .bigInt("4722366482869645213695")),
+        ("0b1111111111111111111111111111111111111111111111111111111111111111111", .bigInt("147573952589676412927")),
+        ("!!int 123456789012345678901234567890", .bigInt("123456789012345678901234567890")),
+        ("!!float 123456789012345678901234567890", .double(1.2345678901234568e+29)),
     ] as [(String, ConfigValue)])
     func scalars(text: String, expected: ConfigValue) throws {
         #expect(try node("v: \(text)\n").node(at: "v")?.value == expected)

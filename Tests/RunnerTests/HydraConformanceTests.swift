@@ -21,7 +21,6 @@ struct HydraCase: CustomTestStringConvertible, Sendable {
     /// Cases where we knowingly differ from Hydra, and why.
     static let knownDifferences: [String: String] = [
         "yaml_int_keys_override_error": "a YAML int key 1 and the override key '1' are the same key for us (OmegaConf keeps them apart)",
-        "yaml_numbers": "integers beyond 64 bits (1e20 written as digits) load as strings, not Python big ints",
         "override_group_relative_outside_back_in": "an option path that climbs out of the config tree is refused even when it climbs back in (Hydra accepts any path whose file exists)",
         "defaults_merge_dict_into_interpolation": "merging a mapping onto a value that is an interpolation replaces it; OmegaConf expands the interpolation first",
     ]

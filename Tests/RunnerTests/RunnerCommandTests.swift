@@ -17,6 +17,21 @@ struct RunnerCommandTests {
         }
     }
 
+    @Test("--help shows the config the overrides compose, resolved with --resolve, as Hydra's help does")
+    func helpWithOverrides() throws {
+        let tree = RunnerProcess.fixtures.appendingPathComponent("hydra/interp_missing_in_group_help_resolved_error/conf").path
+        let raw = try RunnerProcess.run(["-cp", tree, "+model=vllm", "--help"])
+        #expect(raw.status == 0)
+        #expect(raw.stdout.contains("app: demo\nmodel:\n  model_name: ???\n  served_as: vllm:${.model_name}\n"))
+        let resolved = try RunnerProcess.run(["-cp", tree, "+model=vllm", "model.model_name=m", "--help", "--resolve"])
+        #expect(resolved.status == 0)
+        #expect(resolved.stdout.contains("  served_as: vllm:m\n"))
+        // A `???` reached by an interpolation fails (the recorded case checks the message).
+        #expect(try RunnerProcess.run(["-cp", tree, "+model=vllm", "--help", "--resolve"]).status == 2)
+        let typo = try RunnerProcess.run(["-cp", tree, "+model=vlm", "--help"])
+        #expect(typo.status == 2 && typo.stderr.contains("did you mean 'vllm'?"))
+    }
+
     @Test("--help on a recorded tree names the same groups as Hydra's help")
     func helpMatchesHydraGroups() throws {
         let fixture = RunnerProcess.fixtures.appendingPathComponent("hydra/help_output")

@@ -3,8 +3,8 @@
 ///
 /// The rules follow Hydra 1.3: a group default's package is its group path relative to the
 /// containing config, prefixed by the containing config's package; `@pkg` in the defaults list
-/// is relative to the containing config's package; a `# @package` header is absolute; `_global_`
-/// anywhere resets to the top.
+/// is relative to the containing config's package, unless it holds `_group_` (then it is absolute);
+/// a `# @package` header is absolute; `_global_` anywhere resets to the top.
 final class DefaultElement {
     enum Kind {
         case config(path: String)
@@ -63,6 +63,12 @@ final class DefaultElement {
     func updateParent(baseDir: String, package: String) {
         parentBaseDir = baseDir
         parentPackage = package
+        // Hydra's InputDefault.update_parent: `_group_` anywhere in an explicit `@package` becomes
+        // the group path with dots, and the package is then absolute (`db@_group_.x` inside
+        // `server/apache` lands in `server.db.x`, whatever the parent's package).
+        if let own = self.package, own.contains("_group_") {
+            self.package = "_global_." + own.replacingAll("_group_", with: defaultPackage)
+        }
     }
 
     /// Hydra stores a header as absolute: `foo` becomes `_global_.foo`.

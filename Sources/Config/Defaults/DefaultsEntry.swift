@@ -99,7 +99,7 @@ public struct DefaultsEntry: Sendable, Equatable {
             case .null: value = .none
             case .string(let s) where s == missingValueMarker: value = .missing
             case .string(let s): value = .option(s)
-            case .int, .double, .bool: value = .option(PythonFormat.str(valueNode.value))
+            case .int, .bigInt, .double, .bool: value = .option(PythonFormat.str(valueNode.value))
             case .sequence(let options):
                 var names: [String] = []
                 for option in options {

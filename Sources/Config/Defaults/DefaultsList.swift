@@ -101,7 +101,9 @@ struct DefaultsListBuilder {
         }
         if isRoot { entries.append(contentsOf: state.appends) }
 
-        try checkOverridesAtEnd(entries, parent: parent, interpolated: interpolated)
+        // A config's own overrides (and, at the root, the command line's `+group=x` entries) are
+        // registered before any child is expanded; the first registration of a key wins.
+        try registerOverrides(entries, parent: parent, interpolated: interpolated)
 
         var children: [DefaultsTreeNode.Child] = []
         func addChild(_ element: DefaultElement) throws(ConfigError) {
@@ -115,10 +117,7 @@ struct DefaultsListBuilder {
                 children.append(.leaf(element))
                 continue
             }
-            if element.isOverride {
-                state.addOverride(containingConfig: parent.configPath, element)
-                continue
-            }
+            if element.isOverride { continue }
             if state.isOverridden(element) { state.applyOverride(to: element) }
             if case .options(let options)? = element.groupValue {
                 for option in options.reversed() {
@@ -171,8 +170,9 @@ struct DefaultsListBuilder {
         }
     }
 
-    /// Places every entry in its parent's context and checks that `override` entries come last.
-    private func checkOverridesAtEnd(_ entries: [DefaultElement], parent: DefaultElement, interpolated: Bool) throws(ConfigError) {
+    /// Places every entry in its parent's context, checks that `override` entries come last and
+    /// registers them in list order (Hydra's `_update_overrides`).
+    private func registerOverrides(_ entries: [DefaultElement], parent: DefaultElement, interpolated: Bool) throws(ConfigError) {
         var lastOverride: DefaultElement?
         for entry in entries where !entry.isSelf {
             entry.updateParent(baseDir: parent.groupPath, package: parent.finalPackage())
@@ -188,6 +188,7 @@ struct DefaultsListBuilder {
                                       "in '\(parent.configPath)': 'override' entries are not allowed under an interpolated group option",
                                       location: entry.location, hint: "move the override to the primary config")
                 }
+                state.addOverride(containingConfig: parent.configPath, entry)
             }
         }
     }

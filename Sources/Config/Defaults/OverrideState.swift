@@ -66,7 +66,7 @@ final class OverrideState {
                 let groupValue: DefaultsEntry.Value
                 switch value?.value {
                 case .string(let s)?: groupValue = .option(s)
-                case .int?, .double?, .bool?: groupValue = .option(PythonFormat.str(value!.value))
+                case .int?, .bigInt?, .double?, .bool?: groupValue = .option(PythonFormat.str(value!.value))
                 case .sequence(let items)?:
                     groupValue = .options(items.map { PythonFormat.str($0.value) })
                 default:
@@ -81,6 +81,15 @@ final class OverrideState {
                                       hint: "options are file names inside conf/\(override.key)/ without '.yaml', or relative paths that stay inside the config tree")
                 }
                 if override.kind == .add {
+                    // The second `+group=...` is the offending one; expansion runs last to first and
+                    // would otherwise blame the first.
+                    if let first = appends.first(where: { $0.relativeOverrideKey == key }) {
+                        let firstValue = first.groupValue?.description ?? ""
+                        throw ConfigError(.defaultsList, "could not add '\(key)' again: '\(first.selectedBy ?? key)' already adds it",
+                                          keyPath: key, location: .commandLine(override.input),
+                                          hint: firstValue == groupValue.description ? "remove one of them"
+                                              : "keep one of them; to run both use a sweep: -m +\(key)=\(firstValue),\(groupValue.description)")
+                    }
                     let element = DefaultElement(kind: .group(group: override.key, value: groupValue), package: override.package,
                                                  location: override.location)
                     element.externalAppend = true
@@ -104,9 +113,10 @@ final class OverrideState {
         metadata[key] = meta
     }
 
-    /// Registers an `override group: option` entry. The traversal runs backwards, so the
-    /// first registration of a key is the last one in depth-first order, and it wins;
-    /// command-line choices were registered before and win over all.
+    /// Registers an `override group: option` entry; the first registration of a key wins.
+    /// Command-line choices are registered first, then each config's overrides before its
+    /// children are expanded (children last to first), so the primary's overrides beat those
+    /// of an experiment it pulls in, as in Hydra's `Overrides.add_override`.
     func addOverride(containingConfig: String, _ element: DefaultElement) {
         let key = element.overrideKey
         guard choices[key] == nil, let value = element.groupValue else { return }
@@ -172,14 +182,22 @@ final class OverrideState {
         for key in metadataOrder {
             guard let meta = metadata[key], !meta.used else { continue }
             let value = choices[key].map { $0.description } ?? "null"
+            let group = String(key.split(separator: "@", maxSplits: 1).first ?? "")
+            let candidates = (knownChoicesPerGroup[group] ?? []).sorted()
+            if !meta.external, candidates.contains(key) {
+                // The group exists but was expanded before this override was read.
+                let chosen = knownChoices[key].map { $0 ?? "null" } ?? "null"
+                throw ConfigError(.defaultsList,
+                                  "in '\(meta.containingConfig ?? "?")': 'override \(meta.relativeKey ?? key): \(value)' comes too late: '\(key)' was already set to '\(chosen)'",
+                                  keyPath: key, location: meta.location,
+                                  hint: "defaults lists are expanded from last to first, so an override only reaches the entries listed before the one that loads '\(meta.containingConfig ?? "?")'; move that entry after the one that leads to '\(key)'")
+            }
             if !meta.external {
                 throw ConfigError(.defaultsList,
                                   "in '\(meta.containingConfig ?? "?")': 'override \(meta.relativeKey ?? key): \(value)' has no earlier '\(key)' default to override",
                                   keyPath: key, location: meta.location,
                                   hint: "remove the 'override' keyword to add the group, or check the group's name")
             }
-            let group = String(key.split(separator: "@", maxSplits: 1).first ?? "")
-            let candidates = (knownChoicesPerGroup[group] ?? []).sorted()
             var hint: String
             if candidates.count == 1 {
                 hint = "did you mean to override '\(candidates[0])'?"

@@ -17,6 +17,10 @@ public struct Resolver {
     public var now: @Sendable () -> time_t
     /// The tree `${hydra:key}` reads from.
     public var hydraNode: ConfigNode?
+    /// True (the default) keeps a value whose interpolation reaches `???` as `???`, as
+    /// `OmegaConf.resolve` does for `--cfg --resolve`; false makes it an error, as
+    /// `OmegaConf.to_container(resolve=True)` does for `--help --resolve`.
+    public var keepsMissingInterpolations = true
 
     let root: ConfigNode
     private var cache: [KeyPath: ConfigNode] = [:]
@@ -69,7 +73,7 @@ public struct Resolver {
                 var value = try evaluateString(s, at: path, location: node.location)
                 value.location = node.location
                 return value
-            } catch where error.code == .interpolationToMissing {
+            } catch where error.code == .interpolationToMissing && keepsMissingInterpolations {
                 // As OmegaConf.resolve: a value whose interpolation reaches `???` anywhere
                 // (a key, a string part, a resolver's argument) becomes `???` itself.
                 return ConfigNode(.string(missingValueMarker), location: node.location)

@@ -25,6 +25,11 @@ public indirect enum ConfigValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// An integer outside `Int`'s range, as its exact decimal digits (`-` for a negative one,
+    /// no leading zeros): Python's ints have no size limit, so OmegaConf keeps
+    /// `123456789012345678901234567890` exact. Make one with ``integer(decimal:)``, which
+    /// gives `.int` whenever the value fits.
+    case bigInt(String)
     case double(Double)
     case string(String)
     case mapping(ConfigMapping)
@@ -35,6 +40,7 @@ public indirect enum ConfigValue: Sendable, Equatable {
         case (.null, .null): return true
         case let (.bool(a), .bool(b)): return a == b
         case let (.int(a), .int(b)): return a == b
+        case let (.bigInt(a), .bigInt(b)): return a == b
         case let (.double(a), .double(b)): return a == b || (a.isNaN && b.isNaN)
         case let (.string(a), .string(b)): return a == b
         case let (.mapping(a), .mapping(b)): return a == b
@@ -87,7 +93,7 @@ extension ConfigNode {
         switch value {
         case .null: return "null"
         case .bool: return "a boolean"
-        case .int: return "an integer"
+        case .int, .bigInt: return "an integer"
         case .double: return "a float"
         case .string: return "a string"
         case .mapping: return "a mapping"

@@ -100,7 +100,7 @@ extension ConfigNode {
             s[index] = child
             value = .sequence(s)
             return true
-        case .null, .bool, .int, .double, .string:
+        case .null, .bool, .int, .bigInt, .double, .string:
             // As OmegaConf.update: a value in the way of a longer path becomes an empty mapping.
             guard createParents else { return false }
             value = .mapping(ConfigMapping())

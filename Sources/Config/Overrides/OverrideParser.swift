@@ -278,6 +278,7 @@ private struct ValueParser {
         guard !parts.isEmpty else { throw error("expected a dict key", hint: "write dicts as {key:value,...}") }
         switch primitive(parts) {
         case .int(let i): return (String(i), true)
+        case .bigInt(let digits): return (digits, true)
         case .double(let d): return (PythonFormat.yamlFloat(d), true)
         case .bool(let b): return (b ? "true" : "false", true)
         default: return (joinedText(trimmed(parts)), false)
@@ -308,8 +309,12 @@ private struct ValueParser {
         let core = trimmed(parts)
         if core.count == 1, let t = core.first {
             switch t.kind {
-            // Beyond 64 bits a number stays text, as YAML integers beyond 64 bits do (a known difference).
-            case .int: return Int(t.text.filter { $0 != "_" }).map(ConfigValue.int) ?? .string(t.text)
+            // Any size, as Python's int(): beyond 64 bits the exact digits are kept.
+            case .int:
+                var digits = Substring(t.text.filter { $0 != "_" })
+                let negative = digits.first == "-"
+                if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
+                return ConfigValue.integer(digits: digits, negative: negative) ?? .string(t.text)
             case .float: return .double(parseFloatToken(t.text))
             case .bool: return .bool(t.text.lowercased() == "true")
             case .null: return .null
@@ -437,7 +442,9 @@ private struct FunctionCall {
             guard args + named.count >= 1, args + named.count <= 3 else { throw error("expected range(start, stop[, step]) or range(stop)") }
             func number(_ p: Parsed?) throws(ConfigError) -> RangeNumber? {
                 guard let p else { return nil }
-                guard let n = RangeNumber(try node(p).value) else { throw error("range arguments must be numbers") }
+                let value = try node(p).value
+                if case .bigInt = value { throw error("range arguments beyond 64 bits are not supported") }
+                guard let n = RangeNumber(value) else { throw error("range arguments must be numbers") }
                 guard n.double.isFinite else { throw error("range arguments must be finite numbers") }
                 return n
             }
@@ -458,7 +465,7 @@ private struct FunctionCall {
             guard positional.count == 2 else { throw error("expected interval(start, end)") }
             func double(_ p: Parsed) throws(ConfigError) -> Double {
                 switch try node(p).value {
-                case .int(let i): return Double(i)
+                case .int, .bigInt: return try node(p).value.integerAsDouble!
                 case .double(let d): return d
                 default: throw error("interval bounds must be numbers")
                 }
@@ -502,6 +509,7 @@ private struct FunctionCall {
                     switch try cast(n.value) {
                     case .int(let i): return .int(i)
                     case .double(let d): return .float(d)
+                    case .bigInt: throw error("range arguments beyond 64 bits are not supported")
                     default: throw error("Range can only be cast to int or float")
                     }
                 }
@@ -510,8 +518,7 @@ private struct FunctionCall {
             case .sweep(.interval(let low, let high)):
                 guard name == "int" || name == "float" else { throw error("Intervals cannot be cast to \(name)") }
                 func castBound(_ d: Double) throws(ConfigError) -> Double {
-                    if case .int(let i) = try cast(.double(d)) { return Double(i) }
-                    return d
+                    try cast(.double(d)).integerAsDouble ?? d
                 }
                 return .sweep(.interval(try castBound(low), try castBound(high)))
             case .sweep(let other):
@@ -597,17 +604,26 @@ private struct FunctionCall {
             var out = ConfigMapping()
             for (k, v) in m { out[k] = ConfigNode(try cast(v.value)) }
             return .mapping(out)
-        case ("int", .int): return value
+        case ("int", .int), ("int", .bigInt): return value
         case ("int", .double(let d)):
             // Python: int(inf) raises OverflowError, int(nan) ValueError; both are errors here.
-            guard d.isFinite else { throw error("cannot convert float \(d.isNaN ? "NaN" : (d > 0 ? "infinity" : "-infinity")) to integer") }
-            guard let i = Int(exactly: d.rounded(.towardZero)) else { throw error("\(PythonFormat.repr(d)) is too large for an integer") }
-            return .int(i)
+            // A large float gives its exact value: int(1e29) is 99999999999999991433150857216.
+            guard let i = ConfigValue.integer(truncating: d) else {
+                throw error("cannot convert float \(d.isNaN ? "NaN" : (d > 0 ? "infinity" : "-infinity")) to integer")
+            }
+            return i
         case ("int", .bool(let b)): return .int(b ? 1 : 0)
         case ("int", .string(let s)):
-            guard let i = Int(s.trimmingWhitespace()) else { throw error("cannot convert '\(s)' to int") }
-            return .int(i)
-        case ("float", .int(let i)): return .double(Double(i))
+            // Python's int(str): optional sign, decimal digits, `_` between digits.
+            var digits = Substring(s.trimmingWhitespace())
+            let negative = digits.first == "-"
+            if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }
+            guard digits.first?.isNumber == true, digits.last?.isNumber == true, !digits.contains("__"),
+                  let i = ConfigValue.integer(digits: digits.filter { $0 != "_" }, negative: negative) else {
+                throw error("cannot convert '\(s)' to int")
+            }
+            return i
+        case ("float", .int), ("float", .bigInt): return .double(value.integerAsDouble!)
         case ("float", .double): return value
         case ("float", .bool(let b)): return .double(b ? 1 : 0)
         case ("float", .string(let s)):
@@ -618,6 +634,7 @@ private struct FunctionCall {
         case ("str", _): return .string(PythonFormat.str(value))
         case ("bool", .bool): return value
         case ("bool", .int(let i)): return .bool(i != 0)
+        case ("bool", .bigInt): return .bool(true)
         case ("bool", .double(let d)): return .bool(d != 0)
         case ("bool", .string(let s)):
             switch s.lowercased() {

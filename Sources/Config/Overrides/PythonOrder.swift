@@ -5,7 +5,8 @@ enum PythonOrder {
     static func comparable(_ a: ConfigValue, _ b: ConfigValue) -> Bool {
         switch (a, b) {
         case (.int, .int), (.int, .double), (.int, .bool), (.double, .int), (.double, .double), (.double, .bool),
-             (.bool, .int), (.bool, .double), (.bool, .bool), (.string, .string):
+             (.bool, .int), (.bool, .double), (.bool, .bool), (.string, .string),
+             (.bigInt, .int), (.bigInt, .bigInt), (.bigInt, .double), (.bigInt, .bool), (.int, .bigInt), (.double, .bigInt), (.bool, .bigInt):
             return true
         case (.sequence(let x), .sequence(let y)):
             for (p, q) in zip(x, y) {
@@ -21,6 +22,7 @@ enum PythonOrder {
     static func less(_ a: ConfigValue, _ b: ConfigValue) -> Bool {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y
+        case (.bigInt, .int), (.int, .bigInt), (.bigInt, .bigInt): return BigDecimal.compare(a, b) == -1
         case (.string(let x), .string(let y)): return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars)
         case (.sequence(let x), .sequence(let y)):
             for (p, q) in zip(x, y) {
@@ -36,7 +38,7 @@ enum PythonOrder {
 
     private static func number(_ v: ConfigValue) -> Double? {
         switch v {
-        case .int(let i): return Double(i)
+        case .int, .bigInt: return v.integerAsDouble
         case .double(let d): return d
         case .bool(let b): return b ? 1 : 0
         default: return nil

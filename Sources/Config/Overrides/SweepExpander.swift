@@ -56,7 +56,7 @@ public enum SweepExpander {
             let text: String
             switch node.value {
             case .string(let s): text = s
-            case .int, .double, .bool: text = PythonFormat.str(node.value)
+            case .int, .bigInt, .double, .bool: text = PythonFormat.str(node.value)
             default:
                 throw ConfigError(.typeMismatch, "hydra.sweeper.params.\(key) must be a sweep written as text, such as '1,2,3'",
                                   keyPath: "hydra.sweeper.params.\(key)", location: node.location)

@@ -13,6 +13,7 @@ enum SweepText {
         case .null: return "null"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
+        case .bigInt(let digits): return digits
         case .double(let d): return PythonFormat.repr(d)
         case .string(let s): return escaped(s)
         case .sequence(let items): return "[" + items.map { element($0.value) }.joined(separator: ",") + "]"

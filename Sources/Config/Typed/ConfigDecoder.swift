@@ -55,7 +55,7 @@ struct NodeDecoder: Decoder {
         var shown = ""
         switch node.value {
         case .string(let s): shown = " ('\(s)')"
-        case .int, .double, .bool: shown = " (\(PythonFormat.str(node.value)))"
+        case .int, .bigInt, .double, .bool: shown = " (\(PythonFormat.str(node.value)))"
         default: break
         }
         return ConfigError(.typeMismatch, "'\(path.isRoot ? "<root>" : path.description)' must be \(expected), not \(node.kindDescription)\(shown)",
@@ -99,7 +99,7 @@ struct NodeDecoder: Decoder {
     func decodeString() throws -> String {
         switch node.value {
         case .string(let s): return s
-        case .int, .double, .bool: return PythonFormat.str(node.value)
+        case .int, .bigInt, .double, .bool: return PythonFormat.str(node.value)
         default: throw mismatch("a string")
         }
     }
@@ -107,7 +107,7 @@ struct NodeDecoder: Decoder {
     func decodeDouble() throws -> Double {
         switch node.value {
         case .double(let d): return d
-        case .int(let i): return Double(i)
+        case .int, .bigInt: return node.value.integerAsDouble!
         default: throw mismatch("a number")
         }
     }
@@ -115,6 +115,12 @@ struct NodeDecoder: Decoder {
     func decodeInt() throws -> Int {
         if case .int(let i) = node.value { return i }
         if case .double(let d) = node.value, d.rounded() == d, abs(d) < 9e15 { return Int(d) }
+        if case .bigInt(let digits) = node.value {
+            let key = path.isRoot ? "<root>" : path.description
+            throw ConfigError(.typeMismatch, "'\(key)' is too large: \(digits) does not fit in a 64-bit integer",
+                              keyPath: path.description, location: node.location,
+                              hint: "use a value between \(Int.min) and \(Int.max)")
+        }
         throw mismatch("an integer")
     }
 

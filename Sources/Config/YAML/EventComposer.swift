@@ -145,6 +145,7 @@ final class EventComposer {
             switch keyNode.value {
             case .string(let s): key = s; typed = false
             case .int(let i): key = String(i)
+            case .bigInt(let digits): key = digits
             case .double(let d): key = PythonFormat.yamlFloat(d)
             case .bool(let b): key = b ? "true" : "false"
             case .null:
@@ -192,8 +193,8 @@ final class EventComposer {
             let implicit = YAMLScalar.resolvePlain(event.value)
             switch (core, implicit) {
             case ("str", _): return .string(event.value)
-            case ("int", .int), ("float", .double), ("bool", .bool), ("null", .null): return implicit
-            case ("float", .int(let i)): return .double(Double(i))
+            case ("int", .int), ("int", .bigInt), ("float", .double), ("bool", .bool), ("null", .null): return implicit
+            case ("float", .int), ("float", .bigInt): return .double(implicit.integerAsDouble!)
             default:
                 throw ConfigError(.yamlSyntax, "invalid YAML: '\(event.value)' is not a valid !!\(core)",
                                   location: location(event), hint: "remove the tag or fix the value",

@@ -45,6 +45,7 @@ public enum PythonFormat {
         case .null: return "None"
         case .bool(let b): return b ? "True" : "False"
         case .int(let i): return String(i)
+        case .bigInt(let digits): return digits
         case .double(let d): return repr(d)
         case .string(let s): return s
         case .mapping, .sequence: return reprContainer(value)

@@ -106,6 +106,7 @@ private struct Writer {
         case .null: scalar("null", styleHint: .plainIfImplicit(true), simpleKey: false, scalarIndent: scalarIndent)
         case .bool(let b): scalar(b ? "true" : "false", styleHint: .plainIfImplicit(true), simpleKey: false, scalarIndent: scalarIndent)
         case .int(let i): scalar(String(i), styleHint: .plainIfImplicit(true), simpleKey: false, scalarIndent: scalarIndent)
+        case .bigInt(let digits): scalar(digits, styleHint: .plainIfImplicit(true), simpleKey: false, scalarIndent: scalarIndent)
         case .double(let d): scalar(PythonFormat.yamlFloat(d), styleHint: .plainIfImplicit(true), simpleKey: false, scalarIndent: scalarIndent)
         case .string(let s): scalar(s, styleHint: stringStyleHint(s), simpleKey: false, scalarIndent: scalarIndent)
         }

@@ -11,13 +11,14 @@ enum YAMLScalar {
         case "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF": return .bool(false)
         default: break
         }
-        if let int = parseInt(text) { return .int(int) }
+        if let int = parseInt(text) { return int }
         if let double = parseFloat(text) { return .double(double) }
         return .string(text)
     }
 
     /// YAML 1.1 integers: decimal, `0b`, `0x`, leading-zero octal, sexagesimal `1:30`, with `_`.
-    static func parseInt(_ text: String) -> Int? {
+    /// Any size, as Python's ints: `.int`, or `.bigInt` beyond 64 bits.
+    static func parseInt(_ text: String) -> ConfigValue? {
         var s = Substring(text)
         var negative = false
         if let first = s.first, first == "-" || first == "+" {
@@ -25,40 +26,33 @@ enum YAMLScalar {
             s = s.dropFirst()
         }
         guard let first = s.first, first.isASCII, first.isNumber else { return nil }
-        var value: Int?
         if s.hasPrefix("0b") {
             let digits = s.dropFirst(2)
             guard !digits.isEmpty, digits.allSatisfy({ $0 == "0" || $0 == "1" || $0 == "_" }) else { return nil }
-            value = Int(digits.filter { $0 != "_" }, radix: 2)
+            return .integer(digits: digits.filter { $0 != "_" }, radix: 2, negative: negative)
         } else if s.hasPrefix("0x") {
             let digits = s.dropFirst(2)
             guard !digits.isEmpty, digits.allSatisfy({ $0.isHexDigit || $0 == "_" }) else { return nil }
-            value = Int(digits.filter { $0 != "_" }, radix: 16)
+            return .integer(digits: digits.filter { $0 != "_" }, radix: 16, negative: negative)
         } else if s == "0" {
-            value = 0
+            return .int(0)
         } else if s.first == "0" {
             guard s.allSatisfy({ ("0"..."7").contains($0) || $0 == "_" }) else { return nil }
-            value = Int(s.filter { $0 != "_" }, radix: 8)
+            return .integer(digits: s.filter { $0 != "_" }, radix: 8, negative: negative)
         } else if s.contains(":") {
             let parts = s.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count >= 2, isDecimalDigits(parts[0], underscores: true) else { return nil }
-            guard var total = Int(parts[0].filter { $0 != "_" }) else { return nil }
+            var total = Array(parts[0].filter { $0 != "_" }.utf8.map { $0 - 48 })
             for part in parts.dropFirst() {
                 guard (1...2).contains(part.count), isDecimalDigits(part, underscores: false),
                       let v = Int(part), v < 60 else { return nil }
-                // Beyond 64 bits a base-60 number stays text, as long decimal ones do.
-                let (shifted, o1) = total.multipliedReportingOverflow(by: 60)
-                let (sum, o2) = shifted.addingReportingOverflow(v)
-                if o1 || o2 { return nil }
-                total = sum
+                total = BigDecimal.multiplyAdd(total, by: 60, adding: v)
             }
-            value = total
+            return .integer(decimalDigits: total, negative: negative)
         } else {
             guard isDecimalDigits(s, underscores: true) else { return nil }
-            value = Int(s.filter { $0 != "_" })
+            return .integer(digits: s.filter { $0 != "_" }, negative: negative)
         }
-        guard let v = value else { return nil }
-        return negative ? -v : v
     }
 
     /// OmegaConf's float rule: `1.5`, `1.`, `.5`, `1e3`, `1.5e-3`, `.inf`, `-.inf`, `.nan`.

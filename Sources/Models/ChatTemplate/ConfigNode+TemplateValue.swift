@@ -7,6 +7,8 @@ extension ConfigNode {
         case .null: return .none
         case .bool(let b): return .bool(b)
         case .int(let i): return .int(i)
+        // Beyond 64 bits: its digits, so a template prints it as Python would.
+        case .bigInt(let digits): return .string(digits)
         case .double(let d): return .double(d)
         case .string(let s): return .string(s)
         case .sequence(let items): return .array(items.map(\.templateValue))

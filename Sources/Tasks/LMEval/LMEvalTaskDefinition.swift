@@ -433,7 +433,7 @@ private struct KeyReader {
             } catch {
                 throw TaskError("'\(prefix + key)' is not a valid Jinja template: \(error)", at: place(key))
             }
-        case .double, .bool: return .string(PythonFormat.str(node.value), try! JinjaTemplate(PythonFormat.str(node.value), options: .lmEval))
+        case .double, .bool, .bigInt: return .string(PythonFormat.str(node.value), try! JinjaTemplate(PythonFormat.str(node.value), options: .lmEval))
         case .sequence(let items): return .list(items.map(\.templateValue))
         case .mapping(let m): return .dict(m.map { $0.value.templateValue })
         }
