@@ -14,3 +14,10 @@ public protocol Responder: Sendable {
 }
 
 extension ResponseComponent: Responder {}
+
+/// Items their caller can close while they are being answered: once closed, a responder sends
+/// nothing more and waits for the answers already in flight, which are paid for, so the run that
+/// stops on too many errors keeps and records them instead of cancelling them half-way.
+public protocol ClosableItems: Sendable {
+    var isClosed: Bool { get }
+}

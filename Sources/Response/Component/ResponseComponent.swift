@@ -90,6 +90,7 @@ public final class ResponseComponent: Sendable {
             heartbeat?.cancel()
             try? cache?.releaseAllClaims()
         }
+        let closable = items as? any ClosableItems
         try await withThrowingTaskGroup(of: ResponseOutcome.self) { group in
             var inFlight = 0
             var iterator = items.makeIterator()
@@ -104,12 +105,14 @@ public final class ResponseComponent: Sendable {
                     }
                 }
                 if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
-                // A stopped run (Ctrl-C, or too many errors) sends nothing more.
+                // A stopped run (Ctrl-C) sends nothing more; nor does one whose caller closed the
+                // items (too many errors): what is in flight is still awaited below.
                 try Task.checkCancellation()
+                if closable?.isClosed == true { return }
                 group.addTask { try await self.answer(item, key: key, governor: governor, claimed: claimed) }
                 inFlight += 1
             }
-            while !exhausted {
+            while !exhausted, closable?.isClosed != true {
                 // Read a bounded chunk and answer what the cache has in one lookup.
                 var chunk: [(ResponseItem, String)] = []
                 while chunk.count < Self.chunkSize, let item = iterator.next() {

@@ -301,6 +301,9 @@ public struct LMEvalTask: RegisteredTask {
 
     // MARK: - Scoring
 
+    /// loglikelihood and loglikelihood_rolling tasks score numbers, with no answer to read.
+    public var readsAnswers: Bool { definition.outputType == .generateUntil || definition.outputType == .multipleChoice }
+
     public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
         let plan = plans[Int(item.id)!]
         do {

@@ -82,7 +82,7 @@ public struct Evaluation: Sendable {
         let collector = ItemCollector(task: task, items: items, samples: samples, progress: progress, start: start,
                                       maxErrorRate: settings.maxErrorRate, maxSkipRate: settings.maxSkipRate)
         let keepsLabels = task.classLabels != nil
-        try writeResults(EvaluationResult(status: .running, tally: ItemTally(items: 0, keepsLabels: keepsLabels), settings: settings, task: task,
+        try writeResults(EvaluationResult(status: .running, tally: ItemTally(items: 0, keepsLabels: keepsLabels, countsNulls: task.readsAnswers), settings: settings, task: task,
                                           modelDict: responder.model.modelDict, started: started, finished: nil, seconds: 0))
 
         // Items are read and turned into requests as the responder asks for them; the collector
@@ -91,15 +91,14 @@ public struct Evaluation: Sendable {
         var status = EvaluationResult.Status.completed
         var stopCause: ModelError?
         // Once more items have errored than max_error_rate allows of the whole task, the run
-        // cannot pass any more: the requests still to come are not sent.
-        let handle = CancelHandle()
+        // cannot pass any more: the requests still to come are not sent, and the answers in
+        // flight are awaited and recorded (they are paid for).
         let responder = self.responder
         let answering = Task {
             try await responder.run(work) { outcome in
-                if await collector.receive(outcome) { await handle.cancel() }
+                if await collector.receive(outcome) { work.close() }
             }
         }
-        await handle.set(answering)
         do {
             try await withTaskCancellationHandler { try await answering.value } onCancel: { answering.cancel() }
         } catch let stopped as RunStopped {
@@ -146,9 +145,10 @@ public struct Evaluation: Sendable {
         let settings = result.settings
         let total = result.totalItems
         let rate = { (x: Double) in PythonFormat.str(.double(x)) }
-        if total > 0, Double(result.skippedCount) / Double(total) > settings.maxSkipRate {
+        let missing = result.skippedCount - result.tally.skippedBySafety
+        if total > 0, Double(missing) / Double(total) > settings.maxSkipRate {
             result.status = .failed
-            result.stopReason = "\(result.skippedCount) of \(total) items were skipped, more than response.max_skip_rate=\(rate(settings.maxSkipRate))"
+            result.stopReason = "\(missing) of \(total) items were skipped, more than response.max_skip_rate=\(rate(settings.maxSkipRate))"
                 + (result.finishedCount < total ? " (stopped after \(result.finishedCount) items)" : "")
                 + (result.tally.firstSkipReason.map { "; the first: " + $0 } ?? "")
             result.stopHint = "shorten the prompts or the generation budget (max_new_tokens, max_tokens), or give a model a longer context window; response.max_skip_rate=1 lets the run pass with the rest"
@@ -188,10 +188,15 @@ public struct Evaluation: Sendable {
 ///
 /// The responder pulls a bounded chunk at a time, so only the items in flight are in memory.
 /// A read or prompt error ends the sequence and is kept in ``failure``.
-final class RequestStream: Sequence, Sendable {
+final class RequestStream: Sequence, ClosableItems {
     let task: any EvaluationTask
     let items: DatasetItems
     private let error = Mutex<TaskError?>(nil)
+    private let closed = Mutex(false)
+
+    /// No more requests: the run stops (too many errors or skips, an item that cannot be read).
+    func close() { closed.withLock { $0 = true } }
+    var isClosed: Bool { closed.withLock { $0 } }
 
     init(task: any EvaluationTask, items: DatasetItems) {
         self.task = task
@@ -209,7 +214,7 @@ final class RequestStream: Sequence, Sendable {
 
         mutating func next() -> ResponseItem? {
             while position == pending.count {
-                guard index < stream.items.count, stream.failure == nil else { return nil }
+                guard index < stream.items.count, stream.failure == nil, !stream.isClosed else { return nil }
                 do {
                     pending = try stream.task.requests(for: try stream.items.item(at: index))
                 } catch {
@@ -260,7 +265,7 @@ actor ItemCollector {
         self.start = start
         self.mainMetric = task.metricNames.first ?? "score"
         self.progress = EvaluationProgress(total: items.count)
-        self.tally = ItemTally(items: items.count, keepsLabels: task.classLabels != nil)
+        self.tally = ItemTally(items: items.count, keepsLabels: task.classLabels != nil, countsNulls: task.readsAnswers)
     }
 
     /// Takes one request's outcome; true when the run should stop: this outcome's item pushed
@@ -269,7 +274,7 @@ actor ItemCollector {
         let parts = outcome.id.split(separator: ":")
         guard failure == nil, parts.count == 2, let index = Int(parts[0]), let k = Int(parts[1]), (0..<items.count).contains(index) else { return false }
         // After Ctrl-C (or the stop below), requests cut off in flight fail; they are not the item's fault.
-        if Task.isCancelled || errorLimitReached || skipLimitReached, case .failed = outcome.status { return false }
+        if Task.isCancelled, case .failed = outcome.status { return false }
         var entry: PendingItem
         if let known = pending[index] {
             entry = known
@@ -293,7 +298,7 @@ actor ItemCollector {
             failure = error
             return true
         }
-        if !skipLimitReached, !errorLimitReached, Double(progress.skipped) / Double(max(items.count, 1)) > maxSkipRate {
+        if !skipLimitReached, !errorLimitReached, Double(tally.skipped - tally.skippedBySafety) / Double(max(items.count, 1)) > maxSkipRate {
             skipLimitReached = true
             return true
         }
@@ -346,21 +351,5 @@ extension TokenUsage {
         let (c, co) = completionTokens.addingReportingOverflow(other.completionTokens)
         promptTokens = po ? Int.max : p
         completionTokens = co ? Int.max : c
-    }
-}
-
-/// Cancels the answering task from inside its own callback, even before the task is stored.
-actor CancelHandle {
-    private var task: Task<Void, any Error>?
-    private var requested = false
-
-    func set(_ task: Task<Void, any Error>) {
-        self.task = task
-        if requested { task.cancel() }
-    }
-
-    func cancel() {
-        requested = true
-        task?.cancel()
     }
 }

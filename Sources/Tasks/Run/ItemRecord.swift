@@ -25,6 +25,9 @@ public struct ItemRecord: Sendable {
     public var batchedUsage = TokenUsage()
     /// The safety checks' verdicts on the item's prompts and outputs.
     public var safety: [SafetyVerdict] = []
+
+    /// Skipped because a safety check flagged it (`safety.action: skip`), not for lack of room.
+    public var skippedBySafety: Bool { status == .skipped && safety.contains { $0.flagged } }
 }
 
 /// An item whose answers are coming in, in any order.

@@ -23,6 +23,8 @@ public struct ItemTally: Sendable {
     /// Why the first skipped item was skipped, and the first errored item failed: what the
     /// console names when skips or errors end a run.
     public private(set) var firstSkipReason: String?
+    /// Items a safety check left out on purpose (`safety.action: skip`): not missing answers.
+    public private(set) var skippedBySafety = 0
     public private(set) var firstErrorReason: String?
     /// The first few answers that could not be read (item id, raw answer, cut short), shown
     /// when the null rate is high so the user sees the form the parser missed.
@@ -32,14 +34,21 @@ public struct ItemTally: Sendable {
     /// - Parameters:
     ///   - items: the task's item count.
     ///   - keepsLabels: keep gold and predicted labels (labelled tasks' classification report).
-    public init(items: Int, keepsLabels: Bool) {
+    /// Whether a scored item without a prediction is a null (``EvaluationTask/readsAnswers``).
+    let countsNulls: Bool
+
+    public init(items: Int, keepsLabels: Bool, countsNulls: Bool = true) {
         scores = ScoreColumns(items: items, keepsLabels: keepsLabels)
+        self.countsNulls = countsNulls
     }
 
     public mutating func add(_ record: ItemRecord) {
         finished += 1
         switch record.status {
         case .scored: scored += 1
+        case .skipped where record.skippedBySafety:
+            skipped += 1
+            skippedBySafety += 1
         case .skipped:
             skipped += 1
             if firstSkipReason == nil { firstSkipReason = "item \(record.id): \(record.reason ?? "skipped")" }
@@ -53,7 +62,7 @@ public struct ItemTally: Sendable {
         cachedUsage.add(record.cachedUsage)
         batchedUsage.add(record.batchedUsage)
         if let score = record.score {
-            if record.status == .scored, score.prediction == nil {
+            if countsNulls, record.status == .scored, score.prediction == nil {
                 nulls += 1
                 if nullExamples.count < Self.nullExampleCount {
                     let raw = score.raw.count > 200 ? String(score.raw.prefix(200)) + "..." : score.raw

@@ -26,6 +26,9 @@ public protocol EvaluationTask: Sendable {
     var mainMetric: String? { get }
     /// The name results are reported under; `nil`: the config's `task.name`.
     var title: String? { get }
+    /// Whether an answer is read into a prediction that can fail (a letter, a label, a filtered
+    /// text): only then is an item without one a null. lm-eval's loglikelihood tasks read nothing.
+    var readsAnswers: Bool { get }
     /// Bootstrap resamples for confidence intervals; `nil`: 1,000.
     var bootstrapIterations: Int? { get }
     /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
@@ -39,6 +42,7 @@ public protocol EvaluationTask: Sendable {
 extension EvaluationTask {
     public var mainMetric: String? { nil }
     public var title: String? { nil }
+    public var readsAnswers: Bool { true }
     public var bootstrapIterations: Int? { nil }
     public func extraResults(_ scores: ScoreColumns, metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] { [] }
 
