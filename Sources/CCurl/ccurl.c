@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <pthread.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,9 @@ struct rc_transfer {
     buffer body, header_block;
     int64_t max_body;
     int too_large;
+    int https;
     char error[CURL_ERROR_SIZE];
+    char message[CURL_ERROR_SIZE + 128];
 };
 
 static int append(buffer *b, const char *data, int64_t n) {
@@ -125,7 +128,8 @@ static size_t on_header(char *data, size_t size, size_t count, void *context) {
 }
 
 rc_transfer *rc_transfer_new(const char *url, const char *method, const char *const *headers, int header_count,
-                             const void *body, int64_t body_length, int64_t timeout_ms, int verify_tls, int64_t max_body) {
+                             const void *body, int64_t body_length, int64_t timeout_ms, int64_t connect_timeout_ms,
+                             int verify_tls, int64_t max_body) {
     if (!loaded) return NULL;
     rc_transfer *t = calloc(1, sizeof *t);
     if (!t) return NULL;
@@ -135,6 +139,7 @@ rc_transfer *rc_transfer_new(const char *url, const char *method, const char *co
         return NULL;
     }
     t->max_body = max_body;
+    t->https = strncasecmp(url, "https://", 8) == 0;
     CURL *e = t->easy;
     api.easy_setopt(e, CURLOPT_URL, url);
     api.easy_setopt(e, CURLOPT_PRIVATE, t);
@@ -145,7 +150,7 @@ rc_transfer *rc_transfer_new(const char *url, const char *method, const char *co
     api.easy_setopt(e, CURLOPT_HEADERDATA, t);
     api.easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     api.easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-    api.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms < 10000 ? timeout_ms : 10000));
+    api.easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)connect_timeout_ms);
     api.easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
     api.easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     if (!verify_tls) {
@@ -228,11 +233,25 @@ static int kind_of(CURLcode code, rc_transfer *t) {
         case CURLE_COULDNT_RESOLVE_HOST:
         case CURLE_COULDNT_RESOLVE_PROXY: return RC_DNS;
         case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CIPHER: return RC_TLS;
         case CURLE_PEER_FAILED_VERIFICATION:
         case CURLE_SSL_CERTPROBLEM:
-        case CURLE_SSL_CIPHER:
-        case CURLE_SSL_CACERT_BADFILE: return RC_TLS;
-        case CURLE_OPERATION_TIMEDOUT: return RC_TIMEOUT;
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH: return RC_CERT;
+        case CURLE_OPERATION_TIMEDOUT: {
+            // Which phase ran out: the connection, the TLS handshake, or the answer. libcurl
+            // 7.87+ counts the handshake as part of connecting (no connect time until it is
+            // done), but it knows the local port once the TCP connection stands.
+            curl_off_t connected = 0, handshaken = 0;
+            long local_port = 0;
+            api.easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connected);
+            api.easy_getinfo(t->easy, CURLINFO_APPCONNECT_TIME_T, &handshaken);
+            api.easy_getinfo(t->easy, CURLINFO_LOCAL_PORT, &local_port);
+            if (connected == 0 && local_port == 0) return RC_CONNECT_TIMEOUT;
+            if (t->https && handshaken == 0) return RC_HANDSHAKE_TIMEOUT;
+            return RC_TIMEOUT;
+        }
         case CURLE_GOT_NOTHING:
         case CURLE_SEND_ERROR:
         case CURLE_RECV_ERROR:
@@ -256,7 +275,16 @@ int rc_loop_next_done(rc_loop *loop, rc_transfer **transfer, int *kind, const ch
         api.multi_remove_handle(loop->multi, msg->easy_handle);
         *transfer = t;
         *kind = kind_of(code, t);
-        *message = t->error[0] ? t->error : api.easy_strerror(code);
+        const char *detail = t->error[0] ? t->error : api.easy_strerror(code);
+        // curl says "Couldn't connect to server"; the system's reason says why (refused, no route).
+        long os_error = 0;
+        if (code == CURLE_COULDNT_CONNECT) api.easy_getinfo(msg->easy_handle, CURLINFO_OS_ERRNO, &os_error);
+        if (os_error != 0) {
+            snprintf(t->message, sizeof t->message, "%s (%s)", strerror((int)os_error), detail);
+        } else {
+            snprintf(t->message, sizeof t->message, "%s", detail);
+        }
+        *message = t->message;
         return 1;
     }
     return 0;

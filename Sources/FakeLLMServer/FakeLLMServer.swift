@@ -7,6 +7,11 @@ import Glibc
 /// (with echo logprobs and streaming) and Aleph Alpha's `complete`, answers deterministically,
 /// counts what it receives, and injects the faults of a ``FaultPlan``.
 ///
+/// It refuses what real servers refuse, so that tests catch the user's mistakes: only the real
+/// paths are served, anything else is a 404 with an OpenAI-shaped error, and a
+/// connection that does not start with an HTTP request line (a TLS handshake: `https://` to
+/// this plain-HTTP server) gets a 400 and is closed at once.
+///
 /// It binds a free port, serves each connection on its own thread with keep-alive, and stops
 /// by itself after `idleTimeout` seconds without a request (or when ``stop()`` is called).
 ///
@@ -111,20 +116,40 @@ public final class FakeLLMServer: @unchecked Sendable {
         var body: Data
     }
 
-    private func readRequest(_ fd: Int32, buffer: inout Data) -> Request? {
+    private enum Read {
+        case request(Request)
+        /// Not HTTP: what a real server answers with 400 Bad Request before closing.
+        case notHTTP
+        case closed
+    }
+
+    /// Whether the bytes received so far can still start an HTTP/1.x request line
+    /// (`METHOD SP target SP HTTP/1.x CRLF`); a TLS ClientHello (0x16 0x03 ...) cannot.
+    static func mayStartRequest(_ buffer: Data) -> Bool {
+        let bytes = Array(buffer.prefix(8192))
+        let methodEnd = bytes.firstIndex(of: UInt8(ascii: " ")) ?? bytes.count
+        guard methodEnd <= 16, bytes[..<methodEnd].allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return false }
+        guard let lineEnd = bytes.firstIndex(of: UInt8(ascii: "\n")) else { return bytes.count < 8192 }
+        let line = String(decoding: bytes[..<lineEnd], as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+        return parts.count == 3 && !parts[0].isEmpty && !parts[1].isEmpty && parts[2].hasPrefix("HTTP/1.")
+    }
+
+    private func readRequest(_ fd: Int32, buffer: inout Data) -> Read {
         let separator = Data("\r\n\r\n".utf8)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while buffer.range(of: separator) == nil {
             let n = recv(fd, &chunk, chunk.count, 0)
-            if n <= 0 { return nil }
+            if n <= 0 { return .closed }
             buffer.append(contentsOf: chunk[0..<n])
-            if buffer.count > 16 << 20 { return nil }
+            if !Self.mayStartRequest(buffer) { return .notHTTP }
+            if buffer.count > 16 << 20 { return .closed }
         }
         let headerEnd = buffer.range(of: separator)!
         let head = String(decoding: buffer[buffer.startIndex..<headerEnd.lowerBound], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")
         let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
+        guard requestLine.count >= 2 else { return .notHTTP }
         var headers: [String: String] = [:]
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
@@ -134,12 +159,27 @@ public final class FakeLLMServer: @unchecked Sendable {
         var body = Data(buffer[headerEnd.upperBound...])
         while body.count < length {
             let n = recv(fd, &chunk, min(chunk.count, length - body.count), 0)
-            if n <= 0 { return nil }
+            if n <= 0 { return .closed }
             body.append(contentsOf: chunk[0..<n])
         }
         buffer = Data(body.dropFirst(length))
         body = body.prefix(length)
-        return Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body)
+        return .request(Request(method: String(requestLine[0]), path: String(requestLine[1]), headers: headers, body: body))
+    }
+
+    /// 400 and close, as uvicorn or nginx do on a first line that is not HTTP. The client's
+    /// unread bytes are drained first: closing with them unread would reset the connection
+    /// before the client reads the answer.
+    private func refuseNonHTTP(_ fd: Int32) {
+        let body = Data("{\"error\":{\"message\":\"Invalid HTTP request received.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}".utf8)
+        send(fd, Data("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body)
+        shutdown(fd, Int32(SHUT_WR))
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        for _ in 0..<50 {
+            guard poll(&poller, 1, 20) > 0 else { continue }
+            if recv(fd, &chunk, chunk.count, Int32(MSG_DONTWAIT)) <= 0 { return }
+        }
     }
 
     private func send(_ fd: Int32, _ data: Data) {
@@ -172,11 +212,15 @@ public final class FakeLLMServer: @unchecked Sendable {
         case 401: return "Unauthorized"
         case 403: return "Forbidden"
         case 404: return "Not Found"
+        case 405: return "Method Not Allowed"
         case 408: return "Request Timeout"
+        case 409: return "Conflict"
         case 422: return "Unprocessable Entity"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"
+        case 501: return "Not Implemented"
         case 503: return "Service Unavailable"
+        case 505: return "HTTP Version Not Supported"
         default: return "Status"
         }
     }
@@ -184,19 +228,35 @@ public final class FakeLLMServer: @unchecked Sendable {
     private func serve(_ fd: Int32) {
         defer { close(fd) }
         var buffer = Data()
-        while !isStopped, let request = readRequest(fd, buffer: &buffer) {
-            lock.lock(); lastActivity = Date(); lock.unlock()
-            let keepGoing = handle(request, fd: fd)
-            if !keepGoing || request.headers["connection"]?.lowercased() == "close" { return }
+        while !isStopped {
+            switch readRequest(fd, buffer: &buffer) {
+            case .closed: return
+            case .notHTTP: refuseNonHTTP(fd); return
+            case .request(let request):
+                lock.lock(); lastActivity = Date(); lock.unlock()
+                let keepGoing = handle(request, fd: fd)
+                if !keepGoing || request.headers["connection"]?.lowercased() == "close" { return }
+            }
         }
     }
 
     // MARK: Endpoints
 
+    /// 404 with OpenAI's body for a path it does not serve.
+    private func notFound(_ request: Request, path: String, fd: Int32) -> Bool {
+        respond(fd, status: 404, json: ["error": ["message": "Invalid URL (\(request.method) \(path))", "type": "invalid_request_error",
+                                                  "param": NSNull(), "code": NSNull()]])
+        return true
+    }
+
     /// Answers one request; false when the connection must close (a fault broke it).
+    ///
+    /// The paths are a real server's: OpenAI's under `/v1` (where `base_url` ends), Aleph
+    /// Alpha's `complete` at the root (its base_url has no `/v1`), vLLM's `/health`, and this
+    /// server's own `/v1/stats`; anything else is a 404, as a user's wrong base_url gets.
     private func handle(_ request: Request, fd: Int32) -> Bool {
         let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
-        if path.contains("/files") || path.contains("/batches") {
+        if path.hasPrefix("/v1/files") || path.hasPrefix("/v1/batches") {
             let headers = Dictionary(request.headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
             if let (status, reply) = batchStore.handle(method: request.method, path: path, headers: headers, body: request.body,
                                                        answer: { [self] body, prompt in chatBody(body, prompt: prompt) }) {
@@ -204,26 +264,30 @@ public final class FakeLLMServer: @unchecked Sendable {
                 if let data = reply as? Data { respond(fd, status: status, body: data) } else { respond(fd, status: status, json: reply) }
                 return true
             }
+            return notFound(request, path: path, fd: fd)
         }
-        if request.method == "GET" {
-            if path.hasSuffix("/stats") {
-                respond(fd, status: 200, json: ["requests": requestCount(), "by_endpoint": lock.withLock { counts }])
-            } else {
-                respond(fd, status: 200, json: ["object": "list", "data": [["id": "fake-model", "object": "model"]]])
-            }
+        switch (request.method, path) {
+        case ("GET", "/v1/stats"):
+            respond(fd, status: 200, json: ["requests": requestCount(), "by_endpoint": lock.withLock { counts }])
             return true
-        }
-        if path.hasSuffix("/moderations") {
+        case ("GET", "/v1/models"):
+            respond(fd, status: 200, json: ["object": "list", "data": [["id": "fake-model", "object": "model"]]])
+            return true
+        case ("GET", "/health"):
+            respond(fd, status: 200, body: Data())
+            return true
+        case ("POST", "/v1/moderations"):
             lock.withLock { counts["moderations", default: 0] += 1 }
             return moderation(request.body, fd: fd)
+        default:
+            break
         }
         let endpoint: String
-        if path.hasSuffix("chat/completions") { endpoint = "chat/completions" }
-        else if path.hasSuffix("completions") { endpoint = "completions" }
-        else if path.hasSuffix("complete") { endpoint = "complete" }
-        else {
-            respond(fd, status: 404, json: ["error": ["message": "no route \(path)", "type": "invalid_request_error"]])
-            return true
+        switch (request.method, path) {
+        case ("POST", "/v1/chat/completions"): endpoint = "chat/completions"
+        case ("POST", "/v1/completions"): endpoint = "completions"
+        case ("POST", "/complete"): endpoint = "complete"
+        default: return notFound(request, path: path, fd: fd)
         }
         lock.withLock { counts[endpoint, default: 0] += 1 }
         guard let json = (try? JSONSerialization.jsonObject(with: request.body)) as? [String: Any] else {

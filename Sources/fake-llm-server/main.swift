@@ -15,10 +15,13 @@ let usage = """
       --idle-timeout S    stop after S seconds without a request (default 120)
       --help, -h          this help
 
-    Prints "listening on http://127.0.0.1:PORT" once ready. Markers in a prompt choose the answer:
-    [answer:TEXT] answers TEXT, [prefer:X] makes " X" the likeliest continuation, and
-    [fault:KIND] or [fault:KINDxN] injects a fault (always, or N times): 429, 500, 503, 408, 400,
-    401, 403, 404, 422, reset, hang, malformed, truncated, context.
+    Prints "listening on http://127.0.0.1:PORT" once ready; base_url is that plus /v1 (Aleph
+    Alpha's: without /v1). Served: POST /v1/chat/completions, /v1/completions, /v1/moderations,
+    /v1/files, /v1/batches, /complete; GET /v1/models, /health, /v1/stats; anything else is 404.
+    Markers in a prompt choose the answer: [answer:TEXT] answers TEXT, [prefer:X] makes " X" the
+    likeliest continuation, and [fault:KIND] or [fault:KINDxN] injects a fault (always, or N
+    times): any status (429, 500, 501, 503, 408, 400, 401, 403, 404, 422, ...), reset, hang,
+    malformed, truncated, context.
 
     """
 

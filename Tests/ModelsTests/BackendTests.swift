@@ -1,8 +1,11 @@
 import Config
 import FakeLLMServer
 import Foundation
-import Models
+@testable import Models
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("Backends: registry, params, payloads")
 struct BackendTests {
@@ -161,6 +164,114 @@ struct LoopbackBackendTests {
                 #expect(!error.description.contains("sk-very-secret"))
             }
         }
+    }
+}
+
+@Suite("Errors a backend reports")
+struct BackendErrorTests {
+    @Test("retrying cannot fix a client error (but 408, 409, 429), 501 or 505; it can fix the rest of 5xx", arguments: [
+        (400, false), (401, false), (404, false), (405, false), (422, false), (408, true), (409, true), (429, true),
+        (500, true), (501, false), (502, true), (503, true), (504, true), (505, false),
+    ])
+    func retryable(status: Int, retryable: Bool) {
+        #expect(ModelError(.http(status: status), "x").isRetryable == retryable)
+    }
+
+    @Test("a 404 names the URL asked and the base_url mistake behind it", .timeLimit(.minutes(1)), arguments: [
+        ("local_chat", "/v1/chat/completions", "/v1/chat/completions/chat/completions", "base_url must stop before /chat/completions"),
+        ("local_chat", "", "/chat/completions", "does base_url end in /v1?"),
+        ("local_completions", "/api", "/api/completions", "does base_url end in /v1?"),
+        ("aleph_alpha", "/v1", "/v1/complete", "Aleph Alpha's base_url is the API's root"),
+    ])
+    func notFound(backend: String, basePath: String, asked: String, hint: String) async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let root = "http://127.0.0.1:\(server.port)"
+        let model = try makeModel(backend, (backend == "aleph_alpha" ? "model_name: luminous\n" : "") + "base_url: \(root)\(basePath)\n",
+                                  env: ["AA_TOKEN": "t"])
+        do {
+            _ = try await model.generate(GenerationRequest(prompt: .text("q [answer:A]")))
+            Issue.record("\(root)\(asked) answered")
+        } catch let error as ModelError {
+            #expect(error.kind == .http(status: 404))
+            #expect(error.message == "\(root)\(asked) answered 404: Invalid URL (POST \(asked))")
+            #expect(error.hint?.contains(hint) == true, "\(error.hint ?? "no hint")")
+            #expect(!error.isRetryable)
+        }
+        #expect(server.requestCount() == 0, "nothing was answered")
+    }
+
+    @Test("a 404 for a model the server does not serve points at the model name, not base_url")
+    func modelNotFound() {
+        let body = Data(#"{"object":"error","message":"The model `tiny` does not exist.","type":"NotFoundError","param":null,"code":404}"#.utf8)
+        let error = OpenAIClient.error(status: 404, body: body, headers: [:], endpoint: "http://h:8000/v1/chat/completions", path: "chat/completions")
+        #expect(error.message == "http://h:8000/v1/chat/completions answered 404: The model `tiny` does not exist.")
+        #expect(error.hint?.contains("model name") == true && error.hint?.contains("/v1") == false, "\(error.hint ?? "")")
+    }
+}
+
+@Suite("The fake server routes only what real servers serve", .timeLimit(.minutes(1)))
+struct FakeServerRoutingTests {
+    func send(_ method: String, _ path: String, port: Int, body: String? = nil) async throws -> HTTPResponse {
+        try await CurlTransport().send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, method: method,
+                                                   headers: ["Content-Type": "application/json"], body: body.map { Data($0.utf8) }),
+                                       timeout: .seconds(10))
+    }
+
+    @Test("the real paths answer")
+    func served() async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let chat = #"{"model":"m","messages":[{"role":"user","content":"q [answer:A]"}]}"#
+        for (method, path, body) in [("POST", "/v1/chat/completions", chat), ("POST", "/v1/completions", #"{"model":"m","prompt":"q"}"#),
+                                     ("POST", "/complete", #"{"model":"m","prompt":"q"}"#), ("POST", "/v1/moderations", #"{"input":"q"}"#),
+                                     ("GET", "/v1/models", nil), ("GET", "/health", nil), ("GET", "/v1/stats", nil)] as [(String, String, String?)] {
+            #expect(try await send(method, path, port: server.port, body: body).status == 200, "\(method) \(path)")
+        }
+    }
+
+    @Test("anything else is a 404 with OpenAI's error body", arguments: [
+        ("POST", "/chat/completions"), ("POST", "/v1/chat/completions/chat/completions"), ("POST", "/v1/complete"),
+        ("GET", "/models"), ("GET", "/v1/chat/completions"), ("POST", "/v2/chat/completions"), ("GET", "/v1/health"),
+    ])
+    func refused(method: String, path: String) async throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let response = try await send(method, path, port: server.port, body: method == "POST" ? #"{"model":"m","prompt":"q"}"# : nil)
+        #expect(response.status == 404)
+        let error = try JSONValue.parse(response.body)["error"]
+        #expect(error?["message"]?.stringValue == "Invalid URL (\(method) \(path))")
+        #expect(error?["type"]?.stringValue == "invalid_request_error")
+        #expect(server.requestCount() == 0)
+    }
+
+    @Test("a first line that is not HTTP gets 400 and the connection closes at once", arguments: [
+        [UInt8]([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]), Array("hello there\r\n".utf8),
+    ])
+    func notHTTP(bytes: [UInt8]) throws {
+        let server = try FakeLLMServer(idleTimeout: 30)
+        defer { server.stop() }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(server.port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        #expect(connected == 0)
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var answer = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n <= 0 { #expect(n == 0, "closed, not timed out"); break }
+            answer += chunk[0..<n]
+        }
+        #expect(String(decoding: answer, as: UTF8.self).hasPrefix("HTTP/1.1 400 Bad Request\r\n"))
     }
 }
 

@@ -55,14 +55,17 @@ struct ResponseComponentTests {
         #expect(fixture.server.requestCount() == 3)
     }
 
-    @Test("client errors are not retried", arguments: ["400", "404", "422"])
+    @Test("errors retrying cannot fix are not retried: client errors, 501, 505", arguments: ["400", "404", "422", "501", "505"])
     func notRetried(fault: String) async throws {
         let fixture = try Fixture()
         defer { fixture.server.stop() }
-        let outcomes = try await runAll(fixture.component(), ["q [fault:\(fault)]"])
+        let component = fixture.component()
+        let outcomes = try await runAll(component, ["q [fault:\(fault)]"])
         guard case .failed(let error)? = outcomes["item-0"]?.status else { Issue.record("not failed"); return }
         #expect(error.kind == .http(status: Int(fault)!))
         #expect(fixture.server.requestCount() == 1)
+        // What the console shows when too many items failed: the URL, the status, the server's words.
+        #expect(component.firstFailure?.message == "http://127.0.0.1:\(fixture.server.port)/v1/chat/completions answered \(fault): injected \(fault)")
     }
 
     @Test("a 401 stops the whole run at once instead of failing every item")

@@ -24,6 +24,21 @@ final class ScriptedModel: LanguageModel {
     }
 }
 
+/// "slow" waits until cancelled; anything else cannot reach the server.
+final class SlowOrRefusedModel: LanguageModel {
+    let name = "slow-or-refused"
+    var modelDict: JSONValue { ["backend": "slow-or-refused"] }
+    var capabilities: ModelCapabilities { ModelCapabilities() }
+
+    func generate(_ request: GenerationRequest) async throws -> Generation {
+        if case .text("slow") = request.prompt {
+            try await Task.sleep(for: .seconds(60))
+            return Generation(text: "late")
+        }
+        throw UnreachableServerTests.refused
+    }
+}
+
 @Suite("an unreachable server", .timeLimit(.minutes(1)))
 struct UnreachableServerTests {
     static let refused = ModelError(.unreachable, "cannot reach http://127.0.0.1:9/v1/chat/completions: Connection refused")
@@ -58,6 +73,25 @@ struct UnreachableServerTests {
         #expect(outcomes.count == 2)
         #expect(outcomes.allSatisfy { if case .answered = $0.status { return true } else { return false } })
         #expect(outcomes.first { $0.id == "1" }?.retries == 3)
+    }
+
+    @Test("a caller that cancels on the item that stopped the run (max_error_rate) still learns why it stopped")
+    func cancelledByTheCaller() async throws {
+        // One item cannot reach the server; the other is in flight when the caller, counting the
+        // first failure past its error rate, cancels the run.
+        let model = SlowOrRefusedModel()
+        let component = ResponseComponent(model: model, cache: nil, policy: ResponsePolicy(maxConcurrency: 2, maxRetries: 5), sleep: { _ in })
+        let items = [ResponseItem(id: "slow", request: .generate(GenerationRequest(prompt: .text("slow")))),
+                     ResponseItem(id: "bad", request: .generate(GenerationRequest(prompt: .text("bad"))))]
+        do {
+            try await component.run(items) { outcome in
+                if case .failed = outcome.status { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+            Issue.record("the run went on")
+        } catch let stopped as RunStopped {
+            #expect(stopped.cause == Self.refused)
+        }
+        #expect(component.firstFailure == Self.refused)
     }
 
     @Test("a refused connection is reported as unreachable by the transport")

@@ -220,10 +220,17 @@ struct EvaluationTests {
         #expect(run.server.requestCount() == 0)
     }
 
-    @Test("a server that cannot be reached stops the run at once: one line naming the URL, a hint, exit 1")
-    func unreachable() throws {
+    /// The run's stderr lines starting with `prefix`.
+    static func lines(_ result: RunnerResult, _ prefix: String) -> [Substring] {
+        result.stderr.split(separator: "\n").filter { $0.hasPrefix(prefix) }
+    }
+
+    /// With 5 items the first error is past max_error_rate already: the stop must still say why.
+    @Test("a server that cannot be reached stops the run at once: one line naming the URL and the cause, a hint, exit 1",
+          arguments: [40, 5])
+    func unreachable(items: Int) throws {
         let run = try Run(conf: conf)
-        try run.folder.write(["good.jsonl": Self.mcq((0..<40).map { ("q\($0) [answer:A]", "A") })])
+        try run.folder.write(["good.jsonl": Self.mcq((0..<items).map { ("q\($0) [answer:A]", "A") })])
         let port = run.server.port
         run.server.stop()
         let started = Date()
@@ -231,10 +238,76 @@ struct EvaluationTests {
         let seconds = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(seconds < 15, "took \(seconds) s")
-        let lines = result.stderr.split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix("error: ") }.count == 1, "\(result.stderr)")
-        #expect(lines.first { $0.hasPrefix("error: ") }?.contains("cannot reach http://127.0.0.1:\(port)/v1/chat/completions") == true)
-        #expect(lines.contains { $0.hasPrefix("hint: ") && $0.contains("base_url") })
+        let errors = Self.lines(result, "error: ")
+        #expect(errors.count == 1, "\(result.stderr)")
+        #expect(errors.first?.hasPrefix("error: run stopped: cannot reach http://127.0.0.1:\(port)/v1/chat/completions: Connection refused") == true,
+                "\(result.stderr)")
+        #expect(Self.lines(result, "hint: ").first?.contains("nothing listens on 127.0.0.1:\(port)") == true, "\(result.stderr)")
+    }
+
+    @Test("https:// to a plain-HTTP server stops at once, saying so")
+    func httpsToPlainHTTP() throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["good.jsonl": Self.mcq((0..<5).map { ("q\($0) [answer:A]", "A") })])
+        let port = run.server.port
+        let arguments = run.arguments(data: "good.jsonl", []).map {
+            $0.hasPrefix("model.params.base_url=") ? "model.params.base_url=https://127.0.0.1:\(port)/v1" : $0
+        }
+        let started = Date()
+        let result = try RunnerProcess.run(["--quiet"] + arguments, in: run.folder.url)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(result.status == 1)
+        #expect(seconds < 10, "took \(seconds) s")
+        let errors = Self.lines(result, "error: ")
+        #expect(errors.count == 1, "\(result.stderr)")
+        #expect(errors.first?.contains("https://127.0.0.1:\(port)/v1/chat/completions: the server at 127.0.0.1:\(port) speaks plain HTTP, not HTTPS") == true,
+                "\(result.stderr)")
+        #expect(Self.lines(result, "hint: ").first?.contains("use http:// instead of https://") == true, "\(result.stderr)")
+    }
+
+    @Test("an error retrying cannot fix is asked once; the console shows the URL, the status and the server's message",
+          arguments: ["501", "400"])
+    func notRetried(fault: String) throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["mcq.jsonl": Self.mcq((0..<5).map { ("q\($0) [answer:A] [fault:\(fault)]", "A") })])
+        let result = try run.run(data: "mcq.jsonl", ["response.max_concurrency=1", "model.params.num_concurrent=1"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(run.server.requestCount() == 1, "asked \(run.server.requestCount()) times")
+        #expect(Self.lines(result, "first error: ")
+            == ["first error: http://127.0.0.1:\(run.server.port)/v1/chat/completions answered \(fault): injected \(fault)"], "\(result.stderr)")
+    }
+
+    @Test("a base_url the server has no route for: the 404 names the URL asked and the base_url mistake", arguments: [
+        ("", "/chat/completions", "does base_url end in /v1?"),
+        ("/v1/chat/completions", "/v1/chat/completions/chat/completions", "base_url must stop before /chat/completions"),
+    ])
+    func wrongBaseURL(path: String, asked: String, hint: String) throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["good.jsonl": Self.mcq((0..<5).map { ("q\($0) [answer:A]", "A") })])
+        let root = "http://127.0.0.1:\(run.server.port)"
+        let arguments = run.arguments(data: "good.jsonl", []).map { $0.hasPrefix("model.params.base_url=") ? "model.params.base_url=\(root)\(path)" : $0 }
+        let result = try RunnerProcess.run(["--quiet"] + arguments, in: run.folder.url)
+        #expect(result.status == 1)
+        #expect(Self.lines(result, "first error: ").first == "first error: \(root)\(asked) answered 404: Invalid URL (POST \(asked))", "\(result.stderr)")
+        #expect(Self.lines(result, "hint: ").first?.contains(hint) == true, "\(result.stderr)")
+        #expect(run.server.requestCount() == 0, "nothing answered")
+    }
+
+    @Test("model_name is looked up where huggingface_hub keeps it: HF_HUB_CACHE, else HUGGINGFACE_HUB_CACHE", arguments: [
+        (["HUGGINGFACE_HUB_CACHE": "old"], "old"),
+        (["HF_HUB_CACHE": "new", "HUGGINGFACE_HUB_CACHE": "old", "HF_HOME": "home"], "new"),
+        (["HF_HOME": "home"], "home/hub"),
+    ])
+    func hubCache(environment: [String: String], folder: String) throws {
+        let run = try Run(conf: conf)
+        try run.folder.write(["good.jsonl": Self.mcq([("q", "A")])])
+        let root = run.folder.url.path
+        let result = try RunnerProcess.run(["--quiet", "-cp", conf, "+model=hf_local", "+task=mcq", "model.params.model_name=org/absent",
+                                            "task.dataset.path=\(root)/good.jsonl", "hydra.run.dir=\(root)/out"],
+                                           in: run.folder.url,
+                                           environment: ["HF_HUB_CACHE": "", "HUGGINGFACE_HUB_CACHE": "", "HF_HOME": "", "XDG_CACHE_HOME": ""]
+                                               .merging(environment.mapValues { "\(root)/\($0)" }) { $1 })
+        expectUserError(result, contains: ["model 'org/absent' is not in the Hugging Face cache (\(root)/\(folder)/models--org--absent)"])
     }
 
     @Test("proxies come from the environment, and no_proxy is honoured")

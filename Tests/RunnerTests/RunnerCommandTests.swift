@@ -180,7 +180,9 @@ struct RunnerCommandTests {
         for model in ["openai_chat", "openai_completion", "local_chat", "local_completions", "aleph_alpha"] {
             for task in ["mcq", "qa", "yes_no_maybe"] {
                 let dir = try TemporaryDirectory()
+                // Aleph Alpha's base_url is the API's root: it has no /v1.
                 let overrides = offline.overrides.map { $0.hasPrefix("model.params.base_url") ? "++" + $0 : $0 }
+                    .map { model == "aleph_alpha" && $0.hasSuffix("/v1") ? String($0.dropLast(3)) : $0 }
                     .map { $0.hasPrefix("task.dataset.path") ? "task.dataset.path=\(RunnerProcess.packageRoot.path)/data/\(task)_example.jsonl" : $0 }
                 let result = try RunnerProcess.run(["-cp", conf, "--quiet", "+model=\(model)", "+task=\(task)"] + overrides,
                                                    in: dir.url, environment: offline.environment.merging(["AA_TOKEN": "fake"]) { $1 })

@@ -45,7 +45,7 @@ struct OpenAIClient: Sendable {
         let endpoint = HTTPRequest.describe(url)
         let response = try await transport.send(HTTPRequest(url: url, headers: headers, body: body.canonicalData), timeout: timeout)
         guard (200..<300).contains(response.status) else {
-            throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: endpoint)
+            throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: endpoint, path: path)
         }
         do {
             return try JSONValue.parse(response.body)
@@ -78,14 +78,18 @@ struct OpenAIClient: Sendable {
         if let organization { headers["OpenAI-Organization"] = organization }
         let response = try await transport.send(HTTPRequest(url: url, method: method, headers: headers, body: body), timeout: timeout)
         guard (200..<300).contains(response.status) else {
-            throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: HTTPRequest.describe(url))
+            throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: HTTPRequest.describe(url), path: path)
         }
         return response.body
     }
 
     /// Maps an error status and body to a ``ModelError``, recognising context-length errors of
     /// OpenAI, vLLM and llama.cpp.
-    static func error(status: Int, body: Data, headers: [String: String], endpoint: String) -> ModelError {
+    ///
+    /// - Parameters:
+    ///   - endpoint: the URL asked, without query or credentials.
+    ///   - path: the API path the backend appended to base_url (`chat/completions`, `complete`).
+    static func error(status: Int, body: Data, headers: [String: String], endpoint: String, path: String? = nil) -> ModelError {
         let json = try? JSONValue.parse(body)
         let message = json?["error"]?["message"]?.stringValue ?? json?["message"]?.stringValue
             ?? json?["error"]?.stringValue ?? String(decoding: body.prefix(300), as: UTF8.self)
@@ -101,11 +105,41 @@ struct OpenAIClient: Sendable {
         switch status {
         case 401: error.hint = "the API key was rejected; check the environment variable named by api_key_env"
         case 403: error.hint = "the key has no access to this model or endpoint"
-        case 404: error.hint = "check base_url and model_name"
+        case 404: error.hint = notFoundHint(endpoint: endpoint, path: path, message: message, code: code)
+        case 405, 501: error.hint = "the server does not serve this endpoint: is it OpenAI-compatible, and does model.params.base_url point at its API?"
         case 429: error.hint = "rate limited; lower response.max_concurrency or set requests_per_minute"
         default: break
         }
         return error
+    }
+}
+
+extension OpenAIClient {
+    /// A 404 comes from a model the server does not serve or, most often, from a base_url that
+    /// does not end where the API's paths start (without `/v1`, or with `/chat/completions`).
+    static func notFoundHint(endpoint: String, path: String?, message: String, code: String?) -> String {
+        let lowered = message.lowercased()
+        if code == "model_not_found" || lowered.contains("model") && (lowered.contains("does not exist") || lowered.contains("not found")) {
+            return "the server does not serve this model: check the model name in model.params (GET base_url/models lists what it serves)"
+        }
+        let urlPath = URLComponents(string: endpoint)?.path ?? endpoint
+        var base = urlPath
+        if let path, base.hasSuffix("/" + path) { base.removeLast(path.count + 1) }
+        if base.contains("/openai/deployments/") {
+            return "check base_url (the resource, https://NAME.openai.azure.com), azure_deployment and api_version"
+        }
+        if path == "complete" {
+            return base.isEmpty || base == "/"
+                ? "check base_url and the model name"
+                : "Aleph Alpha's base_url is the API's root, without a path (e.g. https://api.aleph-alpha.com)"
+        }
+        if let path, ["/chat/completions", "/completions", "/chat", "/moderations", "/" + path].contains(where: { base.hasSuffix($0) }) {
+            return "base_url must stop before /\(path), which the runner adds (e.g. http://HOST:PORT/v1)"
+        }
+        if !base.hasSuffix("/v1") {
+            return "does base_url end in /v1? OpenAI-compatible servers serve \(base)/v1/\(path ?? "...")"
+        }
+        return "check base_url and the model name"
     }
 }
 

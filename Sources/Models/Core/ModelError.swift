@@ -45,9 +45,11 @@ public struct ModelError: Error, Sendable, CustomStringConvertible, Equatable, U
     public var description: String { userError.description }
 
     /// Worth another try: rate limits, server errors, timeouts, broken connections and bodies.
+    /// Not a client error (4xx but 408, 409 and 429) nor 501 Not Implemented or 505 HTTP Version
+    /// Not Supported: the same request gets the same answer.
     public var isRetryable: Bool {
         switch kind {
-        case .http(let status): return status == 408 || status == 409 || status == 429 || status >= 500
+        case .http(let status): return status == 408 || status == 409 || status == 429 || status >= 500 && status != 501 && status != 505
         case .connection, .unreachable, .timeout, .malformedResponse: return true
         case .contextLengthExceeded, .unsupported, .configuration, .engine: return false
         }

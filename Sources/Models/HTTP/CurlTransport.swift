@@ -13,25 +13,30 @@ import Synchronization
 public final class CurlTransport: HTTPTransport, Sendable {
     private let verifyCertificates: Bool
     private let maxBodyBytes: Int
+    private let connectTimeout: Duration
 
     /// - Parameters:
     ///   - verifyCertificates: false accepts any server certificate (`verify_certificate: false`).
     ///   - maxBodyBytes: a larger answer is an error rather than memory without bound. Default 64 MiB.
-    public init(verifyCertificates: Bool = true, maxBodyBytes: Int = 64 << 20) {
+    ///   - connectTimeout: the longest wait for the connection and the TLS handshake (the
+    ///     request's own timeout when shorter). Default 10 s.
+    public init(verifyCertificates: Bool = true, maxBodyBytes: Int = 64 << 20, connectTimeout: Duration = .seconds(10)) {
         self.verifyCertificates = verifyCertificates
         self.maxBodyBytes = maxBodyBytes
+        self.connectTimeout = connectTimeout
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         let endpoint = HTTPRequest.describe(request.url)
         let loop = try CurlLoop.shared.get()
         let milliseconds = max(1, Int64(min(timeout.seconds * 1000, 86_400_000)))
+        let connectMilliseconds = min(milliseconds, max(1, Int64(connectTimeout.seconds * 1000)))
         let headers = request.headers.map { "\($0.key): \($0.value)" }
         let transfer: OpaquePointer? = withCStrings(headers) { headerPointers in
             (request.body ?? Data()).withUnsafeBytes { body in
                 rc_transfer_new(request.url.absoluteString, request.method, headerPointers, Int32(headers.count),
                                 request.body == nil ? nil : body.baseAddress, Int64(body.count), milliseconds,
-                                verifyCertificates ? 1 : 0, Int64(maxBodyBytes))
+                                connectMilliseconds, verifyCertificates ? 1 : 0, Int64(maxBodyBytes))
             }
         }
         guard let transfer else { throw ModelError(.connection, "cannot start a request to \(endpoint)", hint: "libcurl refused the request") }
@@ -44,26 +49,69 @@ public final class CurlTransport: HTTPTransport, Sendable {
             loop.cancel(id)
         }
         defer { rc_transfer_free(transfer) }
+        if outcome.kind == Int32(RC_OK) { return Self.response(transfer) }
+        throw failure(outcome, url: request.url, timeout: timeout, connectTimeout: .milliseconds(connectMilliseconds))
+    }
+
+    /// A failed transfer as a ``ModelError`` that names the URL and the cause, with a hint at
+    /// the likely mistake. Only a broken or slow connection is worth another try; a TLS
+    /// mismatch or a refused certificate fails the same way every time.
+    private func failure(_ outcome: CurlLoop.Outcome, url: URL, timeout: Duration, connectTimeout: Duration) -> ModelError {
+        let endpoint = HTTPRequest.describe(url)
+        let server = (url.host ?? "the server") + (url.port.map { ":\($0)" } ?? "")
+        let detail = outcome.message
         switch outcome.kind {
-        case Int32(RC_OK):
-            return Self.response(transfer)
-        case Int32(RC_CONNECT), Int32(RC_DNS):
-            throw ModelError(.unreachable, "cannot reach \(endpoint): \(outcome.message)",
-                             hint: "is the server running and the URL right? check model.params.base_url (and http_proxy/no_proxy)")
+        case Int32(RC_CONNECT):
+            let lowered = detail.lowercased()
+            let hint = lowered.hasPrefix("connection refused")
+                ? "nothing listens on \(server): start the server, or fix the host and port in model.params.base_url"
+                : lowered.contains("no route") || lowered.contains("unreachable")
+                ? "the network has no route to \(server): check the address in model.params.base_url (and http_proxy/no_proxy)"
+                : "is the server running and the URL right? check model.params.base_url (and http_proxy/no_proxy)"
+            return ModelError(.unreachable, "cannot reach \(endpoint): \(detail)", hint: hint)
+        case Int32(RC_DNS):
+            return ModelError(.unreachable, "cannot reach \(endpoint): \(detail)",
+                              hint: "the host name \(url.host.map { "'\($0)' " } ?? "")does not resolve: check it in model.params.base_url (and http_proxy/no_proxy)")
+        case Int32(RC_CONNECT_TIMEOUT):
+            return ModelError(.unreachable, "cannot reach \(endpoint): no connection within the \(Self.seconds(connectTimeout)) connect timeout",
+                              hint: "\(server) does not answer: check the host and port in model.params.base_url, or a firewall between them")
+        case Int32(RC_HANDSHAKE_TIMEOUT):
+            return ModelError(.unreachable, "cannot reach \(endpoint): connected, but the TLS handshake did not finish within the \(Self.seconds(connectTimeout)) connect timeout",
+                              hint: "a server that speaks plain HTTP waits for a request instead: if so, use http:// in model.params.base_url")
+        case Int32(RC_TLS) where Self.isPlainHTTP(detail):
+            return ModelError(.configuration, "TLS failed for \(endpoint): the server at \(server) speaks plain HTTP, not HTTPS (\(detail))",
+                              hint: "use http:// instead of https:// in model.params.base_url")
         case Int32(RC_TLS):
-            throw ModelError(.configuration, "TLS failed for \(endpoint): \(outcome.message)",
-                             hint: "fix the server's certificate; verify_certificate: false turns the check off")
+            return ModelError(.configuration, "TLS handshake with \(server) failed for \(endpoint): \(detail)",
+                              hint: "does the server speak HTTPS on this port? if it speaks plain HTTP, use http:// in model.params.base_url")
+        case Int32(RC_CERT):
+            return ModelError(.configuration, "the certificate of \(server) was not accepted for \(endpoint): \(detail)",
+                              hint: "fix the server's certificate (or its CA in CURL_CA_BUNDLE); verify_certificate: false turns the check off")
         case Int32(RC_TIMEOUT):
-            throw ModelError(.timeout, "\(endpoint) did not answer within \(timeout.seconds) s", hint: "raise the model's timeout, or check the server")
+            return ModelError(.timeout, "\(endpoint) did not answer within the \(Self.seconds(timeout)) timeout",
+                              hint: "raise the model's timeout, or check the server")
         case Int32(RC_TOO_LARGE):
-            throw ModelError(.malformedResponse, "\(endpoint) sent more than the \(maxBodyBytes) bytes allowed")
+            return ModelError(.malformedResponse, "\(endpoint) sent more than the \(maxBodyBytes) bytes allowed")
         case Int32(RC_BAD_URL):
-            throw ModelError(.configuration, "bad URL \(endpoint): \(outcome.message)", hint: "check base_url")
+            return ModelError(.configuration, "bad URL \(endpoint): \(detail)", hint: "check base_url")
         case Int32(RC_BROKEN):
-            throw ModelError(.connection, "\(endpoint) closed the connection before the whole answer arrived: \(outcome.message)")
+            return ModelError(.connection, "\(endpoint) closed the connection before the whole answer arrived: \(detail)")
         default:
-            throw ModelError(.connection, "request to \(endpoint) failed: \(outcome.message)")
+            return ModelError(.connection, "request to \(endpoint) failed: \(detail)")
         }
+    }
+
+    /// The handshake failed because the server answered in plain text: OpenSSL reads the start
+    /// of an HTTP answer as a record of an unknown version; GnuTLS as an unexpected packet.
+    static func isPlainHTTP(_ message: String) -> Bool {
+        let lowered = message.lowercased()
+        return ["wrong version number", "unknown protocol", "unexpected tls packet", "packet length too long"].contains { lowered.contains($0) }
+    }
+
+    /// `10 s`, `0.5 s`, `300 s`.
+    static func seconds(_ duration: Duration) -> String {
+        let value = duration.seconds
+        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 
     private static func response(_ transfer: OpaquePointer) -> HTTPResponse {

@@ -69,8 +69,7 @@ public struct LocalModel: LanguageModel {
             throw ModelError(.configuration, "hf_local needs model.params.checkpoint_path or model.params.model_name",
                              hint: "checkpoint_path: a .gguf file or a Hugging Face folder; model_name: ORG/NAME already in the Hugging Face cache")
         }
-        let env = ProcessInfo.processInfo.environment
-        let hub = env["HF_HUB_CACHE"] ?? ((env["HF_HOME"] ?? (NSHomeDirectory() + "/.cache/huggingface")) + "/hub")
+        let hub = HuggingFaceHubCache.directory(environment: ProcessInfo.processInfo.environment)
         let repo = hub + "/models--" + name.replacingOccurrences(of: "/", with: "--")
         let snapshots = repo + "/snapshots"
         var revision = (try? String(contentsOfFile: repo + "/refs/main", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Synchronization
 
 /// Asks a model for the answers of many items, as rambla's ResponseComponent does: from the
 /// cache when it can, with bounded concurrency, rate limits, retries with backoff, and
@@ -25,9 +26,17 @@ public final class ResponseComponent: Sendable {
     private let log: @Sendable (String) -> Void
     private let random: @Sendable () -> Double
     private let sleep: @Sendable (Double) async throws -> Void
+    private let firstError = Mutex<ModelError?>(nil)
 
     /// Attempts at an unreachable server before the first answer, 0.25 s and 0.5 s apart.
     static let unreachableAttempts = 3
+    /// An unreachable server that took this long to fail (a connect timeout) is not tried again
+    /// before the first answer.
+    static let unreachablePatience: Duration = .seconds(5)
+
+    /// The error of the first item that failed, in any run of this component: what the console
+    /// names when too many items errored.
+    public var firstFailure: ModelError? { firstError.withLock { $0 } }
 
     public init(model: any LanguageModel, cache: (any ResponseStore)?, policy: ResponsePolicy,
                 log: @escaping @Sendable (String) -> Void = { _ in },
@@ -90,6 +99,20 @@ public final class ResponseComponent: Sendable {
             heartbeat?.cancel()
             try? cache?.releaseAllClaims()
         }
+        do {
+            try await answerAll(items, governor: governor, fetchedByBatch: fetchedByBatch, onOutcome: onOutcome)
+        } catch is CancellationError {
+            // A cancelled run whose last error also stopped it (an unreachable server): the stop
+            // is the news, not the cancel.
+            if let stopped = await governor.stopped { throw RunStopped(cause: stopped) }
+            throw CancellationError()
+        }
+    }
+
+    /// Answers the items the batch did not, bounded by the governor's limit.
+    private func answerAll<S: Sequence & Sendable>(_ items: S, governor: Governor, fetchedByBatch: Set<String>,
+                                                   onOutcome: @escaping @Sendable (ResponseOutcome) async -> Void) async throws
+    where S.Element == ResponseItem {
         let closable = items as? any ClosableItems
         try await withThrowingTaskGroup(of: ResponseOutcome.self) { group in
             var inFlight = 0
@@ -208,6 +231,7 @@ public final class ResponseComponent: Sendable {
         do {
             let outcome = try await ask(item, key: key, governor: governor, started: started)
             if case .answered = outcome.status {} else { try? cache?.release(key: key) }
+            if case .failed(let error) = outcome.status { firstError.withLock { if $0 == nil { $0 = error } } }
             return outcome
         } catch {
             try? cache?.release(key: key)
@@ -237,6 +261,7 @@ public final class ResponseComponent: Sendable {
             return ResponseOutcome(id: item.id, status: .skipped(reason), cached: false, retries: 0, latency: .zero)
         }
         var retries = 0
+        let firstAttempt = clock.now
         while true {
             if let stopped = await governor.stopped { return ResponseOutcome(id: item.id, status: .failed(stopped), cached: false, retries: retries, latency: clock.now - started) }
             try await governor.admit(tokens: promptTokens(item.request).count)
@@ -267,7 +292,7 @@ public final class ResponseComponent: Sendable {
                 // server that is not running. Stop within a second or two, not after every
                 // item's retries; once it has answered, a restart is retried as usual.
                 if error.kind == .unreachable, !(await governor.answered) {
-                    if retries >= Self.unreachableAttempts - 1 {
+                    if retries >= Self.unreachableAttempts - 1 || clock.now - firstAttempt >= Self.unreachablePatience {
                         await governor.stop(error)
                         return ResponseOutcome(id: item.id, status: .failed(error), cached: false, retries: retries, latency: clock.now - started)
                     }

@@ -130,7 +130,7 @@ enum JobExecutor {
             report.exitCode = exitCode(result)
             log.info("job \(job.number) \(result.status.rawValue): \(result.finishedCount)/\(result.totalItems) items, \(result.errorCount) errored")
             if !options.quiet { Output.out(ResultSummary.text(result)) }
-            if let message = failureMessage(result, job: job) { Output.error(message) }
+            if let message = failureMessage(result, job: job, firstError: setup.component.firstFailure) { Output.error(message) }
         case .failure(let error):
             let problem = userError(error, resolved: job.resolved)
             log.error("\(problem.description)")
@@ -148,7 +148,9 @@ enum JobExecutor {
         }
     }
 
-    static func failureMessage(_ result: EvaluationResult, job: PreparedJob) -> String? {
+    /// - Parameter firstError: the error of the first item that failed (its URL, status and the
+    ///   server's message), shown with its hint when too many items errored.
+    static func failureMessage(_ result: EvaluationResult, job: PreparedJob, firstError: ModelError? = nil) -> String? {
         switch result.status {
         case .failed where result.errorRate <= result.settings.maxErrorRate && result.stopReason != nil:
             // Skipped items, nothing scored, or no answer readable: the reason says which.
@@ -156,7 +158,8 @@ enum JobExecutor {
         case .failed:
             return "error: \(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
                 + (result.stopReason.map { "; " + $0.prefix { $0 != ":" } + ", the answers received are kept" } ?? "")
-                + "\nhint: the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items"
+                + (firstError.map { "\nfirst error: \($0.message)" } ?? "")
+                + "\nhint: \(firstError?.hint.map { $0 + "; " } ?? "")the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items"
         case .stopped:
             let answered = result.scoredCount > 0 ? "; the \(result.scoredCount) answers received before the stop are kept and cached" : ""
             return "error: run stopped: \(result.stopReason ?? "the server refused the requests")"
