@@ -6,9 +6,19 @@ import Foundation
 /// Task inputs: dataset files, templates, lm-eval task files and the Python literals, JSON and
 /// regular expressions they carry.
 enum TaskTargets {
-    /// JSON Lines and CSV as the standard tasks and lm-eval tasks read them.
+    /// JSON Lines and CSV as the standard tasks and lm-eval tasks read them, binary formats
+    /// told by their magic bytes, and the errors that locate a bad JSON line.
     static func datasets(_ data: [UInt8]) {
+        _ = BinaryFormat.detect(data)
+        let raw = writeScratch("fuzz-raw.jsonl", data)
+        shaped("datasets") { _ = try LMEvalDataset.read(raw, format: "json", field: nil, delimiter: ",") }
+        shaped("datasets") { _ = try DatasetLoader.load(DatasetConfig(path: raw, format: .csv), required: []).all() }
         guard let input = text(data) else { return }
+        for (number, line) in input.split(separator: "\n", maxSplits: 4, omittingEmptySubsequences: false).prefix(4).enumerated() {
+            expectShaped(JSONDataError.invalidLine(line, file: "fuzz.jsonl", number: number + 1), "datasets")
+        }
+        let offset = data.isEmpty ? 0 : Int(data[0]) * data.count / 256
+        expectShaped(JSONDataError.invalidDocument(input, offset: offset, message: "fuzz", file: "fuzz.json", hint: "fuzz"), "datasets")
         shaped("datasets") { _ = try CSVReader.read(input, file: "fuzz.csv") }
         shaped("datasets") { _ = try LMEvalDataset.json(input, path: "fuzz.json", field: nil) }
         shaped("datasets") { _ = try LMEvalDataset.json(input, path: "fuzz.json", field: "data") }

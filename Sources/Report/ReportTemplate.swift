@@ -118,6 +118,12 @@ enum ReportTemplate {
       var data = JSON.parse(document.getElementById("report-data").textContent);
       function $(id) { return document.getElementById(id); }
       function text(value) { return value === null || value === undefined ? "" : (typeof value === "string" ? value : JSON.stringify(value)); }
+      // An answer that is one of the choices (lm-eval's) shows its index too: "[1] Paris" in a row, "Paris (choice 1)" in the detail.
+      function choice(value, index, long) {
+        if (index === null || index === undefined) return text(value);
+        var i = Array.isArray(index) ? index.join(", ") : index;
+        return long ? text(value) + " (choice " + i + ")" : "[" + i + "] " + text(value);
+      }
 
       // Sorting: numbers by data-sort, text otherwise; a second click reverses.
       var table = $("job-table");
@@ -217,7 +223,7 @@ enum ReportTemplate {
           tag.className = "tag " + (o === "right" ? "right" : (o === "wrong" || o === "partial" ? "wrong" : "other"));
           tag.textContent = o + (s.cached ? " · cached" : "");
           row.appendChild(tag);
-          row.appendChild(document.createTextNode(s.id + "  →  " + text(s.parsed_answer) + "   (gold " + text(s.gold) + ")"));
+          row.appendChild(document.createTextNode(s.id + "  →  " + choice(s.parsed_answer, s.parsed_index) + "   (gold " + choice(s.gold, s.gold_index) + ")"));
           spacer.appendChild(row);
         }
       }
@@ -226,12 +232,17 @@ enum ReportTemplate {
         var row = event.target.closest(".row"); if (!row) return;
         selected = +row.dataset.index; var s = samples[selected];
         var parts = ["id: " + s.id, "status: " + s.status + (s.reason ? " (" + s.reason + ")" : "") + (s.cached ? ", cached" : ""),
-          "score: " + text(s.score), "gold: " + text(s.gold), "parsed answer: " + text(s.parsed_answer), "raw answer: " + text(s.raw_answer),
+          "score: " + text(s.score), "gold: " + choice(s.gold, s.gold_index, true), "parsed answer: " + choice(s.parsed_answer, s.parsed_index, true),
+          "raw answer: " + text(s.raw_answer),
           "tokens: " + text(s.tokens) + "   latency: " + text(s.latency_ms) + " ms   retries: " + text(s.retries)];
         (s.safety || []).forEach(function (v) { parts.push("safety (" + v.stage + "): " + (v.flagged ? "UNSAFE " + v.categories.join(", ") : "safe") + (v.error ? " (" + v.error + ")" : "")); });
         parts.push("");
         if (s.messages) s.messages.forEach(function (m) { parts.push("[" + m.role + "]\n" + m.content); });
-        else parts.push("[prompt]\n" + text(s.prompt));
+        else if (s.context !== undefined) {
+          // Loglikelihood scoring (lm-eval): the context, then each continuation with the index gold_index and parsed_index count in.
+          parts.push("[context]\n" + text(s.context));
+          if (s.continuations) parts.push("[continuations]\n" + s.continuations.map(function (c, i) { return "[" + i + "]" + c; }).join("\n"));
+        } else parts.push("[prompt]\n" + text(s.prompt));
         $("sample-detail").textContent = parts.join("\n");
         draw();
       });

@@ -201,7 +201,7 @@ struct EvaluationTests {
 
     @Test("bad task input: one clear error each, exit 2", arguments: [
         ("missing.jsonl", [String](), ["missing.jsonl: error: dataset file not found"]),
-        ("bad.jsonl", [], ["bad.jsonl:2: error: line is not valid JSON"]),
+        ("bad.jsonl", [], ["bad.jsonl:2:25: error: line is not valid JSON: expecting a value, found the end"]),
         ("good.jsonl", ["task.prompt.template='{question} {colour}'"], ["error: the template uses field '{colour}'", "task.prompt.template"]),
         ("nogold.jsonl", [], ["nogold.jsonl:1 (item x): error: item has no gold answer"]),
         ("good.jsonl", ["task.scoring.mode=loglikelihood"], ["cannot score continuations"]),

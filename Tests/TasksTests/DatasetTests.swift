@@ -23,15 +23,91 @@ struct DatasetTests {
         do { _ = try DatasetLoader.load(config, required: required); return nil } catch { return error }
     }
 
-    @Test("a malformed JSONL line is named by file and line number")
+    @Test("a malformed JSONL line is named by file, line and column, shown with a caret, with a hint for JSON Lines")
     func malformedLine() throws {
         let path = try file("bad.jsonl", "{\"question\": \"a\"}\n\n{\"question\": \"b\"\n")
         let error = try #require(loadError(DatasetConfig(path: path)))
-        #expect(error.place == "\(path):3")
-        #expect(error.message.hasPrefix("line is not valid JSON"))
-        #expect(error.hint != nil)
+        #expect(error.place == "\(path):3:17")
+        #expect(error.message == "line is not valid JSON: expecting ',' or '}', found the end")
+        #expect(error.hint == "each line of a JSON Lines file is one whole JSON object, like {\"question\": ..., \"answer\": ...}; "
+            + "this line ends before its value does, and a value may not continue on the next line")
+        #expect(error.description == """
+        \(path):3:17: error: line is not valid JSON: expecting ',' or '}', found the end
+         3 | {"question": "b"
+           |                 ^
+        hint: \(error.hint!)
+        """)
+        let middle = try file("middle.jsonl", #"{"question": "a" "answer": "b"}"#)
+        let inside = try #require(loadError(DatasetConfig(path: middle)))
+        #expect(inside.place == "\(middle):1:18")
+        #expect(inside.message == "line is not valid JSON: expecting ',' or '}'")
+        #expect(inside.snippet?.hasSuffix("\n   |                  ^") == true)
         let array = try file("array.jsonl", "[1, 2]\n")
         #expect(loadError(DatasetConfig(path: array))?.message == "line is a JSON array, not an object")
+    }
+
+    @Test("the CSV hint comes only where the format was guessed from a name that is not JSON's")
+    func csvHintOnlyWhenGuessed() throws {
+        let csvLike = "question,answer\nwhy,because\n"
+        for name in ["bad.jsonl", "bad.json", "bad.ndjson"] {
+            let error = try #require(loadError(DatasetConfig(path: try file(name, csvLike))))
+            #expect(error.hint?.contains("csv") == false, "\(name): \(error.hint ?? "")")
+            #expect(error.hint?.hasPrefix("each line of a JSON Lines file is one whole JSON object") == true)
+        }
+        let guessed = try #require(loadError(DatasetConfig(path: try file("data.txt", csvLike))))
+        #expect(guessed.place?.hasSuffix("data.txt:1:1") == true)
+        #expect(guessed.hint?.hasPrefix("read as JSON Lines because task.dataset.format is not set and the name does not end in .csv "
+            + "(for a CSV file set task.dataset.format=csv); each line of a JSON Lines file") == true)
+        // Said to be JSON Lines: no guess to explain.
+        #expect(loadError(DatasetConfig(path: try file("said.txt", csvLike), format: .jsonl))?.hint?.contains("csv") == false)
+    }
+
+    @Test("long lines are cut around the column in the snippet")
+    func longLineSnippet() {
+        let line = String(repeating: "a", count: 300) + "!" + String(repeating: "b", count: 300)
+        let snippet = JSONDataError.snippet(Substring(line), number: 7, column: 301)
+        let rows = snippet.split(separator: "\n")
+        #expect(rows.count == 2)
+        #expect(rows[0].hasPrefix(" 7 | …a") && rows[0].hasSuffix("b…"))
+        #expect(rows[0].count < 120)
+        // The caret is under the '!'.
+        let caret = rows[1].distance(from: rows[1].startIndex, to: rows[1].firstIndex(of: "^")!)
+        let bang = rows[0].distance(from: rows[0].startIndex, to: rows[0].firstIndex(of: "!")!)
+        #expect(caret == bang)
+    }
+
+    @Test("Parquet, Arrow, gzip and zip files are named by their magic bytes, as JSONL and as CSV", arguments: [
+        ([UInt8]("PAR1".utf8) + [0x15, 0x04, 0x15, 0xAC, 0x02, 0x00, 0xFF] + [UInt8]("PAR1".utf8), "a Parquet file", "Parquet is not supported yet",
+         "pd.read_parquet"),
+        ([UInt8]("ARROW1".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00], "an Arrow IPC (Feather) file", "Arrow is not supported yet",
+         "pd.read_feather"),
+        ([0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00, 0x00, 0x00, 0x10], "an Arrow IPC stream", "Arrow is not supported yet", "Dataset.from_file"),
+        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed", "reads JSON Lines and CSV", "gunzip -k"),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08], "a zip archive", "reads JSON Lines and CSV", "unzip"),
+    ])
+    func binaryFormats(bytes: [UInt8], name: String, says: String, conversion: String) throws {
+        for (fileName, format) in [("data.jsonl", DatasetConfig.Format?.none), ("data.parquet", .jsonl), ("data.csv", .csv)] {
+            let path = folder.appendingPathComponent(fileName).path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let error = try #require(loadError(DatasetConfig(path: path, format: format)), "\(fileName)")
+            #expect(error.place == path, "the file, not a line of it")
+            #expect(error.message.hasPrefix("data file is \(name)"))
+            #expect(error.message.contains("not text: this loader reads JSON Lines and CSV"))
+            #expect(error.message.contains(says))
+            #expect(error.hint?.contains(conversion) == true, "\(error.hint ?? "")")
+            #expect(!error.description.contains("UTF-8"))
+        }
+    }
+
+    @Test("text that merely starts with PAR1 is text: a Parquet file also ends with it")
+    func parquetNeedsBothEnds() throws {
+        #expect(BinaryFormat.detect(Array("PAR1,answer\nx,y\n".utf8)) == nil)
+        #expect(BinaryFormat.detect(Array("PAR1".utf8)) == nil)
+        #expect(BinaryFormat.detect(Array("PAR1PAR1".utf8)) == nil, "shorter than the smallest Parquet file")
+        #expect(BinaryFormat.detect(Array("PAR1\u{0}\u{0}\u{0}\u{0}PAR1".utf8)) == .parquet)
+        #expect(BinaryFormat.detect(Array("ARROW1 is a word\n".utf8)) == nil)
+        let path = try file("par.csv", "PAR1,answer\nx,y\n")
+        #expect(try DatasetLoader.load(DatasetConfig(path: path), required: ["answer"]).count == 1)
     }
 
     @Test("Windows line endings, a byte order mark and no final newline load, in JSONL and CSV")
@@ -80,7 +156,7 @@ struct DatasetTests {
         // A CSV under another name is read as JSONL when no format is given: the hint says why.
         let guessed = try file("q.txt", "question,answer\nq?,A\n")
         let error = try #require(loadError(DatasetConfig(path: guessed), required: []))
-        #expect(error.place == "\(guessed):1")
+        #expect(error.place == "\(guessed):1:1")
         #expect(error.hint?.contains("task.dataset.format=csv") == true)
         #expect(loadError(DatasetConfig(path: guessed, format: .jsonl), required: [])?.hint?.contains("format=csv") == false)
         let ragged = try file("ragged.csv", "a,b\n1,2,3\n")

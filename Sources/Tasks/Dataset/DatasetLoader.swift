@@ -24,11 +24,11 @@ public enum DatasetLoader {
         case .jsonl:
             do {
                 return try loadJSONL(file, mapping: mapping, config: config)
-            } catch where config.format == nil && error.message.hasPrefix("line is not valid JSON") {
-                // The format was guessed from the file name: say so, since a CSV named .txt lands here.
+            } catch where config.format == nil && error.message.hasPrefix("line is not valid JSON") && !Self.namedAsJSON(file) {
+                // The format was guessed from a name that is neither .csv nor JSON's: say so, since a CSV named .txt lands here.
                 var explained = error
-                explained.hint = "read as JSONL because task.dataset.format is not set and the name does not end in .csv; "
-                    + "for a CSV file set task.dataset.format=csv"
+                explained.hint = "read as JSON Lines because task.dataset.format is not set and the name does not end in .csv "
+                    + "(for a CSV file set task.dataset.format=csv); " + (error.hint ?? "")
                 throw explained
             }
         case .csv:
@@ -36,6 +36,12 @@ public enum DatasetLoader {
             select(&items, config)
             return DatasetItems(items)
         }
+    }
+
+    /// The name says JSON (`.jsonl`, `.json`, `.ndjson`), so a bad line is bad JSON, not a CSV read as JSON.
+    static func namedAsJSON(_ file: String) -> Bool {
+        let name = file.lowercased()
+        return [".jsonl", ".json", ".ndjson", ".jsonlines"].contains { name.hasSuffix($0) }
     }
 
     /// Keeps the shuffled (when asked) first `limit` of `all`, in place.
@@ -76,6 +82,7 @@ public enum DatasetLoader {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw TaskError("dataset file cannot be read", at: file, hint: "check the file's permissions")
         }
+        if let format = BinaryFormat.detect(data) { throw format.error(file) }
         guard var text = String(validating: data, as: UTF8.self) else {
             throw TaskError("dataset file is not UTF-8 text", at: file, hint: "save it as UTF-8")
         }

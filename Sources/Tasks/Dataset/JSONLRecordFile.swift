@@ -30,12 +30,29 @@ final class JSONLRecordFile: Sendable {
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw TaskError("dataset file cannot be read", at: path, hint: "check the file's permissions") }
+        if let format = Self.binaryFormat(descriptor) {
+            close(descriptor)
+            throw format.error(path)
+        }
         self.path = path
         self.mapping = mapping
         self.descriptor = descriptor
     }
 
     deinit { close(descriptor) }
+
+    /// The binary format of the open file, by its first and last bytes.
+    private static func binaryFormat(_ descriptor: Int32) -> BinaryFormat? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        var head = [UInt8](repeating: 0, count: min(size, BinaryFormat.probeLength))
+        var tail = [UInt8](repeating: 0, count: min(size, 4))
+        let headCount = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        let tailCount = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(size - $0.count)) }
+        guard headCount == head.count, tailCount == tail.count else { return nil }
+        return BinaryFormat.detect(head: head, tail: tail, size: size)
+    }
 
     /// Reads every record once, in order, and hands each item to `body` with its span.
     ///
@@ -140,22 +157,13 @@ final class JSONLRecordFile: Sendable {
         do {
             value = try JSONValue.parse(Data(bytes))
         } catch {
-            throw TaskError("line is not valid JSON (\(Self.reason(error)))", at: place,
-                            hint: "each line of a JSONL file must be one complete JSON object")
+            throw JSONDataError.invalidLine(Substring(decoding: bytes, as: UTF8.self), file: path, number: Int(span.line))
         }
         guard case .object(let record) = value else {
             throw TaskError("line is a JSON \(Self.kind(value)), not an object", at: place,
                             hint: "each line of a JSONL file must be one JSON object, like {\"question\": ..., \"answer\": ...}")
         }
         return try mapping.item(from: record, number: Int(span.number), place: place)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error, let underlying = context.underlyingError {
-            let info = (underlying as NSError).userInfo
-            if let debug = info["NSDebugDescription"] as? String { return debug.lowercasedFirst }
-        }
-        return "unreadable"
     }
 
     private static func kind(_ value: JSONValue) -> String {
@@ -167,8 +175,4 @@ final class JSONLRecordFile: Sendable {
         default: return "number"
         }
     }
-}
-
-extension String {
-    var lowercasedFirst: String { prefix(1).lowercased() + dropFirst() }
 }

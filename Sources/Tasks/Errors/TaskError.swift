@@ -14,6 +14,8 @@ public struct TaskError: Error, Sendable, CustomStringConvertible, Equatable {
     public var place: String?
     public var message: String
     public var hint: String?
+    /// The offending line with a caret under the column, when the text is at hand.
+    public var snippet: String?
     /// True when writing the run's own files failed (disk full, permissions), not the data.
     public var isIO = false
 
@@ -38,6 +40,6 @@ extension TaskError: UserFacingError {
     public var userError: UserError {
         let where_ = place.map { Place(parsing: $0) } ?? Place()
         let kind: UserError.Kind = isIO ? .io : where_.file == nil && where_.keyPath != nil ? .config : .data
-        return UserError(kind, message, place: where_, hint: hint)
+        return UserError(kind, message, place: where_, hint: hint, snippet: snippet)
     }
 }

@@ -12,6 +12,22 @@ struct LMEvalDataset: Sendable {
     var splits: [String: [TemplateValue]]
     /// Split name to column names, in order of first appearance.
     var columns: [String: [String]]
+    /// Split name to where each document came from, for errors about one.
+    var origins: [String: [Origin]] = [:]
+
+    /// One record as read: its fields in file order, and the line it starts on (nil inside
+    /// one JSON document).
+    typealias Record = (fields: [(String, TemplateValue)], line: Int?)
+
+    /// Where a document came from: its data file, and its line unless it is in one JSON document
+    /// (then its index names it).
+    struct Origin: Sendable, Equatable {
+        var file: String
+        var line: Int?
+
+        /// `file:line`, or the file alone.
+        var place: String { line.map { "\(file):\($0)" } ?? file }
+    }
 
     /// - Parameter resolve: finds a data file named in the task (relative paths are looked up
     ///   as the runner looks up data).
@@ -19,11 +35,15 @@ struct LMEvalDataset: Sendable {
     static func load(_ task: LMEvalTaskDefinition, resolve: (String) -> String) throws(TaskError) -> LMEvalDataset {
         var splits: [String: [TemplateValue]] = [:]
         var columns: [String: [String]] = [:]
+        var origins: [String: [Origin]] = [:]
         for (split, files) in task.dataFiles {
             var records: [[(String, TemplateValue)]] = []
+            var places: [Origin] = []
             for name in files {
                 let path = resolve(name)
-                records += try read(path, format: task.datasetPath, field: task.jsonField, delimiter: task.csvDelimiter)
+                let read = try read(path, format: task.datasetPath, field: task.jsonField, delimiter: task.csvDelimiter)
+                records += read.map(\.fields)
+                places += read.map { Origin(file: path, line: $0.line) }
             }
             var names: [String] = []
             var seen = Set<String>()
@@ -31,31 +51,33 @@ struct LMEvalDataset: Sendable {
             let unified = unify(records, columns: names)
             splits[split] = unified
             columns[split] = names
+            origins[split] = places
         }
-        return LMEvalDataset(splits: splits, columns: columns)
+        return LMEvalDataset(splits: splits, columns: columns, origins: origins)
     }
 
-    static func read(_ path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [[(String, TemplateValue)]] {
+    static func read(_ path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [Record] {
         guard FileSystem.isFile(path) else {
             throw TaskError("data file not found", at: path,
                             hint: "data_files are looked up from the folder runner is started in (\(FileSystem.currentDirectory())), then beside the task file")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw TaskError("data file cannot be read", at: path) }
+        if let binary = BinaryFormat.detect(data) { throw binary.error(path) }
         guard var text = String(validating: data, as: UTF8.self) else { throw TaskError("data file is not UTF-8 text", at: path, hint: "save it as UTF-8") }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         return format == "csv" ? try csv(text, path: path, delimiter: delimiter) : try json(text, path: path, field: field)
     }
 
     /// JSON Lines, or one JSON document holding the records.
-    static func json(_ text: String, path: String, field: String?) throws(TaskError) -> [[(String, TemplateValue)]] {
+    static func json(_ text: String, path: String, field: String?) throws(TaskError) -> [Record] {
         let trimmed = PythonText.strip(text)
         if field != nil || trimmed.hasPrefix("[") {
             let document: TemplateValue
             do {
                 document = try PythonJSON.parse(Substring(text))
             } catch {
-                throw TaskError("file is not valid JSON (\(error.message), at byte \(error.offset))", at: path,
-                                hint: "a .json data file holds one array of records, or one object with the records under dataset_kwargs.field")
+                throw JSONDataError.invalidDocument(text, offset: error.offset, message: error.message, file: path,
+                                                    hint: "a .json data file holds one array of records, or one object with the records under dataset_kwargs.field")
             }
             var records = document
             if let field {
@@ -69,10 +91,10 @@ struct LMEvalDataset: Sendable {
             }
             return try items.enumerated().map { index, item throws(TaskError) in
                 guard case .object(let pairs) = item else { throw TaskError("record \(index) is not a JSON object", at: path) }
-                return pairs
+                return (pairs, nil)
             }
         }
-        var records: [[(String, TemplateValue)]] = []
+        var records: [Record] = []
         var lineNumber = 0
         for line in JSONLines.lines(text) {
             lineNumber += 1
@@ -81,19 +103,18 @@ struct LMEvalDataset: Sendable {
             do {
                 value = try PythonJSON.parse(line)
             } catch {
-                throw TaskError("line is not valid JSON (\(error.message), at byte \(error.offset + 1))", at: "\(path):\(lineNumber)",
-                                hint: "each line of a JSON Lines file must be one complete JSON object")
+                throw JSONDataError.invalidLine(line, file: path, number: lineNumber)
             }
             guard case .object(let pairs) = value else {
                 throw TaskError("line is not a JSON object", at: "\(path):\(lineNumber)", hint: "each line must be one record, like {\"question\": ...}")
             }
-            records.append(pairs)
+            records.append((pairs, lineNumber))
         }
         return records
     }
 
     /// CSV with pandas' default type inference per column.
-    static func csv(_ text: String, path: String, delimiter: Character) throws(TaskError) -> [[(String, TemplateValue)]] {
+    static func csv(_ text: String, path: String, delimiter: Character) throws(TaskError) -> [Record] {
         let rows = try CSVReader.rows(text, file: path, delimiter: delimiter)
         guard let header = rows.first?.fields else { return [] }
         var columns: [[String?]] = Array(repeating: [], count: header.count)
@@ -106,7 +127,7 @@ struct LMEvalDataset: Sendable {
         }
         let typed = columns.map(inferColumn)
         let count = rows.count - 1
-        return (0..<count).map { r in header.indices.map { (header[$0], typed[$0][r]) } }
+        return (0..<count).map { r in (header.indices.map { (header[$0], typed[$0][r]) }, rows[r + 1].line) }
     }
 
     /// pandas' `read_csv` types: all integers, else all numbers (floats), else all booleans

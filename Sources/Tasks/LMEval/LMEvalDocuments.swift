@@ -95,6 +95,12 @@ struct LMEvalDocuments: Sendable {
         }
     }
 
+    /// The document field a `doc_to_*` setting names, if it names one rather than a template.
+    func fieldName(_ field: LMEvalTaskDefinition.DocField?) -> String? {
+        if case .string(let name, _)? = field, features.contains(name) { return name }
+        return nil
+    }
+
     /// `ast.literal_eval` of an all-digit text: `"02"` and `"²"` fail in Python, and here.
     private func digits(_ text: String, key: String) throws(TaskError) -> TemplateValue {
         guard text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }), text == "0" || !text.hasPrefix("0"), let value = Int(text) else {

@@ -37,6 +37,9 @@ public struct LMEvalTask: RegisteredTask {
         var doc: TemplateValue
         var target: TemplateValue
         var choices: [String]
+        /// The target as choice indices (multiple_choice, or generate_until with choices),
+        /// checked to be in range; several for a list target.
+        var goldIndices: [Int]?
         var requests: [ModelRequest]
         /// lm-eval's `arguments` of each request, for the sample record.
         var arguments: [[TemplateValue]]
@@ -104,21 +107,32 @@ public struct LMEvalTask: RegisteredTask {
         let kept = settings.documentCount(of: evalDocs.count)
         guard kept > 0 else { throw TaskError("task.limit keeps no documents", at: "task.limit") }
         let pool: [TemplateValue]
+        var poolSplit: String?
         if let split = definition.fewShot.split {
             pool = dataset.splits[split] ?? []
+            poolSplit = split
         } else if let samples = definition.fewShot.samples {
             pool = samples
         } else if let split = definition.trainingSplit ?? definition.validationSplit {
             pool = dataset.splits[split] ?? []
+            poolSplit = split
         } else {
             pool = evalDocs
+            poolSplit = evalSplit
         }
+        let places = LMEvalDocumentPlaces(taskFile: definition.source, documents: dataset.origins[evalSplit] ?? [], pool: pool,
+                                          poolOrigins: poolSplit.flatMap { dataset.origins[$0] }, poolSplit: poolSplit)
         var sampler = LMEvalFewShotSampler(pool: pool, kind: definition.fewShot.sampler == .firstN ? .firstN : .random,
                                            seed: settings.fewshotRandomSeed)
         let excludeDocument = definition.fewShot.split == definition.testSplit
-        let firstTarget = try documents.target(definition.docToTarget, evalDocs[0])
+        let firstTarget: TemplateValue
+        do {
+            firstTarget = try documents.target(definition.docToTarget, evalDocs[0])
+        } catch {
+            throw places.locate(error, at: places.place(document: 0), document: evalDocs[0])
+        }
         if case .array(let items) = firstTarget { multipleTarget = !items.isEmpty } else { multipleTarget = false }
-        if definition.docToChoice != nil, case .int = try documents.text(definition.docToText, evalDocs[0]) {
+        if definition.docToChoice != nil, case .int = try? documents.text(definition.docToText, evalDocs[0]) {
             throw TaskError("doc_to_text gives a choice index (lm-eval's multiple_input tasks, like Winogrande), which is not supported yet",
                             at: definition.source, hint: "write doc_to_text as the shared text and doc_to_choice as the options")
         }
@@ -133,16 +147,25 @@ public struct LMEvalTask: RegisteredTask {
             } catch {
                 throw TaskError(error.message, at: place, hint: error.hint)
             }
-            let prompt = try Self.prompt(doc, shots: shots, definition: definition, documents: documents,
-                                         systemInstruction: settings.systemInstruction, place: place)
+            let prompt: LMEvalPrompt
+            do {
+                prompt = try Self.prompt(doc, shots: shots, definition: definition, documents: documents,
+                                         systemInstruction: settings.systemInstruction, places: places)
+            } catch {
+                throw places.locate(error, at: places.place(document: docID), document: doc)
+            }
             let chatText: String?
             if apply {
                 chatText = try Self.render(prompt, multiturn: multiturn, context: context, place: place)
             } else {
                 chatText = nil
             }
-            plans.append(try Self.plan(docID: docID, doc: doc, prompt: prompt, chatText: chatText, chatApplied: apply, multiturn: multiturn,
-                                       definition: definition, documents: documents, settings: settings, place: place))
+            do {
+                plans.append(try Self.plan(docID: docID, doc: doc, prompt: prompt, chatText: chatText, chatApplied: apply, multiturn: multiturn,
+                                           definition: definition, documents: documents, settings: settings, place: place))
+            } catch {
+                throw places.locate(error, at: places.place(document: docID), document: doc)
+            }
         }
         self.plans = plans
         items = DatasetItems(plans.map { DatasetItem(id: String($0.docID), fields: [:], place: "\(definition.source) (doc \($0.docID))") })
@@ -158,20 +181,33 @@ public struct LMEvalTask: RegisteredTask {
     static func key(_ metric: String, filter: String) -> String { filter == "none" ? metric : "\(metric),\(filter)" }
 
     /// The messages of one document: description, examples, question (`fewshot_context`).
+    ///
+    /// An error in a few-shot example names the example's line (`places`); one in the
+    /// document is placed at the task file, for the caller to name the document's line.
     static func prompt(_ doc: TemplateValue, shots: [TemplateValue], definition: LMEvalTaskDefinition, documents: LMEvalDocuments,
-                       systemInstruction: String?, place: String) throws(TaskError) -> LMEvalPrompt {
+                       systemInstruction: String?, places: LMEvalDocumentPlaces) throws(TaskError) -> LMEvalPrompt {
+        let place = definition.source
         var messages: [LMEvalPrompt.Message] = []
         let description = try documents.field(definition.description, doc, key: "description") ?? ""
         let system = LMEvalPrompt.maybeDelimit(systemInstruction, description, definition.fewshotDelimiter)
         if !system.isEmpty { messages.append(.init(role: .system, content: system, delimiter: "")) }
         let fewShot = definition.fewShot
         for shot in shots {
-            let question = try documents.text(fewShot.docToText, shot)
-            let choices = fewShot.docToChoice == nil ? nil : try documents.choices(fewShot.docToChoice, shot)
-            let answer = try documents.target(fewShot.docToTarget, shot)
-            let genPrefix = try documents.field(fewShot.genPrefix, shot, key: "fewshot_config.gen_prefix")
-            messages += try LMEvalPrompt.turn(question: question, choices: choices, answer: answer, genPrefix: genPrefix,
-                                              targetDelimiter: fewShot.targetDelimiter, fewshotDelimiter: fewShot.fewshotDelimiter, place: place + " few-shot example")
+            do throws(TaskError) {
+                let question = try documents.text(fewShot.docToText, shot)
+                let choices = fewShot.docToChoice == nil ? nil : try documents.choices(fewShot.docToChoice, shot)
+                let answer = try documents.target(fewShot.docToTarget, shot)
+                // lm-eval would show the question with no answer; an example without one is a data mistake.
+                if fewShot.docToTarget != nil, answer == .none || answer == .undefined {
+                    let what = documents.fieldName(fewShot.docToTarget).map { "doc_to_target names the field '\($0)', which is missing or null in this few-shot example" }
+                    throw TaskError(what ?? "doc_to_target gave None for this few-shot example", at: place, hint: "an example shows its answer")
+                }
+                let genPrefix = try documents.field(fewShot.genPrefix, shot, key: "fewshot_config.gen_prefix")
+                messages += try LMEvalPrompt.turn(question: question, choices: choices, answer: answer, genPrefix: genPrefix,
+                                                  targetDelimiter: fewShot.targetDelimiter, fewshotDelimiter: fewShot.fewshotDelimiter, place: place)
+            } catch {
+                throw places.locate(error, at: places.place(shot: shot), document: shot)
+            }
         }
         let question = try documents.text(definition.docToText, doc)
         let choices = definition.docToChoice == nil ? nil : try documents.choices(definition.docToChoice, doc)
@@ -213,6 +249,7 @@ public struct LMEvalTask: RegisteredTask {
         switch definition.outputType {
         case .multipleChoice:
             let choices = try documents.choices(definition.docToChoice, doc).map(PythonText.str)
+            plan.goldIndices = try Self.goldIndices(target, choices: choices, source: definition.source, field: documents.fieldName(definition.docToTarget))
             var delimiter = definition.targetDelimiter
             if chatApplied {
                 let rawPrefix: String? = if case .string(let s, _)? = definition.genPrefix { s } else { nil }
@@ -231,17 +268,27 @@ public struct LMEvalTask: RegisteredTask {
             }
         case .loglikelihood:
             guard case .string(let continuation) = target else {
-                throw TaskError("a loglikelihood task's doc_to_target must give text, not \(LMEvalDocuments.kind(target))", at: place)
+                throw TaskError("a loglikelihood task's doc_to_target must give text, not \(LMEvalDocuments.kind(target))", at: definition.source)
             }
             plan.requests = [.loglikelihood(LoglikelihoodRequest(context: context, continuation: continuation))]
             plan.arguments = [[contextArgument, .string(continuation)]]
         case .loglikelihoodRolling:
             guard case .string(let text) = target else {
-                throw TaskError("a loglikelihood_rolling task's doc_to_target must give text, not \(LMEvalDocuments.kind(target))", at: place)
+                throw TaskError("a loglikelihood_rolling task's doc_to_target must give text, not \(LMEvalDocuments.kind(target))", at: definition.source)
             }
             plan.requests = [.loglikelihoodRolling(RollingLoglikelihoodRequest(text: text))]
             plan.arguments = [[.string(text)]]
         case .generateUntil:
+            if definition.docToChoice != nil {
+                // lm-eval reads the target as an index into the choices here (`choices[gold]`).
+                let choices = try documents.choices(definition.docToChoice, doc).map(PythonText.str)
+                guard case .int(let index) = target else {
+                    throw TaskError("doc_to_target gave \(LMEvalDocuments.kind(target)) (\(target.text)); with doc_to_choice a generate_until target is a choice index",
+                                    at: definition.source, hint: "lm-eval reads it as choices[target]")
+                }
+                plan.goldIndices = try Self.goldIndices(.int(index), choices: choices, source: definition.source, field: nil, negative: true)
+                plan.choices = choices
+            }
             let kwargs = try Self.generationKwargs(definition, settings: settings, place: place)
             var parameters = try Self.parameters(kwargs, place: place)
             if messages != nil, let stop = parameters.stop { parameters.stop = Array(stop.prefix(4)) }
@@ -250,6 +297,51 @@ public struct LMEvalTask: RegisteredTask {
             plan.arguments = [[contextArgument, .object(kwargs)]]
         }
         return plan
+    }
+
+    /// The target as indices into `choices`, read as lm-eval reads a multiple_choice target:
+    /// an index, a boolean, a choice's text, or a list of indices.
+    ///
+    /// - Parameters:
+    ///   - field: the document field `doc_to_target` names, if it names one.
+    ///   - negative: a negative index counts from the end (generate_until's `choices[gold]`).
+    /// - Throws: ``TaskError`` at `source` (the caller names the document) for a target that is
+    ///   no choice, which lm-eval scores as always wrong (-100) with at most a warning.
+    static func goldIndices(_ target: TemplateValue, choices: [String], source: String, field: String?, negative: Bool = false) throws(TaskError) -> [Int] {
+        let shown = choices.count <= 6 ? ": " + choices.map { TemplateValue.string($0).repr }.joined(separator: ", ") : ""
+        let hint = "a target is a choice's index (0 to \(choices.count - 1)), its exact text, or a list of indices"
+        func index(_ value: TemplateValue) throws(TaskError) -> Int {
+            switch value {
+            case .int(let i) where choices.indices.contains(i): return i
+            case .int(let i) where negative && i < 0 && -i <= choices.count: return choices.count + i
+            case .int(let i):
+                throw TaskError("doc_to_target gave index \(i), and the document has \(choices.count) choices\(shown)", at: source, hint: hint)
+            case .bool(let b) where choices.count > (b ? 1 : 0): return b ? 1 : 0
+            case .string(let text):
+                guard let i = choices.firstIndex(of: text) else {
+                    throw TaskError("doc_to_target gave \(value.repr), which is not one of the \(choices.count) choices\(shown)", at: source, hint: hint)
+                }
+                return i
+            case .none, .undefined:
+                let what = field.map { "doc_to_target names the field '\($0)', which is missing or null in this document" } ?? "doc_to_target gave None"
+                throw TaskError(what, at: source, hint: hint)
+            case .double(let d):
+                throw TaskError("doc_to_target gave the float \(value.text), not a choice index", at: source,
+                                hint: d.isNaN ? hint : "a CSV column with an empty field is read as floats, as pandas reads it: fill every field, or give the choice's text")
+            default:
+                throw TaskError("doc_to_target gave \(LMEvalDocuments.kind(value)) (\(value.text)), not a choice", at: source, hint: hint)
+            }
+        }
+        guard case .array(let items) = target else { return [try index(target)] }
+        guard !items.isEmpty else { throw TaskError("doc_to_target gave an empty list", at: source, hint: hint) }
+        var indices: [Int] = []
+        for item in items {
+            guard case .int = item else {
+                throw TaskError("a list target must hold choice indices, not \(LMEvalDocuments.kind(item)) (\(item.text))", at: source, hint: hint)
+            }
+            indices.append(try index(item))
+        }
+        return indices
     }
 
     /// `generation_kwargs` with `gen_kwargs` merged in (`dict.update`).
@@ -310,8 +402,11 @@ public struct LMEvalTask: RegisteredTask {
             return try score(plan, answers: answers)
         } catch {
             // A document lm-eval would stop on (a regex group out of range): scored 0 with the reason.
-            return ItemScore(gold: plan.target.text, prediction: nil, raw: "", metrics: Dictionary(uniqueKeysWithValues: metricNames.map { ($0, 0.0) }),
-                             method: "error: \(error.message)")
+            let golds = goldTexts(plan)
+            var score = ItemScore(gold: golds?.first ?? plan.target.text, golds: golds, prediction: nil, raw: "",
+                                  metrics: Dictionary(uniqueKeysWithValues: metricNames.map { ($0, 0.0) }), method: "error: \(error.message)")
+            score.goldIndices = plan.goldIndices
+            return score
         }
     }
 
@@ -338,6 +433,7 @@ public struct LMEvalTask: RegisteredTask {
         var corpus: [String: [Double]] = [:]
         var filtered: [(String, [TemplateValue])] = []
         var prediction: String?
+        var predictionIndex: Int?
         for pipeline in pipelines {
             let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r)) }
             filtered.append((pipeline.name, values))
@@ -351,7 +447,7 @@ public struct LMEvalTask: RegisteredTask {
                 case .pair(let g, let p): corpus[key] = [Double(g), Double(p)]
                 }
             }
-            if prediction == nil { prediction = predictionText(plan, filtered: values) }
+            if prediction == nil { (prediction, predictionIndex) = predicted(plan, filtered: values) }
         }
         var detail: [(String, OrderedJSON)] = [
             ("doc_id", .int(plan.docID)),
@@ -371,7 +467,11 @@ public struct LMEvalTask: RegisteredTask {
         detail.append(("doc_hash", .string(PythonText.sha256(PythonText.jsonDumps(plan.doc, indent: 2)))))
         detail.append(("prompt_hash", .string(PythonText.sha256(plan.arguments.first?.first.map(Self.promptHashText) ?? ""))))
         detail.append(("target_hash", .string(PythonText.sha256(plan.target.text))))
-        var score = ItemScore(gold: plan.target.text, prediction: prediction, raw: rawText(resps), metrics: metrics, detail: detail)
+        let golds = goldTexts(plan)
+        var score = ItemScore(gold: golds?.first ?? plan.target.text, golds: golds, prediction: prediction, raw: rawText(resps), metrics: metrics,
+                              detail: detail)
+        score.goldIndices = plan.goldIndices
+        score.predictionIndex = plan.goldIndices == nil ? nil : predictionIndex
         score.corpusInputs = corpus
         return score
     }
@@ -425,16 +525,26 @@ public struct LMEvalTask: RegisteredTask {
         }
     }
 
-    private func predictionText(_ plan: DocumentPlan, filtered: [TemplateValue]) -> String? {
+    /// The answer as text, and its index among the choices when it is one: the choice with the
+    /// highest loglikelihood (multiple_choice), or the filtered generation.
+    private func predicted(_ plan: DocumentPlan, filtered: [TemplateValue]) -> (String?, Int?) {
         switch definition.outputType {
         case .multipleChoice:
             let lls = filtered.prefix(plan.choices.count).map { Self.tuple($0).0 }
-            return lls.isEmpty ? nil : plan.choices[LMEvalMetrics.argmax(Array(lls))]
+            guard !lls.isEmpty else { return (nil, nil) }
+            let index = LMEvalMetrics.argmax(Array(lls))
+            return (plan.choices[index], index)
         case .generateUntil:
-            return filtered.first?.text
+            let text = filtered.first?.text
+            return (text, text.flatMap { plan.choices.firstIndex(of: $0) })
         default:
-            return nil
+            return (nil, nil)
         }
+    }
+
+    /// The gold answer as the choices' texts (lm-eval's `target` stays the index, as it logs it).
+    private func goldTexts(_ plan: DocumentPlan) -> [String]? {
+        plan.goldIndices.map { $0.map { plan.choices[$0] } }
     }
 
     private func rawText(_ resps: [[TemplateValue]]) -> String {

@@ -23,10 +23,15 @@ enum SampleRecord {
         let score = record.score
         pairs.append(("raw_answer", score.map { .string($0.raw) } ?? .null))
         pairs.append(("parsed_answer", .optional(score?.prediction)))
+        // Answers that are choices' texts keep their positions beside them (lm-eval's indices).
+        let indices = score?.goldIndices
+        if indices != nil { pairs.append(("parsed_index", score?.predictionIndex.map(OrderedJSON.int) ?? .null)) }
         if let score, score.golds.count > 1 {
             pairs.append(("gold", .array(score.golds.map(OrderedJSON.string))))
+            if let indices { pairs.append(("gold_index", .array(indices.map(OrderedJSON.int)))) }
         } else {
             pairs.append(("gold", .optional(score?.gold)))
+            if let indices { pairs.append(("gold_index", indices.count == 1 ? .int(indices[0]) : .array(indices.map(OrderedJSON.int)))) }
         }
         pairs.append(("score", .optional(score?.metrics[mainMetric])))
         if let score {

@@ -84,6 +84,11 @@ public struct ItemScore: Sendable {
     /// perplexity, `(gold, prediction)` of an F1): see ``EvaluationTask/estimate(_:scores:iterations:seed:)``.
     /// Kept (as numbers) after the item's texts are written and dropped.
     public var corpusInputs: [String: [Double]] = [:]
+    /// Where the gold answers stand among the choices, when the answers are choices' texts
+    /// (lm-eval's multiple_choice): `gold_index` in the sample record, beside `gold`.
+    public var goldIndices: [Int]?
+    /// Where the prediction stands among the choices (nil when it is none of them): `parsed_index`.
+    public var predictionIndex: Int?
 
     public init(gold: String, golds: [String]? = nil, prediction: String?, raw: String, metrics: [String: Double],
                 method: String? = nil, detail: [(String, OrderedJSON)] = []) {

@@ -125,4 +125,97 @@ struct LMEvalTaskFileTests {
         let zero = try write("zero.yaml", taskFile("num_fewshot: 0"))
         #expect(try build(zero, "num_fewshot: 5\n").numFewshot == 0)
     }
+
+    @Test("a document without the field doc_to_target names, or whose target is no choice: its data file and line, the field, the task file")
+    func documentTargets() throws {
+        func failure(_ lines: [String], target: String = "label") throws -> (TaskError, data: String) {
+            let data = try write("targets-\(UUID().uuidString).jsonl", lines.joined(separator: "\n") + "\n")
+            let file = try write("targets-\(UUID().uuidString).yaml", taskFile("dataset_kwargs: {data_files: {test: \(data)}}")
+                .replacingOccurrences(of: "doc_to_target: label", with: "doc_to_target: \(target)"))
+            return (try #require(error(file)), data)
+        }
+        let good = #"{"q": "A?", "choices": ["3", "4"], "label": 1, "answer": "4"}"#
+        let lacking = #"{"q": "B?", "choices": ["3", "4"]}"#
+        // The field is missing (a blank line between still counts): lm-eval would score the document wrong without a word.
+        let (missing, data) = try failure([good, "", lacking])
+        #expect(missing.place == "\(data):3 (doc 1)")
+        #expect(missing.message == "doc_to_target names the field 'label', which is missing or null in this document")
+        #expect(missing.hint?.hasPrefix("'label', 'answer' are missing or null in this document; ") == true)
+        #expect(missing.hint?.contains("fix this document, or the task file \(folder.path)/targets-") == true)
+        #expect(missing.description.hasPrefix("\(data):3 (doc 1): error: doc_to_target names the field 'label'"))
+        // A template that looks the field up: lm-eval's own words, now with the document's place.
+        let (template, templateData) = try failure([good, lacking], target: #""{{['3', '4'].index(answer)}}""#)
+        #expect(template.place == "\(templateData):2 (doc 1)")
+        #expect(template.message == "doc_to_target: None is not in list")
+        #expect(template.hint?.hasPrefix("'label', 'answer' are missing or null in this document; the template can use the document's fields: q, choices") == true)
+        // Present, but no choice.
+        let (range, rangeData) = try failure([#"{"q": "C?", "choices": ["3", "4"], "label": 5}"#])
+        #expect(range.place == "\(rangeData):1 (doc 0)")
+        #expect(range.message == "doc_to_target gave index 5, and the document has 2 choices: '3', '4'")
+        #expect(range.hint?.hasPrefix("a target is a choice's index (0 to 1), its exact text, or a list of indices") == true)
+        let (text, _) = try failure([good, #"{"q": "D?", "choices": ["3", "4"], "label": "five"}"#])
+        #expect(text.message == "doc_to_target gave 'five', which is not one of the 2 choices: '3', '4'")
+    }
+
+    @Test("a few-shot example without its target names the example's line; a CSV row names its line")
+    func shotAndCSVTargets() throws {
+        let train = try write("train.jsonl", """
+        {"q": "T1?", "choices": ["3", "4"], "label": 0}
+        {"q": "T2?", "choices": ["3", "4"]}
+
+        """)
+        let file = try write("shots.yaml", taskFile("dataset_kwargs: {data_files: {test: \(folder.path)/data.jsonl, train: \(train)}}")
+            + "training_split: train\nnum_fewshot: 2\n")
+        let shot = try #require(error(file))
+        #expect(shot.place == "\(train):2 (few-shot doc 1 of train)")
+        #expect(shot.hint?.contains("'label' is missing or null in this document") == true)
+        let csv = try write("rows.csv", "q,choices,label\nA?,\"['four', 'five']\",four\nB?,\"['four', 'five']\",\n")
+        let csvTask = try write("csv.yaml", taskFile("dataset_kwargs: {data_files: {test: \(csv)}}")
+            .replacingOccurrences(of: "dataset_path: json", with: "dataset_path: csv")
+            .replacingOccurrences(of: "doc_to_choice: choices", with: "doc_to_choice: \"{{choices}}\""))
+        let row = try #require(error(csvTask))
+        #expect(row.place == "\(csv):3 (doc 1)")
+        #expect(row.message.contains("doc_to_target names the field 'label'"))
+    }
+
+    @Test("a broken JSON Lines line shows its column and a caret, and says what a line holds (no word of CSV)")
+    func brokenDataLine() throws {
+        let data = try write("broken.jsonl", """
+        {"q": "A?", "choices": ["3", "4"], "label": 1}
+        {"q": "B?", "choices": ["3", "4"] "label": 1}
+
+        """)
+        let e = try #require(error(try write("broken.yaml", taskFile("dataset_kwargs: {data_files: {test: \(data)}}"))))
+        #expect(e.place == "\(data):2:35")
+        #expect(e.message == "line is not valid JSON: expecting ',' or '}'")
+        #expect(e.hint == "each line of a JSON Lines file is one whole JSON object, like {\"question\": ..., \"answer\": ...}")
+        #expect(e.snippet == """
+         2 | {"q": "B?", "choices": ["3", "4"] "label": 1}
+           |                                   ^
+        """)
+        #expect(!e.description.lowercased().contains("csv"))
+        // One JSON document: the line and column of the failure, not a byte offset.
+        let json = try write("broken.json", "[\n  {\"q\": \"A?\", \"choices\": [\"3\", \"4\"], \"label\": 1},\n  {\"q\": \"B?\",}\n]\n")
+        let document = try #require(error(try write("broken-json.yaml", taskFile("dataset_kwargs: {data_files: {test: \(json)}}"))))
+        #expect(document.place == "\(json):3:14")
+        #expect(document.message == "file is not valid JSON: expecting a property name in double quotes")
+    }
+
+    @Test("a Parquet, Arrow, gzip or zip file named as data is named as such, not as text that is not UTF-8", arguments: [
+        ([UInt8]("PAR1".utf8) + [0x15, 0x04, 0x15, 0xAC, 0x02, 0x00, 0xFF] + [UInt8]("PAR1".utf8), "a Parquet file", "Parquet is not supported yet"),
+        ([UInt8]("ARROW1".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00], "an Arrow IPC (Feather) file", "Arrow is not supported yet"),
+        ([0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00, 0x00, 0x00, 0x10], "an Arrow IPC stream", "Arrow is not supported yet"),
+        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed", "reads JSON Lines and CSV"),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08], "a zip archive", "reads JSON Lines and CSV"),
+    ])
+    func binaryData(bytes: [UInt8], name: String, says: String) throws {
+        let data = folder.appendingPathComponent("train.parquet")
+        try Data(bytes).write(to: data)
+        let e = try #require(error(try write("binary.yaml", taskFile("dataset_kwargs: {data_files: {test: \(data.path)}}"))))
+        #expect(e.place == data.path)
+        #expect(e.message.hasPrefix("data file is \(name)"))
+        #expect(e.message.contains(says))
+        #expect(!e.description.contains("UTF-8"))
+        #expect(e.hint?.isEmpty == false)
+    }
 }

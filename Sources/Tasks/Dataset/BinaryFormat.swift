@@ -1,0 +1,82 @@
+import Foundation
+
+/// A binary file format a data file may be by mistake, told by its first (and last) bytes, so
+/// that a Parquet or Arrow file named as data is refused by name instead of as "not UTF-8 text".
+///
+/// The loaders read JSON Lines and CSV only; Parquet and Arrow are not supported yet.
+enum BinaryFormat: String, Sendable, CaseIterable {
+    case parquet
+    /// Arrow's IPC file format (Feather v2): `ARROW1` and two bytes of padding.
+    case arrowFile
+    /// Arrow's IPC stream format, as `datasets`' `save_to_disk` writes `data-*.arrow`: each
+    /// message starts with the continuation marker 0xFFFFFFFF.
+    case arrowStream
+    case gzip
+    case zip
+
+    /// How many bytes of the start and of the end ``detect(head:tail:)`` looks at.
+    static let probeLength = 8
+
+    /// The format whose magic bytes `head` (the file's first bytes) and `tail` (its last ones)
+    /// hold, in a file of `size` bytes; nil for anything else, text included.
+    ///
+    /// Parquet starts and ends with `PAR1` around a 4-byte footer length at least; both ends
+    /// are checked, since a CSV header may begin with those letters. The other magics cannot
+    /// start a UTF-8 text file.
+    static func detect(head: some Collection<UInt8>, tail: some Collection<UInt8>, size: Int) -> BinaryFormat? {
+        let head = Array(head.prefix(probeLength)), tail = Array(tail.suffix(4))
+        func starts(_ magic: [UInt8]) -> Bool { head.starts(with: magic) }
+        let par1 = Array("PAR1".utf8)
+        if starts(par1), size >= 12, tail == par1 { return .parquet }
+        if starts(Array("ARROW1".utf8) + [0, 0]) { return .arrowFile }
+        if starts([0xFF, 0xFF, 0xFF, 0xFF]) { return .arrowStream }
+        if starts([0x1F, 0x8B]) { return .gzip }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) { return .zip }
+        return nil
+    }
+
+    /// The format detected in a whole file's bytes.
+    static func detect(_ bytes: some Collection<UInt8>) -> BinaryFormat? {
+        detect(head: bytes.prefix(probeLength), tail: bytes.suffix(4), size: bytes.count)
+    }
+
+    var name: String {
+        switch self {
+        case .parquet: return "a Parquet file"
+        case .arrowFile: return "an Arrow IPC (Feather) file"
+        case .arrowStream: return "an Arrow IPC stream (as datasets' save_to_disk writes)"
+        case .gzip: return "gzip-compressed"
+        case .zip: return "a zip archive (an .xlsx workbook is one too)"
+        }
+    }
+
+    /// How to turn the file into JSON Lines.
+    func conversion(_ path: String) -> String {
+        let quoted = path.replacingOccurrences(of: "'", with: "\\'")
+        let output = ((path as NSString).deletingPathExtension as String).replacingOccurrences(of: "'", with: "\\'") + ".jsonl"
+        let write = "to_json('\(output)', orient='records', lines=True, force_ascii=False)"
+        switch self {
+        case .parquet:
+            return "convert it to JSON Lines: python -c \"import pandas as pd; pd.read_parquet('\(quoted)').\(write)\""
+        case .arrowFile:
+            return "convert it to JSON Lines: python -c \"import pandas as pd; pd.read_feather('\(quoted)').\(write)\""
+        case .arrowStream:
+            return "convert it to JSON Lines: python -c \"from datasets import Dataset; Dataset.from_file('\(quoted)').to_pandas().\(write)\""
+        case .gzip:
+            return "decompress it first: gunzip -k '\(path)'"
+        case .zip:
+            return "extract the JSON Lines or CSV file from it (unzip '\(path)'), or save a workbook as CSV"
+        }
+    }
+
+    /// The error for a data file in this format.
+    func error(_ path: String) -> TaskError {
+        let unsupported = switch self {
+        case .parquet: "; Parquet is not supported yet"
+        case .arrowFile, .arrowStream: "; Arrow is not supported yet"
+        case .gzip, .zip: ""
+        }
+        return TaskError("data file is \(name), not text: this loader reads JSON Lines and CSV\(unsupported)", at: path,
+                         hint: conversion(path))
+    }
+}
