@@ -10,7 +10,8 @@ enum FakeAnswers {
     }
 
     /// The answer to a prompt: `[answer:TEXT]` in the prompt makes TEXT the answer; otherwise
-    /// one of A-D chosen by the prompt's hash (for multiple-choice tasks), as `"X"`.
+    /// one of the words a prompt asks to choose from (`Answer with one word: yes, no, maybe.`),
+    /// else one of A-D, chosen by the prompt's hash (for multiple-choice tasks).
     static func answer(to prompt: String) -> String {
         // Asked as Llama Guard: judge the last message of the conversation it was given.
         if prompt.contains("Task: Check if there is unsafe content") {
@@ -18,6 +19,12 @@ enum FakeAnswers {
         }
         if let start = prompt.range(of: "[answer:"), let end = prompt[start.upperBound...].firstIndex(of: "]") {
             return String(prompt[start.upperBound..<end])
+        }
+        // Fixed word answers (`Answer with one word: yes, no, maybe.`): one of those words.
+        if let start = prompt.range(of: "Answer with one word: ", options: .backwards) {
+            let words = prompt[start.upperBound...].prefix { $0 != "." && $0 != "\n" }
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if !words.isEmpty { return words[Int(hash(prompt) % UInt64(words.count))] }
         }
         let letters = ["A", "B", "C", "D"]
         return letters[Int(hash(prompt) % 4)]
