@@ -51,19 +51,11 @@ struct AnyFolderTests {
         }
         let server = try FakeLLMServer(idleTimeout: 30)
         defer { server.stop() }
-        let process = Process()
-        process.executableURL = binary
-        process.currentDirectoryURL = elsewhere.url
         // The bundled data/mcq_example.jsonl, found beside the installed conf/.
-        process.arguments = ["--quiet", "+model=local_chat", "+task=mcq", "task.dataset.limit=3", "response.cache.mode=off",
-                             "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "hydra.run.dir=\(elsewhere.url.path)/out"]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(stderr)")
+        let result = try RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "task.dataset.limit=3", "response.cache.mode=off",
+                                            "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "hydra.run.dir=\(elsewhere.url.path)/out"],
+                                           in: elsewhere.url, program: binary)
+        #expect(result.status == 0, "\(result.stderr)")
         #expect(EvaluationTests.count(try TrustedNumbersTests.json(try elsewhere.read("out/results.json")), "items") == 3)
         #expect(server.requestCount() == 3)
     }

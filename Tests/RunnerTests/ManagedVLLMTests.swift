@@ -94,8 +94,8 @@ struct ManagedVLLMTests {
         #expect(standIn.orphans.isEmpty, "the slow server was left running")
     }
 
-    @Test("Ctrl-C stops the run and the server")
-    func interrupted() throws {
+    /// A run on a slow stand-in, one request at a time, returned once its first item is done.
+    func startSlowRun() throws -> (StandIn, TemporaryDirectory, Process) {
         let standIn = try StandIn("serve --latency-ms 300")
         let dir = try TemporaryDirectory()
         let process = Process()
@@ -107,8 +107,15 @@ struct ManagedVLLMTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<100 where !((try? dir.read("run/samples.jsonl")) ?? "").contains("\n") { Thread.sleep(forTimeInterval: 0.1) }
+        return (standIn, dir, process)
+    }
+
+    @Test("Ctrl-C stops the run and the server")
+    func interrupted() throws {
+        let (standIn, dir, process) = try startSlowRun()
         process.interrupt()
         process.waitUntilExit()
+        _ = dir  // its folder lives until the run has ended
         #expect(process.terminationStatus == 130)
         #expect(standIn.calls.count == 1)
         #expect(standIn.orphans.isEmpty, "Ctrl-C left vllm serve running")
@@ -119,20 +126,11 @@ struct ManagedVLLMTests {
     /// is never left held by an orphaned `vllm serve`).
     @Test("a runner killed with SIGKILL does not leave vllm serve running")
     func killedRunner() throws {
-        let standIn = try StandIn("serve --latency-ms 300")
-        let dir = try TemporaryDirectory()
-        let process = Process()
-        process.executableURL = RunnerProcess.executable
-        process.currentDirectoryURL = RunnerProcess.packageRoot
-        process.arguments = ["--quiet"] + base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=m",
-                                                  "response.max_concurrency=1", "hydra.run.dir=\(dir.url.path)/run"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        for _ in 0..<100 where !((try? dir.read("run/samples.jsonl")) ?? "").contains("\n") { Thread.sleep(forTimeInterval: 0.1) }
+        let (standIn, dir, process) = try startSlowRun()
         #expect(!standIn.orphans.isEmpty, "the server was running")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        _ = dir  // its folder lives until the run has ended
         // The stand-in serves for 60 s of idleness on its own: gone within a few seconds means stopped.
         for _ in 0..<50 where !standIn.orphans.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
         #expect(standIn.orphans.isEmpty, "vllm serve outlived a SIGKILLed runner: \(standIn.orphans)")

@@ -159,19 +159,11 @@ struct FullDiskTests {
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq(rows)])
         let arguments = ["--quiet"] + run.arguments(data: "mcq.jsonl", ["response.cache.mode=off"])
         let quoted = ([RunnerProcess.executable.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         // 16 KiB per file: the samples (about 700 bytes an item) outgrow it, results.json does not.
-        process.arguments = ["-c", "trap '' XFSZ; ulimit -f 16; exec \(quoted)"]
-        process.currentDirectoryURL = run.folder.url
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1, "\(stderr)")
-        #expect(stderr.contains("could not write every sample"), "\(stderr)")
+        let result = try RunnerProcess.run(["-c", "trap '' XFSZ; ulimit -f 16; exec \(quoted)"], in: run.folder.url,
+                                           program: URL(fileURLWithPath: "/bin/bash"))
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("could not write every sample"), "\(result.stderr)")
         let samples = try run.folder.read("out/samples.jsonl")
         #expect(samples.utf8.count <= 16 * 1024)
         #expect(samples.hasSuffix("\n"), "a line cut short at the limit")

@@ -50,18 +50,8 @@ public final class VLLMServer: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, so stopping it stops the workers it forks as well; default
-        // signal handling and an empty mask, because the runner ignores SIGINT and SIGTERM
-        // (it handles them itself) and a child would inherit that and ignore our SIGTERM.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
+        // Its own process group, so stopping it stops the workers it forks as well.
+        ownGroupWithDefaultSignals(&attributes)
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
@@ -210,15 +200,7 @@ final class ParentDeathWatchdog: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // A group of its own: the terminal's Ctrl-C reaches the runner, which stops the server itself.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
+        ownGroupWithDefaultSignals(&attributes)
         // `read` returns at end of file; a group already gone ends it at once.
         let script = "read line; kill -TERM -- -$1 2>/dev/null || exit 0; sleep 10; kill -KILL -- -$1 2>/dev/null; exit 0"
         let arguments = ["/bin/sh", "-c", script, "runner-vllm-watchdog", String(processGroup)]
@@ -279,4 +261,19 @@ public enum VLLMServers {
         }
         if install { atexit { VLLMServers.stopAll() } }
     }
+}
+
+/// A child in a process group of its own, with default signal handling and an empty mask: the
+/// runner ignores SIGINT and SIGTERM (it handles them itself), and a child would inherit that
+/// and ignore the SIGTERM that stops it.
+private func ownGroupWithDefaultSignals(_ attributes: inout posix_spawnattr_t) {
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+    posix_spawnattr_setpgroup(&attributes, 0)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    posix_spawnattr_setsigmask(&attributes, &mask)
 }

@@ -21,9 +21,10 @@ enum RunnerProcess {
     /// The `runner` built next to the test executable.
     static let executable = BuiltExecutable.url(named: "runner")
 
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> RunnerResult {
+    /// - Parameter program: another program to run the same way (an installed copy, a shell).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], program: URL? = nil) throws -> RunnerResult {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program ?? executable
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment
