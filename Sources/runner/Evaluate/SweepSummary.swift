@@ -48,7 +48,9 @@ struct SweepSummary {
         let all = [Array(header.dropLast(2))] + rows.map { Array($0.dropLast(2)) }
         let widths = (0..<all[0].count).map { column in all.map { $0[column].count }.max() ?? 0 }
         var text = all.map { row in
-            zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            var line = zip(row, widths).map { $0 + String(repeating: " ", count: $1 - $0.count) }.joined(separator: "  ")
+            while line.last == " " { line.removeLast() }
+            return line
         }.joined(separator: "\n") + "\n"
         for report in reports {
             guard let reason = report.outcome?.reason, report.outcome?.status != "completed" else { continue }
