@@ -191,9 +191,11 @@ struct SlurmClusterTests {
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        // Four jobs that send the same 40 requests (the seed only changes the bootstrap), two at a time.
+        // Four jobs that send the same 40 requests, two at a time: the backend's own sampling seed
+        // is pinned, so the run seed changes only the bootstrap.
         let result = try RunnerProcess.run([
             "-m", "hydra/launcher=slurm", "hydra.launcher.poll_interval_s=0.3", "+model=local_chat", "+task=mcq", "seed=1,2,3,4",
+            "model.params.seed=1234",
             "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "response.cache.url=\(database.url)",
             "hydra.sweep.dir=\(dir.url.path)/sweep",
         ])
