@@ -117,8 +117,11 @@ struct BatchAPITests {
         #expect(server.batchesCreated == 3, "the resumed run created no batch")
         #expect(server.filesUploaded == 3, "and uploaded nothing again")
         #expect(server.requestCount("chat/completions") == 0)
-        #expect(resumed.stderr.contains("resuming 3 batches sent by an earlier run"))
-        #expect(((try Self.results(dir, "run")["counts"] as! [String: Any])["scored"] as! Int) == 12)
+        // The kill comes once the run has recorded all 3 batches; under load it may also have
+        // fetched one or two of them before it died, whose answers are then in the cache.
+        let counts = try Self.results(dir, "run")["counts"] as! [String: Any]
+        #expect(resumed.stderr.contains("sent by an earlier run") || counts["cached"] as? Int == 12, "\(resumed.stderr)")
+        #expect(counts["scored"] as? Int == 12)
     }
 
     @Test("runner batches lists a killed run's batches in flight; cancel cancels and forgets them")
