@@ -20,15 +20,15 @@ public struct ItemTally: Sendable {
     public private(set) var batchedUsage = TokenUsage()
     public private(set) var scores: ScoreColumns
     public private(set) var safety = SafetyTally()
-    /// Why the first skipped item was skipped, and the first errored item failed: what the
-    /// console names when skips or errors end a run.
-    public private(set) var firstSkipReason: String?
+    /// Why the first skipped item (in the dataset's order) was skipped: what the
+    /// console names when skips end a run.
+    public var firstSkipReason: String? { firstSkip?.reason }
+    private var firstSkip: (index: Int, reason: String)?
     /// Items a safety check left out on purpose (`safety.action: skip`): not missing answers.
     public private(set) var skippedBySafety = 0
-    public private(set) var firstErrorReason: String?
     /// The first few answers that could not be read (item id, raw answer, cut short), shown
     /// when the null rate is high so the user sees the form the parser missed.
-    public private(set) var nullExamples: [(id: String, raw: String)] = []
+    public private(set) var nullExamples: [(index: Int, id: String, raw: String)] = []
     static let nullExampleCount = 3
 
     /// - Parameters:
@@ -51,10 +51,12 @@ public struct ItemTally: Sendable {
             skippedBySafety += 1
         case .skipped:
             skipped += 1
-            if firstSkipReason == nil { firstSkipReason = "item \(record.id): \(record.reason ?? "skipped")" }
+            // The first in the dataset's order, not in the order answers happened to arrive.
+            if firstSkip.map({ record.index < $0.index }) ?? true {
+                firstSkip = (record.index, "item \(record.id): \(record.reason ?? "skipped")")
+            }
         case .error:
             errored += 1
-            if firstErrorReason == nil { firstErrorReason = "item \(record.id): \(record.reason ?? "failed")" }
         }
         if record.cached { cached += 1 }
         retries += record.retries
@@ -64,9 +66,11 @@ public struct ItemTally: Sendable {
         if let score = record.score {
             if countsNulls, record.status == .scored, score.prediction == nil {
                 nulls += 1
-                if nullExamples.count < Self.nullExampleCount {
+                // The first few in the dataset's order.
+                if nullExamples.count < Self.nullExampleCount || record.index < nullExamples.last!.index {
                     let raw = score.raw.count > 200 ? String(score.raw.prefix(200)) + "..." : score.raw
-                    nullExamples.append((record.id, raw))
+                    nullExamples.insert((record.index, record.id, raw), at: nullExamples.firstIndex { record.index < $0.index } ?? nullExamples.endIndex)
+                    if nullExamples.count > Self.nullExampleCount { nullExamples.removeLast() }
                 }
             }
             scores.append(score, item: record.index)
