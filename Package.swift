@@ -131,7 +131,7 @@ let package = Package(
             dependencies: ["Tasks", "Models", "Response", "Config", "TestSupport"],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Models"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "TestSupport"], exclude: ["Fixtures"]),
         // The fuzz corpus and every past crash, through the fuzz targets' entry points.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         // End-to-end: runs the built `runner` binary on fixture config trees.

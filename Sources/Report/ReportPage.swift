@@ -141,11 +141,12 @@ public struct ReportPage {
             return ["job": job.number ?? 0, "label": job.label + (values.isEmpty ? "" : " " + values)]
         }
         let interval = source.jobs.first?.results["confidence_interval"]?.stringValue ?? "as in results.json"
+        let notes = self.notes()
         return [
             "title": title, "version": version, "directory": source.directory, "jobCount": source.jobs.count,
             "singleJob": source.jobs.count == 1, "generated": ISO8601DateFormatter().string(from: Date()),
             "sweep": source.kind == .sweep, "columns": columns, "rows": rows, "interval": interval,
-            "notes": notes(), "hasNotes": !notes().isEmpty,
+            "notes": notes, "hasNotes": !notes.isEmpty,
             "plots": plots.map { ["svg": $0.svg] }, "hasPlots": !plots.isEmpty,
             "confusion": confusion, "hasConfusion": !confusion.isEmpty,
             "hasPairs": source.jobs.count > 1 && !pairs.isEmpty, "jobOptions": jobOptions,

@@ -33,7 +33,7 @@ enum BatchesCommand {
             let launcher = JobLauncher(composer: composer, options: options, startTime: time(nil), commandLine: ["runner", "batches"] + arguments)
             let job = try launcher.composeJob(number: 0, overrides: overrides, mode: "RUN")
             let (log, _) = RunLogHandler.logger(verbose: options.verbose)
-            let setup = try JobExecutor.prepare(job.run, paths: options.pathResolver, log: log)
+            let setup = try JobExecutor.prepare(job.run, paths: ConfigPathResolver(searchPath: repository.searchPath), log: log)
             guard let cache = setup.component.cache, let model = setup.component.model as? any BatchCapableModel else {
                 Output.error("error: this model has no batch API, or the run has no cache\nhint: give the same +model and response.cache overrides as the run")
                 return 2

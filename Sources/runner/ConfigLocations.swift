@@ -11,13 +11,8 @@ import Config
 /// current folder, else the runner's own `conf` (beside the repository the binary was built in,
 /// or `PREFIX/share/runner/conf` for a binary installed by `scripts/install.sh PREFIX`), so
 /// `runner +model=smollm2 +task=mcq` works from any folder, as a Hydra app finds its own configs.
-struct ConfigLocations {
-    var searchPath: [String]
-    /// The folders a relative path in a config is read from after the current folder: the
-    /// parent of each config folder, in search order (`conf/../data/...`).
-    var projectRoots: [String]
-
-    static func resolve(_ options: RunnerOptions) throws(ConfigError) -> ConfigLocations {
+enum ConfigLocations {
+    static func searchPath(_ options: RunnerOptions) throws(ConfigError) -> [String] {
         var searchPath: [String] = []
         if let dir = options.configDir {
             guard FileSystem.isDirectory(dir) else {
@@ -40,7 +35,7 @@ struct ConfigLocations {
             throw ConfigError(.fileNotFound, "no 'conf' directory in \(FileSystem.currentDirectory()), and none beside the runner",
                               hint: "run from the project's top folder, or choose a config tree with --config-path DIR")
         }
-        return ConfigLocations(searchPath: searchPath, projectRoots: searchPath.map(Self.parent))
+        return searchPath
     }
 
     static func parent(of folder: String) -> String {
@@ -77,8 +72,15 @@ enum RunnerHome {
 /// not change folder), then beside each config folder; a `models/...` path also under
 /// `$RUNNER_MODELS`. A path found nowhere is returned as given, so the error names it.
 struct ConfigPathResolver: Sendable {
+    /// The folders read after the current folder: the parent of each config folder, in search
+    /// order (`conf/../data/...`).
     var roots: [String]
     var modelsFolder: String? = getenv("RUNNER_MODELS").map { String(cString: $0) }
+
+    /// For the config folders a run composed from (its repository's search path).
+    init(searchPath: [String]) {
+        roots = searchPath.map(ConfigLocations.parent)
+    }
 
     func resolve(_ path: String) -> String {
         guard !path.isEmpty, !path.hasPrefix("/"), !FileSystem.exists(path) else { return path }

@@ -87,7 +87,7 @@ struct JobLauncher {
             // results.json that says why.
             let setup: JobExecutor.Setup
             do {
-                setup = try JobExecutor.prepare(run, paths: options.pathResolver, log: log, showBatches: !options.quiet && !options.verbose)
+                setup = try JobExecutor.prepare(run, paths: ConfigPathResolver(searchPath: composer.repository.searchPath), log: log, showBatches: !options.quiet && !options.verbose)
             } catch {
                 let problem = JobExecutor.userError(error, resolved: resolved)
                 Output.error(problem.description)

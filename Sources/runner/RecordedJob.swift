@@ -15,11 +15,13 @@ import Tasks
 enum RecordedJob {
     static func run(_ directory: String, options: RunnerOptions) async -> Int32 {
         do {
-            let (job, _) = try load(directory, options: options)
+            let job = try load(directory, options: options)
             let (log, sink) = RunLogHandler.logger(verbose: options.verbose)
             let setup: JobExecutor.Setup
             do {
-                setup = try JobExecutor.prepare(job.run, paths: options.pathResolver, log: log, showBatches: !options.quiet && !options.verbose)
+                // Relative paths as the sweep's command line found them (its -cp and -cd).
+                let searchPath = (try? RunnerCommand.makeRepository(options))?.searchPath ?? []
+                setup = try JobExecutor.prepare(job.run, paths: ConfigPathResolver(searchPath: searchPath), log: log, showBatches: !options.quiet && !options.verbose)
             } catch {
                 let problem = JobExecutor.userError(error, resolved: job.resolved)
                 Output.error(problem.description)
@@ -36,7 +38,7 @@ enum RecordedJob {
         }
     }
 
-    static func load(_ directory: String, options: RunnerOptions) throws(ConfigError) -> (PreparedJob, String) {
+    static func load(_ directory: String, options: RunnerOptions) throws(ConfigError) -> PreparedJob {
         let record = directory + "/.hydra"
         func read(_ name: String) throws(ConfigError) -> ConfigNode {
             let path = record + "/" + name
@@ -75,7 +77,6 @@ enum RecordedJob {
         if let task = run.task { try TaskRegistry.default.check(task) }
         let number: Int
         if case .int(let n)? = hydra.node(at: "job.num")?.value { number = n } else { number = 0 }
-        let job = PreparedJob(number: number, overrides: overrides, resolved: resolved, run: run, directory: directory)
-        return (job, options.configPath ?? "conf")
+        return PreparedJob(number: number, overrides: overrides, resolved: resolved, run: run, directory: directory)
     }
 }

@@ -121,7 +121,7 @@ enum RunnerCommand {
 
     /// The search path: `--config-dir` first, then `--config-path` (``ConfigLocations``).
     static func makeRepository(_ options: RunnerOptions) throws(ConfigError) -> ConfigRepository {
-        ConfigRepository(searchPath: try ConfigLocations.resolve(options).searchPath)
+        ConfigRepository(searchPath: try ConfigLocations.searchPath(options))
     }
 
     /// `--config-name`, else `config` when `config.yaml` exists, else an empty primary config.

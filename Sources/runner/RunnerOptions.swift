@@ -126,10 +126,3 @@ struct RunnerOptions {
         return ConfigError(.usage, "--info takes one of \(topics.joined(separator: ", ")), not '\(raw)'", hint: hint)
     }
 }
-
-extension RunnerOptions {
-    /// How the run finds the relative paths its config names (``ConfigPathResolver``).
-    var pathResolver: ConfigPathResolver {
-        ConfigPathResolver(roots: (try? ConfigLocations.resolve(self).projectRoots) ?? [])
-    }
-}

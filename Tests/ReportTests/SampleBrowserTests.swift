@@ -1,12 +1,13 @@
 import Foundation
 @testable import Report
 import Testing
+import TestSupport
 
 /// The sample browser of report.html, drawn by headless chromium (`scripts/test.sh` installs
 /// it): an lm-eval document shows its answer and its gold as choice text with their indices,
 /// and a record without indices (our mcq task's, or one written before they were) as it is.
 @Suite("report.html sample browser", .serialized, .timeLimit(.minutes(2)),
-       .enabled(if: HeadlessChromium.path != nil || ProcessInfo.processInfo.environment["RUNNER_TEST_BROWSER"] == "1"))
+       .enabled(if: Chromium.path != nil || Chromium.isRequired))
 struct SampleBrowserTests {
     static let results = #"""
     {"task": "lm_eval/mc", "model": "hf_local", "status": "completed", "main_metric": "acc",
@@ -15,7 +16,7 @@ struct SampleBrowserTests {
 
     /// The rows the browser draws for these sample lines, as text.
     func rows(_ lines: [String]) throws -> [String] {
-        let chromium = try HeadlessChromium.require()
+        let chromium = try Chromium.require()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sample-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -44,39 +45,5 @@ struct SampleBrowserTests {
             #"{"id":"q1","prompt":"Which?\nA. red\nB. green","raw_answer":"B","parsed_answer":"B","gold":"A","score":0,"status":"scored","cached":false,"retries":0,"latency_ms":1.0,"tokens":{"prompt":1,"completion":1}}"#,
         ])
         #expect(rows == ["q1  →  B   (gold A)"])
-    }
-}
-
-/// Headless chromium, as RunnerTests' report tests run it.
-struct HeadlessChromium {
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
-    static let path: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    let executable: String
-
-    static func require() throws -> HeadlessChromium {
-        guard let path else { throw Failure(description: "RUNNER_TEST_BROWSER=1 but no chromium: apt-get install chromium") }
-        return HeadlessChromium(executable: path)
-    }
-
-    /// The page's DOM after its script ran. A fresh profile each time, no sandbox (tests may
-    /// run as root), no GPU.
-    func dumpDOM(_ file: String) throws -> String {
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-                             "--user-data-dir=\(profile.path)", "--window-size=1280,2000", "--dump-dom", "file://" + file]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw Failure(description: "chromium exited \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
     }
 }

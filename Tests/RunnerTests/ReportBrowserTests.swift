@@ -1,5 +1,6 @@
 import FakeLLMServer
 import Foundation
+import TestSupport
 import Testing
 
 /// report.html checked in a real browser: Debian's chromium, headless, which `scripts/test.sh`
@@ -108,44 +109,5 @@ struct ReportBrowserTests {
         let drawn = Self.count("class=\"row", in: dom)
         #expect(drawn > 0 && drawn < 60, "\(drawn) rows in the DOM for 100,000 samples")
         print("report with 100,000 samples: loaded and drawn in headless chromium in \(String(format: "%.1f", seconds)) s")
-    }
-}
-
-/// Headless chromium for the report's tests.
-struct Chromium {
-    struct Failure: Error, CustomStringConvertible { var description: String }
-
-    /// `scripts/test.sh` installs chromium and sets this: then a missing browser fails the tests.
-    static let isRequired = ProcessInfo.processInfo.environment["RUNNER_TEST_BROWSER"] == "1"
-    static let path: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    let executable: String
-
-    static func require() throws -> Chromium {
-        guard let path else { throw Failure(description: "RUNNER_TEST_BROWSER=1 but no chromium: apt-get install chromium") }
-        return Chromium(executable: path)
-    }
-
-    private func run(_ arguments: [String]) throws -> Data {
-        // A fresh profile each time, no sandbox (tests may run as root), no GPU.
-        let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: profile) }
-        let (status, data) = try ToolProcess.run(URL(fileURLWithPath: executable), [
-            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
-            "--user-data-dir=\(profile.path)", "--window-size=1280,2000",
-        ] + arguments)
-        guard status == 0 else { throw Failure(description: "chromium \(arguments) exited \(status)") }
-        return data
-    }
-
-    func dumpDOM(_ file: String, hash: String? = nil) throws -> String {
-        String(decoding: try run(["--dump-dom", "file://" + file + (hash.map { "#" + $0 } ?? "")]), as: UTF8.self)
-    }
-
-    /// Writes a PNG and returns its size in bytes.
-    func screenshot(_ file: String, to png: String) throws -> Int {
-        _ = try run(["--screenshot=\(png)", "file://" + file])
-        return (try FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
     }
 }

@@ -173,11 +173,11 @@ public struct EvaluationResult: Sendable {
         var stages: [(String, OrderedJSON)] = []
         for name in ["prompt", "output"] {
             guard let stage = safety.stages[name] else { continue }
-            let (low, high) = Self.wilson(stage.flagged, stage.checked)
+            let rate = stage.flaggedRate
             stages.append((name, .object([
                 ("checked", .int(stage.checked)), ("flagged", .int(stage.flagged)),
-                ("flagged_rate", number(stage.checked == 0 ? .nan : Double(stage.flagged) / Double(stage.checked))),
-                ("ci_low", number(low)), ("ci_high", number(high)), ("check_errors", .int(stage.checks - stage.checked)),
+                ("flagged_rate", number(rate.value)),
+                ("ci_low", number(rate.low)), ("ci_high", number(rate.high)), ("check_errors", .int(stage.checks - stage.checked)),
                 ("categories", .object(stage.categories.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
             ])))
         }

@@ -25,8 +25,8 @@ public enum ResultSummary {
             guard let stage = result.tally.safety.stages[name] else { continue }
             var text = "  safety \(name)s flagged \(stage.flagged) of \(stage.checked)"
             if stage.checked > 0 {
-                let (low, high) = EvaluationResult.wilson(stage.flagged, stage.checked)
-                text += " (\(format(Double(stage.flagged) / Double(stage.checked) * 100, 1))%, [\(format(low * 100, 1)), \(format(high * 100, 1))]%)"
+                let rate = stage.flaggedRate
+                text += " (\(format(rate.value * 100, 1))%, [\(format(rate.low * 100, 1)), \(format(rate.high * 100, 1))]%)"
             }
             if stage.checks > stage.checked { text += ", \(stage.checks - stage.checked) checks failed" }
             lines.append(text)

@@ -145,7 +145,7 @@ public struct Evaluation: Sendable {
         let settings = result.settings
         let total = result.totalItems
         let rate = { (x: Double) in PythonFormat.str(.double(x)) }
-        let missing = result.skippedCount - result.tally.skippedBySafety
+        let missing = result.tally.skippedUnanswered
         if total > 0, Double(missing) / Double(total) > settings.maxSkipRate {
             result.status = .failed
             result.stopReason = "\(missing) of \(total) items were skipped, more than response.max_skip_rate=\(rate(settings.maxSkipRate))"
@@ -298,7 +298,7 @@ actor ItemCollector {
             failure = error
             return true
         }
-        if !skipLimitReached, !errorLimitReached, Double(tally.skipped - tally.skippedBySafety) / Double(max(items.count, 1)) > maxSkipRate {
+        if !skipLimitReached, !errorLimitReached, Double(tally.skippedUnanswered) / Double(max(items.count, 1)) > maxSkipRate {
             skipLimitReached = true
             return true
         }

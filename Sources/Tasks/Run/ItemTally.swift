@@ -26,17 +26,21 @@ public struct ItemTally: Sendable {
     private var firstSkip: (index: Int, reason: String)?
     /// Items a safety check left out on purpose (`safety.action: skip`): not missing answers.
     public private(set) var skippedBySafety = 0
+    /// Skipped items that are missing answers (too long for the context window): what
+    /// `response.max_skip_rate` limits.
+    public var skippedUnanswered: Int { skipped - skippedBySafety }
     /// The first few answers that could not be read (item id, raw answer, cut short), shown
     /// when the null rate is high so the user sees the form the parser missed.
     public private(set) var nullExamples: [(index: Int, id: String, raw: String)] = []
     static let nullExampleCount = 3
 
-    /// - Parameters:
-    ///   - items: the task's item count.
-    ///   - keepsLabels: keep gold and predicted labels (labelled tasks' classification report).
     /// Whether a scored item without a prediction is a null (``EvaluationTask/readsAnswers``).
     let countsNulls: Bool
 
+    /// - Parameters:
+    ///   - items: the task's item count.
+    ///   - keepsLabels: keep gold and predicted labels (labelled tasks' classification report).
+    ///   - countsNulls: ``EvaluationTask/readsAnswers``.
     public init(items: Int, keepsLabels: Bool, countsNulls: Bool = true) {
         scores = ScoreColumns(items: items, keepsLabels: keepsLabels)
         self.countsNulls = countsNulls
@@ -89,6 +93,12 @@ public struct SafetyTally: Sendable {
         public var checked = 0
         public var flagged = 0
         public var categories: [String: Int] = [:]
+
+        /// Flagged over checked (NaN when none was checked), with its 95% Wilson interval.
+        public var flaggedRate: (value: Double, low: Double, high: Double) {
+            let (low, high) = EvaluationResult.wilson(flagged, checked)
+            return (checked == 0 ? .nan : Double(flagged) / Double(checked), low, high)
+        }
     }
 
     public private(set) var stages: [String: Stage] = [:]

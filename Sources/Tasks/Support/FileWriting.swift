@@ -56,14 +56,15 @@ public final class LineAppender: @unchecked Sendable {
             throw TaskError.io("cannot open for writing: \(String(cString: strerror(errno)))", at: path,
                                hint: "check that the output folder exists and is writable")
         }
-        size = Self.wholeLinesLength(descriptor)
+        let length = lseek(descriptor, 0, SEEK_END)
+        size = Self.wholeLinesLength(descriptor, length: length)
         // A line left half-written by a crash or a full disk is cut off before lines are added.
-        if lseek(descriptor, 0, SEEK_END) != size { _ = ftruncate(descriptor, size) }
+        if length != size { _ = ftruncate(descriptor, size) }
     }
 
-    /// The length up to and including the file's last newline.
-    static func wholeLinesLength(_ descriptor: Int32) -> off_t {
-        var end = lseek(descriptor, 0, SEEK_END)
+    /// The length up to and including the last newline of a file of `length` bytes.
+    static func wholeLinesLength(_ descriptor: Int32, length: off_t) -> off_t {
+        var end = length
         var byte: UInt8 = 0
         while end > 0 {
             guard pread(descriptor, &byte, 1, end - 1) == 1 else { return end }

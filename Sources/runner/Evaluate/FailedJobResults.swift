@@ -6,13 +6,17 @@ import Tasks
 /// was missing): a sweep keeps such a job as a row, with its status and reason, in summary.csv
 /// and report.html, instead of leaving a folder that does not exist or a hole in the page.
 enum FailedJobResults {
+    /// Why it is a failed row: what results.json, summary.csv and the console say.
+    static func reason(_ problem: UserError) -> String {
+        "the job could not start: " + (problem.place.prefix.map { $0 + ": " } ?? "") + problem.message
+    }
+
     static func json(_ problem: UserError, run: RunConfig, overrides: [String]) -> OrderedJSON {
-        let place = problem.place.prefix.map { $0 + ": " } ?? ""
-        return .object([
+        .object([
             ("task", .string(run.task?.name ?? "")),
             ("model", .string(run.model?.name ?? "")),
             ("status", .string("failed")),
-            ("stop_reason", .string("the job could not start: " + place + problem.message)),
+            ("stop_reason", .string(reason(problem))),
             ("stop_hint", .optional(problem.hint)),
             ("metrics", .object([])),
             ("counts", .object(["items", "finished", "scored", "null", "skipped", "errored", "cached", "retries"].map { ($0, .int(0)) })),

@@ -40,7 +40,7 @@ struct JobOutcome: Sendable, Equatable {
     /// A job that could not start: no numbers, its reason.
     init(failedToStart problem: UserError) {
         status = "failed"
-        reason = "the job could not start: " + (problem.place.prefix.map { $0 + ": " } ?? "") + problem.message
+        reason = FailedJobResults.reason(problem)
     }
 
     /// Reads `results.json`; nil when the file is missing or is not a results file.

@@ -43,24 +43,6 @@ enum RunnerProcess {
                             status: process.terminationStatus)
     }
 }
-
-/// Runs another tool (chromium, Slurm's commands) to its end: its exit status and standard
-/// output; standard error is dropped.
-enum ToolProcess {
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
-    }
-}
-
 /// A fresh temporary folder per test, removed afterwards.
 final class TemporaryDirectory {
     let url: URL
