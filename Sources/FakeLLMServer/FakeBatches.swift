@@ -15,6 +15,14 @@ final class FakeBatchStore: @unchecked Sendable {
     private var polls: [String: Int] = [:]
     private var created = 0
     private var uploads = 0
+    private var held = false
+
+    /// While held, a batch that is looked at stays `in_progress`: a test that kills a run
+    /// mid-batch needs the batches still in flight however slowly the machine runs.
+    var hold: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return held }
+        set { lock.lock(); held = newValue; lock.unlock() }
+    }
 
     var lockedCounts: (created: Int, uploads: Int) {
         lock.lock(); defer { lock.unlock() }
@@ -54,7 +62,10 @@ final class FakeBatchStore: @unchecked Sendable {
         case ("GET", "batches", 2):
             guard var batch = batches[rest[1]] else { return (404, ["error": ["message": "no batch \(rest[1])", "type": "invalid_request_error"]]) }
             let status = batch["status"] as? String ?? ""
-            if !["completed", "failed", "expired", "cancelled"].contains(status) {
+            if held, !["completed", "failed", "expired", "cancelled"].contains(status) {
+                batch["status"] = "in_progress"
+                batches[rest[1]] = batch
+            } else if !["completed", "failed", "expired", "cancelled"].contains(status) {
                 let step = (polls[rest[1]] ?? 0) + 1
                 polls[rest[1]] = step
                 if step == 1 { batch["status"] = "in_progress" }

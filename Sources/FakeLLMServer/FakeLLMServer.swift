@@ -406,6 +406,11 @@ public final class FakeLLMServer: @unchecked Sendable {
 
     /// Batches created and files uploaded so far.
     public var batchesCreated: Int { batchStore.lockedCounts.created }
+    /// Keeps every batch `in_progress` while true (see `FakeBatchStore.hold`).
+    public var holdBatches: Bool {
+        get { batchStore.hold }
+        set { batchStore.hold = newValue }
+    }
     public var filesUploaded: Int { batchStore.lockedCounts.uploads }
 
     private func chat(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
