@@ -35,6 +35,9 @@ let package = Package(
         ),
         // The one shape of user-facing errors (what, where, hint, cause) and its exit codes.
         .target(name: "Diagnostics"),
+        // Parquet and Arrow IPC readers written here (Debian has no Arrow or Parquet library),
+        // with their codecs; zlib and zstd are opened with dlopen on first use.
+        .target(name: "Columnar", dependencies: ["Diagnostics"], linkerSettings: [.linkedLibrary("dl")]),
         // Byte-level BPE from tokenizer.json, for token counts and context lengths.
         .target(name: "Tokenizers", dependencies: ["Diagnostics"]),
         // LanguageModel, the model registry, API backends, the local backend, formatters,
@@ -68,7 +71,7 @@ let package = Package(
         // Datasets, prompts, tasks (mcq, qa), answer parsing, metrics, results and samples.
         .target(
             name: "Tasks",
-            dependencies: ["Config", "Models", "Response"]
+            dependencies: ["Config", "Models", "Response", "Columnar"]
         ),
         // report.html: one self-contained page for a run or a sweep, from its results.json and
         // samples.jsonl (tables, SVG plots, confusion matrices, paired comparisons, samples).
@@ -83,7 +86,7 @@ let package = Package(
         .executableTarget(name: "response-driver", dependencies: ["Response", "Models", "Config"]),
         // Every parser of untrusted input behind one entry each: driven by libFuzzer (fuzz/run.sh)
         // and, over the committed corpus, by the regression tests.
-        .target(name: "FuzzTargets", dependencies: ["Config", "Models", "Tasks", "Tokenizers", "Report"]),
+        .target(name: "FuzzTargets", dependencies: ["Config", "Models", "Tasks", "Tokenizers", "Report", "Columnar"]),
         // Helpers shared by the test targets.
         .target(name: "TestSupport", dependencies: ["Models", "Response"], path: "Sources/TestSupport"),
         // The command line: composition, introspection, runs and sweeps, progress, exit codes.
@@ -114,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "ModelsTests",
             dependencies: ["Models", "Config", "FakeLLMServer", "Tokenizers"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ColumnarTests",
+            dependencies: ["Columnar"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -1,0 +1,22 @@
+import Foundation
+
+/// A Parquet file, read row group by row group.
+public struct ParquetFile: RowBatchReader {
+    public let path: String
+    public private(set) var columns: [String] = []
+    public private(set) var metadata: [String: String] = [:]
+
+    /// Reads the footer. - Throws: ``ColumnarError`` naming the file and offset.
+    public init(path: String) throws(ColumnarError) {
+        self.path = path
+        throw ColumnarError("Parquet reading is not implemented yet", file: path)
+    }
+
+    /// Bytes already in memory (fuzzing, tests); `name` is used in errors.
+    public init(bytes: [UInt8], name: String) throws(ColumnarError) {
+        self.path = name
+        throw ColumnarError("Parquet reading is not implemented yet", file: name)
+    }
+
+    public func forEachBatch(_ body: (RowBatch) throws -> Void) throws {}
+}
