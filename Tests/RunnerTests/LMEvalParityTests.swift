@@ -18,7 +18,7 @@ struct LMEvalParityTests {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.sorted().filter { name in
             let command = (try? String(contentsOf: folder.appendingPathComponent("\(name)/command.txt"), encoding: .utf8)) ?? ""
-            return command.contains("--model hf ")
+            return command.contains("--model hf ") && !name.hasPrefix("hub_")
         }
     }()
 
@@ -100,6 +100,73 @@ struct LMEvalParityTests {
         let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
                                             "model.params.dtype=float32"] + Self.overrides(command))
         try #require(result.status == 0, "\(run): \(result.stderr)")
+        try Self.compare(run, out: out)
+    }
+
+    /// Where a hub-data run reads its data from: the four places the runner looks, each alone.
+    enum HubSource: String, CaseIterable, Sendable {
+        /// `datasets`' own Arrow cache (HF_DATASETS_CACHE), which lm-eval read for the recording.
+        case datasetsCache
+        /// huggingface_hub's cache of the repo's files (HF_HUB_CACHE): Parquet and README.md.
+        case hubCache
+        /// The repo downloaded to a folder, named by `dataset_path`.
+        case localFolder
+        /// lm-eval's packaged form: `dataset_path: parquet` with `dataset_kwargs.data_files`.
+        case parquetFiles
+    }
+
+    static let hub = root.appendingPathComponent("hub")
+
+    /// The recorded runs of lm-eval's own task files on hub data (`record.sh`, hub section).
+    static let hubRuns: [String] = {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("recorded").path)) ?? []
+        return names.sorted().filter { $0.hasPrefix("hub_") }
+    }()
+
+    /// Each run's task: its file in lm-eval's library (copied unchanged), its repo and config,
+    /// and its splits' files in the repo.
+    static func hubTask(_ run: String) -> (file: String, repo: String, config: String, splits: [String]) {
+        switch run {
+        case "hub_arc_easy": return ("arc/arc_easy.yaml", "allenai/ai2_arc", "ARC-Easy", ["train", "validation", "test"])
+        case "hub_mmlu_abstract_algebra": return ("mmlu/default/mmlu_abstract_algebra.yaml", "cais/mmlu", "abstract_algebra", ["test", "validation", "dev"])
+        default: return ("gsm8k/gsm8k.yaml", "openai/gsm8k", "main", ["train", "test"])
+        }
+    }
+
+    @Test("lm-eval's own task files on hub data, from each place the data can be: lm-eval's requests, answers and numbers",
+          arguments: hubRuns, HubSource.allCases)
+    func hubData(run: String, source: HubSource) throws {
+        let command = try String(decoding: Self.recorded(run, "command.txt"), as: UTF8.self)
+        let directory = try TemporaryDirectory()
+        let out = directory.url.appendingPathComponent("out").path
+        let task = Self.hubTask(run)
+        let repoFolder = Self.hub.appendingPathComponent("repos/\(task.repo)").path
+        // Only the source under test exists: the other caches point at an empty folder, and
+        // HF_HOME too, so nothing of this machine's own caches is read.
+        let empty = directory.url.appendingPathComponent("empty").path
+        var environment = ["HF_HOME": empty, "HF_DATASETS_CACHE": empty, "HF_HUB_CACHE": empty, "HF_HUB_OFFLINE": "1"]
+        var overrides = ["task.path=\(Self.root.path)/library/\(task.file)"]
+        switch source {
+        case .datasetsCache: environment["HF_DATASETS_CACHE"] = Self.hub.appendingPathComponent("datasets_cache").path
+        case .hubCache: environment["HF_HUB_CACHE"] = Self.hub.appendingPathComponent("hub_cache").path
+        case .localFolder: overrides.append("++task.dataset_path=\(repoFolder)")
+        case .parquetFiles:
+            let files = task.splits.map { "\($0): \(repoFolder)/\(task.config)/\($0)-00000-of-00001.parquet" }.joined(separator: ", ")
+            overrides += ["++task.dataset_path=parquet", "++task.dataset_name=null", "++task.dataset_kwargs={data_files: {\(files)}}"]
+        }
+        for word in Self.shellWords(command) where word.hasPrefix("max_gen_toks=") { overrides.append("task.gen_kwargs={\(word.replacingOccurrences(of: "=", with: ": "))}") }
+        if let shots = Self.shellWords(command).split(separator: "--num_fewshot").dropFirst().first?.first { overrides.append("task.num_fewshot=\(shots)") }
+        let checkpoint = Self.shellWords(command).first { $0.hasPrefix("pretrained=") }!.split(separator: ",")[0].dropFirst("pretrained=".count)
+            .replacingOccurrences(of: "<REPO>", with: RunnerProcess.packageRoot.path)
+        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
+                                            "model.params.dtype=float32", "model.params.checkpoint_path=\(checkpoint)"] + overrides,
+                                           environment: environment)
+        try #require(result.status == 0, "\(run) from \(source): \(result.stderr)")
+        try Self.compare(run, out: out)
+    }
+
+    /// Our samples.jsonl and results.json in `out` against lm-eval's recording of `run`.
+    static func compare(_ run: String, out: String) throws {
         var ours: [Int: [String: Any]] = [:]
         for line in try Self.lines(Data(contentsOf: URL(fileURLWithPath: out + "/samples.jsonl"))) { ours[line["doc_id"] as! Int] = line }
         let reference = try Self.lines(Self.recorded(run, "samples.jsonl"))

@@ -2,10 +2,10 @@ import Config
 
 /// A local JSONL or CSV file and how its fields map to the task's fields (`task.dataset`).
 public struct DatasetConfig: Decodable, Sendable, Equatable {
-    public enum Format: String, ConfigEnum { case jsonl, csv }
+    public enum Format: String, ConfigEnum { case jsonl, csv, parquet, arrow }
 
     public var path: String
-    /// The file's format; default: from the file name (`.csv` is CSV, anything else JSONL).
+    /// The file's format; default: from the file name (`.csv`, `.parquet`, `.arrow`, anything else JSONL).
     public var format: Format?
     /// Task field name to column/key name in the file (`question: q`), or to several columns
     /// gathered into a list (`choices: [opa, opb, opc, opd]`, for CSV files).
@@ -31,7 +31,12 @@ public struct DatasetConfig: Decodable, Sendable, Equatable {
 
     /// The format given, else the one the file name suggests.
     public var resolvedFormat: Format {
-        format ?? (path.lowercased().hasSuffix(".csv") ? .csv : .jsonl)
+        if let format { return format }
+        let name = path.lowercased()
+        if name.hasSuffix(".csv") { return .csv }
+        if name.hasSuffix(".parquet") { return .parquet }
+        if name.hasSuffix(".arrow") { return .arrow }
+        return .jsonl
     }
 }
 

@@ -38,6 +38,23 @@ extension ColumnValue {
     }
 }
 
+extension ColumnValue {
+    /// The value as a JSON record field (the standard tasks' records): bytes as Python's text.
+    var jsonValue: JSONValue {
+        switch self {
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .int(Int(i))
+        case .uint(let u): return .double(Double(u))
+        case .double(let d): return .double(d)
+        case .string(let s): return .string(s)
+        case .bytes(let b): return .string(Self.pythonBytes(b))
+        case .list(let items): return .array(items.map(\.jsonValue))
+        case .record(let fields): return .object(Dictionary(fields.map { ($0.0, $0.1.jsonValue) }, uniquingKeysWith: { _, last in last }))
+        }
+    }
+}
+
 extension RowBatch {
     /// Each row as a document: its columns in schema order.
     var documents: [TemplateValue] {

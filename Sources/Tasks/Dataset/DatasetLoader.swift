@@ -1,3 +1,4 @@
+import Columnar
 import Config
 import Foundation
 import Models
@@ -33,6 +34,10 @@ public enum DatasetLoader {
             }
         case .csv:
             var items = try readCSV(file, mapping: mapping)
+            select(&items, config)
+            return DatasetItems(items)
+        case .parquet, .arrow:
+            var items = try readColumnar(file, format: config.resolvedFormat, mapping: mapping)
             select(&items, config)
             return DatasetItems(items)
         }
@@ -98,6 +103,38 @@ public enum DatasetLoader {
             try ids.insert(item.id, line: line, place: item.place)
             items.append(item)
         }
+        return items
+    }
+
+    /// A Parquet or Arrow file (the `datasets` cache's, or one saved by pyarrow or pandas):
+    /// each row a record, named `file (row N)` in errors, N counted from 1.
+    private static func readColumnar(_ file: String, format: DatasetConfig.Format, mapping: RecordMapping) throws(TaskError) -> [DatasetItem] {
+        guard FileSystem.isFile(file) else {
+            throw TaskError("dataset file not found", at: file,
+                            hint: "paths are relative to the folder runner is started in (\(FileSystem.currentDirectory())); set task.dataset.path")
+        }
+        var ids = UniqueIDs()
+        var items: [DatasetItem] = []
+        do {
+            let reader: any RowBatchReader = format == .parquet ? try ParquetFile(path: file) : try ArrowStream(path: file)
+            try reader.forEachBatch { batch in
+                for row in batch.rows {
+                    let number = items.count
+                    var record: [String: JSONValue] = [:]
+                    for (name, value) in zip(batch.columns, row) { record[name] = value.jsonValue }
+                    let item = try mapping.item(from: record, number: number, place: "\(file) (row \(number + 1))")
+                    try ids.insert(item.id, line: number + 1, place: item.place)
+                    items.append(item)
+                }
+            }
+        } catch let error as TaskError {
+            throw error
+        } catch let error as ColumnarError {
+            throw TaskError(error.userError.message, at: file, hint: error.hint)
+        } catch {
+            throw TaskError("\(error)", at: file)
+        }
+        if items.isEmpty { throw noRecords(file) }
         return items
     }
 

@@ -1,3 +1,4 @@
+import Columnar
 import Config
 import Foundation
 import Models
@@ -24,9 +25,11 @@ struct LMEvalDataset: Sendable {
     struct Origin: Sendable, Equatable {
         var file: String
         var line: Int?
+        /// The row of a Parquet or Arrow file, from 1.
+        var row: Int?
 
-        /// `file:line`, or the file alone.
-        var place: String { line.map { "\(file):\($0)" } ?? file }
+        /// `file:line`, `file (row N)`, or the file alone.
+        var place: String { line.map { "\(file):\($0)" } ?? row.map { "\(file) (row \($0))" } ?? file }
     }
 
     /// - Parameter resolve: finds a data file named in the task (relative paths are looked up
@@ -43,7 +46,7 @@ struct LMEvalDataset: Sendable {
                 let path = resolve(name)
                 let read = try read(path, format: task.datasetPath, field: task.jsonField, delimiter: task.csvDelimiter)
                 records += read.map(\.fields)
-                places += read.map { Origin(file: path, line: $0.line) }
+                places += read.enumerated().map { Origin(file: path, line: $1.line, row: columnar(task.datasetPath) ? $0 + 1 : nil) }
             }
             var names: [String] = []
             var seen = Set<String>()
@@ -56,16 +59,39 @@ struct LMEvalDataset: Sendable {
         return LMEvalDataset(splits: splits, columns: columns, origins: origins)
     }
 
+    /// Parquet and Arrow rows have no lines: errors name them by row.
+    static func columnar(_ format: String) -> Bool { format == "parquet" || format == "arrow" }
+
     static func read(_ path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [Record] {
         guard FileSystem.isFile(path) else {
             throw TaskError("data file not found", at: path,
                             hint: "data_files are looked up from the folder runner is started in (\(FileSystem.currentDirectory())), then beside the task file")
         }
+        if columnar(format) { return try rows(path, format: format) }
         guard let data = FileManager.default.contents(atPath: path) else { throw TaskError("data file cannot be read", at: path) }
         if let binary = BinaryFormat.detect(data) { throw binary.error(path) }
         guard var text = String(validating: data, as: UTF8.self) else { throw TaskError("data file is not UTF-8 text", at: path, hint: "save it as UTF-8") }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         return format == "csv" ? try csv(text, path: path, delimiter: delimiter) : try json(text, path: path, field: field)
+    }
+
+    /// The rows of a Parquet file or an Arrow stream (the `datasets` cache's), as `datasets`
+    /// hands them over: each column a field, nested lists and structs as lists and dicts.
+    static func rows(_ path: String, format: String) throws(TaskError) -> [Record] {
+        var records: [Record] = []
+        do {
+            let reader: any RowBatchReader = format == "parquet" ? try ParquetFile(path: path) : try ArrowStream(path: path)
+            try reader.forEachBatch { batch in
+                for row in batch.rows {
+                    records.append((zip(batch.columns, row).map { ($0, $1.templateValue) }, nil))
+                }
+            }
+        } catch let error as ColumnarError {
+            throw TaskError(error.userError.message, at: path, hint: error.hint)
+        } catch {
+            throw TaskError("\(error)", at: path)
+        }
+        return records
     }
 
     /// JSON Lines, or one JSON document holding the records.

@@ -56,9 +56,20 @@ struct LMEvalTaskDefinition: Sendable {
 
     var name: String
     var alias: String?
+    /// `dataset_path`: a packaged loader (`json`, `csv`, `parquet`, `arrow`), a hub dataset
+    /// (`org/name`, read from the local caches) or a local folder.
     var datasetPath: String
-    /// Split name to its files, as `dataset_kwargs.data_files` gives them.
+    /// `dataset_name`: the hub dataset's config.
+    var datasetName: String?
+    /// `dataset_kwargs.revision` (a branch, tag or commit) and `dataset_kwargs.data_dir`.
+    var revision: String?
+    var dataDir: String?
+    /// Split name to its files, as `dataset_kwargs.data_files` gives them (empty for a hub
+    /// dataset that names none: its own files then decide).
     var dataFiles: [(split: String, files: [String])]
+    /// True for `json`, `csv`, `parquet` and `arrow`: `data_files` are the data.
+    var isPackaged: Bool { Self.packagedLoaders.contains(datasetPath) }
+    static let packagedLoaders: Set<String> = ["json", "csv", "parquet", "arrow"]
     /// `dataset_kwargs.field` (JSON: the records are under this key).
     var jsonField: String?
     /// `dataset_kwargs.delimiter` / `sep` (CSV).
@@ -135,13 +146,14 @@ struct LMEvalTaskDefinition: Sendable {
         // Data.
         guard let path = try reader.string("dataset_path") else {
             throw TaskError("the task has no 'dataset_path'", at: source,
-                            hint: "local data: dataset_path: json (or csv) with dataset_kwargs.data_files; the Hugging Face hub is not reachable from here")
+                            hint: "a Hugging Face dataset (dataset_path: org/name, read from the local caches), a folder, or local files: dataset_path: json (csv, parquet, arrow) with dataset_kwargs.data_files")
         }
-        guard path == "json" || path == "csv" else {
-            throw TaskError("dataset_path '\(path)' is a Hugging Face hub dataset or a loader this runner does not have", at: reader.place("dataset_path"),
-                            hint: "nothing is downloaded here: export the data to JSON Lines or CSV and use dataset_path: json (or csv) with dataset_kwargs.data_files")
+        if ["text", "pandas", "imagefolder", "audiofolder", "webdataset", "sql", "generator"].contains(path) {
+            throw TaskError("dataset_path '\(path)' is a loader this runner does not have", at: reader.place("dataset_path"),
+                            hint: "supported: a Hugging Face dataset name or folder, or json, csv, parquet and arrow with dataset_kwargs.data_files")
         }
         datasetPath = path
+        datasetName = try reader.string("dataset_name")
         var dataFiles: [(String, [String])] = []
         var jsonField: String?
         var delimiter: Character = ","
@@ -174,17 +186,27 @@ struct LMEvalTaskDefinition: Sendable {
                         throw TaskError("'\(key)' must be one character", at: place)
                     }
                     delimiter = c
-                case "trust_remote_code", "keep_in_memory", "cache_dir", "download_mode", "verification_mode", "num_proc":
-                    continue  // Loader settings with no effect on local files.
+                case "revision":
+                    guard let text = node.string else { throw TaskError("'revision' must be a branch, tag or commit", at: place) }
+                    revision = text
+                case "data_dir":
+                    guard let text = node.string else { throw TaskError("'data_dir' must be a folder in the dataset", at: place) }
+                    dataDir = text
+                case "name":
+                    guard let text = node.string else { throw TaskError("'name' must be a config name", at: place) }
+                    datasetName = text
+                case "trust_remote_code", "keep_in_memory", "cache_dir", "download_mode", "verification_mode", "num_proc", "token",
+                     "streaming", "storage_options":
+                    continue  // Loader settings with no effect on data read from local files.
                 default:
-                    throw TaskError("dataset_kwargs.\(key) is not supported for local \(path) files", at: place,
-                                    hint: "supported: data_files, field (json), delimiter or sep (csv)")
+                    throw TaskError("dataset_kwargs.\(key) is not supported", at: place,
+                                    hint: "supported: data_files, data_dir, revision, name, field (json), delimiter or sep (csv)")
                 }
             }
         }
-        guard !dataFiles.isEmpty else {
+        guard !dataFiles.isEmpty || !Self.packagedLoaders.contains(path) else {
             throw TaskError("the task names no local files", at: reader.place("dataset_path"),
-                            hint: "add dataset_kwargs: {data_files: {test: path/to/test.jsonl}}")
+                            hint: "add dataset_kwargs: {data_files: {test: path/to/test.\(path == "json" ? "jsonl" : path)}}")
         }
         self.dataFiles = dataFiles
         self.jsonField = jsonField
@@ -197,7 +219,9 @@ struct LMEvalTaskDefinition: Sendable {
             throw TaskError("the task has neither test_split nor validation_split: nothing to evaluate", at: source,
                             hint: "data_files given as one file or a list make a split named 'train': add test_split: train")
         }
-        for (key, split) in [("training_split", trainingSplit), ("validation_split", validationSplit), ("test_split", testSplit), ("fewshot_split", fewshotSplit)] {
+        // A hub dataset's splits are known once its files are found (LMEvalDataset checks them then).
+        for (key, split) in [("training_split", trainingSplit), ("validation_split", validationSplit), ("test_split", testSplit), ("fewshot_split", fewshotSplit)]
+            where !dataFiles.isEmpty {
             if let split, !dataFiles.contains(where: { $0.0 == split }) {
                 throw TaskError("\(key) '\(split)' is not among the data files' splits (\(dataFiles.map(\.0).joined(separator: ", ")))",
                                 at: reader.place(key), hint: "name the split in dataset_kwargs.data_files, like {\(split): file.jsonl}")
@@ -247,7 +271,7 @@ struct LMEvalTaskDefinition: Sendable {
                                     hint: "known: sampler, split, samples, doc_to_text, doc_to_target, doc_to_choice, gen_prefix, target_delimiter, fewshot_delimiter")
                 }
             }
-            if let split = fewShot.split, !dataFiles.contains(where: { $0.0 == split }) {
+            if let split = fewShot.split, !dataFiles.isEmpty, !dataFiles.contains(where: { $0.0 == split }) {
                 throw TaskError("fewshot_config.split '\(split)' is not among the data files' splits", at: inner.place("split"))
             }
         } else if let node = keys["fewshot_config"], node.value != .null {
