@@ -68,6 +68,25 @@ enum TaskTargets {
         }
     }
 
+    /// A dataset README.md's front matter (`configs:`, `dataset_info:`), then every config
+    /// resolved against a file list made of the patterns it names (globs matched as fsspec does).
+    static func hfReadme(_ data: [UInt8]) {
+        guard let input = text(data) else { return }
+        var card: DatasetCard?
+        shaped("hf_readme") { card = try DatasetCard.parse(input, file: "README.md") }
+        guard let card else { return }
+        shaped("hf_readme") { _ = try card.defaultConfigName(file: "README.md") }
+        var files = ["README.md", "data/train-00000-of-00001.parquet", "test.jsonl", "a/b/c.csv"]
+        for config in card.configs.prefix(8) {
+            for (_, patterns) in (config.dataFiles ?? []).prefix(8) { files += patterns.prefix(4).map { String($0.prefix(200)) } }
+        }
+        let resolver = DataFilesResolver(root: "/fuzz", files: files, card: card)
+        for name in resolver.configNames.prefix(8).map(Optional.some) + [nil, "no-such-config"] {
+            shaped("hf_readme") { _ = try resolver.resolve(config: name) }
+        }
+        for pattern in files.prefix(16) { _ = DataFileGlob.select(files, pattern: pattern) }
+    }
+
     /// Python literals, JSON as Python reads it, and regular expressions with Python's meaning.
     static func python(_ data: [UInt8]) {
         guard let input = text(data) else { return }

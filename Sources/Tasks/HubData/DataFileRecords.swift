@@ -1,0 +1,63 @@
+import Columnar
+import Models
+
+/// The records of one located data file, by its format: JSON / JSON Lines / CSV / TSV through
+/// ``LMEvalDataset``'s readers (the same parsing and CSV type inference as local `data_files`),
+/// Parquet and Arrow IPC streams through the `Columnar` readers, each row a record of its
+/// columns in schema order (line nil; the row's place is its index in the file).
+///
+/// Compressed files (`.gz`, ...) are not read yet: that waits for a gzip stream reader in
+/// `Columnar`, and is a clear error until then.
+public enum DataFileRecords {
+    /// A record: its fields in order, and the line it starts on when the format has lines.
+    public typealias Record = (fields: [(String, TemplateValue)], line: Int?)
+
+    /// - Parameters:
+    ///   - field: `dataset_kwargs.field`, the key holding the records of a JSON document.
+    /// - Throws: ``TaskError`` naming the file (and line or column) that cannot be read.
+    public static func read(_ file: LocatedDataFile, field: String? = nil) throws(TaskError) -> [Record] {
+        if let compression = file.compression {
+            throw TaskError("compressed data files (\(compression)) are not read yet", at: file.path,
+                            hint: "decompress it beside the others (gunzip -k) and name the plain file in data_files")
+        }
+        switch file.format {
+        case .json:
+            return try LMEvalDataset.read(file.path, format: "json", field: field, delimiter: ",").map { ($0.fields, $0.line) }
+        case .csv(let delimiter):
+            return try LMEvalDataset.read(file.path, format: "csv", field: nil, delimiter: delimiter).map { ($0.fields, $0.line) }
+        case .parquet:
+            return try rows { () throws(ColumnarError) -> any RowBatchReader in try ParquetFile(path: file.path) }
+        case .arrow:
+            return try rows { () throws(ColumnarError) -> any RowBatchReader in try ArrowStream(path: file.path) }
+        case .unsupported(let module):
+            throw TaskError("data files of the '\(module)' builder are not supported", at: file.path,
+                            hint: "the runner reads parquet, arrow, json, jsonl, csv and tsv data files")
+        }
+    }
+
+    private static func rows(_ open: () throws(ColumnarError) -> any RowBatchReader) throws(TaskError) -> [Record] {
+        var records: [Record] = []
+        do {
+            let reader = try open()
+            try reader.forEachBatch { batch in
+                for document in batch.documents {
+                    if case .object(let pairs) = document { records.append((pairs, nil)) }
+                }
+            }
+        } catch let error as ColumnarError {
+            throw taskError(error)
+        } catch let error as TaskError {
+            throw error
+        } catch {
+            throw TaskError("\(error)")
+        }
+        return records
+    }
+
+    private static func taskError(_ error: ColumnarError) -> TaskError {
+        var text = error.message
+        if let column = error.column { text += " (column '\(column)')" }
+        if let offset = error.offset { text += " at byte \(offset)" }
+        return TaskError(text, at: error.file, hint: error.hint)
+    }
+}
