@@ -44,3 +44,14 @@ public struct LocatedDataset: Sendable {
     public func files(_ split: String) -> [LocatedDataFile]? { splits.first { $0.split == split }?.files }
     public var splitNames: [String] { splits.map(\.split) }
 }
+
+extension LocatedDataset.Source: CustomStringConvertible {
+    /// Where the files were found, for messages.
+    public var description: String {
+        switch self {
+        case .datasetsCache(let folder): return "the datasets cache, \(folder)"
+        case .hubSnapshot(let folder, _): return "the hub cache, \(folder)"
+        case .localFolder(let folder): return "the folder \(folder)"
+        }
+    }
+}

@@ -36,6 +36,7 @@ struct LMEvalDataset: Sendable {
     ///   as the runner looks up data).
     /// - Throws: ``TaskError`` naming the file and line of a bad record.
     static func load(_ task: LMEvalTaskDefinition, resolve: (String) -> String) throws(TaskError) -> LMEvalDataset {
+        if !task.isPackaged { return try loadHub(task, resolve: resolve) }
         var splits: [String: [TemplateValue]] = [:]
         var columns: [String: [String]] = [:]
         var origins: [String: [Origin]] = [:]
@@ -48,13 +49,61 @@ struct LMEvalDataset: Sendable {
                 records += read.map(\.fields)
                 places += read.enumerated().map { Origin(file: path, line: $1.line, row: columnar(task.datasetPath) ? $0 + 1 : nil) }
             }
-            var names: [String] = []
-            var seen = Set<String>()
-            for record in records { for (key, _) in record where seen.insert(key).inserted { names.append(key) } }
-            let unified = unify(records, columns: names)
-            splits[split] = unified
-            columns[split] = names
-            origins[split] = places
+            add(split, records, places, to: &splits, &columns, &origins)
+        }
+        return LMEvalDataset(splits: splits, columns: columns, origins: origins)
+    }
+
+    /// One split's records, with every column in each (see ``unify(_:columns:)``).
+    private static func add(_ split: String, _ records: [[(String, TemplateValue)]], _ places: [Origin],
+                            to splits: inout [String: [TemplateValue]], _ columns: inout [String: [String]], _ origins: inout [String: [Origin]]) {
+        var names: [String] = []
+        var seen = Set<String>()
+        for record in records { for (key, _) in record where seen.insert(key).inserted { names.append(key) } }
+        splits[split] = unify(records, columns: names)
+        columns[split] = names
+        origins[split] = places
+    }
+
+    /// A Hugging Face dataset (`org/name` or a folder), found offline by ``HubDatasetLocator``
+    /// in the `datasets` cache, the hub cache or the folder; the task's splits must be among
+    /// the dataset's.
+    static func loadHub(_ task: LMEvalTaskDefinition, resolve: (String) -> String) throws(TaskError) -> LMEvalDataset {
+        // A folder named relative to where the runner looks for data (or beside the task file).
+        var path = task.datasetPath
+        let found = resolve(path)
+        if FileSystem.isDirectory(found) { path = found }
+        var located: LocatedDataset
+        do {
+            located = try HubDatasetLocator().locate(path: path, config: task.datasetName, revision: task.revision, dataDir: task.dataDir,
+                                                     dataFiles: task.dataFiles.isEmpty ? nil : task.dataFiles.map { ($0.split, $0.files) })
+        } catch {
+            var error = error
+            if error.place == nil { error.place = task.source }
+            throw error
+        }
+        let wanted = [("test_split", task.testSplit), ("validation_split", task.validationSplit), ("training_split", task.trainingSplit),
+                      ("fewshot_split", task.fewshotSplit), ("fewshot_config.split", task.fewShot.split)]
+        for (key, split) in wanted {
+            if let split, located.files(split) == nil {
+                throw TaskError("\(key) '\(split)' is not a split of \(task.datasetPath)\(task.datasetName.map { " (\($0))" } ?? ""); it has \(located.splitNames.joined(separator: ", "))",
+                                at: task.source, hint: "found in \(located.source.description)")
+            }
+        }
+        let needed = Set(wanted.compactMap(\.1))
+        var splits: [String: [TemplateValue]] = [:]
+        var columns: [String: [String]] = [:]
+        var origins: [String: [Origin]] = [:]
+        for (split, files) in located.splits where needed.contains(split) {
+            var records: [[(String, TemplateValue)]] = []
+            var places: [Origin] = []
+            for file in files {
+                let read = try DataFileRecords.read(file, field: task.jsonField)
+                records += read.map(\.fields)
+                let rows = file.format == .parquet || file.format == .arrow
+                places += read.enumerated().map { Origin(file: file.path, line: $1.line, row: rows ? $0 + 1 : nil) }
+            }
+            add(split, records, places, to: &splits, &columns, &origins)
         }
         return LMEvalDataset(splits: splits, columns: columns, origins: origins)
     }
@@ -67,31 +116,14 @@ struct LMEvalDataset: Sendable {
             throw TaskError("data file not found", at: path,
                             hint: "data_files are looked up from the folder runner is started in (\(FileSystem.currentDirectory())), then beside the task file")
         }
-        if columnar(format) { return try rows(path, format: format) }
+        if columnar(format) {
+            return try DataFileRecords.read(LocatedDataFile(path: path, format: format == "parquet" ? .parquet : .arrow)).map { ($0.fields, $0.line) }
+        }
         guard let data = FileManager.default.contents(atPath: path) else { throw TaskError("data file cannot be read", at: path) }
         if let binary = BinaryFormat.detect(data) { throw binary.error(path) }
         guard var text = String(validating: data, as: UTF8.self) else { throw TaskError("data file is not UTF-8 text", at: path, hint: "save it as UTF-8") }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
         return format == "csv" ? try csv(text, path: path, delimiter: delimiter) : try json(text, path: path, field: field)
-    }
-
-    /// The rows of a Parquet file or an Arrow stream (the `datasets` cache's), as `datasets`
-    /// hands them over: each column a field, nested lists and structs as lists and dicts.
-    static func rows(_ path: String, format: String) throws(TaskError) -> [Record] {
-        var records: [Record] = []
-        do {
-            let reader: any RowBatchReader = format == "parquet" ? try ParquetFile(path: path) : try ArrowStream(path: path)
-            try reader.forEachBatch { batch in
-                for row in batch.rows {
-                    records.append((zip(batch.columns, row).map { ($0, $1.templateValue) }, nil))
-                }
-            }
-        } catch let error as ColumnarError {
-            throw TaskError(error.userError.message, at: path, hint: error.hint)
-        } catch {
-            throw TaskError("\(error)", at: path)
-        }
-        return records
     }
 
     /// JSON Lines, or one JSON document holding the records.
