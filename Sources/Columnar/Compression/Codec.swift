@@ -9,14 +9,71 @@ public enum Codec: Int32, Sendable, CaseIterable {
     case zstd = 6
     case lz4Raw = 7
 
+    /// The largest decompressed page accepted: a corrupt header must not make the reader
+    /// allocate more than this.
+    public static let maximumUncompressedSize = 1 << 30
+
+    /// The codec's name as Parquet writes it (`SNAPPY`, `LZ4_RAW`), for messages.
+    public var name: String {
+        switch self {
+        case .uncompressed: "UNCOMPRESSED"
+        case .snappy: "SNAPPY"
+        case .gzip: "GZIP"
+        case .lzo: "LZO"
+        case .brotli: "BROTLI"
+        case .lz4: "LZ4"
+        case .zstd: "ZSTD"
+        case .lz4Raw: "LZ4_RAW"
+        }
+    }
+
     /// Decompresses one page (or Arrow buffer) whose decompressed size is known.
+    ///
+    /// The output is exactly `uncompressedSize` bytes or an error; nothing larger than
+    /// `uncompressedSize` is allocated. Errors name the file and the codec; their `offset` is
+    /// left for the caller (who knows where the page starts) and the position inside the
+    /// compressed bytes, when known, is in the message.
     ///
     /// - Throws: ``ColumnarError`` for corrupt input, a size that does not match, or a codec
     ///   whose library cannot be opened.
     public func decompress(_ input: UnsafeRawBufferPointer, uncompressedSize: Int, file: String) throws(ColumnarError) -> [UInt8] {
+        guard uncompressedSize >= 0, uncompressedSize <= Codec.maximumUncompressedSize else {
+            throw ColumnarError("a \(name) page declares \(uncompressedSize) decompressed bytes, more than the \(Codec.maximumUncompressedSize >> 20) MiB a page may have",
+                                file: file, hint: "the file is corrupt")
+        }
+        if self == .lzo {
+            throw ColumnarError("LZO-compressed pages are not supported", file: file,
+                                hint: "rewrite the file with another codec, e.g. pyarrow.parquet.write_table(table, path, compression='zstd')")
+        }
+        // A page with no values may be stored as no bytes at all, whatever the codec.
+        if input.isEmpty && uncompressedSize == 0 { return [] }
+        do throws(CodecFailure) {
+            return try CodecFailure.filling(count: uncompressedSize) { output throws(CodecFailure) in
+                let written = try decode(input, into: output)
+                guard written == uncompressedSize else {
+                    throw CodecFailure("decompresses to \(written) bytes, the page header says \(uncompressedSize)")
+                }
+                return written
+            }
+        } catch {
+            throw ColumnarError("a \(name) page does not decompress: \(error.message)", file: file, hint: error.hint ?? "the file is corrupt")
+        }
+    }
+
+    /// Runs the codec's decoder into `output` (the declared size); the number of bytes written.
+    private func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CodecFailure) -> Int {
         switch self {
-        case .uncompressed: return Array(input)
-        default: throw ColumnarError("compression \(self) is not supported yet", file: file)
+        case .uncompressed:
+            guard input.count == output.count else { return input.count }
+            if let source = input.baseAddress, let target = output.baseAddress { target.copyMemory(from: source, byteCount: input.count) }
+            return input.count
+        case .snappy: return try Snappy.decompress(input, into: output)
+        case .lz4Raw: return try LZ4Block.decompress(input, into: output)
+        case .lz4: return try HadoopLZ4.decompress(input, into: output)
+        case .gzip: return try Zlib.inflate(input, into: output)
+        case .zstd: return try Zstd.decompress(input, into: output)
+        case .brotli: return try Brotli.decompress(input, into: output)
+        case .lzo: throw CodecFailure("LZO is not supported")
         }
     }
 }
