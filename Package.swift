@@ -109,6 +109,12 @@ let package = Package(
             dependencies: ["Config"],
             path: "bench/ConfigBenchmark"
         ),
+        // bench/parquet_decode.py: rows per second decoding a Parquet file to RowBatches.
+        .executableTarget(
+            name: "ParquetBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/ParquetBenchmark"
+        ),
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config", "Diagnostics"],

@@ -28,6 +28,7 @@ public struct FuzzTarget: Sendable {
         .init(name: "python", run: TaskTargets.python),
         .init(name: "hf_readme", run: TaskTargets.hfReadme),
         .init(name: "report", run: ReportTargets.report),
+        .init(name: "parquet", run: ColumnarTargets.parquet),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

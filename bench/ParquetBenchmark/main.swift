@@ -1,0 +1,34 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Columnar
+import Foundation
+
+// Parquet decode speed: reads FILE (bench/parquet_decode.py writes it) to RowBatches, row group
+// by row group, and prints rows/s and the peak RSS (VmHWM), which should not grow with the file.
+//
+// Usage: ParquetBenchmark [FILE]
+
+let path = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "/tmp/parquet_bench.parquet"
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func peakRSS() -> String {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "?" }
+    return status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ") } ?? "?"
+}
+
+let start = monotonicSeconds()
+let file = try ParquetFile(path: path)
+var rows = 0
+var batches = 0
+try file.forEachBatch { batch in
+    rows += batch.rows.count
+    batches += 1
+}
+let elapsed = monotonicSeconds() - start
+print("ParquetFile.forEachBatch: \(rows) rows in \(batches) row groups, \(String(format: "%.2f", elapsed)) s = \(Int(Double(rows) / elapsed)) rows/s, peak RSS (VmHWM) \(peakRSS())")
