@@ -76,16 +76,11 @@ struct DatasetTests {
         #expect(caret == bang)
     }
 
-    @Test("Parquet, Arrow, gzip and zip files are named by their magic bytes, as JSONL and as CSV", arguments: [
-        ([UInt8]("PAR1".utf8) + [0x15, 0x04, 0x15, 0xAC, 0x02, 0x00, 0xFF] + [UInt8]("PAR1".utf8), "a Parquet file", "Parquet is not supported yet",
-         "pd.read_parquet"),
-        ([UInt8]("ARROW1".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00], "an Arrow IPC (Feather) file", "Arrow is not supported yet",
-         "pd.read_feather"),
-        ([0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00, 0x00, 0x00, 0x10], "an Arrow IPC stream", "Arrow is not supported yet", "Dataset.from_file"),
-        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed", "reads JSON Lines and CSV", "gunzip -k"),
-        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08], "a zip archive", "reads JSON Lines and CSV", "unzip"),
-    ])
-    func binaryFormats(bytes: [UInt8], name: String, says: String, conversion: String) throws {
+    @Test("gzip and zip files are named by their magic bytes, as JSONL and as CSV", arguments: [
+        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed", "gunzip -k"),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08], "a zip archive", "unzip"),
+    ] as [([UInt8], String, String)])
+    func binaryFormats(bytes: [UInt8], name: String, conversion: String) throws {
         for (fileName, format) in [("data.jsonl", DatasetConfig.Format?.none), ("data.parquet", .jsonl), ("data.csv", .csv)] {
             let path = folder.appendingPathComponent(fileName).path
             try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -93,10 +88,49 @@ struct DatasetTests {
             #expect(error.place == path, "the file, not a line of it")
             #expect(error.message.hasPrefix("data file is \(name)"))
             #expect(error.message.contains("not text: this loader reads JSON Lines and CSV"))
-            #expect(error.message.contains(says))
             #expect(error.hint?.contains(conversion) == true, "\(error.hint ?? "")")
             #expect(!error.description.contains("UTF-8"))
         }
+    }
+
+    @Test("a Parquet file written by datasets and the Arrow file datasets prepared from it give the same items")
+    func parquetAndArrow() throws {
+        let hub = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/lm_eval/hub")
+        let parquet = hub.appendingPathComponent("repos/allenai/ai2_arc/ARC-Easy/test-00000-of-00001.parquet").path
+        let arrow = hub.appendingPathComponent("datasets_cache/allenai___ai2_arc/ARC-Easy/0.0.0/210d026faf9955653af8916fad021475a3f00453/ai2_arc-test.arrow").path
+        let fromParquet = try DatasetLoader.load(DatasetConfig(path: parquet), required: ["question", "choices", "answerKey"]).all()
+        let fromArrow = try DatasetLoader.load(DatasetConfig(path: arrow), required: ["question", "choices", "answerKey"]).all()
+        #expect(fromParquet.count == 10)
+        #expect(fromParquet.map(\.id) == fromArrow.map(\.id))
+        #expect(fromParquet.map(\.fields) == fromArrow.map(\.fields))
+        #expect(fromParquet[0].id == "ARC_Easy_13_000")
+        #expect(fromParquet[0]["choices"] == .object(["text": .array(["sunlight", "sand", "plastic", "noise"].map(JSONValue.string)),
+                                                      "label": .array(["A", "B", "C", "D"].map(JSONValue.string))]))
+        #expect(fromParquet[3].place == "\(parquet) (row 4)")
+    }
+
+    @Test("a Parquet or Arrow file is read as one whatever its name; told to read it as text, the error says how to read it", arguments: [
+        ([UInt8]("PAR1".utf8) + [0x15, 0x04, 0x15, 0xAC, 0x02, 0x00, 0xFF] + [UInt8]("PAR1".utf8), "a Parquet file", "parquet"),
+        ([UInt8]("ARROW1".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00], "an Arrow IPC (Feather) file", "arrow"),
+        ([0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00, 0x00, 0x00, 0x10], "an Arrow IPC stream", "arrow"),
+    ] as [([UInt8], String, String)])
+    func columnarByContent(bytes: [UInt8], name: String, format: String) throws {
+        for (fileName, asked) in [("data.parquet", DatasetConfig.Format.jsonl), ("data.csv", .csv)] {
+            let path = folder.appendingPathComponent(fileName).path
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let error = try #require(loadError(DatasetConfig(path: path, format: asked)), "\(fileName)")
+            #expect(error.place == path)
+            #expect(error.message.hasPrefix("data file is \(name)") && error.message.hasSuffix(", not text, and the task reads it as JSON or CSV"))
+            #expect(error.hint?.contains("task.dataset.format=\(format)") == true, "\(error.hint ?? "")")
+        }
+        // Named .jsonl with no format set: read as what it is (these bytes are a broken file of
+        // that format, so the reader's error, naming the file and a byte offset).
+        let path = folder.appendingPathComponent("data.jsonl").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = try #require(loadError(DatasetConfig(path: path)))
+        #expect(error.place == path)
+        #expect(error.message.contains("at byte"), "\(error.message)")
+        #expect(!error.description.contains("UTF-8") && !error.message.contains("JSON"))
     }
 
     @Test("text that merely starts with PAR1 is text: a Parquet file also ends with it")

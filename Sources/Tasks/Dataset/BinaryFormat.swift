@@ -1,9 +1,8 @@
 import Foundation
 
-/// A binary file format a data file may be by mistake, told by its first (and last) bytes, so
-/// that a Parquet or Arrow file named as data is refused by name instead of as "not UTF-8 text".
-///
-/// The loaders read JSON Lines and CSV only; Parquet and Arrow are not supported yet.
+/// A binary file format a data file may be, told by its first (and last) bytes: a Parquet or
+/// Arrow file with another name is read as what it is (standard tasks) or named in the error
+/// (a text loader), never refused as "not UTF-8 text".
 enum BinaryFormat: String, Sendable, CaseIterable {
     case parquet
     /// Arrow's IPC file format (Feather v2): `ARROW1` and two bytes of padding.
@@ -69,14 +68,30 @@ enum BinaryFormat: String, Sendable, CaseIterable {
         }
     }
 
-    /// The error for a data file in this format.
+    /// The error for a data file in this format, read by a text (JSON or CSV) loader.
     func error(_ path: String) -> TaskError {
-        let unsupported = switch self {
-        case .parquet: "; Parquet is not supported yet"
-        case .arrowFile, .arrowStream: "; Arrow is not supported yet"
-        case .gzip, .zip: ""
+        switch self {
+        case .parquet, .arrowFile, .arrowStream:
+            let format = self == .parquet ? "parquet" : "arrow"
+            return TaskError("data file is \(name), not text, and the task reads it as JSON or CSV", at: path,
+                             hint: "read it as \(format): task.dataset.format=\(format) (an lm-eval task file: dataset_path: \(format))")
+        case .gzip, .zip:
+            return TaskError("data file is \(name), not text: this loader reads JSON Lines and CSV", at: path, hint: conversion(path))
         }
-        return TaskError("data file is \(name), not text: this loader reads JSON Lines and CSV\(unsupported)", at: path,
-                         hint: conversion(path))
+    }
+
+    /// The format of the file at `path` by its first and last bytes; nil for text or when it
+    /// cannot be read (the loader then says why).
+    static func detect(file path: String) -> BinaryFormat? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd(), let head = try? { try handle.seek(toOffset: 0); return try handle.read(upToCount: probeLength) }()
+        else { return nil }
+        var tail = Data()
+        if size >= 4 {
+            try? handle.seek(toOffset: size - 4)
+            tail = (try? handle.read(upToCount: 4)) ?? Data()
+        }
+        return detect(head: head ?? Data(), tail: tail, size: Int(size))
     }
 }

@@ -21,7 +21,16 @@ public enum DatasetLoader {
             throw TaskError("'task.dataset.limit' must be zero or more, not \(limit)", at: "task.dataset.limit",
                             hint: "use null for the whole dataset")
         }
-        switch config.resolvedFormat {
+        // A Parquet or Arrow file is read as one whatever its name, unless a format is set.
+        var format = config.resolvedFormat
+        if config.format == nil {
+            switch BinaryFormat.detect(file: file) {
+            case .parquet?: format = .parquet
+            case .arrowFile?, .arrowStream?: format = .arrow
+            default: break
+            }
+        }
+        switch format {
         case .jsonl:
             do {
                 return try loadJSONL(file, mapping: mapping, config: config)
@@ -37,7 +46,7 @@ public enum DatasetLoader {
             select(&items, config)
             return DatasetItems(items)
         case .parquet, .arrow:
-            var items = try readColumnar(file, format: config.resolvedFormat, mapping: mapping)
+            var items = try readColumnar(file, format: format, mapping: mapping)
             select(&items, config)
             return DatasetItems(items)
         }

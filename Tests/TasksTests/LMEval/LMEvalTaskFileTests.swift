@@ -69,7 +69,7 @@ struct LMEvalTaskFileTests {
         #expect(e.hint == "did you mean 'doc_to_text'?")
     }
 
-    @Test("Python hooks, groups, hub datasets and promptsource are refused with the reason")
+    @Test("Python hooks, groups and promptsource are refused with the reason; a hub dataset not on this machine names where it was looked for")
     func refused() throws {
         let function = try #require(error(try write("f.yaml", taskFile("process_docs: !function utils.process_docs"))))
         #expect(function.message.contains("'!function utils.process_docs' calls Python code"))
@@ -77,8 +77,8 @@ struct LMEvalTaskFileTests {
         let group = try #require(error(try write("g.yaml", taskFile("group: mygroup"))))
         #expect(group.hint?.contains("group definition") == true)
         let hub = try #require(error(try write("h.yaml", taskFile("dataset_path: hellaswag"))))
-        #expect(hub.message.contains("dataset_path 'hellaswag' is a Hugging Face hub dataset"))
-        #expect(hub.hint?.contains("nothing is downloaded here") == true)
+        #expect(hub.message.hasPrefix("dataset 'hellaswag' is not on this machine; looked in:"), "\(hub.message)")
+        #expect(hub.hint?.contains("huggingface-cli download") == true)
         let prompt = try #require(error(try write("p.yaml", taskFile("use_prompt: promptsource:x"))))
         #expect(prompt.message.contains("promptsource"))
     }
@@ -202,11 +202,11 @@ struct LMEvalTaskFileTests {
     }
 
     @Test("a Parquet, Arrow, gzip or zip file named as data is named as such, not as text that is not UTF-8", arguments: [
-        ([UInt8]("PAR1".utf8) + [0x15, 0x04, 0x15, 0xAC, 0x02, 0x00, 0xFF] + [UInt8]("PAR1".utf8), "a Parquet file", "Parquet is not supported yet"),
-        ([UInt8]("ARROW1".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00], "an Arrow IPC (Feather) file", "Arrow is not supported yet"),
-        ([0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00, 0x00, 0x00, 0x10], "an Arrow IPC stream", "Arrow is not supported yet"),
-        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed", "reads JSON Lines and CSV"),
-        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08], "a zip archive", "reads JSON Lines and CSV"),
+        ([UInt8]("PAR1".utf8) + [0x15, 0x04, 0x15, 0xAC, 0x02, 0x00, 0xFF] + [UInt8]("PAR1".utf8), "a Parquet file", "dataset_path: parquet"),
+        ([UInt8]("ARROW1".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00], "an Arrow IPC (Feather) file", "dataset_path: arrow"),
+        ([0xFF, 0xFF, 0xFF, 0xFF, 0x78, 0x00, 0x00, 0x00, 0x10], "an Arrow IPC stream", "dataset_path: arrow"),
+        ([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00], "gzip-compressed", "gunzip"),
+        ([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08], "a zip archive", "unzip"),
     ])
     func binaryData(bytes: [UInt8], name: String, says: String) throws {
         let data = folder.appendingPathComponent("train.parquet")
@@ -214,8 +214,7 @@ struct LMEvalTaskFileTests {
         let e = try #require(error(try write("binary.yaml", taskFile("dataset_kwargs: {data_files: {test: \(data.path)}}"))))
         #expect(e.place == data.path)
         #expect(e.message.hasPrefix("data file is \(name)"))
-        #expect(e.message.contains(says))
+        #expect(e.hint?.contains(says) == true, "\(e.hint ?? "")")
         #expect(!e.description.contains("UTF-8"))
-        #expect(e.hint?.isEmpty == false)
     }
 }
