@@ -17,18 +17,24 @@ func monotonicSeconds() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-func peakRSS() -> String {
+/// A /proc/self/status field, e.g. VmHWM (peak RSS, which counts the mapped file's pages read)
+/// or RssAnon (memory of our own, without the mapped file).
+func status(_ field: String) -> String {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return "?" }
-    return status.split(separator: "\n").first { $0.hasPrefix("VmHWM") }.map { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ") } ?? "?"
+    return status.split(separator: "\n").first { $0.hasPrefix(field + ":") }.map { $0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().joined(separator: " ") } ?? "?"
 }
+
+func anonymousKB() -> Int { status("RssAnon").split(separator: " ").first.flatMap { Int($0) } ?? 0 }
 
 let start = monotonicSeconds()
 let file = try ParquetFile(path: path)
 var rows = 0
 var batches = 0
+var peakAnonymous = 0
 try file.forEachBatch { batch in
     rows += batch.rows.count
     batches += 1
+    peakAnonymous = max(peakAnonymous, anonymousKB())
 }
 let elapsed = monotonicSeconds() - start
-print("ParquetFile.forEachBatch: \(rows) rows in \(batches) row groups, \(String(format: "%.2f", elapsed)) s = \(Int(Double(rows) / elapsed)) rows/s, peak RSS (VmHWM) \(peakRSS())")
+print("ParquetFile.forEachBatch: \(rows) rows in \(batches) row groups, \(String(format: "%.2f", elapsed)) s = \(Int(Double(rows) / elapsed)) rows/s, peak RSS (VmHWM, includes the mapped file) \(status("VmHWM")), peak RssAnon at batch ends \(peakAnonymous) kB")
