@@ -109,6 +109,12 @@ let package = Package(
             dependencies: ["Config"],
             path: "bench/ConfigBenchmark"
         ),
+        // bench/codecs.sh: Snappy and LZ4 decompression speed against the C libraries.
+        .executableTarget(
+            name: "CodecBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/CodecBenchmark"
+        ),
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config", "Diagnostics"],

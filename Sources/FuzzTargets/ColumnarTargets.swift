@@ -1,0 +1,2 @@
+/// Parquet and Arrow files, read as the dataset loaders read them.
+enum ColumnarTargets {}
