@@ -115,6 +115,12 @@ let package = Package(
             dependencies: ["Columnar"],
             path: "bench/ParquetBenchmark"
         ),
+        // bench/codecs.sh: Snappy and LZ4 decompression speed against the C libraries.
+        .executableTarget(
+            name: "CodecBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/CodecBenchmark"
+        ),
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config", "Diagnostics"],
