@@ -78,7 +78,8 @@ public enum Codec: Int32, Sendable, CaseIterable {
     }
 
     private func failure(_ error: CodecFailure, file: String) -> ColumnarError {
-        ColumnarError("a \(name) page does not decompress: \(error.message)", file: file, hint: error.hint ?? "the file is corrupt")
+        if error.libraryMissing { return ColumnarError("cannot read \(name) pages: \(error.message)", file: file, hint: error.hint) }
+        return ColumnarError("a \(name) page does not decompress: \(error.message)", file: file, hint: error.hint ?? "the file is corrupt")
     }
 
     /// Decodes, and checks the output is exactly the declared size.

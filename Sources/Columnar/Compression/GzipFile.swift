@@ -28,6 +28,7 @@ public enum GzipFile {
         do throws(CodecFailure) {
             return try inflateAll(bytes, limit: limit)
         } catch {
+            if error.libraryMissing { throw ColumnarError("cannot read gzip files: \(error.message)", file: name, hint: error.hint) }
             throw ColumnarError("the gzip file does not decompress: \(error.message)", file: name,
                                 hint: error.hint ?? "the file is damaged or not gzip; `gzip -t FILE` checks it")
         }
