@@ -109,6 +109,12 @@ let package = Package(
             dependencies: ["Config"],
             path: "bench/ConfigBenchmark"
         ),
+        // bench/arrow.sh: Arrow IPC stream rows per second, against pyarrow.
+        .executableTarget(
+            name: "ArrowBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/ArrowBenchmark"
+        ),
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config", "Diagnostics"],

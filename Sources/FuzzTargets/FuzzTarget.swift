@@ -27,6 +27,7 @@ public struct FuzzTarget: Sendable {
         .init(name: "lmeval_task", run: TaskTargets.lmEvalTask),
         .init(name: "python", run: TaskTargets.python),
         .init(name: "report", run: ReportTargets.report),
+        .init(name: "arrow", run: ColumnarTargets.arrow),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }
