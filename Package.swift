@@ -121,6 +121,12 @@ let package = Package(
             dependencies: ["Columnar"],
             path: "bench/CodecBenchmark"
         ),
+        // bench/arrow.sh: Arrow IPC stream rows per second, against pyarrow.
+        .executableTarget(
+            name: "ArrowBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/ArrowBenchmark"
+        ),
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config", "Diagnostics"],
