@@ -4,7 +4,7 @@ import Testing
 
 @Suite("dataset folder listing")
 struct RepositoryFilesTests {
-    @Test("links that loop or branch back to a folder list it once, and the walk ends")
+    @Test("links that loop or branch back to a folder list it once, and the walk ends", .timeLimit(.minutes(1)))
     func loops() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("repo-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: root) }
