@@ -22,13 +22,7 @@ public struct ArrowStream: RowBatchReader {
 
     /// Maps the file and reads its schema message. - Throws: ``ColumnarError`` naming the file and offset.
     public init(path: String) throws(ColumnarError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw ColumnarError("cannot read the file: \(error.localizedDescription)", file: path)
-        }
-        try self.init(data: data, name: path)
+        try self.init(data: MappedData.open(path), name: path)
     }
 
     /// Bytes already in memory (fuzzing, tests); `name` is used in errors.

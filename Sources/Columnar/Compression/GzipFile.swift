@@ -12,12 +12,7 @@ public enum GzipFile {
     /// - Throws: ``ColumnarError`` naming the file when it cannot be read, is not gzip, is
     ///   damaged or decompresses to more than `limit` bytes.
     public static func read(path: String, limit: Int = defaultLimit) throws(ColumnarError) -> [UInt8] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw ColumnarError("cannot read the file: \(error.localizedDescription)", file: path)
-        }
+        let data = try MappedData.open(path)
         return try data.withUnsafeBytes { bytes in
             Result { () throws(ColumnarError) in try decompress(bytes, name: path, limit: limit) }
         }.get()
