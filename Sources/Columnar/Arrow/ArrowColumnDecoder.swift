@@ -165,7 +165,7 @@ struct ArrowColumnDecoder {
             let validity = try validity(node, path)
             let start = try buffer(path, count: count, width: bitWidth / 8).lowerBound
             switch bitWidth {
-            case 16: return collect(count, validity) { .double(ArrowNumberText.half(bytes.unchecked(UInt16.self, at: start + 2 * $0))) }
+            case 16: return collect(count, validity) { .double(PythonValueText.half(bytes.unchecked(UInt16.self, at: start + 2 * $0))) }
             case 32: return collect(count, validity) { .double(Double(Float(bitPattern: bytes.unchecked(UInt32.self, at: start + 4 * $0)))) }
             default: return collect(count, validity) { .double(Double(bitPattern: bytes.unchecked(UInt64.self, at: start + 8 * $0))) }
             }
@@ -182,10 +182,10 @@ struct ArrowColumnDecoder {
             let start = try buffer(path, count: count, width: milliseconds ? 8 : 4).lowerBound
             if milliseconds {
                 return collect(count, validity) {
-                    .string(ArrowTemporalText.date(days: ArrowTemporalText.divide(bytes.unchecked(Int64.self, at: start + 8 * $0), 86_400_000).quotient))
+                    .string(PythonValueText.date(days: PythonValueText.divide(bytes.unchecked(Int64.self, at: start + 8 * $0), 86_400_000).quotient))
                 }
             }
-            return collect(count, validity) { .string(ArrowTemporalText.date(days: Int64(bytes.unchecked(Int32.self, at: start + 4 * $0)))) }
+            return collect(count, validity) { .string(PythonValueText.date(days: Int64(bytes.unchecked(Int32.self, at: start + 4 * $0)))) }
         case let .time(unit, bitWidth):
             let validity = try validity(node, path)
             let start = try buffer(path, count: count, width: bitWidth / 8).lowerBound

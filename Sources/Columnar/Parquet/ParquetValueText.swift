@@ -2,29 +2,9 @@
 /// `to_pylist()` returns: `date.isoformat()`, `datetime.isoformat()` (pandas `Timestamp` for
 /// nanoseconds, which prints 9 digits when there are nanoseconds), `str(Decimal)`.
 enum ParquetValueText {
-    /// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
-    static func civil(days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    private static func pad(_ value: Int64, _ width: Int) -> String { PythonValueText.pad(value, width) }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value.magnitude)
-        let sign = value < 0 ? "-" : ""
-        return sign + String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    static func date(days: Int64) -> String {
-        let (y, m, d) = civil(days: days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
-    }
+    static func date(days: Int64) -> String { PythonValueText.date(days: days) }
 
     /// Nanoseconds within a day to `HH:MM:SS[.ffffff[fff]]`.
     private static func clock(nanos: Int64, nanosecondDigits: Bool) -> String {
@@ -62,21 +42,8 @@ enum ParquetValueText {
         return clock(nanos: inDay, nanosecondDigits: false)
     }
 
-    /// A decimal from its unscaled digits, as Python's `str(Decimal)` prints it.
     static func decimal(negative: Bool, digits: String, scale: Int) -> String {
-        let sign = negative ? "-" : ""
-        if scale == 0 { return sign + digits }
-        let adjusted = digits.count - 1 - scale
-        if adjusted >= -6 {
-            if digits.count > scale {
-                let cut = digits.index(digits.endIndex, offsetBy: -scale)
-                return sign + digits[..<cut] + "." + digits[cut...]
-            }
-            return sign + "0." + String(repeating: "0", count: scale - digits.count) + digits
-        }
-        let first = digits.prefix(1)
-        let rest = digits.dropFirst()
-        return sign + first + (rest.isEmpty ? "" : "." + rest) + "E" + String(adjusted)
+        PythonValueText.decimal(negative: negative, digits: digits, scale: scale)
     }
 
     static func decimal(_ unscaled: Int64, scale: Int) -> String {
@@ -127,17 +94,5 @@ enum ParquetValueText {
             digits += String(repeating: "0", count: 9 - part.count) + part
         }
         return decimal(negative: negative, digits: digits, scale: scale)
-    }
-
-    /// IEEE half precision to Double.
-    static func float16(_ bits: UInt16) -> Double {
-        let sign: Double = bits & 0x8000 != 0 ? -1 : 1
-        let exponent = Int((bits >> 10) & 0x1f)
-        let fraction = Double(bits & 0x3ff)
-        switch exponent {
-        case 0: return sign * fraction * 0x1p-24
-        case 31: return fraction == 0 ? sign * .infinity : .nan
-        default: return sign * (1 + fraction / 1024) * Double(sign: .plus, exponent: exponent - 15, significand: 1)
-        }
     }
 }

@@ -62,7 +62,7 @@ struct ValueConverter {
             return .string(ParquetValueText.decimal(bigEndian: value, scale: scale))
         case .float16:
             guard value.count == 2 else { throw error("a FLOAT16 value of \(value.count) bytes") }
-            return .double(ParquetValueText.float16(UInt16(value[0]) | UInt16(value[1]) << 8))
+            return .double(PythonValueText.half(UInt16(value[0]) | UInt16(value[1]) << 8))
         default:
             return .bytes([UInt8](value))
         }
