@@ -121,6 +121,18 @@ let package = Package(
             dependencies: ["Config", "Models", "Tasks"],
             path: "bench/HubDataBenchmark"
         ),
+        // bench/codecs.sh: Snappy and LZ4 decompression speed against the C libraries.
+        .executableTarget(
+            name: "CodecBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/CodecBenchmark"
+        ),
+        // bench/arrow.sh: Arrow IPC stream rows per second, against pyarrow.
+        .executableTarget(
+            name: "ArrowBenchmark",
+            dependencies: ["Columnar"],
+            path: "bench/ArrowBenchmark"
+        ),
         .testTarget(
             name: "ConfigTests",
             dependencies: ["Config", "Diagnostics"],

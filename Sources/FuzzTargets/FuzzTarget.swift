@@ -29,6 +29,8 @@ public struct FuzzTarget: Sendable {
         .init(name: "hf_readme", run: TaskTargets.hfReadme),
         .init(name: "report", run: ReportTargets.report),
         .init(name: "parquet", run: ColumnarTargets.parquet),
+        .init(name: "codecs", run: ColumnarTargets.codecs),
+        .init(name: "arrow", run: ColumnarTargets.arrow),
     ]
 
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

@@ -165,7 +165,7 @@ struct CodecTests {
 
     @Test("a missing library is an error naming it and its Debian package")
     func missingLibrary() throws {
-        let result = SharedLibrary.open(["libnot-there.so.9"], package: "libnot-there9", codec: "ZSTD")
+        let result = SharedLibrary.open(["libnot-there.so.9"], package: "libnot-there9")
         guard case .failure(let missing) = result else { Issue.record("opened a library that does not exist"); return }
         #expect(missing.message.contains("libnot-there.so.9"))
         #expect(missing.hint.contains("apt-get install libnot-there9"))

@@ -18,8 +18,14 @@ struct ArrowColumnDecoder {
         self.batch = batch
         self.dictionaries = dictionaries
         self.zones = zones
+        budget = Self.budget(bodyLength: bodyLength)
+    }
+
+    /// How many values a body of `bodyLength` bytes may decode to: 64 per byte (a bool is an
+    /// eighth of a byte, and a few struct levels without nulls cost nothing), plus some slack.
+    static func budget(bodyLength: Int) -> Int {
         let (scaled, overflow) = bodyLength.multipliedReportingOverflow(by: 64)
-        budget = overflow ? Int.max : scaled + (1 << 22)
+        return overflow ? Int.max : scaled + (1 << 16)
     }
 
     private func error(_ message: String, _ path: String, at offset: Int? = nil) -> ColumnarError {

@@ -94,6 +94,9 @@ public struct ArrowStream: RowBatchReader {
 
     private func batch(_ message: ArrowMessage, _ bytes: ArrowBytes, _ dictionaries: [Int64: [ColumnValue]]) throws(ColumnarError) -> RowBatch {
         let header = try ArrowRecordBatch(message.header, body: message.body, messageStart: message.start)
+        guard header.length <= ArrowColumnDecoder.budget(bodyLength: message.body.count) else {
+            throw bytes.error("a record batch of \(header.length) rows, more than its \(message.body.count)-byte body can hold", at: message.start)
+        }
         var decoder = ArrowColumnDecoder(bytes, batch: header, bodyLength: message.body.count, dictionaries: dictionaries, zones: zones)
         var values: [[ColumnValue]] = []
         for field in schema.fields {

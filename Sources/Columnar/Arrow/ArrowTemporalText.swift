@@ -72,7 +72,7 @@ enum ArrowTemporalText {
     static func timestamp(_ ticks: Int64, unit: ArrowTimeUnit, zone: ArrowTimeZone?) -> String {
         var (seconds, fraction) = divide(ticks, unit.perSecond)
         let offset = zone?.offset(at: seconds) ?? 0
-        seconds += Int64(offset)
+        seconds &+= Int64(offset)
         let (days, secondOfDay) = divide(seconds, 86400)
         var text = date(days: days) + "T" + clock(secondOfDay)
         if unit == .nanosecond, fraction % 1000 != 0 {

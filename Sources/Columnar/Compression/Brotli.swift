@@ -8,7 +8,7 @@ struct Brotli: @unchecked Sendable {
 
     static let shared: Result<Brotli, SharedLibrary.Missing> = {
         let opened = SharedLibrary.open(["libbrotlidec.so.1", "libbrotlidec.so", "libbrotlidec.1.dylib", "libbrotlidec.dylib"],
-                                        package: "libbrotli1", codec: "BROTLI")
+                                        package: "libbrotli1")
         return opened.flatMap { library in
             guard let decompress = library.symbol("BrotliDecoderDecompress", as: Decompress.self)
             else { return .failure(.init(message: "libbrotlidec.so.1 lacks BrotliDecoderDecompress", hint: "reinstall libbrotli1")) }

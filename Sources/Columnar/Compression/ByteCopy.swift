@@ -19,14 +19,25 @@ enum ByteCopy {
         pointer.storeBytes(of: value, toByteOffset: offset, as: UInt64.self)
     }
 
+    /// 16 bytes from `source + from` to `target + to` in one load and one store.
+    @inline(__always)
+    static func copy16(_ source: UnsafeRawPointer, _ from: Int, _ target: UnsafeMutableRawPointer, _ to: Int) {
+        target.storeBytes(of: source.loadUnaligned(fromByteOffset: from, as: SIMD16<UInt8>.self), toByteOffset: to, as: SIMD16<UInt8>.self)
+    }
+
     /// Copies `length` literal bytes from `source` (which has `sourceAvailable` readable bytes
     /// from there on, at least `length`) to `output + position`.
     @inline(__always)
     static func literal(from source: UnsafeRawPointer, sourceAvailable: Int, length: Int,
                         to output: UnsafeMutableRawPointer, at position: Int, capacity: Int) {
         if length <= 16 && sourceAvailable >= 16 && capacity - position >= 16 {
-            setWord(output, position, word(source, 0))
-            setWord(output, position + 8, word(source, 8))
+            copy16(source, 0, output, position)
+        } else if sourceAvailable - length >= slack && capacity - position - length >= slack {
+            var index = 0
+            repeat {
+                copy16(source, index, output, position &+ index)
+                index &+= 16
+            } while index < length
         } else {
             (output + position).copyMemory(from: source, byteCount: length)
         }
@@ -54,6 +65,14 @@ enum ByteCopy {
             } while target - source < 8
         }
         // Now the source is at least a word behind, so each word read is already final.
+        if target - source >= 16 {
+            repeat {
+                copy16(output, source, output, target)
+                source &+= 16
+                target &+= 16
+            } while target < end
+            return
+        }
         repeat {
             setWord(output, target, word(output, source))
             source += 8

@@ -37,6 +37,36 @@ public enum Codec: Int32, Sendable, CaseIterable {
     /// - Throws: ``ColumnarError`` for corrupt input, a size that does not match, or a codec
     ///   whose library cannot be opened.
     public func decompress(_ input: UnsafeRawBufferPointer, uncompressedSize: Int, file: String) throws(ColumnarError) -> [UInt8] {
+        try check(uncompressedSize: uncompressedSize, file: file)
+        // A page with no values may be stored as no bytes at all, whatever the codec.
+        if input.isEmpty && uncompressedSize == 0 { return [] }
+        do throws(CodecFailure) {
+            return try CodecFailure.filling(count: uncompressedSize) { output throws(CodecFailure) in
+                try decodeExactly(input, into: output)
+            }
+        } catch {
+            throw failure(error, file: file)
+        }
+    }
+
+    /// Decompresses into memory the caller owns (a page buffer reused from page to page), which
+    /// must be filled exactly: its size is the declared decompressed size. On error its
+    /// contents are unspecified.
+    public func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, file: String) throws(ColumnarError) {
+        try check(uncompressedSize: output.count, file: file)
+        if input.isEmpty && output.isEmpty { return }
+        do throws(CodecFailure) {
+            if output.baseAddress == nil {
+                _ = try CodecFailure.filling(count: 0) { empty throws(CodecFailure) in try decodeExactly(input, into: empty) }
+            } else {
+                _ = try decodeExactly(input, into: output)
+            }
+        } catch {
+            throw failure(error, file: file)
+        }
+    }
+
+    private func check(uncompressedSize: Int, file: String) throws(ColumnarError) {
         guard uncompressedSize >= 0, uncompressedSize <= Codec.maximumUncompressedSize else {
             throw ColumnarError("a \(name) page declares \(uncompressedSize) decompressed bytes, more than the \(Codec.maximumUncompressedSize >> 20) MiB a page may have",
                                 file: file, hint: "the file is corrupt")
@@ -45,19 +75,20 @@ public enum Codec: Int32, Sendable, CaseIterable {
             throw ColumnarError("LZO-compressed pages are not supported", file: file,
                                 hint: "rewrite the file with another codec, e.g. pyarrow.parquet.write_table(table, path, compression='zstd')")
         }
-        // A page with no values may be stored as no bytes at all, whatever the codec.
-        if input.isEmpty && uncompressedSize == 0 { return [] }
-        do throws(CodecFailure) {
-            return try CodecFailure.filling(count: uncompressedSize) { output throws(CodecFailure) in
-                let written = try decode(input, into: output)
-                guard written == uncompressedSize else {
-                    throw CodecFailure("decompresses to \(written) bytes, the page header says \(uncompressedSize)")
-                }
-                return written
-            }
-        } catch {
-            throw ColumnarError("a \(name) page does not decompress: \(error.message)", file: file, hint: error.hint ?? "the file is corrupt")
+    }
+
+    private func failure(_ error: CodecFailure, file: String) -> ColumnarError {
+        if error.libraryMissing { return ColumnarError("cannot read \(name) pages: \(error.message)", file: file, hint: error.hint) }
+        return ColumnarError("a \(name) page does not decompress: \(error.message)", file: file, hint: error.hint ?? "the file is corrupt")
+    }
+
+    /// Decodes, and checks the output is exactly the declared size.
+    private func decodeExactly(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(CodecFailure) -> Int {
+        let written = try decode(input, into: output)
+        guard written == output.count else {
+            throw CodecFailure("decompresses to \(written) bytes, the page header says \(output.count)")
         }
+        return written
     }
 
     /// Runs the codec's decoder into `output` (the declared size); the number of bytes written.

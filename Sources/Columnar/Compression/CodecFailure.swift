@@ -3,10 +3,13 @@
 struct CodecFailure: Error, Sendable {
     var message: String
     var hint: String?
+    /// The codec's library is not installed: nothing is wrong with the data.
+    var libraryMissing = false
 
-    init(_ message: String, hint: String? = nil) {
+    init(_ message: String, hint: String? = nil, libraryMissing: Bool = false) {
         self.message = message
         self.hint = hint
+        self.libraryMissing = libraryMissing
     }
 
     /// The input ends inside a sequence (`at` is the position in the compressed bytes).

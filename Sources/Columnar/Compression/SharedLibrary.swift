@@ -17,9 +17,9 @@ struct SharedLibrary: @unchecked Sendable {
     }
 
     /// Opens the first of `names` that loads.
-    static func open(_ names: [String], package: String, codec: String) -> Result<SharedLibrary, Missing> {
+    static func open(_ names: [String], package: String) -> Result<SharedLibrary, Missing> {
         guard let handle = names.lazy.compactMap({ name in dlopen(name, RTLD_NOW | RTLD_LOCAL) }).first else {
-            return .failure(Missing(message: "\(codec) needs \(names[0]), which is not installed",
+            return .failure(Missing(message: "\(names[0]) is not installed",
                                     hint: "install it (Debian: apt-get install \(package))"))
         }
         return .success(SharedLibrary(handle: handle))
@@ -34,7 +34,7 @@ struct SharedLibrary: @unchecked Sendable {
     static func require<Functions>(_ loaded: Result<Functions, Missing>) throws(CodecFailure) -> Functions {
         switch loaded {
         case .success(let functions): return functions
-        case .failure(let missing): throw CodecFailure(missing.message, hint: missing.hint)
+        case .failure(let missing): throw CodecFailure(missing.message, hint: missing.hint, libraryMissing: true)
         }
     }
 }

@@ -14,7 +14,7 @@ struct Zlib: @unchecked Sendable {
     let version: UnsafePointer<CChar>
 
     static let shared: Result<Zlib, SharedLibrary.Missing> = {
-        let opened = SharedLibrary.open(["libz.so.1", "libz.so", "libz.1.dylib", "libz.dylib"], package: "zlib1g", codec: "GZIP")
+        let opened = SharedLibrary.open(["libz.so.1", "libz.so", "libz.1.dylib", "libz.dylib"], package: "zlib1g")
         return opened.flatMap { library in
             guard let inflateInit2 = library.symbol("inflateInit2_", as: InflateInit.self),
                   let inflate = library.symbol("inflate", as: Inflate.self),

@@ -17,7 +17,7 @@ struct Zstd: @unchecked Sendable {
     let errorName: ErrorName
 
     static let shared: Result<Zstd, SharedLibrary.Missing> = {
-        let opened = SharedLibrary.open(["libzstd.so.1", "libzstd.so", "libzstd.1.dylib", "libzstd.dylib"], package: "libzstd1", codec: "ZSTD")
+        let opened = SharedLibrary.open(["libzstd.so.1", "libzstd.so", "libzstd.1.dylib", "libzstd.dylib"], package: "libzstd1")
         return opened.flatMap { library in
             guard let create = library.symbol("ZSTD_createDStream", as: Create.self),
                   let free = library.symbol("ZSTD_freeDStream", as: Free.self),

@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 import Models
 
 /// The records of one located data file, by its format: JSON / JSON Lines / CSV / TSV through
@@ -6,8 +7,8 @@ import Models
 /// Parquet and Arrow IPC streams through the `Columnar` readers, each row a record of its
 /// columns in schema order (line nil; the row's place is its index in the file).
 ///
-/// Compressed files (`.gz`, ...) are not read yet: that waits for a gzip stream reader in
-/// `Columnar`, and is a clear error until then.
+/// Gzipped JSON and CSV files (`.gz`) are decompressed in memory; other compressions are a
+/// clear error.
 public enum DataFileRecords {
     /// A record: its fields in order, and the line it starts on when the format has lines.
     public typealias Record = (fields: [(String, TemplateValue)], line: Int?)
@@ -17,8 +18,11 @@ public enum DataFileRecords {
     /// - Throws: ``TaskError`` naming the file (and line or column) that cannot be read.
     public static func read(_ file: LocatedDataFile, field: String? = nil) throws(TaskError) -> [Record] {
         if let compression = file.compression {
-            throw TaskError("compressed data files (\(compression)) are not read yet", at: file.path,
-                            hint: "decompress it beside the others (gunzip -k) and name the plain file in data_files")
+            guard compression == ".gz" else {
+                throw TaskError("compressed data files (\(compression)) are not read", at: file.path,
+                                hint: "gzip (.gz) is; decompress this one beside the others and name the plain file in data_files")
+            }
+            return try gzipped(file, field: field)
         }
         switch file.format {
         case .json:
@@ -33,6 +37,20 @@ public enum DataFileRecords {
             throw TaskError("data files of the '\(module)' builder are not supported", at: file.path,
                             hint: "the runner reads parquet, arrow, json, jsonl, csv and tsv data files")
         }
+    }
+
+    /// A gzipped JSON, JSON Lines or CSV file (`train.jsonl.gz`), decompressed in memory.
+    private static func gzipped(_ file: LocatedDataFile, field: String?) throws(TaskError) -> [Record] {
+        let format: String, delimiter: Character
+        switch file.format {
+        case .json: (format, delimiter) = ("json", ",")
+        case .csv(let d): (format, delimiter) = ("csv", d)
+        default:
+            throw TaskError("a compressed \(file.format) file is not read", at: file.path, hint: "gzip is read for JSON, JSON Lines and CSV files")
+        }
+        let bytes: [UInt8]
+        do { bytes = try GzipFile.read(path: file.path) } catch { throw taskError(error) }
+        return try LMEvalDataset.parse(Data(bytes), path: file.path, format: format, field: field, delimiter: delimiter).map { ($0.fields, $0.line) }
     }
 
     private static func rows(_ open: () throws(ColumnarError) -> any RowBatchReader) throws(TaskError) -> [Record] {

@@ -26,7 +26,7 @@ public struct DataFilesResolver: Sendable {
 
     /// Reads the folder's file list and README.md.
     public init(root: String) throws(TaskError) {
-        let files = RepositoryFiles.list(root)
+        let files = try RepositoryFiles.list(root)
         var card = DatasetCard(configs: [], features: [:])
         let readme = root + "/README.md"
         if files.contains("README.md"), let text = try? String(contentsOfFile: readme, encoding: .utf8) {

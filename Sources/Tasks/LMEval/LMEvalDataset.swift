@@ -120,6 +120,11 @@ struct LMEvalDataset: Sendable {
             return try DataFileRecords.read(LocatedDataFile(path: path, format: format == "parquet" ? .parquet : .arrow)).map { ($0.fields, $0.line) }
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw TaskError("data file cannot be read", at: path) }
+        return try parse(data, path: path, format: format, field: field, delimiter: delimiter)
+    }
+
+    /// JSON or CSV text already read (or decompressed from a `.gz` file); `path` names it in errors.
+    static func parse(_ data: Data, path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [Record] {
         if let binary = BinaryFormat.detect(data) { throw binary.error(path) }
         guard var text = String(validating: data, as: UTF8.self) else { throw TaskError("data file is not UTF-8 text", at: path, hint: "save it as UTF-8") }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
