@@ -115,6 +115,12 @@ let package = Package(
             dependencies: ["Columnar"],
             path: "bench/ParquetBenchmark"
         ),
+        // bench/hub_data.sh: lm-eval's 57 MMLU task files opened from the datasets cache, first prompts built.
+        .executableTarget(
+            name: "HubDataBenchmark",
+            dependencies: ["Config", "Models", "Tasks"],
+            path: "bench/HubDataBenchmark"
+        ),
         // bench/codecs.sh: Snappy and LZ4 decompression speed against the C libraries.
         .executableTarget(
             name: "CodecBenchmark",

@@ -3,9 +3,11 @@ column, an int64, a list<string> of 4, an ARC-like struct{text: list<string>, la
 then times `pq.read_table(f).to_pylist()` and reports its peak RSS. The Swift side is
 `swift build -c release --product ParquetBenchmark && .build/release/ParquetBenchmark FILE`.
 
-    python bench/parquet_decode.py [--rows N] [--compression snappy|none|zstd] [--file PATH] [--write-only]
+    python bench/parquet_decode.py [--rows N] [--compression snappy|none|zstd] [--file PATH] [--write-only] [--json]
+
+bench/parquet.sh runs both sides three times each on a snappy file and prints a table.
 """
-import argparse, os, random, resource, string, time
+import argparse, json, os, random, resource, string, time
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -14,6 +16,7 @@ parser.add_argument("--rows", type=int, default=1_000_000)
 parser.add_argument("--compression", default="snappy")
 parser.add_argument("--file", default="/tmp/parquet_bench.parquet")
 parser.add_argument("--write-only", action="store_true")
+parser.add_argument("--json", action="store_true", help="print one JSON line")
 args = parser.parse_args()
 
 if not os.path.exists(args.file) or args.write_only:
@@ -48,4 +51,8 @@ start = time.perf_counter()
 rows = pq.read_table(args.file).to_pylist()
 elapsed = time.perf_counter() - start
 peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+if args.json:
+    print(json.dumps({"reader": "pyarrow read_table().to_pylist()", "rows": len(rows), "seconds": elapsed,
+                      "rows_per_s": int(len(rows) / elapsed), "ru_maxrss_kb": peak_kb}))
+    raise SystemExit
 print(f"pyarrow read_table().to_pylist(): {len(rows)} rows in {elapsed:.2f} s = {len(rows) / elapsed:,.0f} rows/s, peak RSS {peak_kb / 1024:.0f} MB")

@@ -7,9 +7,11 @@ import Foundation
 // Parquet decode speed: reads FILE (bench/parquet_decode.py writes it) to RowBatches, row group
 // by row group, and prints rows/s and the peak RSS (VmHWM), which should not grow with the file.
 //
-// Usage: ParquetBenchmark [FILE]
+// Usage: ParquetBenchmark [--json] [FILE]   (--json: one JSON line, as bench/parquet.sh reads)
 
-let path = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "/tmp/parquet_bench.parquet"
+let arguments = CommandLine.arguments.dropFirst()
+let json = arguments.contains("--json")
+let path = arguments.first { $0 != "--json" } ?? "/tmp/parquet_bench.parquet"
 
 func monotonicSeconds() -> Double {
     var ts = timespec()
@@ -37,4 +39,9 @@ try file.forEachBatch { batch in
     peakAnonymous = max(peakAnonymous, anonymousKB())
 }
 let elapsed = monotonicSeconds() - start
+func kilobytes(_ field: String) -> Int { status(field).split(separator: " ").first.flatMap { Int($0) } ?? 0 }
+if json {
+    print(#"{"reader": "runner ParquetFile.forEachBatch", "rows": \#(rows), "seconds": \#(elapsed), "rows_per_s": \#(Int(Double(rows) / elapsed)), "vmhwm_kb": \#(kilobytes("VmHWM")), "peak_rss_anon_kb": \#(peakAnonymous)}"#)
+    exit(0)
+}
 print("ParquetFile.forEachBatch: \(rows) rows in \(batches) row groups, \(String(format: "%.2f", elapsed)) s = \(Int(Double(rows) / elapsed)) rows/s, peak RSS (VmHWM, includes the mapped file) \(status("VmHWM")), peak RssAnon at batch ends \(peakAnonymous) kB")

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// The Arrow files `datasets` prepared when a dataset was loaded online, found as the `cache`
 /// builder finds them offline (`packaged_modules/cache/cache.py` `_find_hash_in_cache`):
@@ -106,15 +107,17 @@ public struct DatasetsArrowCache: Sendable {
             }
         }
         guard !splits.isEmpty else { throw TaskError("dataset_info.json lists no splits", at: path) }
-        return (splits, featuresJSON(data))
+        return (splits, featuresJSON(object["features"]))
     }
 
-    /// The top-level `"features"` value re-encoded as JSON text (keys sorted), if present.
-    private static func featuresJSON(_ data: Data) -> String? {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let features = object["features"], !(features is NSNull),
-              let encoded = try? JSONSerialization.data(withJSONObject: features, options: [.sortedKeys]) else { return nil }
-        return String(data: encoded, encoding: .utf8)
+    /// The top-level `"features"` value as JSON text (Python's `json.dumps` spacing, the file's key
+    /// order), if present. Written from the value already parsed: parsing the file a second time
+    /// with Foundation and re-encoding it was a fifth of opening an MMLU subject.
+    private static func featuresJSON(_ features: TemplateValue) -> String? {
+        switch features {
+        case .none, .undefined: return nil
+        default: return JSONText.dump(features, indent: nil)
+        }
     }
 
     /// `naming.camelcase_to_snakecase`: `([A-Z]+)([A-Z][a-z])` → `\1_\2`, then
