@@ -399,7 +399,7 @@ public struct LMEvalTask: RegisteredTask {
     public func score(_ item: DatasetItem, answers: [ModelAnswer]) -> ItemScore {
         let plan = plans[Int(item.id)!]
         do {
-            return try score(plan, answers: answers)
+            return try score(plan, answers: Self.sameAnswersForSameRequests(plan.requests, answers))
         } catch {
             // A document lm-eval would stop on (a regex group out of range): scored 0 with the reason.
             let golds = goldTexts(plan)
@@ -408,6 +408,20 @@ public struct LMEvalTask: RegisteredTask {
             score.goldIndices = plan.goldIndices
             return score
         }
+    }
+
+    /// Two choices with the same text make the same request; lm-eval scores them to the same
+    /// number, so a tie stays a tie and the first choice wins it. An engine may compute the
+    /// copies in different batches, a few ulps apart, which would break the tie by noise: each
+    /// copy takes the answer of the first identical request.
+    static func sameAnswersForSameRequests(_ requests: [ModelRequest], _ answers: [ModelAnswer]) -> [ModelAnswer] {
+        guard requests.count == answers.count, Set(requests).count < requests.count else { return answers }
+        var first: [ModelRequest: Int] = [:]
+        var out = answers
+        for (index, request) in requests.enumerated() {
+            if let earlier = first[request] { out[index] = answers[earlier] } else { first[request] = index }
+        }
+        return out
     }
 
     /// The responses of each request, one per repeat, as lm-eval's `resps` holds them.

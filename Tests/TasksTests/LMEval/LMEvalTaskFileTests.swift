@@ -60,6 +60,21 @@ struct LMEvalTaskFileTests {
         #expect(try task.requests(for: task.items.item(at: 0)).count == 2)
     }
 
+    @Test("two choices with the same text score as one request: a tie stays a tie and the first choice wins, as in lm-eval")
+    func duplicateChoices() throws {
+        try #"{"q": "Pick one", "choices": ["red", "blue", "blue"], "label": 2}"#.write(to: folder.appendingPathComponent("dup.jsonl"), atomically: true, encoding: .utf8)
+        let file = taskFile("dataset_kwargs: {data_files: {test: \(folder.path)/dup.jsonl}}")
+        let task = try build(try write("dup.yaml", file))
+        let item = try task.items.item(at: 0)
+        let requests = task.requests(for: item)
+        #expect(requests.count == 3 && requests[1] == requests[2])
+        // The copy computed in another batch came out 4e-8 higher: noise, not a better answer.
+        let answers: [ModelAnswer] = [-30, -25.48200225830078, -25.48200221].map { .loglikelihood(Loglikelihood(logprob: $0, isGreedy: false)) }
+        let score = task.score(item, answers: answers)
+        #expect(score.predictionIndex == 1, "lm-eval's argmax takes the first of equal scores")
+        #expect(score.metrics["acc"] == 0)
+    }
+
     @Test("an unknown key names file:line:col and suggests the known one")
     func unknownKey() throws {
         let file = try write("typo.yaml", taskFile("doc_to_txt: x"))
