@@ -410,15 +410,17 @@ public struct LMEvalTask: RegisteredTask {
         }
     }
 
-    /// Two choices with the same text make the same request; lm-eval scores them to the same
-    /// number, so a tie stays a tie and the first choice wins it. An engine may compute the
-    /// copies in different batches, a few ulps apart, which would break the tie by noise: each
-    /// copy takes the answer of the first identical request.
+    /// Two choices with the same text make the same loglikelihood request; lm-eval scores them
+    /// to the same number, so a tie stays a tie and the first choice wins it. An engine may
+    /// compute the copies in different batches, a few ulps apart, which would break the tie by
+    /// noise: each copy takes the answer of the first identical request. Generations are left
+    /// alone: repeated sampled requests (`repeats`) are meant to differ.
     static func sameAnswersForSameRequests(_ requests: [ModelRequest], _ answers: [ModelAnswer]) -> [ModelAnswer] {
         guard requests.count == answers.count, Set(requests).count < requests.count else { return answers }
         var first: [ModelRequest: Int] = [:]
         var out = answers
         for (index, request) in requests.enumerated() {
+            guard case .loglikelihood = request else { continue }
             if let earlier = first[request] { out[index] = answers[earlier] } else { first[request] = index }
         }
         return out

@@ -73,6 +73,10 @@ struct LMEvalTaskFileTests {
         let score = task.score(item, answers: answers)
         #expect(score.predictionIndex == 1, "lm-eval's argmax takes the first of equal scores")
         #expect(score.metrics["acc"] == 0)
+        // Generations are never merged: repeated sampled requests are meant to differ.
+        let same = ModelRequest.generate(GenerationRequest(prompt: .text("x")))
+        let samples: [ModelAnswer] = ["a", "b"].map { .generation(Generation(text: $0)) }
+        #expect(LMEvalTask.sameAnswersForSameRequests([same, same], samples) == samples)
     }
 
     @Test("an unknown key names file:line:col and suggests the known one")
