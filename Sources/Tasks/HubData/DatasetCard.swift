@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import Models
 
 /// The YAML front matter of a dataset's README.md, as far as loading goes: the `configs:` list
 /// (`datasets/utils/metadata.py` `MetadataConfigs`) and the `dataset_info:` features.
@@ -204,19 +205,6 @@ enum YAMLAsJSON {
         }
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string literal, as the rest of the runner writes one.
+    static func quote(_ s: String) -> String { JSONValue.string(s).canonicalString }
 }
