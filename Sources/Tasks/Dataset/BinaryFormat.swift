@@ -83,15 +83,23 @@ enum BinaryFormat: String, Sendable, CaseIterable {
     /// The format of the file at `path` by its first and last bytes; nil for text or when it
     /// cannot be read (the loader then says why).
     static func detect(file path: String) -> BinaryFormat? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        guard let size = try? handle.seekToEnd(), let head = try? { try handle.seek(toOffset: 0); return try handle.read(upToCount: probeLength) }()
-        else { return nil }
-        var tail = Data()
-        if size >= 4 {
-            try? handle.seek(toOffset: size - 4)
-            tail = (try? handle.read(upToCount: 4)) ?? Data()
-        }
-        return detect(head: head ?? Data(), tail: tail, size: Int(size))
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        return detect(descriptor: descriptor)
+    }
+
+    /// The format of an open file, by its first and last bytes (read with `pread`, so the
+    /// file's offset is left where it was).
+    static func detect(descriptor: Int32) -> BinaryFormat? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        var head = [UInt8](repeating: 0, count: min(size, probeLength))
+        var tail = [UInt8](repeating: 0, count: min(size, 4))
+        let headCount = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        let tailCount = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(size - $0.count)) }
+        guard headCount == head.count, tailCount == tail.count else { return nil }
+        return detect(head: head, tail: tail, size: size)
     }
 }

@@ -54,10 +54,3 @@ extension ColumnValue {
         }
     }
 }
-
-extension RowBatch {
-    /// Each row as a document: its columns in schema order.
-    var documents: [TemplateValue] {
-        rows.map { row in .object(zip(columns, row).map { ($0, $1.templateValue) }) }
-    }
-}

@@ -1,4 +1,3 @@
-import Columnar
 import Config
 import Foundation
 import Models
@@ -124,24 +123,13 @@ public enum DatasetLoader {
         }
         var ids = UniqueIDs()
         var items: [DatasetItem] = []
-        do {
-            let reader: any RowBatchReader = format == .parquet ? try ParquetFile(path: file) : try ArrowStream(path: file)
-            try reader.forEachBatch { batch in
-                for row in batch.rows {
-                    let number = items.count
-                    var record: [String: JSONValue] = [:]
-                    for (name, value) in zip(batch.columns, row) { record[name] = value.jsonValue }
-                    let item = try mapping.item(from: record, number: number, place: "\(file) (row \(number + 1))")
-                    try ids.insert(item.id, line: number + 1, place: item.place)
-                    items.append(item)
-                }
-            }
-        } catch let error as TaskError {
-            throw error
-        } catch let error as ColumnarError {
-            throw TaskError(error.userError.message, at: file, hint: error.hint)
-        } catch {
-            throw TaskError("\(error)", at: file)
+        try DataFileRecords.forEachRow(file, parquet: format == .parquet) { columns, row throws(TaskError) in
+            let number = items.count
+            var record: [String: JSONValue] = [:]
+            for (name, value) in zip(columns, row) { record[name] = value.jsonValue }
+            let item = try mapping.item(from: record, number: number, place: "\(file) (row \(number + 1))")
+            try ids.insert(item.id, line: number + 1, place: item.place)
+            items.append(item)
         }
         if items.isEmpty { throw noRecords(file) }
         return items

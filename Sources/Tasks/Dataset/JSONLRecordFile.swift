@@ -30,7 +30,7 @@ final class JSONLRecordFile: Sendable {
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw TaskError("dataset file cannot be read", at: path, hint: "check the file's permissions") }
-        if let format = Self.binaryFormat(descriptor) {
+        if let format = BinaryFormat.detect(descriptor: descriptor) {
             close(descriptor)
             throw format.error(path)
         }
@@ -41,18 +41,6 @@ final class JSONLRecordFile: Sendable {
 
     deinit { close(descriptor) }
 
-    /// The binary format of the open file, by its first and last bytes.
-    private static func binaryFormat(_ descriptor: Int32) -> BinaryFormat? {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return nil }
-        let size = Int(info.st_size)
-        var head = [UInt8](repeating: 0, count: min(size, BinaryFormat.probeLength))
-        var tail = [UInt8](repeating: 0, count: min(size, 4))
-        let headCount = head.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
-        let tailCount = tail.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(size - $0.count)) }
-        guard headCount == head.count, tailCount == tail.count else { return nil }
-        return BinaryFormat.detect(head: head, tail: tail, size: size)
-    }
 
     /// Reads every record once, in order, and hands each item to `body` with its span.
     ///

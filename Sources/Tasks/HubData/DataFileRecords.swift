@@ -30,9 +30,9 @@ public enum DataFileRecords {
         case .csv(let delimiter):
             return try LMEvalDataset.read(file.path, format: "csv", field: nil, delimiter: delimiter).map { ($0.fields, $0.line) }
         case .parquet:
-            return try rows { () throws(ColumnarError) -> any RowBatchReader in try ParquetFile(path: file.path) }
+            return try rows(file.path, parquet: true)
         case .arrow:
-            return try rows { () throws(ColumnarError) -> any RowBatchReader in try ArrowStream(path: file.path) }
+            return try rows(file.path, parquet: false)
         case .unsupported(let module):
             throw TaskError("data files of the '\(module)' builder are not supported", at: file.path,
                             hint: "the runner reads parquet, arrow, json, jsonl, csv and tsv data files")
@@ -53,29 +53,36 @@ public enum DataFileRecords {
         return try LMEvalDataset.parse(Data(bytes), path: file.path, format: format, field: field, delimiter: delimiter).map { ($0.fields, $0.line) }
     }
 
-    private static func rows(_ open: () throws(ColumnarError) -> any RowBatchReader) throws(TaskError) -> [Record] {
+    private static func rows(_ path: String, parquet: Bool) throws(TaskError) -> [Record] {
         var records: [Record] = []
+        try forEachRow(path, parquet: parquet) { columns, row in
+            records.append((zip(columns, row).map { ($0, $1.templateValue) }, nil))
+        }
+        return records
+    }
+
+    /// Each row of a Parquet file or an Arrow stream with its batch's column names, in file
+    /// order, one batch in memory at a time. The one place the readers are opened for data
+    /// files (lm-eval tasks here, standard tasks in ``DatasetLoader``).
+    /// - Throws: ``TaskError`` naming the file (and column and byte offset) that cannot be
+    ///   read, or what `body` throws.
+    static func forEachRow(_ path: String, parquet: Bool, _ body: ([String], [ColumnValue]) throws(TaskError) -> Void) throws(TaskError) {
         do {
-            let reader = try open()
+            let reader: any RowBatchReader = parquet ? try ParquetFile(path: path) : try ArrowStream(path: path)
             try reader.forEachBatch { batch in
-                for document in batch.documents {
-                    if case .object(let pairs) = document { records.append((pairs, nil)) }
-                }
+                for row in batch.rows { try body(batch.columns, row) }
             }
         } catch let error as ColumnarError {
             throw taskError(error)
         } catch let error as TaskError {
             throw error
         } catch {
-            throw TaskError("\(error)")
+            throw TaskError("\(error)", at: path)
         }
-        return records
     }
 
+    /// A reader's error as the task's: the same text (with column and byte offset) and place.
     private static func taskError(_ error: ColumnarError) -> TaskError {
-        var text = error.message
-        if let column = error.column { text += " (column '\(column)')" }
-        if let offset = error.offset { text += " at byte \(offset)" }
-        return TaskError(text, at: error.file, hint: error.hint)
+        TaskError(error.userError.message, at: error.file, hint: error.hint)
     }
 }
