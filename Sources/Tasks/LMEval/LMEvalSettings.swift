@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import Models
 
 /// The `task` section of `+task=lm_eval`: where the lm-eval task file is, lm-eval's command-line
@@ -15,6 +16,16 @@ import Models
 public struct LMEvalSettings: Decodable, Sendable {
     /// The task file (relative to the folder runner starts in, else beside the config folder).
     public var path: String?
+    /// lm-eval's `--tasks`: task, group and tag names, found in ``includePath`` and ``library``.
+    public var tasks: [String]?
+    /// lm-eval's `--include_path`: folders of task files searched before the library.
+    public var includePath: [String]
+    /// lm-eval's own `lm_eval/tasks` folder; `nil`: the one of the `lm_eval` package that
+    /// ``python`` imports.
+    public var library: String?
+    /// The Python that runs the task files' `!function` hooks; `nil`: `$VIRTUAL_ENV/bin/python`,
+    /// then `python3` on the PATH.
+    public var python: String?
     /// lm-eval's `--num_fewshot`: replaces the file's `num_fewshot`, except a file's explicit 0.
     public var numFewshot: Int?
     /// lm-eval's `--limit`: the first N documents, or a fraction below 1.0.
@@ -37,7 +48,7 @@ public struct LMEvalSettings: Decodable, Sendable {
     public var sectionLocation: SourceLocation?
 
     /// The section's own keys; every other key belongs to the lm-eval task definition.
-    static let ownKeys: Set<String> = ["name", "path", "limit", "apply_chat_template", "fewshot_as_multiturn", "system_instruction",
+    static let ownKeys: Set<String> = ["name", "path", "tasks", "include_path", "library", "python", "limit", "apply_chat_template", "fewshot_as_multiturn", "system_instruction",
                                        "fewshot_random_seed", "bootstrap_iters", "confidence_iters", "gen_kwargs"]
 
     public init(from decoder: any Decoder) throws {
@@ -70,6 +81,11 @@ public struct LMEvalSettings: Decodable, Sendable {
             return s
         }
         path = try string("path")
+        // A list, or a comma string as lm-eval's --tasks takes (`tasks=mmlu,gsm8k` is a sweep, so quote it).
+        tasks = try node("tasks").map { n throws(ConfigError) in try Self.names(n, key: "tasks") }
+        includePath = try node("include_path").map { n throws(ConfigError) in try Self.names(n, key: "include_path") } ?? []
+        library = try string("library")
+        python = try string("python")
         limit = try node("limit").map { n throws(ConfigError) in
             switch n.value {
             case .int(let i): return Double(i)
@@ -97,6 +113,26 @@ public struct LMEvalSettings: Decodable, Sendable {
         self.taskKeys = taskKeys
     }
 
+    /// A list of names, or one string of comma-separated names.
+    static func names(_ node: ConfigNode, key: String) throws(ConfigError) -> [String] {
+        var out: [String] = []
+        switch node.value {
+        case .string(let s): out = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case .sequence(let items):
+            for item in items {
+                guard case .string(let s) = item.value else {
+                    throw ConfigError(.typeMismatch, "'task.\(key)' must hold names, not \(item.kindDescription)", keyPath: "task.\(key)",
+                                      location: item.location, hint: "task.\(key)=[a,b] or task.\(key)='a,b'")
+                }
+                out.append(s)
+            }
+        default:
+            throw ConfigError(.typeMismatch, "'task.\(key)' must be a list of names or one comma-separated string, not \(node.kindDescription)",
+                              keyPath: "task.\(key)", location: node.location, hint: "task.\(key)=[a,b] or task.\(key)='a,b'")
+        }
+        return out.filter { !$0.isEmpty }
+    }
+
     /// Checks that need no files.
     func check() throws(TaskError) {
         if let limit, limit <= 0 || !limit.isFinite {
@@ -112,9 +148,15 @@ public struct LMEvalSettings: Decodable, Sendable {
         }
         if bootstrapIters < 0 { throw TaskError("'task.bootstrap_iters' must be zero or more", at: "task.bootstrap_iters") }
         if confidenceIters < 1 { throw TaskError("'task.confidence_iters' must be at least 1", at: "task.confidence_iters") }
-        if path == nil, taskKeys["dataset_path"] == nil {
-            throw TaskError("lm_eval needs a task file, or a task definition in the section", at: "task.path",
-                            hint: "task.path=path/to/task.yaml")
+        if let tasks {
+            if path != nil {
+                throw TaskError("give task.tasks (names) or task.path (one file), not both", at: "task.tasks",
+                                hint: "a file's folder can be searched with task.include_path=[FOLDER]")
+            }
+            if tasks.isEmpty { throw TaskError("task.tasks names no task", at: "task.tasks", hint: "task.tasks=[arc_easy,mmlu]") }
+        } else if path == nil, taskKeys["dataset_path"] == nil {
+            throw TaskError("lm_eval needs task names, a task file, or a task definition in the section", at: "task.tasks",
+                            hint: "task.tasks=[arc_easy,mmlu] (lm-eval's --tasks), or task.path=path/to/task.yaml")
         }
     }
 
