@@ -65,9 +65,18 @@ public struct LMEvalTask: RegisteredTask {
 
     public init(_ settings: LMEvalSettings, context: TaskContext) throws {
         try settings.check()
-        self.settings = settings
         let path = settings.path.map(context.dataPath)
-        let definition = try Self.definition(settings, path: path)
+        let keys = try path.map { p throws(TaskError) in try LMEvalTaskFile.load(p) } ?? ConfigMapping()
+        try self.init(settings, keys: keys, path: path, context: context)
+    }
+
+    /// One task of several (`task.tasks`): its keys already merged (file, includes, a group's
+    /// overrides); the section's own task keys still override them.
+    init(_ settings: LMEvalSettings, keys fileKeys: ConfigMapping, path: String?, context: TaskContext) throws {
+        self.settings = settings
+        var keys = fileKeys
+        for (key, value) in settings.taskKeys { keys[key] = value }
+        let definition = try LMEvalTaskDefinition(keys, source: path ?? settings.sectionLocation?.description ?? "task")
         self.definition = definition
         let taskFolder = path.map { ($0 as NSString).deletingLastPathComponent } ?? ""
         let dataset = try LMEvalDataset.load(definition) { name in

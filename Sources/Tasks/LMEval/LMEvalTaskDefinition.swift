@@ -91,6 +91,9 @@ struct LMEvalTaskDefinition: Sendable {
     var version: TemplateValue?
     /// Where the definition came from, for errors (`file.yaml` or `task`).
     var source: String
+    /// The keys as read (includes and overrides merged), for the results' `configs`.
+    var keys: ConfigMapping
+    var keysForResults: [(String, OrderedJSON)] { keys.map { ($0.key, $0.value.templateValue.orderedJSON) } }
 
     /// Every key of lm-eval 0.4.13's `TaskConfig`.
     static let knownKeys: Set<String> = [
@@ -114,6 +117,7 @@ struct LMEvalTaskDefinition: Sendable {
     /// - Throws: ``TaskError`` naming the key and its `file:line`.
     init(_ keys: ConfigMapping, source: String) throws(TaskError) {
         self.source = source
+        self.keys = keys
         for (key, node) in keys where !Self.knownKeys.contains(key) {
             var hint = "lm-eval 0.4.13's task keys: \(Self.knownKeys.sorted().joined(separator: ", "))"
             if key == "group" || key == "group_alias" || key == "aggregate_metric_list" {

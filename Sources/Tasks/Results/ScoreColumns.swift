@@ -19,6 +19,8 @@ public struct ScoreColumns: Sendable {
     private var present: [Bool]
     private var compacted = false
     private var columns: [String: [Double]] = [:]
+    /// Which rows hold a value of each metric (a run of several tasks fills each task's own).
+    private var holds: [String: [Bool]] = [:]
     /// Corpus-metric inputs by metric; a row without any holds `[]`.
     private var corpus: [String: [[Double]]] = [:]
     /// Gold and predicted labels as codes into `labels` (-1: no prediction), when kept.
@@ -56,6 +58,7 @@ public struct ScoreColumns: Sendable {
         let size = present.count
         for (name, value) in score.metrics {
             columns[name, default: [Double](repeating: 0, count: size)][index] = value
+            holds[name, default: [Bool](repeating: false, count: size)][index] = true
         }
         for (name, inputs) in score.corpusInputs {
             corpus[name, default: [[Double]](repeating: [], count: size)][index] = inputs
@@ -88,6 +91,7 @@ public struct ScoreColumns: Sendable {
             column.removeLast(column.count - write)
         }
         for name in Array(columns.keys) { close(&columns[name]!) }
+        for name in Array(holds.keys) { close(&holds[name]!) }
         for name in Array(corpus.keys) { close(&corpus[name]!) }
         if keepsLabels {
             close(&golds)
@@ -100,6 +104,28 @@ public struct ScoreColumns: Sendable {
     public func values(_ metric: String) -> [Double] {
         guard let column = columns[metric] else { return [Double](repeating: 0, count: count) }
         return compacted ? column : zip(column, present).compactMap { $1 ? $0 : nil }
+    }
+
+    /// The rows that hold a metric named `prefix` + something, with `prefix` taken off the
+    /// names: one task's own scores in a run of several (`arc_easy/acc` -> `acc`). Call after ``compact()``.
+    public func rows(prefixed prefix: String) -> ScoreColumns {
+        let names = columns.keys.filter { $0.hasPrefix(prefix) }
+        let size = compacted ? count : present.count
+        var keep = [Bool](repeating: false, count: size)
+        for name in names { for (i, held) in (holds[name] ?? []).enumerated() where held && i < size { keep[i] = true } }
+        var out = ScoreColumns(items: 0, keepsLabels: false)
+        out.compacted = true
+        out.count = keep.lazy.filter { $0 }.count
+        func pick<T>(_ column: [T]) -> [T] { zip(column, keep).compactMap { $1 ? $0 : nil } }
+        for name in names {
+            let short = String(name.dropFirst(prefix.count))
+            out.columns[short] = pick(columns[name]!)
+            out.holds[short] = pick(holds[name]!)
+        }
+        for (name, inputs) in corpus where name.hasPrefix(prefix) {
+            out.corpus[String(name.dropFirst(prefix.count))] = pick(inputs)
+        }
+        return out
     }
 
     /// A corpus metric's inputs per item (`[]` where an item gave none); `nil` when no item did.

@@ -51,7 +51,7 @@ public struct TaskRegistry: Sendable {
     public static let `default` = TaskRegistry([
         "mcq": .task(MultipleChoiceTask.self),
         "qa": .task(QuestionAnsweringTask.self),
-        "lm_eval": .task(LMEvalTask.self),
+        "lm_eval": .task(LMEvalSuite.self),
     ])
 
     public var names: [String] { entries.keys.sorted() }
