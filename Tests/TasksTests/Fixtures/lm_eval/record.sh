@@ -114,6 +114,67 @@ HF_DATASETS_CACHE="$WORK/hub_datasets_cache" run hub_arc_easy -- "${HUB[@]}" --t
 HF_DATASETS_CACHE="$WORK/hub_datasets_cache" run hub_mmlu_abstract_algebra -- "${HUB[@]}" --tasks mmlu_abstract_algebra --num_fewshot 1
 HF_DATASETS_CACHE="$WORK/hub_datasets_cache" run hub_gsm8k -- "${HUB[@]}" --tasks gsm8k --num_fewshot 1 --gen_kwargs max_gen_toks=32
 
+# ---- lm-eval's own task library by name (the folders of library/, which are unchanged copies of
+# the installed lm_eval/tasks folders: `diff -r` shows none differs, so lm-eval reads the same
+# files by name from its package), on the hub data of hub/ read offline from the datasets cache.
+# Every samples_<task>_<date>.jsonl of a run is kept, as samples_<task>.jsonl (a group run writes
+# one per leaf task); timing.txt has the wall time of the lm_eval process and the seconds from its
+# start to its first "Running ... requests" log line (time to the first request).
+# max_gen_toks=16 keeps generation runs short (the tiny model never stops by itself).
+run_lib() {
+  local name=$1; shift; shift
+  want "$name" || return 0
+  local dest=$OUT/$name out=$WORK/$name
+  rm -rf "$dest" "$out"; mkdir -p "$dest"
+  local args=("$@" --output_path "$out")
+  "$PY" -c 'import shlex, sys; print("cd tasks && " + shlex.join(sys.argv[1:]))' lm_eval "${args[@]}" > "$dest/command.txt"
+  echo "=== $name"; cat "$dest/command.txt"
+  local t0; t0=$("$PY" -c 'import time; print(time.time())')
+  (cd "$TASKS" && HF_DATASETS_CACHE="$WORK/hub_datasets_cache" "$LM_EVAL" "${args[@]}") > "$WORK/$name.stdout" \
+    2> >("$PY" -u -c 'import sys, time
+t0 = float(sys.argv[1])
+for line in sys.stdin:
+    sys.stdout.write(f"{time.time() - t0:9.3f} {line}")' "$t0" > "$WORK/$name.stderr")
+  local rc=$?
+  local t1; t1=$("$PY" -c 'import time; print(time.time())')
+  sleep 1  # let the stderr timestamper finish
+  echo "$rc" > "$dest/exit_code.txt"
+  if [[ $rc -ne 0 ]]; then
+    tail -n 25 "$WORK/$name.stderr" | cut -c11- > "$dest/error.txt"
+    echo "    FAILED rc=$rc"; tail -n 3 "$dest/error.txt"
+  fi
+  "$PY" - "$t0" "$t1" "$WORK/$name.stderr" > "$dest/timing.txt" <<'PYEOF'
+import re, sys
+t0, t1, log = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
+first = next((l.split()[0] for l in open(log, encoding="utf-8", errors="replace") if re.search(r"Running \w+ requests", l)), "n/a")
+print(f"wall_seconds {t1 - t0:.1f}\nfirst_request_seconds {first}\n(2 CPU cores shared with other jobs; lm-eval 0.4.13, hf backend, float32, batch_size 1)")
+PYEOF
+  local f base task
+  for f in $(find "$out" -name 'samples_*.jsonl' 2>/dev/null | sort); do
+    base=$(basename "$f" .jsonl); task=${base#samples_}; task=${task%_*}
+    cp "$f" "$dest/samples_$task.jsonl"
+  done
+  f=$(find "$out" -name 'results_*.json' 2>/dev/null | head -n 1)
+  [[ -n "$f" ]] && cp "$f" "$dest/results.json"
+  grep '^|' "$WORK/$name.stdout" > "$dest/table.md" || true
+  sanitize "$dest"/*
+  [[ -s "$dest/table.md" ]] || rm -f "$dest/table.md"
+}
+LIB=(--model hf --model_args "pretrained=$LLAMA,dtype=float32" --batch_size 1 --device cpu --log_samples)
+run_lib lib_mmlu -- "${LIB[@]}" --tasks mmlu
+run_lib lib_hellaswag -- "${LIB[@]}" --tasks hellaswag
+run_lib lib_winogrande -- "${LIB[@]}" --tasks winogrande
+run_lib lib_truthfulqa_mc2 -- "${LIB[@]}" --tasks truthfulqa_mc2
+run_lib lib_gsm8k -- "${LIB[@]}" --tasks gsm8k --gen_kwargs max_gen_toks=16
+run_lib lib_lambada_openai -- "${LIB[@]}" --tasks lambada_openai
+run_lib lib_leaderboard_musr -- "${LIB[@]}" --tasks leaderboard_musr
+run_lib lib_leaderboard_mmlu_pro -- "${LIB[@]}" --tasks leaderboard_mmlu_pro
+run_lib lib_bbh_cot_fewshot -- "${LIB[@]}" --tasks bbh_cot_fewshot --gen_kwargs max_gen_toks=16
+# the shipped 3-shot CoT prompts are far longer than 256 tokens (left-truncated by lm-eval);
+# zero-shot, every prompt fits
+run_lib lib_bbh_cot_fewshot_0shot -- "${LIB[@]}" --tasks bbh_cot_fewshot --num_fewshot 0 --gen_kwargs max_gen_toks=16
+run_lib lib_combined -- "${LIB[@]}" --tasks mmlu,hellaswag,winogrande,gsm8k,truthfulqa_mc2 --gen_kwargs max_gen_toks=16
+
 # ---- local-chat-completions against fake_openai_server.py
 CHAT=(--model local-chat-completions --model_args "model=tiny,base_url=http://127.0.0.1:$PORT/v1/chat/completions,num_concurrent=1,max_retries=1,tokenized_requests=False" --include_path . --log_samples --tasks gen_fewshot)
 for v in chat_plain chat_multiturn chat_singleturn chat_sysinst chat_no_template chat_multiturn_no_template; do
@@ -158,8 +219,8 @@ for run in sorted(os.listdir(out)):
             with open(r, "w", encoding="utf-8") as f:
                 json.dump(data, f, indent=2, ensure_ascii=False)
                 f.write("\n")
-    s = os.path.join(d, "samples.jsonl")
-    if os.path.exists(s):  # drop the sha256 fields (recomputable, see README) to keep fixtures small
+    for s in sorted(os.path.join(d, n) for n in os.listdir(d) if n.startswith("samples") and n.endswith(".jsonl")):
+        # drop the sha256 fields (recomputable, see README) to keep fixtures small
         lines = [json.loads(l) for l in open(s, encoding="utf-8")]
         with open(s, "w", encoding="utf-8") as f:
             for x in lines:

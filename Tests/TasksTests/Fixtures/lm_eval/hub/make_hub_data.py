@@ -1,5 +1,9 @@
 """Writes the Hugging Face data fixtures for the hub-data parity runs (deterministic).
 
+The repos read by lm-eval's own task files in ../library/ besides these three (hellaswag,
+winogrande, truthful_qa, lambada_openai, bbh, MuSR, MMLU-Pro) and MMLU's other 55 subjects are in
+library_repos.py, with notes on which parts of each schema were confirmed and which assumed.
+
 Three datasets in the shapes of the real hub repos lm-eval's task files name (allenai/ai2_arc,
 cais/mmlu, openai/gsm8k): same configs, splits, columns and types (ARC's `choices` struct of two
 string lists, MMLU's ClassLabel `answer`, GSM8K's `#### n` answers), with our own small rows (no
@@ -25,6 +29,8 @@ import hashlib, json, os, shutil, sys, tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 import datasets
 from datasets import ClassLabel, Dataset, Features, Sequence, Value
+from datasets.naming import camelcase_to_snakecase
+import library_repos
 
 COMMITS = {  # fixed fake commit shas, one per repo
     "allenai/ai2_arc": "210d026faf9955653af8916fad021475a3f00453",
@@ -152,9 +158,13 @@ configs:
                               "choices": Sequence(Value("string")),
                               "answer": ClassLabel(names=["A", "B", "C", "D"])})
     configs = []
-    for subject, items in MMLU_QUESTIONS.items():
-        rows = [{"question": q, "subject": subject, "choices": ch, "answer": a} for q, ch, a in items]
-        parts = {"test": rows[:5], "validation": rows[5:6], "dev": rows[6:11]}
+    for subject in library_repos.MMLU_SUBJECTS:
+        if subject in MMLU_QUESTIONS:  # hand-written: test 5, validation 1, dev 5
+            rows = [{"question": q, "subject": subject, "choices": ch, "answer": a} for q, ch, a in MMLU_QUESTIONS[subject]]
+            parts = {"test": rows[:5], "validation": rows[5:6], "dev": rows[6:11]}
+        else:  # made-up from a pattern: test 2, validation 1, dev 5
+            rows = library_repos.mmlu_generic_rows(subject)
+            parts = {"test": rows[:2], "validation": rows[2:3], "dev": rows[3:8]}
         for split, part in parts.items():
             to_parquet(part, mmlu_features, os.path.join(mmlu, subject, f"{split}-00000-of-00001.parquet"))
         configs.append(f"""- config_name: {subject}
@@ -197,7 +207,7 @@ configs:
 def build_hub_cache(repos, cache):
     """huggingface_hub's layout: blobs named by the sha256 of LFS files (Parquet) or the git
     blob sha1 of regular files (README.md), snapshots/<commit>/<path> relative symlinks."""
-    for repo_id, commit in COMMITS.items():
+    for repo_id, commit in {**COMMITS, **library_repos.COMMITS}.items():
         org, name = repo_id.split("/")
         top = os.path.join(cache, f"datasets--{org}--{name}")
         os.makedirs(os.path.join(top, "refs"))
@@ -209,7 +219,7 @@ def build_hub_cache(repos, cache):
                 path = os.path.join(dirpath, file)
                 rel = os.path.relpath(path, src)
                 data = open(path, "rb").read()
-                if file.endswith(".parquet"):
+                if file.endswith(".parquet"):  # LFS; README.md and MuSR's small CSVs are plain git blobs
                     blob = hashlib.sha256(data).hexdigest()
                 else:
                     blob = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
@@ -220,20 +230,22 @@ def build_hub_cache(repos, cache):
                 os.makedirs(os.path.dirname(link), exist_ok=True)
                 os.symlink(os.path.relpath(blob_path, os.path.dirname(link)), link)
 
-def build_datasets_cache(repos, cache):
-    for repo_id, commit in COMMITS.items():
+def build_datasets_cache(repos, cache, library_configs):
+    for repo_id, commit in {**COMMITS, **library_repos.COMMITS}.items():
         org, name = repo_id.split("/")
         src = os.path.join(repos, org, name)
-        configs = {"allenai/ai2_arc": ["ARC-Challenge", "ARC-Easy"], "cais/mmlu": list(MMLU_QUESTIONS),
-                   "openai/gsm8k": ["main", "socratic"]}[repo_id]
+        configs = {"allenai/ai2_arc": ["ARC-Challenge", "ARC-Easy"], "cais/mmlu": list(library_repos.MMLU_SUBJECTS),
+                   "openai/gsm8k": ["main", "socratic"], **library_configs}[repo_id]
         for config in configs:
             with tempfile.TemporaryDirectory() as tmp:
                 datasets.load_dataset(src, config, cache_dir=tmp)
                 # datasets names a local folder's cache <name>/<config>/0.0.0/<hash of the files>;
-                # a hub repo's is <org>___<name>/<config>/0.0.0/<commit>
+                # a hub repo's is <org>___<snake_case name>/<config>/0.0.0/<commit> (datasets'
+                # camelcase_to_snakecase: MuSR -> mu_sr, MMLU-Pro -> mmlu-pro; Arrow files are
+                # named with the same snake-case name, as for the local folder)
                 built = [os.path.join(dp) for dp, dn, fn in os.walk(tmp) if "dataset_info.json" in fn]
                 assert len(built) == 1, built
-                dest = os.path.join(cache, f"{org}___{name}", config, "0.0.0", commit)
+                dest = os.path.join(cache, f"{org}___{camelcase_to_snakecase(name)}", config, "0.0.0", commit)
                 os.makedirs(dest)
                 for file in sorted(os.listdir(built[0])):
                     if file.endswith(".arrow") or file == "dataset_info.json":
@@ -244,8 +256,9 @@ def main():
         shutil.rmtree(os.path.join(HERE, sub), ignore_errors=True)
     repos = os.path.join(HERE, "repos")
     build_repos(repos)
+    library_configs = library_repos.build(repos)
     build_hub_cache(repos, os.path.join(HERE, "hub_cache"))
-    build_datasets_cache(repos, os.path.join(HERE, "datasets_cache"))
+    build_datasets_cache(repos, os.path.join(HERE, "datasets_cache"), library_configs)
     with open(os.path.join(HERE, "versions.json"), "w") as f:
         import pyarrow
         json.dump({"datasets": datasets.__version__, "pyarrow": pyarrow.__version__, "python": sys.version.split()[0]}, f, indent=2)
