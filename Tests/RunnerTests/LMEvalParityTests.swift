@@ -166,12 +166,11 @@ struct LMEvalParityTests {
         try Self.compare(run, out: out)
     }
 
-    /// Our samples.jsonl and results.json in `out` against lm-eval's recording of `run`.
-    static func compare(_ run: String, out: String) throws {
-        var ours: [Int: [String: Any]] = [:]
-        for line in try Self.lines(Data(contentsOf: URL(fileURLWithPath: out + "/samples.jsonl"))) { ours[line["doc_id"] as! Int] = line }
-        let reference = try Self.lines(Self.recorded(run, "samples.jsonl"))
-        #expect(Set(reference.map { $0["doc_id"] as! Int }) == Set(ours.keys), "\(run): the same documents")
+    /// One task's sample lines against lm-eval's: requests, target, loglikelihoods or
+    /// generations, filtered answers, per-document metrics (ours keyed `metricPrefix` + name).
+    /// - Returns: the documents' hash texts in lm-eval's order, and the worst loglikelihood gap.
+    static func compareSamples(_ run: String, reference: [[String: Any]], ours: [Int: [String: Any]], metricPrefix: String) -> ([String], Double) {
+        #expect(Set(reference.map { $0["doc_id"] as! Int }) == Set(ours.keys), "\(run) \(metricPrefix): the same documents")
         var worst = 0.0
         var hashes: [String] = []
         for expected in reference {
@@ -199,14 +198,23 @@ struct LMEvalParityTests {
             }
             let metrics = line["metrics"] as! [String: Any]
             for name in expected["metrics"] as! [String] {
-                let key = filter == "none" ? name : "\(name),\(filter)"
+                let key = metricPrefix + (filter == "none" ? name : "\(name),\(filter)")
                 let theirs = (expected[name] as? [Any]).map { Self.number($0[0])! } ?? Self.number(expected[name])!
-                let mine = Self.number(metrics[key])!
+                guard let mine = Self.number(metrics[key]) else { Issue.record("\(run) doc \(docID): no \(key)"); continue }
                 #expect(abs(mine - theirs) <= (["perplexity", "word_perplexity", "byte_perplexity", "bits_per_byte"].contains(name) ? 1e-3 + 1e-6 * abs(theirs) : 0),
                         "\(run) doc \(docID): \(key) \(mine) against lm-eval's \(theirs)")
             }
             hashes.append((line["doc_hash"] as! String) + (line["prompt_hash"] as! String) + (line["target_hash"] as! String))
         }
+        return (hashes, worst)
+    }
+
+    /// Our samples.jsonl and results.json in `out` against lm-eval's recording of `run`.
+    static func compare(_ run: String, out: String) throws {
+        var ours: [Int: [String: Any]] = [:]
+        for line in try Self.lines(Data(contentsOf: URL(fileURLWithPath: out + "/samples.jsonl"))) { ours[line["doc_id"] as! Int] = line }
+        let reference = try Self.lines(Self.recorded(run, "samples.jsonl"))
+        let (hashes, worst) = Self.compareSamples(run, reference: reference, ours: ours, metricPrefix: "")
         print("\(run): \(reference.count) sample lines, max |loglikelihood - lm-eval| = \(worst)")
 
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as! [String: Any]
