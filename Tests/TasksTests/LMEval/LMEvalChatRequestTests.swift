@@ -31,7 +31,7 @@ struct LMEvalChatRequestTests {
         let yaml = "name: lm_eval\npath: \(root.path)/tasks/gen_fewshot.yaml\n" + extra
         let config = try ConfigDecoder().decode(TaskConfig.self, from: try YAMLLoader.load(yaml, file: "task.yaml"), at: "task")
         let context = TaskContext(capabilities: ModelCapabilities(chat: chatOnly, loglikelihood: !chatOnly), modelName: chatOnly ? "local_chat" : "local_completions", seed: 1234)
-        return try #require(try TaskRegistry.default.build(config, context: context) as? LMEvalTask)
+        return try #require((try TaskRegistry.default.build(config, context: context) as? LMEvalSuite)?.leaves.first)
     }
 
     @Test("messages and generation settings as lm-eval sends them", arguments: [

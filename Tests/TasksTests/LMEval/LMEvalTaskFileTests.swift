@@ -44,7 +44,7 @@ struct LMEvalTaskFileTests {
         let yaml = "name: lm_eval\npath: \(file)\n" + section
         let config = try ConfigDecoder().decode(TaskConfig.self, from: try YAMLLoader.load(yaml, file: "task.yaml"), at: "task")
         let context = TaskContext(capabilities: ModelCapabilities(chat: false, loglikelihood: true), modelName: "hf_local", seed: 1)
-        return try #require(try TaskRegistry.default.build(config, context: context) as? LMEvalTask)
+        return try #require((try TaskRegistry.default.build(config, context: context) as? LMEvalSuite)?.leaves.first)
     }
 
     func error(_ file: String, _ section: String = "") -> TaskError? {
