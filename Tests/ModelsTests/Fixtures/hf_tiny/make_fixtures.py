@@ -6,7 +6,8 @@ float32 logits on them, for testing the hf_local loader and engine.
 
 Re-creates, next to this script: tokenizer/ (the trained tokenizer alone), and the folders
 llama/, qwen2/, llama3_rope/, llama_linear_rope/, llama_bf16/, each written by model.save_pretrained +
-tokenizer.save_pretrained and holding a reference.json. qwen2/ gets its own tokenizer, trained
+tokenizer.save_pretrained and holding a reference.json, and llama_4k/ (llama/ copied with
+max_position_embeddings 4096, for lm-eval runs whose prompts exceed 256 tokens; no reference.json). qwen2/ gets its own tokenizer, trained
 the same way but with Qwen2's normalizer and pre-tokenizer (as in a real Qwen2 tokenizer.json):
 transformers loads a model_type qwen2 folder as Qwen2Tokenizer, which always applies Qwen2's
 pre-tokenizer (digits one by one), so a GPT-2 style tokenizer.json there would be tokenized
@@ -384,8 +385,56 @@ def bf16_folder(tokenizer, versions):
     return checks, checked
 
 
+LONG_CONTEXT = 4096
+
+
+def long_context_folder():
+    """llama_4k/: llama/'s files copied byte for byte (weights, tokenizer, generation_config) but
+    reference.json, with config.json's max_position_embeddings 256 -> LONG_CONTEXT and nothing else
+    changed. llama/ uses default RoPE (no scaling), so no weight and no rotary frequency depends on
+    max_position_embeddings: the logits are the same, only lm-eval's max_length (read from the
+    config) grows, so long few-shot prompts are not left-truncated. tokenizer_config.json keeps
+    model_max_length 256 (a copy; lm-eval reads the model config first, and transformers only warns).
+    Checked: both folders loaded by transformers give bit-identical float32 logits on a 200-token
+    input (and on a 600-token one, past 256)."""
+    src, out = os.path.join(HERE, "llama"), os.path.join(HERE, "llama_4k")
+    with open(os.path.join(src, "config.json")) as f:
+        text = f.read()
+    config = json.loads(text)
+    assert config["rope_parameters"] == {"rope_theta": 50000.0, "rope_type": "default"}, config["rope_parameters"]
+    assert "rope_scaling" not in config and config["max_position_embeddings"] == 256
+    old = '"max_position_embeddings": 256,'
+    assert text.count(old) == 1
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    for name in sorted(os.listdir(src)):
+        if name not in ("reference.json", "config.json"):
+            shutil.copyfile(os.path.join(src, name), os.path.join(out, name))
+    with open(os.path.join(out, "config.json"), "w") as f:
+        f.write(text.replace(old, f'"max_position_embeddings": {LONG_CONTEXT},'))
+    with open(os.path.join(out, "config.json")) as f:
+        new = json.load(f)
+    assert {k: v for k, v in new.items() if k != "max_position_embeddings"} == \
+        {k: v for k, v in config.items() if k != "max_position_embeddings"}
+    tokenizer = AutoTokenizer.from_pretrained(out)
+    base = AutoModelForCausalLM.from_pretrained(src, dtype=torch.float32).eval()
+    long = AutoModelForCausalLM.from_pretrained(out, dtype=torch.float32).eval()
+    assert long.config.max_position_embeddings == LONG_CONTEXT
+    assert torch.equal(base.model.rotary_emb.inv_freq, long.model.rotary_emb.inv_freq)
+    ids = tokenizer(" ".join(corpus()), add_special_tokens=False)["input_ids"]
+    checks = {}
+    for n in (200, 600):
+        assert len(ids) >= n, len(ids)
+        with torch.no_grad():
+            a = base(torch.tensor([ids[:n]])).logits
+            b = long(torch.tensor([ids[:n]])).logits
+        checks[f"tokens_{n}_max_abs_logit_diff"] = float((a - b).abs().max())
+        assert torch.equal(a, b), (n, checks)
+    return checks
+
+
 def main(only=()):
-    names = ["llama", "qwen2", "llama3_rope", "llama_linear_rope", "llama_bf16"]
+    names = ["llama", "qwen2", "llama3_rope", "llama_linear_rope", "llama_bf16", "llama_4k"]
     assert all(n in names for n in only), (only, names)
     wanted = set(only or names)
     tokenizer = make_tokenizer()
@@ -403,7 +452,7 @@ def main(only=()):
         assert reloaded.apply_chat_template(MESSAGES, add_generation_prompt=True, tokenize=False) == prompts(tokenizer)[-1][1]
     versions = {"torch": torch.__version__, "transformers": transformers.__version__, "tokenizers": tokenizers.__version__}
     summary, checked = {}, {}
-    assert list(specs(tokenizer)) == names[:-1]
+    assert list(specs(tokenizer)) == names[:-2]
     for seed, (name, (cls, config)) in enumerate(specs(tokenizer).items()):
         if name not in wanted:
             continue
@@ -447,6 +496,8 @@ def main(only=()):
         summary[name] = checks
     if "llama_bf16" in wanted:
         summary["llama_bf16"], checked["llama_bf16"] = bf16_folder(tokenizer, versions)
+    if "llama_4k" in wanted:  # after llama/, which it copies
+        summary["llama_4k"] = long_context_folder()
     print(json.dumps({**versions, "checks": summary, "strings_with_equal_ids": checked}, indent=1))
 
 

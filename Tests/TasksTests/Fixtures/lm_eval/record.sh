@@ -12,6 +12,9 @@ TASKS=$HERE/tasks
 OUT=$HERE/recorded
 WORK=${WORK:-/tmp/lm_eval_record}
 LLAMA=$REPO/Tests/ModelsTests/Fixtures/hf_tiny/llama
+# llama/ with max_position_embeddings 4096 (same weights, same logits): for the library runs whose
+# prompts exceed 256 tokens, which lm-eval would left-truncate (the runner skips such prompts)
+LLAMA4K=$REPO/Tests/ModelsTests/Fixtures/hf_tiny/llama_4k
 QWEN2=$REPO/Tests/ModelsTests/Fixtures/hf_tiny/qwen2
 PORT=${PORT:-18765}
 PY=$VENV/bin/python
@@ -161,19 +164,24 @@ PYEOF
   [[ -s "$dest/table.md" ]] || rm -f "$dest/table.md"
 }
 LIB=(--model hf --model_args "pretrained=$LLAMA,dtype=float32" --batch_size 1 --device cpu --log_samples)
+# runs with prompts over 256 tokens use llama_4k (max_length 4096): nothing is left-truncated
+LIB4K=(--model hf --model_args "pretrained=$LLAMA4K,dtype=float32" --batch_size 1 --device cpu --log_samples)
 run_lib lib_mmlu -- "${LIB[@]}" --tasks mmlu
 run_lib lib_hellaswag -- "${LIB[@]}" --tasks hellaswag
 run_lib lib_winogrande -- "${LIB[@]}" --tasks winogrande
-run_lib lib_truthfulqa_mc2 -- "${LIB[@]}" --tasks truthfulqa_mc2
-run_lib lib_gsm8k -- "${LIB[@]}" --tasks gsm8k --gen_kwargs max_gen_toks=16
+run_lib lib_truthfulqa_mc2 -- "${LIB4K[@]}" --tasks truthfulqa_mc2
+run_lib lib_gsm8k -- "${LIB4K[@]}" --tasks gsm8k --gen_kwargs max_gen_toks=16
 run_lib lib_lambada_openai -- "${LIB[@]}" --tasks lambada_openai
 run_lib lib_leaderboard_musr -- "${LIB[@]}" --tasks leaderboard_musr
 run_lib lib_leaderboard_mmlu_pro -- "${LIB[@]}" --tasks leaderboard_mmlu_pro
-run_lib lib_bbh_cot_fewshot -- "${LIB[@]}" --tasks bbh_cot_fewshot --gen_kwargs max_gen_toks=16
-# the shipped 3-shot CoT prompts are far longer than 256 tokens (left-truncated by lm-eval);
-# zero-shot, every prompt fits
+# the shipped 3-shot CoT prompts run up to ~3.5k tokens
+run_lib lib_bbh_cot_fewshot -- "${LIB4K[@]}" --tasks bbh_cot_fewshot --gen_kwargs max_gen_toks=16
+# zero-shot: all but the 2 snarks prompts fit in 256 (those 2 are left-truncated by lm-eval)
 run_lib lib_bbh_cot_fewshot_0shot -- "${LIB[@]}" --tasks bbh_cot_fewshot --num_fewshot 0 --gen_kwargs max_gen_toks=16
-run_lib lib_combined -- "${LIB[@]}" --tasks mmlu,hellaswag,winogrande,gsm8k,truthfulqa_mc2 --gen_kwargs max_gen_toks=16
+run_lib lib_combined -- "${LIB4K[@]}" --tasks mmlu,hellaswag,winogrande,gsm8k,truthfulqa_mc2 --gen_kwargs max_gen_toks=16
+# a user's group (groups/my_suite.yaml): a tag, a library task with an override, a nested library
+# group, an inline task, group-level num_fewshot and aggregate_metric_list; every prompt fits in 256
+run_lib lib_groups -- "${LIB[@]}" --include_path ../groups --tasks my_suite
 
 # ---- local-chat-completions against fake_openai_server.py
 CHAT=(--model local-chat-completions --model_args "model=tiny,base_url=http://127.0.0.1:$PORT/v1/chat/completions,num_concurrent=1,max_retries=1,tokenized_requests=False" --include_path . --log_samples --tasks gen_fewshot)
