@@ -12,7 +12,7 @@ struct LMEvalLibraryParityTests {
     static let root = LMEvalParityTests.root
 
     /// The recorded library runs this runner repeats.
-    static let runs = ["lib_mmlu", "lib_lambada_openai"]
+    static let runs = ["lib_mmlu", "lib_lambada_openai", "lib_gsm8k", "lib_bbh_cot_fewshot"]
 
     @Test("every task and group of a recorded lm-eval run by name", arguments: runs)
     func library(run: String) throws {
@@ -27,7 +27,7 @@ struct LMEvalLibraryParityTests {
         var overrides = ["task.tasks='\(value(after: "--tasks")!)'", "task.library=\(Self.root.path)/library"]
         if let shots = value(after: "--num_fewshot") { overrides.append("task.num_fewshot=\(shots)") }
         if let kwargs = value(after: "--gen_kwargs") { overrides.append("task.gen_kwargs={\(kwargs.replacingOccurrences(of: "=", with: ": "))}") }
-        if let include = value(after: "--include_path") { overrides.append("task.include_path=[\(include.replacingOccurrences(of: "<REPO>", with: RunnerProcess.packageRoot.path))]") }
+        if let include = value(after: "--include_path") { overrides.append("task.include_path=[\(Self.root.path)/tasks/\(include)]") }
         let checkpoint = words.first { $0.hasPrefix("pretrained=") }!.split(separator: ",")[0].dropFirst("pretrained=".count)
             .replacingOccurrences(of: "<REPO>", with: RunnerProcess.packageRoot.path)
         let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",

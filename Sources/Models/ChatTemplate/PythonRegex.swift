@@ -1,3 +1,5 @@
+import Foundation
+
 /// A regular expression with the semantics of Python's `re` module where lm-evaluation-harness
 /// relies on them: matching on Unicode scalars (not on Swift's grapheme clusters, so `\n`
 /// matches inside `\r\n` and `.` is one code point), `\Z` as the absolute end, `(?P<name>)`
@@ -8,8 +10,14 @@
 /// regex.findall("so #### 42")   // [.string("42")]
 /// ```
 public struct PythonRegex: @unchecked Sendable {
-    // Regex<AnyRegexOutput> is not Sendable; it is immutable once built.
-    private let regex: Regex<AnyRegexOutput>
+    /// Swift's engine, or ICU's for the lookbehinds Swift's does not have yet (`(?<=...)`,
+    /// as BBH's answer filter uses); both match code point by code point.
+    private enum Engine {
+        case swift(Regex<AnyRegexOutput>)
+        case icu(NSRegularExpression)
+    }
+    // Regex<AnyRegexOutput> and NSRegularExpression are immutable once built.
+    private let engine: Engine
     public let pattern: String
     /// Capturing groups in the pattern.
     public let groupCount: Int
@@ -19,7 +27,11 @@ public struct PythonRegex: @unchecked Sendable {
     public init(_ pattern: String) throws(Failure) {
         self.pattern = pattern
         do {
-            regex = try Regex(Self.translate(pattern)).matchingSemantics(.unicodeScalar)
+            if pattern.contains("(?<=") || pattern.contains("(?<!") {
+                engine = .icu(try NSRegularExpression(pattern: Self.translate(pattern, forICU: true)))
+            } else {
+                engine = .swift(try Regex(Self.translate(pattern)).matchingSemantics(.unicodeScalar))
+            }
         } catch {
             throw Failure(message: "invalid regular expression '\(pattern)': \(error)")
         }
@@ -45,30 +57,58 @@ public struct PythonRegex: @unchecked Sendable {
         case tuple([String])
     }
 
+    /// One match: where it is, and its groups' texts (`nil`: the group did not take part).
+    private struct Match {
+        var range: Range<String.UnicodeScalarView.Index>
+        var groups: [String?]
+    }
+
+    private func matchList(_ text: String, firstOnly: Bool = false) -> [Match] {
+        switch engine {
+        case .swift(let regex):
+            let found = firstOnly ? text.firstMatch(of: regex).map { [$0] } ?? [] : text.matches(of: regex)
+            return found.map { match in
+                Match(range: match.range, groups: (0..<match.output.count).map { match.output[$0].substring.map(String.init) })
+            }
+        case .icu(let regex):
+            let all = regex.matches(in: text, range: NSRange(location: 0, length: text.utf16.count))
+            return (firstOnly ? Array(all.prefix(1)) : all).compactMap { result in
+                func part(_ range: NSRange) -> Range<String.UnicodeScalarView.Index>? {
+                    guard range.location != NSNotFound, let r = Range(range, in: text) else { return nil }
+                    guard let lower = r.lowerBound.samePosition(in: text.unicodeScalars),
+                          let upper = r.upperBound.samePosition(in: text.unicodeScalars) else { return nil }
+                    return lower..<upper
+                }
+                guard let whole = part(result.range) else { return nil }
+                let groups = (0..<result.numberOfRanges).map { i in part(result.range(at: i)).map { String(text.unicodeScalars[$0]) } }
+                return Match(range: whole, groups: groups)
+            }
+        }
+    }
+
     /// `re.findall(pattern, text)`.
     public func findall(_ text: String) -> [Found] {
-        text.matches(of: regex).map { match in
-            let output = match.output
+        matchList(text).map { match in
             switch groupCount {
             case 0: return .string(String(text.unicodeScalars[match.range]))
-            case 1: return .string(output.count > 1 ? output[1].substring.map(String.init) ?? "" : "")
-            default: return .tuple((1...groupCount).map { i in i < output.count ? output[i].substring.map(String.init) ?? "" : "" })
+            case 1: return .string(match.groups.count > 1 ? match.groups[1] ?? "" : "")
+            default: return .tuple((1...groupCount).map { i in i < match.groups.count ? match.groups[i] ?? "" : "" })
             }
         }
     }
 
     /// `re.search(pattern, text) is not None`.
-    public func matches(_ text: String) -> Bool { text.firstMatch(of: regex) != nil }
+    public func matches(_ text: String) -> Bool { !matchList(text, firstOnly: true).isEmpty }
 
     /// `re.sub(pattern, replacement, text, count=count)`: `count` 0 replaces every match.
     public func sub(_ replacement: String, in text: String, count: Int = 0) -> String {
         var out = String.UnicodeScalarView()
         var last = text.unicodeScalars.startIndex
         var done = 0
-        for match in text.matches(of: regex) {
+        for match in matchList(text) {
             if count > 0 && done >= count { break }
             out.append(contentsOf: text.unicodeScalars[last..<match.range.lowerBound])
-            out.append(contentsOf: expand(replacement, match.output).unicodeScalars)
+            out.append(contentsOf: expand(replacement, match.groups).unicodeScalars)
             last = match.range.upperBound
             done += 1
         }
@@ -77,8 +117,8 @@ public struct PythonRegex: @unchecked Sendable {
     }
 
     /// A replacement template with its group references filled.
-    private func expand(_ template: String, _ output: AnyRegexOutput) -> String {
-        func group(_ i: Int) -> String { i < output.count ? output[i].substring.map(String.init) ?? "" : "" }
+    private func expand(_ template: String, _ groups: [String?]) -> String {
+        func group(_ i: Int) -> String { i < groups.count ? groups[i] ?? "" : "" }
         var out = ""
         let chars = Array(template.unicodeScalars)
         var i = 0
@@ -115,11 +155,13 @@ public struct PythonRegex: @unchecked Sendable {
         return out
     }
 
-    /// Python-only spellings turned into the engine's: `\Z` (absolute end) is `\z`.
-    static func translate(_ pattern: String) -> String {
+    /// Python-only spellings turned into the engine's: `\Z` (absolute end) is `\z`; for ICU,
+    /// `(?P<name>` is `(?<name>`.
+    static func translate(_ pattern: String, forICU: Bool = false) -> String {
         var out = ""
         var escaped = false
-        for c in pattern.unicodeScalars {
+        let source = forICU ? pattern.replacingOccurrences(of: "(?P<", with: "(?<") : pattern
+        for c in source.unicodeScalars {
             if escaped {
                 out += c == "Z" ? "z" : String(c)
                 escaped = false
