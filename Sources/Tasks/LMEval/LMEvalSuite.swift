@@ -88,6 +88,11 @@ public struct LMEvalSuite: RegisteredTask {
 
     /// The index over `task.include_path` and the library, and the names expanded with it.
     static func tree(_ names: [String], settings: LMEvalSettings, dataPath: (String) -> String) throws(TaskError) -> LMEvalTaskTree {
+        try LMEvalTaskTree.expand(names, index: try index(settings: settings, dataPath: dataPath, asked: names))
+    }
+
+    /// The index over `task.include_path` and `task.library` (or the installed lm_eval's).
+    static func index(settings: LMEvalSettings, dataPath: (String) -> String, asked names: [String]) throws(TaskError) -> LMEvalTaskIndex {
         let library = settings.library.map(dataPath) ?? LMEvalLibrary.locate(python: settings.python)
         if let library, !FileSystem.isDirectory(library) {
             throw TaskError("lm-eval's task library '\(library)' is not a folder", at: "task.library",
@@ -101,8 +106,7 @@ public struct LMEvalSuite: RegisteredTask {
             throw TaskError("no lm-eval task library found to look up \(names.joined(separator: ", "))", at: "task.library",
                             hint: "install lm-eval in the Python that task.python names (pip install lm-eval), or set task.library=PATH/lm_eval/tasks")
         }
-        let index = try LMEvalTaskIndex.build(includePaths: includes, library: library)
-        return try LMEvalTaskTree.expand(names, index: index)
+        return try LMEvalTaskIndex.build(includePaths: includes, library: library)
     }
 
     // MARK: - Requests and scores
