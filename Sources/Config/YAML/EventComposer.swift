@@ -11,10 +11,13 @@ final class EventComposer {
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private var anchors: [String: ConfigNode] = [:]
+    /// A repeated key replaces the earlier value, as PyYAML loads it (lm-eval's task files).
+    private let lastKeyWins: Bool
 
-    init(text: String, file: String) {
+    init(text: String, file: String, lastKeyWins: Bool = false) {
         self.text = text
         self.file = file
+        self.lastKeyWins = lastKeyWins
         let utf8 = Array(text.utf8)
         bytes = .allocate(capacity: max(utf8.count, 1))
         _ = bytes.initialize(from: utf8)
@@ -155,7 +158,7 @@ final class EventComposer {
             case .mapping, .sequence:
                 throw ConfigError(.yamlSyntax, "mapping keys must be plain values", location: location(keyEvent), hint: "write the key as text")
             }
-            if result.contains(key) {
+            if result.contains(key), !lastKeyWins {
                 throw ConfigError(.yamlSyntax, "invalid YAML: duplicate key '\(key)'", location: location(keyEvent),
                                   hint: "each key may appear once per mapping; remove or rename the repeated one",
                                   snippet: YAMLLoader.caretSnippet(text, line: keyEvent.line, column: keyEvent.column))

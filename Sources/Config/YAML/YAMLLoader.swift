@@ -12,8 +12,10 @@ public enum YAMLLoader {
     ///   - file: The path to show in errors and locations.
     /// - Returns: The root node; an empty document gives an empty mapping.
     /// - Throws: ``ConfigError`` with code `.yamlSyntax`, naming file, line and column.
-    public static func load(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
-        let composer = EventComposer(text: text, file: file)
+    ///   - lastKeyWins: a repeated key replaces the earlier value instead of being an error,
+    ///     as PyYAML reads it (lm-evaluation-harness task files rely on that).
+    public static func load(_ text: String, file: String, lastKeyWins: Bool = false) throws(ConfigError) -> ConfigNode {
+        let composer = EventComposer(text: text, file: file, lastKeyWins: lastKeyWins)
         return try composer.composeDocument()
     }
 

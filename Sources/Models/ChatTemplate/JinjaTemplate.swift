@@ -25,7 +25,8 @@ public struct JinjaTemplate: Sendable {
     /// - Throws: ``ChatTemplateError``: an undefined name under `strictUndefined`, a type
     ///   error, or the template's own `raise_exception(...)`.
     public func render(_ variables: [String: TemplateValue]) throws(ChatTemplateError) -> String {
-        var evaluator = TemplateEvaluator(globals: variables, strictUndefined: options.strictUndefined)
+        let globals = TemplateDefaultGlobals.values.merging(variables) { $1 }
+        var evaluator = TemplateEvaluator(globals: globals, strictUndefined: options.strictUndefined)
         var out = ""
         try evaluator.render(nodes, into: &out)
         return out

@@ -178,7 +178,8 @@ struct TemplateEvaluator {
             return .double(-d)
         case .conditional(let condition, let value, let otherwise):
             if try evaluate(condition).isTruthy { return try evaluate(value) }
-            return try otherwise.map { (e) throws(ChatTemplateError) in try evaluate(e) } ?? .undefined
+            // jinja2's implicit else is a plain Undefined even under StrictUndefined: it renders empty.
+            return try otherwise.map { (e) throws(ChatTemplateError) in try evaluate(e) } ?? .string("")
         case .binary(let op, let l, let r):
             if op == "and" { let a = try evaluate(l); return a.isTruthy ? try evaluate(r) : a }
             if op == "or" { let a = try evaluate(l); return a.isTruthy ? a : try evaluate(r) }
@@ -262,6 +263,8 @@ struct TemplateEvaluator {
             switch op { case "<": return .bool(x < y); case ">": return .bool(x > y); case "<=": return .bool(x <= y); default: return .bool(x >= y) }
         case "*":
             if case .string(let s) = a, case .int(let n) = b { return .string(String(repeating: s, count: max(0, n))) }
+        case "%":
+            if case .string(let format) = a { return .string(try PythonPercentFormat.apply(format, b)) }
         default: break
         }
         // Arithmetic: ints stay ints (except /), as in Python.

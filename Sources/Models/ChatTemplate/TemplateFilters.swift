@@ -1,5 +1,17 @@
 /// jinja2's filters and tests that chat templates use, with Hugging Face's `tojson`.
 enum TemplateFilters {
+    /// Every filter `apply` knows (kept beside its switch; a test checks each one applies).
+    static let filterNames: Set<String> = [
+        "trim", "length", "count", "tojson", "upper", "lower", "capitalize", "title", "default", "d", "first", "last", "join",
+        "regex_replace", "replace", "list", "string", "int", "float", "abs", "items", "reverse", "unique", "safe", "e", "escape",
+        "forceescape", "indent", "sort", "selectattr", "rejectattr", "select", "reject", "map",
+    ]
+    /// Every test `test` knows.
+    static let testNames: Set<String> = [
+        "defined", "undefined", "none", "string", "mapping", "iterable", "sequence", "number", "integer", "float", "boolean",
+        "true", "false", "callable", "equalto", "eq", "==", "sameas", "ne", "!=", "odd", "even", "in", "lower", "upper",
+    ]
+
     static func apply(_ name: String, to value: TemplateValue, args: [TemplateValue], kwargs: [(String, TemplateValue)]) throws(ChatTemplateError) -> TemplateValue {
         func arg(_ i: Int, _ key: String) -> TemplateValue? {
             if i < args.count { return args[i] }
@@ -57,6 +69,10 @@ enum TemplateFilters {
         case "reverse":
             if case .string(let s) = value { return .string(String(s.reversed())) }
             return .array((value.iterationItems ?? []).reversed())
+        case "sort":
+            let reverse = arg(0, "reverse")?.isTruthy ?? false
+            let sorted = try TemplatePythonOrder.sorted(value.iterationItems ?? [])
+            return .array(reverse ? sorted.reversed() : sorted)
         case "unique":
             var seen: [TemplateValue] = []
             for item in value.iterationItems ?? [] where !seen.contains(item) { seen.append(item) }
@@ -129,6 +145,12 @@ enum TemplateFilters {
 
 /// Methods called on values (`message.content.strip()`, `dict.items()`), bound at attribute access.
 enum TemplateMethods {
+    /// Every method name `bound` gives for some kind of value.
+    static let names: Set<String> = [
+        "strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "startswith", "endswith", "replace", "split", "rsplit", "join",
+        "count", "find", "index", "isdigit", "format", "items", "keys", "values", "get",
+    ]
+
     static func bound(_ value: TemplateValue, _ name: String) -> TemplateValue? {
         func method(_ body: @escaping ([TemplateValue]) throws(ChatTemplateError) -> TemplateValue) -> TemplateValue {
             .callable(CallableBox { (args, _) throws(ChatTemplateError) -> TemplateValue in try body(args) })
@@ -155,6 +177,20 @@ enum TemplateMethods {
                         return .array(s.split(separator: sep, maxSplits: maxSplits, omittingEmptySubsequences: false).map { .string(String($0)) })
                     }
                     return .array(s.split(maxSplits: maxSplits, whereSeparator: \.isWhitespace).map { .string(String($0)) })
+                }
+            case "rsplit":
+                return method { (args) throws(ChatTemplateError) in
+                    let limit = args.count > 1 ? args[1].number.map { Int($0) } ?? -1 : -1
+                    let reversed = String(s.reversed())
+                    let maxSplits = limit < 0 ? Int.max : limit
+                    let pieces: [Substring]
+                    if let separator = args.first, case .string(let sep) = separator {
+                        guard !sep.isEmpty else { throw ChatTemplateError("empty separator") }
+                        pieces = reversed.split(separator: String(sep.reversed()), maxSplits: maxSplits, omittingEmptySubsequences: false)
+                    } else {
+                        pieces = reversed.split(maxSplits: maxSplits, whereSeparator: \.isWhitespace)
+                    }
+                    return .array(pieces.reversed().map { .string(String($0.reversed())) })
                 }
             case "join": return method { args in .string((args.first?.iterationItems ?? []).map(\.text).joined(separator: s)) }
             case "count": return method { args in

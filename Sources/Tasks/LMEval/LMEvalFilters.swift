@@ -5,7 +5,8 @@ import Models
 /// `uppercase`, `remove_whitespace` and `map`, with lm-eval's quirks kept (a filter that maps
 /// over a response after `take_first` maps over its characters, as Python iterates a string).
 enum LMEvalFilters {
-    static let known: Set<String> = ["take_first", "take_first_k", "majority_vote", "regex", "lowercase", "uppercase", "remove_whitespace", "map"]
+    static let known: Set<String> = ["take_first", "take_first_k", "majority_vote", "regex", "lowercase", "uppercase", "remove_whitespace", "map",
+                                     "multi_choice_regex"]
 
     /// A pipeline's steps, prepared once (regexes compiled).
     struct Pipeline: Sendable {
@@ -19,6 +20,7 @@ enum LMEvalFilters {
             case regex(PythonRegex, group: Int, fallback: String)
             case lowercase, uppercase, removeWhitespace
             case map([(String, TemplateValue)], fallback: TemplateValue)
+            case multiChoiceRegex(LMEvalMultiChoiceRegex)
         }
 
         init(_ definition: LMEvalTaskDefinition.FilterPipeline, source: String) throws(TaskError) {
@@ -27,7 +29,9 @@ enum LMEvalFilters {
             for step in definition.steps {
                 func option(_ key: String) -> TemplateValue? { step.options.first { $0.0 == key }?.1 }
                 let allowed: [String: [String]] = ["regex": ["regex_pattern", "group_select", "fallback"], "take_first_k": ["k"],
-                                                   "map": ["mapping_dict", "default_value"]]
+                                                   "map": ["mapping_dict", "default_value"],
+                                                   "multi_choice_regex": ["regex_pattern", "group_select", "fallback", "ignore_case", "ignore_punctuation",
+                                                                          "regexes_to_ignore"]]
                 if let bad = step.options.first(where: { !(allowed[step.function] ?? []).contains($0.0) }) {
                     throw TaskError("filter '\(step.function)' has no option '\(bad.0)'", at: "\(source) (filter_list: \(definition.name))",
                                     hint: (allowed[step.function] ?? []).isEmpty ? "it takes none" : "its options: \(allowed[step.function]!.joined(separator: ", "))")
@@ -60,6 +64,12 @@ enum LMEvalFilters {
                         throw TaskError("filter map needs mapping_dict: {response: value}", at: "\(source) (filter_list: \(definition.name))")
                     }
                     steps.append(.map(mapping, fallback: option("default_value") ?? .none))
+                case "multi_choice_regex":
+                    do {
+                        steps.append(.multiChoiceRegex(try LMEvalMultiChoiceRegex(options: step.options)))
+                    } catch {
+                        throw TaskError(error.message, at: "\(source) (filter_list: \(definition.name))", hint: error.hint)
+                    }
                 default:
                     throw TaskError("filter function '\(step.function)' is not supported", at: "\(source) (filter_list: \(definition.name))")
                 }
@@ -70,13 +80,20 @@ enum LMEvalFilters {
         /// The filtered value of one request's responses.
         ///
         /// - Throws: ``TaskError`` where lm-eval raises (a `group_select` out of range, too few repeats).
-        func apply(_ responses: TemplateValue) throws(TaskError) -> TemplateValue {
+        /// - Parameter doc: the document (`multi_choice_regex` reads its `choices`).
+        func apply(_ responses: TemplateValue, doc: TemplateValue = .none) throws(TaskError) -> TemplateValue {
             var value = responses
             for step in steps {
+                if case .multiChoiceRegex(let filter) = step {
+                    value = .array(try elements(value).map { (item) throws(TaskError) in try filter.apply(item, doc: doc) })
+                    continue
+                }
                 value = try Self.apply(step, value)
             }
             return value
         }
+
+        private func elements(_ value: TemplateValue) -> [TemplateValue] { Self.elements(value) }
 
         private static func elements(_ value: TemplateValue) -> [TemplateValue] {
             if case .string(let s) = value { return s.map { .string(String($0)) } }
@@ -126,6 +143,8 @@ enum LMEvalFilters {
                 return .array(elements(value).map { .string(PythonText.strip($0.text)) })
             case .map(let mapping, let fallback):
                 return .array(elements(value).map { item in mapping.first { $0.0 == item.text }?.1 ?? fallback })
+            case .multiChoiceRegex:
+                return value  // Applied with the document, in `apply(_:doc:)`.
             }
         }
     }

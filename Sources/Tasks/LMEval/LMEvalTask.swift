@@ -27,6 +27,8 @@ public struct LMEvalTask: RegisteredTask {
     let documents: LMEvalDocuments
     let numFewshot: Int
     let multipleTarget: Bool
+    /// lm-eval's multiple-input mode: `doc_to_text` gives the gold choice's index (Winogrande).
+    let multipleInput: Bool
     let originalCount: Int
     let chatApplied: Bool
     let multiturn: Bool
@@ -43,6 +45,8 @@ public struct LMEvalTask: RegisteredTask {
         var requests: [ModelRequest]
         /// lm-eval's `arguments` of each request, for the sample record.
         var arguments: [[TemplateValue]]
+        /// Multiple input: the gold choice's index (`doc_to_text`), scored in place of the target.
+        var multipleInputGold: TemplateValue?
     }
 
     // MARK: - Building
@@ -141,10 +145,7 @@ public struct LMEvalTask: RegisteredTask {
             throw places.locate(error, at: places.place(document: 0), document: evalDocs[0])
         }
         if case .array(let items) = firstTarget { multipleTarget = !items.isEmpty } else { multipleTarget = false }
-        if definition.docToChoice != nil, case .int = try? documents.text(definition.docToText, evalDocs[0]) {
-            throw TaskError("doc_to_text gives a choice index (lm-eval's multiple_input tasks, like Winogrande), which is not supported yet",
-                            at: definition.source, hint: "write doc_to_text as the shared text and doc_to_choice as the options")
-        }
+        multipleInput = try LMEvalMultipleInput.detect(definition, documents: documents, firstDocument: evalDocs[0])
 
         var plans: [DocumentPlan] = []
         plans.reserveCapacity(kept)
@@ -159,19 +160,31 @@ public struct LMEvalTask: RegisteredTask {
             let prompt: LMEvalPrompt
             do {
                 prompt = try Self.prompt(doc, shots: shots, definition: definition, documents: documents,
-                                         systemInstruction: settings.systemInstruction, places: places)
+                                         systemInstruction: settings.systemInstruction, places: places, multipleInput: multipleInput)
             } catch {
                 throw places.locate(error, at: places.place(document: docID), document: doc)
             }
+            var inputs: [LMEvalPrompt]?
+            if multipleInput {
+                do {
+                    inputs = try LMEvalMultipleInput.contexts(shared: prompt, choices: documents.choices(definition.docToChoice, doc), place: definition.source)
+                } catch {
+                    throw places.locate(error, at: places.place(document: docID), document: doc)
+                }
+            }
             let chatText: String?
+            var inputTexts: [String]?
             if apply {
                 chatText = try Self.render(prompt, multiturn: multiturn, context: context, place: place)
+                let turns = multiturn
+                inputTexts = try inputs?.map { (p) throws(TaskError) in try Self.render(p, multiturn: turns, context: context, place: place) ?? p.text }
             } else {
                 chatText = nil
+                inputTexts = inputs?.map(\.text)
             }
             do {
                 plans.append(try Self.plan(docID: docID, doc: doc, prompt: prompt, chatText: chatText, chatApplied: apply, multiturn: multiturn,
-                                           definition: definition, documents: documents, settings: settings, place: place))
+                                           definition: definition, documents: documents, settings: settings, place: place, inputContexts: inputTexts))
             } catch {
                 throw places.locate(error, at: places.place(document: docID), document: doc)
             }
@@ -194,7 +207,7 @@ public struct LMEvalTask: RegisteredTask {
     /// An error in a few-shot example names the example's line (`places`); one in the
     /// document is placed at the task file, for the caller to name the document's line.
     static func prompt(_ doc: TemplateValue, shots: [TemplateValue], definition: LMEvalTaskDefinition, documents: LMEvalDocuments,
-                       systemInstruction: String?, places: LMEvalDocumentPlaces) throws(TaskError) -> LMEvalPrompt {
+                       systemInstruction: String?, places: LMEvalDocumentPlaces, multipleInput: Bool = false) throws(TaskError) -> LMEvalPrompt {
         let place = definition.source
         var messages: [LMEvalPrompt.Message] = []
         let description = try documents.field(definition.description, doc, key: "description") ?? ""
@@ -203,8 +216,13 @@ public struct LMEvalTask: RegisteredTask {
         let fewShot = definition.fewShot
         for shot in shots {
             do throws(TaskError) {
-                let question = try documents.text(fewShot.docToText, shot)
-                let choices = fewShot.docToChoice == nil ? nil : try documents.choices(fewShot.docToChoice, shot)
+                var question = try documents.text(fewShot.docToText, shot)
+                var choices = fewShot.docToChoice == nil ? nil : try documents.choices(fewShot.docToChoice, shot)
+                if multipleInput {
+                    // The example shows its gold context (`c[q]`) and the shared continuation.
+                    question = try LMEvalMultipleInput.goldContext(question, choices: choices ?? [], place: place)
+                    choices = nil
+                }
                 let answer = try documents.target(fewShot.docToTarget, shot)
                 // lm-eval would show the question with no answer; an example without one is a data mistake.
                 if fewShot.docToTarget != nil, answer == .none || answer == .undefined {
@@ -218,9 +236,11 @@ public struct LMEvalTask: RegisteredTask {
                 throw places.locate(error, at: places.place(shot: shot), document: shot)
             }
         }
+        let genPrefix = try documents.field(definition.genPrefix, doc, key: "gen_prefix")
+        // Multiple input: the document's own turn is one per choice (LMEvalMultipleInput.contexts).
+        if multipleInput { return LMEvalPrompt(messages: messages, genPrefix: genPrefix.flatMap { $0.isEmpty ? nil : $0 }) }
         let question = try documents.text(definition.docToText, doc)
         let choices = definition.docToChoice == nil ? nil : try documents.choices(definition.docToChoice, doc)
-        let genPrefix = try documents.field(definition.genPrefix, doc, key: "gen_prefix")
         messages += try LMEvalPrompt.turn(question: question, choices: choices, answer: nil, genPrefix: genPrefix,
                                           targetDelimiter: definition.targetDelimiter, fewshotDelimiter: "", place: place)
         return LMEvalPrompt(messages: messages, genPrefix: genPrefix.flatMap { $0.isEmpty ? nil : $0 })
@@ -248,7 +268,8 @@ public struct LMEvalTask: RegisteredTask {
 
     /// The requests of one document (`construct_requests`) and lm-eval's record of their arguments.
     static func plan(docID: Int, doc: TemplateValue, prompt: LMEvalPrompt, chatText: String?, chatApplied: Bool, multiturn: Bool,
-                     definition: LMEvalTaskDefinition, documents: LMEvalDocuments, settings: LMEvalSettings, place: String) throws(TaskError) -> DocumentPlan {
+                     definition: LMEvalTaskDefinition, documents: LMEvalDocuments, settings: LMEvalSettings, place: String,
+                     inputContexts: [String]? = nil) throws(TaskError) -> DocumentPlan {
         let target = try documents.target(definition.docToTarget, doc)
         let messages = chatApplied && chatText == nil ? prompt.chat(multiturn: multiturn) : nil
         let context = chatText ?? prompt.text
@@ -258,16 +279,28 @@ public struct LMEvalTask: RegisteredTask {
         switch definition.outputType {
         case .multipleChoice:
             let choices = try documents.choices(definition.docToChoice, doc).map(PythonText.str)
-            plan.goldIndices = try Self.goldIndices(target, choices: choices, source: definition.source, field: documents.fieldName(definition.docToTarget))
             var delimiter = definition.targetDelimiter
             if chatApplied {
                 let rawPrefix: String? = if case .string(let s, _)? = definition.genPrefix { s } else { nil }
                 delimiter = rawPrefix.map { !$0.isEmpty && !PythonText.endsWithSpace($0) } == true ? definition.targetDelimiter : ""
             }
             plan.choices = choices
-            for choice in choices {
-                plan.requests.append(.loglikelihood(LoglikelihoodRequest(context: context, continuation: delimiter + choice)))
-                plan.arguments.append([contextArgument, .string(delimiter + choice)])
+            if let inputContexts {
+                // One context per choice, one shared continuation; the gold is doc_to_text's index.
+                let gold = try documents.text(definition.docToText, doc)
+                plan.goldIndices = try Self.goldIndices(gold, choices: choices, source: definition.source, field: nil)
+                plan.multipleInputGold = gold
+                let continuation = delimiter + PythonText.str(target)
+                for input in inputContexts {
+                    plan.requests.append(.loglikelihood(LoglikelihoodRequest(context: input, continuation: continuation)))
+                    plan.arguments.append([.string(input), .string(continuation)])
+                }
+            } else {
+                plan.goldIndices = try Self.goldIndices(target, choices: choices, source: definition.source, field: documents.fieldName(definition.docToTarget))
+                for choice in choices {
+                    plan.requests.append(.loglikelihood(LoglikelihoodRequest(context: context, continuation: delimiter + choice)))
+                    plan.arguments.append([contextArgument, .string(delimiter + choice)])
+                }
             }
             if definition.metrics.contains(where: { $0.name == "acc_mutual_info" }) {
                 for choice in choices {
@@ -460,7 +493,7 @@ public struct LMEvalTask: RegisteredTask {
         var prediction: String?
         var predictionIndex: Int?
         for pipeline in pipelines {
-            let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r)) }
+            let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r), doc: plan.doc) }
             filtered.append((pipeline.name, values))
             let scores = try documentMetrics(plan, filtered: values, place: place)
             for (name, value) in scores {
@@ -508,7 +541,7 @@ public struct LMEvalTask: RegisteredTask {
         case .multipleChoice:
             let tuples = filtered.map(Self.tuple)
             return try LMEvalMetrics.multipleChoice(names, lls: tuples.map(\.0), greedy: tuples.map(\.1), choices: plan.choices,
-                                                    gold: plan.target, place: place)
+                                                    gold: plan.multipleInputGold ?? plan.target, place: place)
         case .loglikelihood:
             let (ll, greedy) = Self.tuple(filtered.first ?? .none)
             var out: [String: LMEvalMetrics.Value] = [:]

@@ -161,7 +161,7 @@ struct LMEvalTaskDefinition: Sendable {
         var dataFiles: [(String, [String])] = []
         var jsonField: String?
         var delimiter: Character = ","
-        if let kwargs = keys["dataset_kwargs"] {
+        if let kwargs = keys["dataset_kwargs"], kwargs.value != .null {
             guard let mapping = kwargs.mapping else {
                 throw TaskError("'dataset_kwargs' must be a mapping", at: LMEvalTaskFile.place(kwargs, "dataset_kwargs"))
             }
@@ -335,7 +335,9 @@ struct LMEvalTaskDefinition: Sendable {
                 }
                 let options = entry.filter { !["metric", "aggregation", "higher_is_better", "hf_evaluate"].contains($0.key) }.map { ($0.key, $0.value.templateValue) }
                 let allowed = name == "exact_match" ? ["ignore_case", "ignore_punctuation", "ignore_numbers", "regexes_to_ignore"] : []
-                if let bad = options.first(where: { !allowed.contains($0.0) }) {
+                // lm-eval passes a metric's options only to generate_until metric functions; elsewhere
+                // (acc with weight_by_size, f1 with average) they are read and ignored, as here.
+                if outputType == .generateUntil, let bad = options.first(where: { !allowed.contains($0.0) }) {
                     throw TaskError("metric '\(name)' has no option '\(bad.0)'", at: LMEvalTaskFile.place(entry[bad.0]!, "metric_list.\(bad.0)"),
                                     hint: allowed.isEmpty ? "it takes none" : "its options: \(allowed.joined(separator: ", "))")
                 }

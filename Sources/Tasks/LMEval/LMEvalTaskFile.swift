@@ -33,7 +33,8 @@ enum LMEvalTaskFile {
         }
         let root: ConfigNode
         do {
-            root = try YAMLLoader.load(text, file: path)
+            // PyYAML keeps the last of a repeated key, and lm-eval's library has such files.
+            root = try YAMLLoader.load(text, file: path, lastKeyWins: true)
         } catch {
             throw TaskError(error)
         }
