@@ -63,9 +63,11 @@ struct LMEvalLibraryParityTests {
             let mine = myResults[name] ?? [:]
             for (key, value) in theirs {
                 if let x = LMEvalParityTests.number(value), !(value is String) {
+                    // A perplexity is exp(-mean loglikelihood): float32 noise of ~1e-5 in the
+                    // loglikelihoods is a relative ~1e-5 in it (2e28 here), so it gets 1e-4.
                     let loose = key.contains("perplexity") || key.contains("bits_per_byte")
                     let y = LMEvalParityTests.number(mine[key]) ?? .nan
-                    #expect(abs(x - y) <= (loose ? 1e-5 * abs(x) : 1e-12), "\(run): \(name) \(key) = \(y), lm-eval \(x)")
+                    #expect(abs(x - y) <= (loose ? 1e-4 * abs(x) : 1e-12), "\(run): \(name) \(key) = \(y), lm-eval \(x)")
                 } else if let text = value as? String {
                     #expect(mine[key] as? String == text, "\(run): \(name) \(key)")
                 } else {

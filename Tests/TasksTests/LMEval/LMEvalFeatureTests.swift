@@ -25,7 +25,7 @@ struct LMEvalFeatureTests {
         let yaml = "name: lm_eval\npath: \(root.path)/tasks/\(file)\n"
         let config = try ConfigDecoder().decode(TaskConfig.self, from: try YAMLLoader.load(yaml, file: "task.yaml"), at: "task")
         let context = TaskContext(capabilities: ModelCapabilities(chat: false, loglikelihood: true), modelName: "hf_local", seed: 1234)
-        return try #require(try TaskRegistry.default.build(config, context: context) as? LMEvalTask)
+        return try #require((try TaskRegistry.default.build(config, context: context) as? LMEvalSuite)?.leaves.first)
     }
 
     @Test("multiple input (Winogrande's layout): one context per choice, the shared continuation, lm-eval's acc and acc_norm")
