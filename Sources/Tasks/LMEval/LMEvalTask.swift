@@ -448,12 +448,15 @@ public struct LMEvalTask: RegisteredTask {
         var metrics: [String: Double] = [:]
         var corpus: [String: [Double]] = [:]
         var filtered: [(String, [TemplateValue])] = []
+        var sampleMetrics: [(String, OrderedJSON)] = []
         var prediction: String?
         var predictionIndex: Int?
         for pipeline in pipelines {
             let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r)) }
             filtered.append((pipeline.name, values))
             let scores = try documentMetrics(plan, filtered: values, place: place)
+            sampleMetrics.append((pipeline.name, .string(LMEvalSampleMetrics.text(scores, outputType: definition.outputType,
+                                                                                   configured: definition.metrics.map(\.name)))))
             for (name, value) in scores {
                 let key = Self.key(name, filter: pipeline.name)
                 metrics[key] = value.number
@@ -483,6 +486,8 @@ public struct LMEvalTask: RegisteredTask {
         detail.append(("doc_hash", .string(PythonText.sha256(PythonText.jsonDumps(plan.doc, indent: 2)))))
         detail.append(("prompt_hash", .string(PythonText.sha256(plan.arguments.first?.first.map(Self.promptHashText) ?? ""))))
         detail.append(("target_hash", .string(PythonText.sha256(plan.target.text))))
+        // Per filter, the metrics as lm-eval's samples file writes them (lm-eval's output files).
+        detail.append(("lm_eval_metrics", .object(sampleMetrics)))
         let golds = goldTexts(plan)
         var score = ItemScore(gold: golds?.first ?? plan.target.text, golds: golds, prediction: prediction, raw: rawText(resps), metrics: metrics,
                               detail: detail)
