@@ -481,8 +481,11 @@ public struct LMEvalTask: RegisteredTask {
             detail.append(("loglikelihoods", .array(lls.map(OrderedJSON.double))))
             detail.append(("is_greedy", .array(resps.map { .bool($0.first.map { Self.tuple($0).1 } ?? false) })))
         }
-        detail.append(("resps", .array(resps.map { .array($0.map(Self.stringified)) })))
-        detail.append(("filtered_resps", .object(filtered.map { name, values in (name, .array(values.map(Self.stringified))) })))
+        // lm-eval's rolling loglikelihood answers are the sum alone, without a greedy flag.
+        let rolling = definition.outputType == .loglikelihoodRolling
+        func shown(_ value: TemplateValue) -> OrderedJSON { Self.stringified(rolling ? Self.withoutGreedyFlag(value) : value) }
+        detail.append(("resps", .array(resps.map { .array($0.map(shown)) })))
+        detail.append(("filtered_resps", .object(filtered.map { name, values in (name, .array(values.map(shown))) })))
         detail.append(("doc_hash", .string(PythonText.sha256(PythonText.jsonDumps(plan.doc, indent: 2)))))
         detail.append(("prompt_hash", .string(PythonText.sha256(plan.arguments.first?.first.map(Self.promptHashText) ?? ""))))
         detail.append(("target_hash", .string(PythonText.sha256(plan.target.text))))
@@ -578,6 +581,13 @@ public struct LMEvalTask: RegisteredTask {
     }
 
     /// `str()` of every leaf, as lm-eval writes `resps` (`["-1.0", "True"]`).
+    /// `(loglikelihood, is_greedy)` pairs, anywhere in `value`, as the loglikelihood alone.
+    static func withoutGreedyFlag(_ value: TemplateValue) -> TemplateValue {
+        guard case .array(let items) = value else { return value }
+        if items.count == 2, case .double = items[0], case .bool = items[1] { return items[0] }
+        return .array(items.map(withoutGreedyFlag))
+    }
+
     static func stringified(_ value: TemplateValue) -> OrderedJSON {
         if case .array(let items) = value { return .array(items.map(stringified)) }
         return .string(value.text)

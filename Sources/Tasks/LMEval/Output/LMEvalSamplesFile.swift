@@ -20,7 +20,7 @@ enum LMEvalSamplesFile {
         var byKey: [String: Document] = [:]
         var order: [String] = []
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            guard let value = try? PythonJSON.parse(line), value.field("status")?.stringValue == "ok",
+            guard let value = try? PythonJSON.parse(line), value.field("status")?.stringValue == "scored",
                   case .int(let docID)? = value.field("doc_id"), value.field("lm_eval_metrics") != nil else { continue }
             let task = value.field("task")?.stringValue ?? defaultTask
             let key = "\(task)\u{0}\(docID)"
