@@ -169,7 +169,7 @@ let package = Package(
         // End-to-end: runs the built `runner` binary on fixture config trees.
         .testTarget(
             name: "RunnerTests",
-            dependencies: ["runner", "Config", "TestSupport", "fake-llm-server", "FakeLLMServer", "Models", "Response"],
+            dependencies: ["runner", "Config", "TestSupport", "fake-llm-server", "FakeLLMServer", "Models", "Response", "Tasks"],
             exclude: ["Fixtures"]
         ),
     ],

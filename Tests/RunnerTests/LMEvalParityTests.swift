@@ -239,6 +239,8 @@ struct LMEvalParityTests {
         // lm-eval's task hash covers every document's doc, prompt and target hashes.
         let taskHash = (expected["task_hashes"] as? [String: String])?[task]
         #expect(taskHash == SHA256.hex(Array(hashes.joined().utf8)), "\(run): doc_hash, prompt_hash and target_hash as lm-eval computes them")
+        try LMEvalOutputFilesComparison.compare(run, out: out, recordedResults: Self.recorded(run, "results.json"),
+                                                recordedSamples: Self.recorded(run, "samples.jsonl"), recordedTable: try? Self.recorded(run, "table.md"))
     }
 
     @Test("a sweep over task files runs each file as its own job")

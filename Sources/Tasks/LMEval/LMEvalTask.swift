@@ -490,12 +490,15 @@ public struct LMEvalTask: RegisteredTask {
         var metrics: [String: Double] = [:]
         var corpus: [String: [Double]] = [:]
         var filtered: [(String, [TemplateValue])] = []
+        var sampleMetrics: [(String, OrderedJSON)] = []
         var prediction: String?
         var predictionIndex: Int?
         for pipeline in pipelines {
             let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r), doc: plan.doc) }
             filtered.append((pipeline.name, values))
             let scores = try documentMetrics(plan, filtered: values, place: place)
+            sampleMetrics.append((pipeline.name, .string(LMEvalSampleMetrics.text(scores, outputType: definition.outputType,
+                                                                                   configured: definition.metrics.map(\.name)))))
             for (name, value) in scores {
                 let key = Self.key(name, filter: pipeline.name)
                 metrics[key] = value.number
@@ -520,11 +523,16 @@ public struct LMEvalTask: RegisteredTask {
             detail.append(("loglikelihoods", .array(lls.map(OrderedJSON.double))))
             detail.append(("is_greedy", .array(resps.map { .bool($0.first.map { Self.tuple($0).1 } ?? false) })))
         }
-        detail.append(("resps", .array(resps.map { .array($0.map(Self.stringified)) })))
-        detail.append(("filtered_resps", .object(filtered.map { name, values in (name, .array(values.map(Self.stringified))) })))
+        // lm-eval's rolling loglikelihood answers are the sum alone, without a greedy flag.
+        let rolling = definition.outputType == .loglikelihoodRolling
+        func shown(_ value: TemplateValue) -> OrderedJSON { Self.stringified(rolling ? Self.withoutGreedyFlag(value) : value) }
+        detail.append(("resps", .array(resps.map { .array($0.map(shown)) })))
+        detail.append(("filtered_resps", .object(filtered.map { name, values in (name, .array(values.map(shown))) })))
         detail.append(("doc_hash", .string(PythonText.sha256(PythonText.jsonDumps(plan.doc, indent: 2)))))
         detail.append(("prompt_hash", .string(PythonText.sha256(plan.arguments.first?.first.map(Self.promptHashText) ?? ""))))
         detail.append(("target_hash", .string(PythonText.sha256(plan.target.text))))
+        // Per filter, the metrics as lm-eval's samples file writes them (lm-eval's output files).
+        detail.append(("lm_eval_metrics", .object(sampleMetrics)))
         let golds = goldTexts(plan)
         var score = ItemScore(gold: golds?.first ?? plan.target.text, golds: golds, prediction: prediction, raw: rawText(resps), metrics: metrics,
                               detail: detail)
@@ -615,6 +623,13 @@ public struct LMEvalTask: RegisteredTask {
     }
 
     /// `str()` of every leaf, as lm-eval writes `resps` (`["-1.0", "True"]`).
+    /// `(loglikelihood, is_greedy)` pairs, anywhere in `value`, as the loglikelihood alone.
+    static func withoutGreedyFlag(_ value: TemplateValue) -> TemplateValue {
+        guard case .array(let items) = value else { return value }
+        if items.count == 2, case .double = items[0], case .bool = items[1] { return items[0] }
+        return .array(items.map(withoutGreedyFlag))
+    }
+
     static func stringified(_ value: TemplateValue) -> OrderedJSON {
         if case .array(let items) = value { return .array(items.map(stringified)) }
         return .string(value.text)

@@ -134,6 +134,7 @@ public struct Evaluation: Sendable {
         }
         try writeResults(result)
         try samples.check()
+        try writeLMEvalFiles(result)
         if let readError { throw readError }
         return result
     }
@@ -171,6 +172,18 @@ public struct Evaluation: Sendable {
         let examples = result.tally.nullExamples
         guard !examples.isEmpty else { return "" }
         return "; the first: " + examples.map { "item \($0.id): \(OrderedJSON.string($0.raw).compact)" }.joined(separator: ", ")
+    }
+
+    /// lm-eval's own results and samples files beside ours, for lm-eval tasks that completed.
+    private func writeLMEvalFiles(_ result: EvaluationResult) throws(TaskError) {
+        guard result.status == .completed, let lmEval = result.extra.first(where: { $0.0 == "lm_eval" })?.1 else { return }
+        var name = settings.modelName
+        if case .object(let dict) = result.modelDict {
+            for key in ["checkpoint_path", "pretrained", "model", "name"] { if case .string(let s)? = dict[key] { name = s; break } }
+        }
+        try LMEvalOutputFiles.write(lmEval: lmEval, directory: settings.directory, samplesPath: settings.samplesPath,
+                                    modelSource: settings.modelName, modelName: name, modelArgs: result.modelDict,
+                                    finished: Date(), seconds: result.seconds)
     }
 
     private func writeResults(_ result: EvaluationResult) throws(TaskError) {

@@ -130,6 +130,8 @@ enum JobExecutor {
             report.exitCode = exitCode(result)
             log.info("job \(job.number) \(result.status.rawValue): \(result.finishedCount)/\(result.totalItems) items, \(result.errorCount) errored")
             if !options.quiet { Output.out(ResultSummary.text(result)) }
+            // lm-eval runs end as lm_eval does: with its table(s).
+            if !options.quiet, let lmEval = result.extra.first(where: { $0.0 == "lm_eval" })?.1 { Output.out(LMEvalOutputFiles.table(lmEval: lmEval)) }
             if let message = failureMessage(result, job: job, firstError: setup.component.firstFailure) { Output.error(message) }
         case .failure(let error):
             let problem = userError(error, resolved: job.resolved)
