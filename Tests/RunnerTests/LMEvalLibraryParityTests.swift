@@ -1,6 +1,8 @@
 import Foundation
+import Models
 import Response
 import Testing
+@testable import Tasks
 
 /// `+task=lm_eval task.tasks=[...]` against real lm-eval 0.4.13 runs of its own task library by
 /// name (`recorded/lib_*`, record.sh's library section): lm-eval's task files unchanged
@@ -79,5 +81,21 @@ struct LMEvalLibraryParityTests {
             #expect(NSDictionary(dictionary: lmEval[key] as? [String: Any] ?? [:]).isEqual(to: expected[key] as? [String: Any] ?? [:]), "\(run): \(key)")
         }
         #expect(NSDictionary(dictionary: lmEval["groups"] as? [String: Any] ?? [:]).isEqual(to: expected["groups"] as? [String: Any] ?? [:]), "\(run): groups")
+
+        // lm-eval's own files: a results file in its key order, a samples file per task, its table.
+        let modelFolder = try #require(try FileManager.default.contentsOfDirectory(atPath: out + "/lm_eval").first)
+        let files = try FileManager.default.contentsOfDirectory(atPath: "\(out)/lm_eval/\(modelFolder)")
+        for task in taskNames { #expect(files.contains { $0.hasPrefix("samples_\(task)_") }, "\(run): samples_\(task)_<date>.jsonl") }
+        let resultsName = try #require(files.first { $0.hasPrefix("results_") })
+        let ourFile = try LMEvalOutputFilesComparison.parse(Data(contentsOf: URL(fileURLWithPath: "\(out)/lm_eval/\(modelFolder)/\(resultsName)")))
+        let theirs = try LMEvalOutputFilesComparison.parse(LMEvalParityTests.recorded(run, "results.json"))
+        #expect(ourFile.objectPairs?.map(\.0) == theirs.objectPairs?.map(\.0), "\(run): results file keys in lm-eval's order")
+        let table = try String(decoding: LMEvalParityTests.recorded(run, "table.md"), as: UTF8.self)
+        let printed = LMEvalTable.printed(ourFile).split(separator: "\n").joined(separator: "\n") + "\n"
+        if table.contains("perplexity") {
+            #expect(printed.split(separator: "\n").count == table.split(separator: "\n").count, "\(run): table rows")
+        } else {
+            #expect(printed == table, "\(run): lm-eval's table, byte for byte")
+        }
     }
 }
