@@ -11,9 +11,12 @@ public enum YAMLLoader {
     ///   - text: The YAML source.
     ///   - file: The path to show in errors and locations.
     /// - Returns: The root node; an empty document gives an empty mapping.
+    ///   - keepingFunctionTags: keep `!function module.name` as a string node tagged `!function`
+    ///     (lm-eval task files, whose reader runs the hook); otherwise, as for every config
+    ///     file, the tag is an error.
     /// - Throws: ``ConfigError`` with code `.yamlSyntax`, naming file, line and column.
-    public static func load(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
-        let composer = EventComposer(text: text, file: file)
+    public static func load(_ text: String, file: String, keepingFunctionTags: Bool = false) throws(ConfigError) -> ConfigNode {
+        let composer = EventComposer(text: text, file: file, keepingFunctionTags: keepingFunctionTags)
         return try composer.composeDocument()
     }
 

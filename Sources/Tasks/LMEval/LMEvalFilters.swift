@@ -19,12 +19,18 @@ enum LMEvalFilters {
             case regex(PythonRegex, group: Int, fallback: String)
             case lowercase, uppercase, removeWhitespace
             case map([(String, TemplateValue)], fallback: TemplateValue)
+            /// `function: custom`, `filter_fn: !function m.f`: run by the Python worker.
+            case custom(LMEvalHook)
         }
 
         init(_ definition: LMEvalTaskDefinition.FilterPipeline, source: String) throws(TaskError) {
             name = definition.name
             var steps: [Step] = []
             for step in definition.steps {
+                if step.function == "custom", let hook = step.hook {
+                    steps.append(.custom(hook))
+                    continue
+                }
                 func option(_ key: String) -> TemplateValue? { step.options.first { $0.0 == key }?.1 }
                 let allowed: [String: [String]] = ["regex": ["regex_pattern", "group_select", "fallback"], "take_first_k": ["k"],
                                                    "map": ["mapping_dict", "default_value"]]
@@ -71,9 +77,16 @@ enum LMEvalFilters {
         ///
         /// - Throws: ``TaskError`` where lm-eval raises (a `group_select` out of range, too few repeats).
         func apply(_ responses: TemplateValue) throws(TaskError) -> TemplateValue {
+            try apply(responses) { hook, _ throws(TaskError) in
+                throw TaskError("filter_fn (!function \(hook.function)) needs the Python worker")
+            }
+        }
+
+        /// The same, with `custom` running a custom filter step on one document's value.
+        func apply(_ responses: TemplateValue, custom: (LMEvalHook, TemplateValue) throws(TaskError) -> TemplateValue) throws(TaskError) -> TemplateValue {
             var value = responses
             for step in steps {
-                value = try Self.apply(step, value)
+                if case .custom(let hook) = step { value = try custom(hook, value) } else { value = try Self.apply(step, value) }
             }
             return value
         }
@@ -126,6 +139,8 @@ enum LMEvalFilters {
                 return .array(elements(value).map { .string(PythonText.strip($0.text)) })
             case .map(let mapping, let fallback):
                 return .array(elements(value).map { item in mapping.first { $0.0 == item.text }?.1 ?? fallback })
+            case .custom:
+                return value  // Run by the caller (``apply(_:custom:)``).
             }
         }
     }
