@@ -280,6 +280,38 @@ struct LMEvalHookTests {
         #expect(tuple == [.array([.int(1), .double(2), .bool(true), .none, .double(.infinity), .object([("1", .array([.int(3), .string("x")]))])])])
     }
 
+    @Test("process_docs gets a datasets.Dataset with the dataset card's features: ClassLabel names and all")
+    func features() throws {
+        guard !HookPythons.skip("a real datasets.Dataset: lm-eval's venv", HookPythons.lmEval), let python = HookPythons.lmEval else { return }
+        _ = try write("feat.py", "def names(ds):\n    label = ds.features['label']\n    return ds.map(lambda d: {'name': label.int2str(d['label']), 'kind': type(ds).__module__})\n")
+        let yaml = try write("feat.yaml", "x: 1\n")
+        let hooks = LMEvalTaskHooks(worker: LMEvalPythonWorker(python: python), taskFile: yaml)
+        let card = #"[{"name": "q", "dtype": "string"}, {"name": "label", "class_label": {"names": {"0": "no", "1": "yes"}}}]"#
+        let (docs, columns) = try hooks.processDocs(LMEvalHook(function: "feat.names", yamlFile: yaml, place: yaml),
+                                                    [.object([("q", .string("a")), ("label", .int(1))])], columns: ["q", "label"], features: card, key: "process_docs")
+        #expect(columns == ["q", "label", "name", "kind"])
+        #expect(docs.first?["name"] == .string("yes"))
+        #expect(docs.first?["kind"] == .string("datasets.arrow_dataset"))
+    }
+
+    @Test("10,000 documents through process_docs and a doc_to_text hook: a few round trips")
+    func manyDocuments() throws {
+        guard !HookPythons.skip("hook task", HookPythons.python3), let python = HookPythons.python3 else { return }
+        _ = try write("many.jsonl", (0..<10_000).map { #"{"q": "question \#($0)", "choices": ["a", "b"], "label": \#($0 % 2)}"# }.joined(separator: "\n"))
+        _ = try write("many.py", "def docs(ds):\n    return ds.map(lambda d: {'q': d['q'].upper()})\n\ndef text(doc):\n    return doc['q'] + '?'\n")
+        let file = try write("many.yaml", "task: many\ndataset_path: json\ndataset_kwargs: {data_files: {test: \(folder.path)/many.jsonl}}\ntest_split: test\n"
+                             + "output_type: multiple_choice\nprocess_docs: !function many.docs\ndoc_to_text: !function many.text\ndoc_to_choice: choices\ndoc_to_target: label\n")
+        let clock = ContinuousClock()
+        let start = clock.now
+        let task = try Self.build("name: lm_eval\npath: \(file)\npython: \(python)\n")
+        let elapsed = clock.now - start
+        print("10,000 documents, process_docs + doc_to_text hooks: task built in \(elapsed)")
+        #expect(task.items.count == 10_000)
+        guard case .loglikelihood(let request)? = task.plans[9_999].requests.first else { Issue.record("no request"); return }
+        #expect(request.context == "QUESTION 9999?")
+        #expect(elapsed < .seconds(20))
+    }
+
     // MARK: - Errors
 
     @Test("a hook that raises: one error naming the task file, the document, the hook and the Python frame")

@@ -23,7 +23,7 @@ extension LMEvalTask {
     /// only while the hook keeps one document per row.
     static func processDocs(_ hook: LMEvalHook, split: String, in dataset: inout LMEvalDataset, hooks: LMEvalTaskHooks, key: String) throws(TaskError) {
         guard let docs = dataset.splits[split] else { return }
-        let (processed, columns) = try hooks.processDocs(hook, docs, columns: dataset.columns[split] ?? [], features: nil, key: key)
+        let (processed, columns) = try hooks.processDocs(hook, docs, columns: dataset.columns[split] ?? [], features: dataset.features, key: key)
         if processed.count != docs.count { dataset.origins[split] = nil }
         dataset.splits[split] = processed
         dataset.columns[split] = columns

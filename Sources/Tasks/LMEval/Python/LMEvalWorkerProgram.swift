@@ -248,7 +248,13 @@ def _dataset(docs, columns, features):
     feats = None
     if features:
         try:
-            feats = datasets.Features.from_dict(features)
+            # A dataset card's `dataset_info.features` is a YAML list; dataset_info.json's a dict.
+            if isinstance(features, list):
+                feats = datasets.Features._from_yaml_list(features)
+            else:
+                feats = datasets.Features.from_dict(features)
+            if set(feats) != set(columns):
+                feats = None
         except Exception:
             feats = None
     if docs:
