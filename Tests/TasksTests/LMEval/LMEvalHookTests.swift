@@ -312,6 +312,40 @@ struct LMEvalHookTests {
         #expect(elapsed < .seconds(20))
     }
 
+    @Test("custom_dataset(**metadata, **dataset_kwargs) and a custom filter (filter_fn) on a generate_until task")
+    func customDatasetAndFilter() throws {
+        guard !HookPythons.skip("hook task", HookPythons.python3), let python = HookPythons.python3 else { return }
+        _ = try write("gen.py", """
+            def data(**kwargs):
+                n = kwargs["rows"]
+                return {"test": [{"q": f"Say {i}", "a": str(i)} for i in range(n)]}
+
+            def clean(resps, docs):
+                return [[r.strip().lower().replace("answer: ", "") for r in resp] for resp in resps]
+            """)
+        let file = try write("gen.yaml", """
+            task: gen
+            custom_dataset: !function gen.data
+            metadata: {rows: 3}
+            test_split: test
+            output_type: generate_until
+            doc_to_text: "{{q}}"
+            doc_to_target: a
+            filter_list:
+              - name: cleaned
+                filter:
+                  - function: custom
+                    filter_fn: !function gen.clean
+                  - function: take_first
+            """)
+        let task = try Self.build("name: lm_eval\npath: \(file)\npython: \(python)\n")
+        #expect(task.items.count == 3)
+        let score = task.score(try task.items.item(at: 2), answers: [.generation(Generation(text: "  Answer: 2 "))])
+        #expect(score.metrics["exact_match,cleaned"] == 1, "\(score.method ?? "")")
+        let wrong = task.score(try task.items.item(at: 1), answers: [.generation(Generation(text: "Answer: 2"))])
+        #expect(wrong.metrics["exact_match,cleaned"] == 0)
+    }
+
     // MARK: - Errors
 
     @Test("a hook that raises: one error naming the task file, the document, the hook and the Python frame")
