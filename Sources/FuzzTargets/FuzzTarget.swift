@@ -26,6 +26,7 @@ public struct FuzzTarget: Sendable {
         .init(name: "templates", run: TaskTargets.templates),
         .init(name: "lmeval_task", run: TaskTargets.lmEvalTask),
         .init(name: "python", run: TaskTargets.python),
+        .init(name: "worker_reply", run: TaskTargets.workerReply),
         .init(name: "hf_readme", run: TaskTargets.hfReadme),
         .init(name: "report", run: ReportTargets.report),
         .init(name: "parquet", run: ColumnarTargets.parquet),

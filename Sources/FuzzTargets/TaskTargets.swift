@@ -87,6 +87,20 @@ enum TaskTargets {
         for pattern in files.prefix(16) { _ = DataFileGlob.select(files, pattern: pattern) }
     }
 
+    /// A line from the lm-eval hook worker (the user's Python runs there): `{"id": n, "ok": ...}`
+    /// or `{"id": n, "error": {...}}`; anything else is a failure, never a trap.
+    static func workerReply(_ data: [UInt8]) {
+        guard let input = text(data) else { return }
+        for line in input.split(separator: "\n", omittingEmptySubsequences: false).prefix(8) {
+            if case .error(let failure)? = try? LMEvalWorkerReply.parse(line, id: 1) {
+                let hook = LMEvalHook(function: "utils.f", yamlFile: "t.yaml", place: "t.yaml:1:1 (doc_to_text)")
+                let error = LMEvalPythonWorker.taskError(failure, hook: hook, context: .init(key: "doc_to_text", taskFile: "t.yaml", documents: [0, 1]),
+                                                         python: nil)
+                if error.message.isEmpty { fatalError("worker_reply: an error without a message") }
+            }
+        }
+    }
+
     /// Python literals, JSON as Python reads it, and regular expressions with Python's meaning.
     static func python(_ data: [UInt8]) {
         guard let input = text(data) else { return }

@@ -8,6 +8,9 @@
 public struct ConfigNode: Sendable, Equatable {
     public var value: ConfigValue
     public var location: SourceLocation?
+    /// An application tag kept for a reader that knows it: `!function` (lm-eval's Python hooks),
+    /// set only by ``YAMLLoader/load(_:file:keepingFunctionTags:)``. The value is then the tag's text.
+    public var tag: String?
 
     public init(_ value: ConfigValue, location: SourceLocation? = nil) {
         self.value = value

@@ -13,11 +13,13 @@ final class EventComposer {
     private var anchors: [String: ConfigNode] = [:]
     /// A repeated key replaces the earlier value, as PyYAML loads it (lm-eval's task files).
     private let lastKeyWins: Bool
+    private let keepingFunctionTags: Bool
 
-    init(text: String, file: String, lastKeyWins: Bool = false) {
+    init(text: String, file: String, lastKeyWins: Bool = false, keepingFunctionTags: Bool = false) {
         self.text = text
         self.file = file
         self.lastKeyWins = lastKeyWins
+        self.keepingFunctionTags = keepingFunctionTags
         let utf8 = Array(text.utf8)
         bytes = .allocate(capacity: max(utf8.count, 1))
         _ = bytes.initialize(from: utf8)
@@ -100,6 +102,7 @@ final class EventComposer {
         switch event.type {
         case YAML_SCALAR_EVENT:
             node = ConfigNode(try scalarValue(event), location: location(event))
+            if keepingFunctionTags, event.tag == "!function" { node.tag = "!function" }
         case YAML_ALIAS_EVENT:
             guard let name = event.anchor, let target = anchors[name] else {
                 throw ConfigError(.yamlSyntax, "invalid YAML: unknown alias '*\(event.anchor ?? "")'", location: location(event),
@@ -186,7 +189,8 @@ final class EventComposer {
     private func scalarValue(_ event: Event) throws(ConfigError) -> ConfigValue {
         if let tag = event.tag, tag != "!" {
             if tag == "!function" {
-                // lm-evaluation-harness's hook into Python code.
+                if keepingFunctionTags { return .string(event.value.trimmingWhitespace().description) }
+                // lm-evaluation-harness's hook into Python code, which only its task reader runs.
                 throw ConfigError(.yamlSyntax, "'!function \(event.value)' calls Python code, which this runner cannot run",
                                   location: location(event),
                                   hint: "write it as a Jinja template or a field name instead (doc_to_text: \"{{question}}\"), or use a task without Python hooks",

@@ -11,11 +11,14 @@ public enum YAMLLoader {
     ///   - text: The YAML source.
     ///   - file: The path to show in errors and locations.
     /// - Returns: The root node; an empty document gives an empty mapping.
+    ///   - keepingFunctionTags: keep `!function module.name` as a string node tagged `!function`
+    ///     (lm-eval task files, whose reader runs the hook); otherwise, as for every config
+    ///     file, the tag is an error.
     /// - Throws: ``ConfigError`` with code `.yamlSyntax`, naming file, line and column.
     ///   - lastKeyWins: a repeated key replaces the earlier value instead of being an error,
     ///     as PyYAML reads it (lm-evaluation-harness task files rely on that).
-    public static func load(_ text: String, file: String, lastKeyWins: Bool = false) throws(ConfigError) -> ConfigNode {
-        let composer = EventComposer(text: text, file: file, lastKeyWins: lastKeyWins)
+    public static func load(_ text: String, file: String, lastKeyWins: Bool = false, keepingFunctionTags: Bool = false) throws(ConfigError) -> ConfigNode {
+        let composer = EventComposer(text: text, file: file, lastKeyWins: lastKeyWins, keepingFunctionTags: keepingFunctionTags)
         return try composer.composeDocument()
     }
 

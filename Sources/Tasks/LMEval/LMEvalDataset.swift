@@ -15,6 +15,9 @@ struct LMEvalDataset: Sendable {
     var columns: [String: [String]]
     /// Split name to where each document came from, for errors about one.
     var origins: [String: [Origin]] = [:]
+    /// The dataset card's `dataset_info` features of the config (JSON text), when it has them:
+    /// `process_docs` gets a `datasets.Dataset` with them (ClassLabel names and all).
+    var features: String? = nil
 
     /// One record as read: its fields in file order, and the line it starts on (nil inside
     /// one JSON document).
@@ -105,7 +108,7 @@ struct LMEvalDataset: Sendable {
             }
             add(split, records, places, to: &splits, &columns, &origins)
         }
-        return LMEvalDataset(splits: splits, columns: columns, origins: origins)
+        return LMEvalDataset(splits: splits, columns: columns, origins: origins, features: located.features)
     }
 
     /// Parquet and Arrow rows have no lines: errors name them by row.

@@ -11,6 +11,21 @@ struct LMEvalDocuments: Sendable {
     let hasChoices: Bool
     /// Where the task came from, for errors.
     let source: String
+    /// What each `!function` doc field gave for each document (by the document's JSON text),
+    /// computed in batches by the Python worker before the prompts are built.
+    var hookResults: [LMEvalHook: [String: TemplateValue]] = [:]
+
+    /// A hook's result for a document, used as lm-eval uses a callable's: as is.
+    func hookValue(_ hook: LMEvalHook, _ doc: TemplateValue, key: String) throws(TaskError) -> TemplateValue {
+        guard let value = hookResults[hook]?[Self.hookKey(doc)] else {
+            throw TaskError("\(key) (!function \(hook.function)) was not run for this document", at: source,
+                            hint: "the hook's results are computed before the prompts; this is a bug in the runner")
+        }
+        return value
+    }
+
+    /// The key a document's hook results are kept under.
+    static func hookKey(_ doc: TemplateValue) -> String { PythonText.jsonDumps(doc) }
 
     func render(_ template: JinjaTemplate, _ doc: TemplateValue, key: String) throws(TaskError) -> String {
         guard case .object(let pairs) = doc else { throw TaskError("document is not a mapping", at: source) }
@@ -32,6 +47,7 @@ struct LMEvalDocuments: Sendable {
             let text = try render(template, doc, key: key)
             if PythonText.isDigit(text) && hasChoices { return try digits(text, key: key) }
             return .string(text)
+        case .hook(let hook): return try hookValue(hook, doc, key: key)
         case .list, .dict:
             throw TaskError("\(key) must be a field name, a Jinja template or an integer", at: source)
         }
@@ -49,6 +65,7 @@ struct LMEvalDocuments: Sendable {
             if PythonText.isDigit(text) && hasChoices { return try digits(text, key: key) }
             if text.count >= 2, text.hasPrefix("["), text.hasSuffix("]"), let value = try? PythonLiteral.evaluate(text) { return value }
             return .string(text)
+        case .hook(let hook): return try hookValue(hook, doc, key: key)
         case .dict:
             throw TaskError("\(key) must be a field name, a Jinja template, an integer or a list", at: source)
         }
@@ -60,6 +77,12 @@ struct LMEvalDocuments: Sendable {
         switch field {
         case .list(let items): return items
         case .dict(let values): return values
+        case .hook(let hook):
+            switch try hookValue(hook, doc, key: key) {
+            case .array(let items): return items
+            case .object(let pairs): return pairs.map { .string($0.0) }
+            case let other: throw TaskError("\(key) (!function \(hook.function)) gave \(Self.kind(other)), not a list of choices", at: source)
+            }
         case .int:
             throw TaskError("\(key) must be a field, a Jinja template giving a list, a list or a mapping", at: source)
         case .string(let name, let template):
@@ -92,6 +115,7 @@ struct LMEvalDocuments: Sendable {
         case .int(let i): return String(i)
         case .list(let items): return TemplateValue.array(items).text
         case .dict(let values): return TemplateValue.array(values).text
+        case .hook(let hook): return try hookValue(hook, doc, key: key).text
         }
     }
 

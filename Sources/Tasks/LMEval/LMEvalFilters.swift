@@ -21,12 +21,18 @@ enum LMEvalFilters {
             case lowercase, uppercase, removeWhitespace
             case map([(String, TemplateValue)], fallback: TemplateValue)
             case multiChoiceRegex(LMEvalMultiChoiceRegex)
+            /// `function: custom`, `filter_fn: !function m.f`: run by the Python worker.
+            case custom(LMEvalHook)
         }
 
         init(_ definition: LMEvalTaskDefinition.FilterPipeline, source: String) throws(TaskError) {
             name = definition.name
             var steps: [Step] = []
             for step in definition.steps {
+                if step.function == "custom", let hook = step.hook {
+                    steps.append(.custom(hook))
+                    continue
+                }
                 func option(_ key: String) -> TemplateValue? { step.options.first { $0.0 == key }?.1 }
                 let allowed: [String: [String]] = ["regex": ["regex_pattern", "group_select", "fallback"], "take_first_k": ["k"],
                                                    "map": ["mapping_dict", "default_value"],
@@ -82,13 +88,21 @@ enum LMEvalFilters {
         /// - Throws: ``TaskError`` where lm-eval raises (a `group_select` out of range, too few repeats).
         /// - Parameter doc: the document (`multi_choice_regex` reads its `choices`).
         func apply(_ responses: TemplateValue, doc: TemplateValue = .none) throws(TaskError) -> TemplateValue {
+            try apply(responses, doc: doc) { hook, _ throws(TaskError) in
+                throw TaskError("filter_fn (!function \(hook.function)) needs the Python worker")
+            }
+        }
+
+        /// The same, with `custom` running a custom filter step on one document's value.
+        func apply(_ responses: TemplateValue, doc: TemplateValue = .none,
+                   custom: (LMEvalHook, TemplateValue) throws(TaskError) -> TemplateValue) throws(TaskError) -> TemplateValue {
             var value = responses
             for step in steps {
                 if case .multiChoiceRegex(let filter) = step {
                     value = .array(try elements(value).map { (item) throws(TaskError) in try filter.apply(item, doc: doc) })
                     continue
                 }
-                value = try Self.apply(step, value)
+                if case .custom(let hook) = step { value = try custom(hook, value) } else { value = try Self.apply(step, value) }
             }
             return value
         }
@@ -145,6 +159,8 @@ enum LMEvalFilters {
                 return .array(elements(value).map { item in mapping.first { $0.0 == item.text }?.1 ?? fallback })
             case .multiChoiceRegex:
                 return value  // Applied with the document, in `apply(_:doc:)`.
+            case .custom:
+                return value  // Run by the caller (``apply(_:custom:)``).
             }
         }
     }

@@ -26,6 +26,8 @@ public struct LMEvalSettings: Decodable, Sendable {
     /// The Python that runs the task files' `!function` hooks; `nil`: `$VIRTUAL_ENV/bin/python`,
     /// then `python3` on the PATH.
     public var python: String?
+    /// Seconds one message to the Python worker (a batch of hook calls) may take. Default 600.
+    public var hookTimeout: Double
     /// lm-eval's `--num_fewshot`: replaces the file's `num_fewshot`, except a file's explicit 0.
     public var numFewshot: Int?
     /// lm-eval's `--limit`: the first N documents, or a fraction below 1.0.
@@ -48,7 +50,7 @@ public struct LMEvalSettings: Decodable, Sendable {
     public var sectionLocation: SourceLocation?
 
     /// The section's own keys; every other key belongs to the lm-eval task definition.
-    static let ownKeys: Set<String> = ["name", "path", "tasks", "include_path", "library", "python", "limit", "apply_chat_template", "fewshot_as_multiturn", "system_instruction",
+    static let ownKeys: Set<String> = ["name", "path", "tasks", "include_path", "library", "python", "hook_timeout", "limit", "apply_chat_template", "fewshot_as_multiturn", "system_instruction",
                                        "fewshot_random_seed", "bootstrap_iters", "confidence_iters", "gen_kwargs"]
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +88,13 @@ public struct LMEvalSettings: Decodable, Sendable {
         includePath = try node("include_path").map { n throws(ConfigError) in try Self.names(n, key: "include_path") } ?? []
         library = try string("library")
         python = try string("python")
+        hookTimeout = try node("hook_timeout").map { n throws(ConfigError) in
+            switch n.value {
+            case .int(let i) where i > 0: return Double(i)
+            case .double(let d) where d > 0 && d.isFinite: return d
+            default: throw fail("hook_timeout", "a positive number of seconds")
+            }
+        } ?? 600
         limit = try node("limit").map { n throws(ConfigError) in
             switch n.value {
             case .int(let i): return Double(i)

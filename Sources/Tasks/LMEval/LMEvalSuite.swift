@@ -50,10 +50,12 @@ public struct LMEvalSuite: RegisteredTask {
             return
         }
         let tree = try Self.tree(names, settings: settings, dataPath: context.dataPath)
+        // One Python worker for the run's hooks, started only when a task has one.
+        let python = LMEvalPythonWorker(settings)
         var leaves: [LMEvalTask] = []
         for leaf in tree.leaves {
             do {
-                leaves.append(try LMEvalTask(settings, keys: leaf.keys, path: leaf.source, context: context))
+                leaves.append(try LMEvalTask(settings, keys: leaf.keys, path: leaf.source, context: context, python: python))
             } catch let error as TaskError {
                 throw TaskError("task '\(leaf.name)': \(error.message)", at: error.place, hint: error.hint)
             }

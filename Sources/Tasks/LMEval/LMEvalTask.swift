@@ -32,6 +32,8 @@ public struct LMEvalTask: RegisteredTask {
     let originalCount: Int
     let chatApplied: Bool
     let multiturn: Bool
+    /// The run's Python worker for `!function` hooks (started only if a hook is called).
+    let python: LMEvalPythonWorker
 
     /// What one document asks and needs for scoring.
     struct DocumentPlan: Sendable {
@@ -68,35 +70,49 @@ public struct LMEvalTask: RegisteredTask {
     }
 
     public init(_ settings: LMEvalSettings, context: TaskContext) throws {
+        try self.init(settings, context: context, python: nil)
+    }
+
+    /// - Parameter python: the run's hook worker, shared by the tasks of a run; `nil`: one of
+    ///   this task's own (started only if a hook runs).
+    init(_ settings: LMEvalSettings, context: TaskContext, python: LMEvalPythonWorker?) throws {
         try settings.check()
         let path = settings.path.map(context.dataPath)
         let keys = try path.map { p throws(TaskError) in try LMEvalTaskFile.load(p) } ?? ConfigMapping()
-        try self.init(settings, keys: keys, path: path, context: context)
+        try self.init(settings, keys: keys, path: path, context: context, python: python)
     }
 
     /// One task of several (`task.tasks`): its keys already merged (file, includes, a group's
     /// overrides); the section's own task keys still override them.
-    init(_ settings: LMEvalSettings, keys fileKeys: ConfigMapping, path: String?, context: TaskContext) throws {
+    init(_ settings: LMEvalSettings, keys fileKeys: ConfigMapping, path: String?, context: TaskContext, python: LMEvalPythonWorker?) throws {
         self.settings = settings
+        let python = python ?? LMEvalPythonWorker(settings)
+        self.python = python
         var keys = fileKeys
         for (key, value) in settings.taskKeys { keys[key] = value }
         let definition = try LMEvalTaskDefinition(keys, source: path ?? settings.sectionLocation?.description ?? "task")
         self.definition = definition
+        let hooks = LMEvalTaskHooks(worker: python, taskFile: definition.source)
+        try hooks.check(definition)
         let taskFolder = path.map { ($0 as NSString).deletingLastPathComponent } ?? ""
-        let dataset = try LMEvalDataset.load(definition) { name in
+        var dataset = try Self.dataset(definition, hooks: hooks) { name in
             let found = context.dataPath(name)
             if name.hasPrefix("/") || FileSystem.isFile(found) { return found }
             let beside = taskFolder.isEmpty ? name : taskFolder + "/" + name
             return FileSystem.isFile(beside) ? beside : found
         }
-        guard let evalSplit = definition.testSplit ?? definition.validationSplit, let evalDocs = dataset.splits[evalSplit] else {
+        guard let evalSplit = definition.testSplit ?? definition.validationSplit, dataset.splits[evalSplit] != nil else {
             throw TaskError("the task has no documents to evaluate", at: definition.source)
         }
+        let rawDataset = dataset
+        if let hook = definition.processDocs {
+            try Self.processDocs(hook, split: evalSplit, in: &dataset, hooks: hooks, key: "process_docs")
+        }
+        let evalDocs = dataset.splits[evalSplit]!
         guard !evalDocs.isEmpty else { throw TaskError("the \(evalSplit) split has no documents", at: definition.source) }
         originalCount = evalDocs.count
-        let documents = LMEvalDocuments(features: Set(dataset.columns[evalSplit] ?? []), hasChoices: definition.docToChoice != nil,
+        var documents = LMEvalDocuments(features: Set(dataset.columns[evalSplit] ?? []), hasChoices: definition.docToChoice != nil,
                                         source: definition.source)
-        self.documents = documents
         pipelines = try definition.filters.map { pipeline throws(TaskError) in try LMEvalFilters.Pipeline(pipeline, source: definition.source) }
 
         // lm-eval's --num_fewshot replaces the file's value, but never an explicit 0 there.
@@ -119,14 +135,32 @@ public struct LMEvalTask: RegisteredTask {
         // Which documents, and the few-shot pool.
         let kept = settings.documentCount(of: evalDocs.count)
         guard kept > 0 else { throw TaskError("task.limit keeps no documents", at: "task.limit") }
-        let pool: [TemplateValue]
+        // lm-eval processes the few-shot split with fewshot_config.process_docs (default: the
+        // task's), and the training or validation split with process_docs; only when examples are shown here.
+        var pool: [TemplateValue]
         var poolSplit: String?
         if let split = definition.fewShot.split {
-            pool = dataset.splits[split] ?? []
+            var raw = rawDataset
+            if numFewshot > 0, let hook = definition.fewShot.processDocs {
+                try Self.processDocs(hook, split: split, in: &raw, hooks: hooks, key: "fewshot_config.process_docs")
+            }
+            pool = raw.splits[split] ?? []
+            dataset.origins[split] = raw.origins[split]
             poolSplit = split
+        } else if let hook = definition.fewShot.samplesHook {
+            pool = []
+            if numFewshot > 0 {
+                guard case .array(let items) = try hooks.call(hook, key: "fewshot_config.samples") else {
+                    throw TaskError("fewshot_config.samples (!function \(hook.function)) must return a list of documents", at: hook.place)
+                }
+                pool = items
+            }
         } else if let samples = definition.fewShot.samples {
             pool = samples
         } else if let split = definition.trainingSplit ?? definition.validationSplit {
+            if split != evalSplit, numFewshot > 0, let hook = definition.processDocs {
+                try Self.processDocs(hook, split: split, in: &dataset, hooks: hooks, key: "process_docs")
+            }
             pool = dataset.splits[split] ?? []
             poolSplit = split
         } else {
@@ -138,6 +172,8 @@ public struct LMEvalTask: RegisteredTask {
         var sampler = LMEvalFewShotSampler(pool: pool, kind: definition.fewShot.sampler == .firstN ? .firstN : .random,
                                            seed: settings.fewshotRandomSeed)
         let excludeDocument = definition.fewShot.split == definition.testSplit
+        documents.hookResults = try hooks.docFieldResults(definition, eval: Array(evalDocs.prefix(kept)), pool: numFewshot > 0 ? pool : [])
+        self.documents = documents
         let firstTarget: TemplateValue
         do {
             firstTarget = try documents.target(definition.docToTarget, evalDocs[0])
@@ -494,7 +530,16 @@ public struct LMEvalTask: RegisteredTask {
         var prediction: String?
         var predictionIndex: Int?
         for pipeline in pipelines {
-            let values = try resps.map { r throws(TaskError) in try pipeline.apply(.array(r), doc: plan.doc) }
+            let values = try resps.map { r throws(TaskError) in
+                try pipeline.apply(.array(r), doc: plan.doc) { hook, value throws(TaskError) in
+                    // lm-eval's custom filter: filter_fn(resps, docs) over the documents, here one at a time.
+                    let out = try hooks.call(hook, args: [.array([value]), .array([plan.doc])], key: "filter_list.filter_fn", id: plan.docID)
+                    guard case .array(let items) = out, let first = items.first else {
+                        throw TaskError("filter_fn (!function \(hook.function)) must return a list with one entry per document", at: place)
+                    }
+                    return first
+                }
+            }
             filtered.append((pipeline.name, values))
             let scores = try documentMetrics(plan, filtered: values, place: place)
             sampleMetrics.append((pipeline.name, .string(LMEvalSampleMetrics.text(scores, outputType: definition.outputType,
@@ -545,6 +590,7 @@ public struct LMEvalTask: RegisteredTask {
     /// One filter's metrics for one document (`process_results`).
     func documentMetrics(_ plan: DocumentPlan, filtered: [TemplateValue], place: String) throws(TaskError) -> [String: LMEvalMetrics.Value] {
         let names = definition.metrics.map(\.name)
+        if let hook = definition.processResults { return try processResults(hook, plan, filtered: filtered) }
         switch definition.outputType {
         case .multipleChoice:
             let tuples = filtered.map(Self.tuple)
@@ -578,7 +624,11 @@ public struct LMEvalTask: RegisteredTask {
                 gold = choices[index < 0 ? choices.count + index : index]
             }
             var out: [String: LMEvalMetrics.Value] = [:]
-            for metric in definition.metrics where metric.name == "exact_match" {
+            for metric in definition.metrics {
+                guard let hook = metric.metricHook else { continue }
+                out[metric.name] = try metricFunction(metric, hook: hook, gold: gold, result: result, docID: plan.docID)
+            }
+            for metric in definition.metrics where metric.name == "exact_match" && metric.metricHook == nil {
                 let golds: [TemplateValue]
                 if multipleTarget, case .array(let items) = gold { golds = items } else { golds = [gold] }
                 var hit = false
@@ -659,6 +709,11 @@ public struct LMEvalTask: RegisteredTask {
     /// Our percentile-bootstrap interval of the metric (of the corpus statistic itself for
     /// perplexities and F1), with lm-eval's standard error beside it.
     public func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate {
+        if let hook = metricAggregation(metric)?.0.aggregationHook {
+            // lm-eval has no standard error for a custom aggregation ("N/A"), and neither is an interval made here.
+            let value = customAggregate(hook, key: metric, scores: scores) ?? .nan
+            return MetricEstimate(value: value, low: value, high: value, count: scores.count)
+        }
         let aggregation = metricAggregation(metric)?.1 ?? "mean"
         let values = lmEvalValues(metric, scores)
         var estimate = aggregation == "mean"

@@ -4,9 +4,10 @@ import Models
 /// An lm-evaluation-harness task, read from its YAML keys with lm-eval 0.4.13's defaults:
 /// where the data is, how a document becomes a prompt, what is asked and how it is scored.
 ///
-/// Keys lm-eval knows but that need Python (`process_docs`, `process_results`,
-/// `custom_dataset`), images or audio, or promptsource are refused with the reason; a key lm-eval
-/// does not know is an error, as lm-eval's own `TaskConfig(**yaml)` raises.
+/// `!function` hooks (`process_docs`, `process_results`, `custom_dataset`, `doc_to_*`, metric
+/// functions and aggregations, `fewshot_config.samples`, custom filters) are kept as
+/// ``LMEvalHook``s, run by the Python worker; images or audio, or promptsource are refused with
+/// the reason; a key lm-eval does not know is an error, as lm-eval's own `TaskConfig(**yaml)` raises.
 struct LMEvalTaskDefinition: Sendable {
     enum OutputType: String, Sendable, CaseIterable {
         case multipleChoice = "multiple_choice"
@@ -23,6 +24,8 @@ struct LMEvalTaskDefinition: Sendable {
         case list([TemplateValue])
         /// A mapping: `doc_to_choice` takes its values.
         case dict([TemplateValue])
+        /// `!function module.name`: the function's result, as lm-eval uses a callable's (no literal_eval).
+        case hook(LMEvalHook)
     }
 
     struct Metric: Sendable {
@@ -31,11 +34,17 @@ struct LMEvalTaskDefinition: Sendable {
         var higherIsBetter: Bool
         /// Extra keys (`ignore_case: true`), passed to the metric.
         var options: [(String, TemplateValue)]
+        /// `metric: !function m.f`: the metric is that function (named by it).
+        var metricHook: LMEvalHook? = nil
+        /// `aggregation: !function m.f`: the metric's items are aggregated by that function.
+        var aggregationHook: LMEvalHook? = nil
     }
 
     struct FilterStep: Sendable {
         var function: String
         var options: [(String, TemplateValue)]
+        /// `function: custom` with `filter_fn: !function m.f`.
+        var hook: LMEvalHook? = nil
     }
 
     struct FilterPipeline: Sendable {
@@ -49,6 +58,10 @@ struct LMEvalTaskDefinition: Sendable {
         var sampler: Sampler
         var split: String?
         var samples: [TemplateValue]?
+        /// `samples: !function m.f`: the examples are `f()`.
+        var samplesHook: LMEvalHook?
+        /// `process_docs` for the few-shot split (default: the task's).
+        var processDocs: LMEvalHook?
         var docToText, docToTarget, docToChoice: DocField?
         var genPrefix: DocField?
         var targetDelimiter, fewshotDelimiter: String
@@ -89,6 +102,30 @@ struct LMEvalTaskDefinition: Sendable {
     var repeats: Int
     var filters: [FilterPipeline]
     var version: TemplateValue?
+    /// `process_docs`, `process_results` and `custom_dataset` hooks.
+    var processDocs, processResults, customDataset: LMEvalHook?
+    /// `dataset_kwargs` and `metadata` as given (`custom_dataset(**metadata, **dataset_kwargs)`).
+    var datasetKwargs: [(String, TemplateValue)] = []
+    var metadata: [(String, TemplateValue)] = []
+    /// Every hook of the task, with its key, for an early check that each function exists.
+    var hooks: [(key: String, hook: LMEvalHook)] {
+        var out: [(String, LMEvalHook)] = []
+        for (key, hook) in [("custom_dataset", customDataset), ("process_docs", processDocs), ("process_results", processResults),
+                            ("fewshot_config.process_docs", fewShot.processDocs), ("fewshot_config.samples", fewShot.samplesHook)] {
+            if let hook { out.append((key, hook)) }
+        }
+        let fields: [(String, DocField?)] = [("doc_to_text", docToText), ("doc_to_target", docToTarget), ("doc_to_choice", docToChoice),
+                                             ("description", description), ("gen_prefix", genPrefix),
+                                             ("fewshot_config.doc_to_text", fewShot.docToText), ("fewshot_config.doc_to_target", fewShot.docToTarget),
+                                             ("fewshot_config.doc_to_choice", fewShot.docToChoice)]
+        for (key, field) in fields { if case .hook(let hook)? = field { out.append((key, hook)) } }
+        for metric in metrics {
+            if let hook = metric.metricHook { out.append(("metric_list.metric", hook)) }
+            if let hook = metric.aggregationHook { out.append(("metric_list.aggregation", hook)) }
+        }
+        for pipeline in filters { for step in pipeline.steps { if let hook = step.hook { out.append(("filter_list.filter_fn", hook)) } } }
+        return out
+    }
     /// Where the definition came from, for errors (`file.yaml` or `task`).
     var source: String
     /// The keys as read (includes and overrides merged), for the results' `configs`.
@@ -130,10 +167,9 @@ struct LMEvalTaskDefinition: Sendable {
             throw TaskError("unknown lm-eval task key '\(key)'", at: LMEvalTaskFile.place(node, key), hint: hint)
         }
         let reader = KeyReader(keys: keys)
-        for key in ["custom_dataset", "process_docs", "process_results"] where reader.present(key) {
-            throw TaskError("'\(key)' needs Python code, which this runner cannot run", at: reader.place(key),
-                            hint: "a YAML-only task describes its documents with doc_to_text, doc_to_target and doc_to_choice")
-        }
+        processDocs = try reader.hook("process_docs")
+        processResults = try reader.hook("process_results")
+        customDataset = try reader.hook("custom_dataset")
         for key in ["doc_to_image", "doc_to_audio"] where reader.present(key) {
             throw TaskError("'\(key)': multimodal tasks are not supported", at: reader.place(key))
         }
@@ -148,7 +184,9 @@ struct LMEvalTaskDefinition: Sendable {
         alias = try reader.string("task_alias")
 
         // Data.
-        guard let path = try reader.string("dataset_path") else {
+        metadata = keys["metadata"]?.mapping?.map { ($0.key, $0.value.templateValue) } ?? []
+        datasetKwargs = keys["dataset_kwargs"]?.mapping?.map { ($0.key, $0.value.templateValue) } ?? []
+        guard let path = try reader.string("dataset_path") ?? (customDataset == nil ? nil : "custom_dataset") else {
             throw TaskError("the task has no 'dataset_path'", at: source,
                             hint: "a Hugging Face dataset (dataset_path: org/name, read from the local caches), a folder, or local files: dataset_path: json (csv, parquet, arrow) with dataset_kwargs.data_files")
         }
@@ -243,7 +281,7 @@ struct LMEvalTaskDefinition: Sendable {
         numFewshot = try reader.int("num_fewshot")
         if let n = numFewshot, n < 0 { throw TaskError("'num_fewshot' must be zero or more, not \(n)", at: reader.place("num_fewshot")) }
 
-        var fewShot = FewShot(sampler: .default, split: fewshotSplit, samples: nil, docToText: docToText, docToTarget: docToTarget,
+        var fewShot = FewShot(sampler: .default, split: fewshotSplit, samples: nil, samplesHook: nil, processDocs: processDocs, docToText: docToText, docToTarget: docToTarget,
                               docToChoice: docToChoice, genPrefix: genPrefix, targetDelimiter: targetDelimiter, fewshotDelimiter: fewshotDelimiter)
         if let node = keys["fewshot_config"], case .mapping(let settings) = node.value {
             let inner = KeyReader(keys: settings, prefix: "fewshot_config.")
@@ -257,6 +295,10 @@ struct LMEvalTaskDefinition: Sendable {
                     fewShot.sampler = sampler
                 case "split": fewShot.split = try inner.string("split")
                 case "samples":
+                    if let hook = LMEvalHook(value, key: "fewshot_config.samples") {
+                        fewShot.samplesHook = hook
+                        continue
+                    }
                     guard case .sequence(let items) = value.value else {
                         throw TaskError("fewshot_config.samples must be a list of documents", at: LMEvalTaskFile.place(value, "fewshot_config.samples"))
                     }
@@ -268,8 +310,7 @@ struct LMEvalTaskDefinition: Sendable {
                 case "target_delimiter": fewShot.targetDelimiter = try inner.string("target_delimiter") ?? " "
                 case "fewshot_delimiter": fewShot.fewshotDelimiter = try inner.string("fewshot_delimiter") ?? "\n\n"
                 case "fewshot_indices": continue  // Accepted and ignored by lm-eval 0.4.13 too.
-                case "process_docs":
-                    throw TaskError("'fewshot_config.process_docs' needs Python code, which this runner cannot run", at: LMEvalTaskFile.place(value, key))
+                case "process_docs": fewShot.processDocs = try inner.hook("process_docs")
                 default:
                     throw TaskError("unknown key 'fewshot_config.\(key)'", at: LMEvalTaskFile.place(value, "fewshot_config.\(key)"),
                                     hint: "known: sampler, split, samples, doc_to_text, doc_to_target, doc_to_choice, gen_prefix, target_delimiter, fewshot_delimiter")
@@ -307,12 +348,19 @@ struct LMEvalTaskDefinition: Sendable {
         if let node = keys["metric_list"], node.value != .null {
             guard let items = node.sequence else { throw TaskError("'metric_list' must be a list", at: LMEvalTaskFile.place(node, "metric_list")) }
             for item in items {
-                guard let entry = item.mapping, let name = entry["metric"]?.string else {
+                guard let entry = item.mapping, let metricNode = entry["metric"], var name = metricNode.string else {
                     throw TaskError("each metric_list entry needs 'metric: <name>'", at: LMEvalTaskFile.place(item, "metric_list"))
                 }
+                let metricHook = LMEvalHook(metricNode, key: "metric_list.metric")
+                if let metricHook { name = metricHook.name }
                 let known = Self.metricDefaults[name]
                 let supported = Self.supportedMetrics[outputType] ?? []
-                guard supported.contains(name) else {
+                // With process_results (or a metric function) the metric is whatever the hook returns.
+                if metricHook != nil, outputType != .generateUntil, processResults == nil {
+                    throw TaskError("a metric function ('metric: !function') is supported for generate_until tasks", at: LMEvalTaskFile.place(metricNode, "metric_list.metric"),
+                                    hint: "or compute the metric in process_results")
+                }
+                guard supported.contains(name) || processResults != nil || metricHook != nil else {
                     throw TaskError("metric '\(name)' is not supported for \(outputType.rawValue) tasks here",
                                     at: LMEvalTaskFile.place(entry["metric"]!, "metric_list.metric"),
                                     hint: "supported: \(supported.sorted().joined(separator: ", "))")
@@ -321,7 +369,11 @@ struct LMEvalTaskDefinition: Sendable {
                     throw TaskError("'hf_evaluate: true' loads a metric from the hub, which is not reachable", at: LMEvalTaskFile.place(hf, "hf_evaluate"))
                 }
                 var aggregation = known?.aggregation ?? "mean"
-                if let a = entry["aggregation"] {
+                var aggregationHook: LMEvalHook?
+                if let a = entry["aggregation"], let hook = LMEvalHook(a, key: "metric_list.aggregation") {
+                    aggregationHook = hook
+                    aggregation = "custom"
+                } else if let a = entry["aggregation"] {
                     guard let text = a.string, Self.aggregations.contains(text) else {
                         throw TaskError("aggregation must be one of \(Self.aggregations.sorted().joined(separator: ", "))",
                                         at: LMEvalTaskFile.place(a, "metric_list.aggregation"))
@@ -336,12 +388,14 @@ struct LMEvalTaskDefinition: Sendable {
                 let options = entry.filter { !["metric", "aggregation", "higher_is_better", "hf_evaluate"].contains($0.key) }.map { ($0.key, $0.value.templateValue) }
                 let allowed = name == "exact_match" ? ["ignore_case", "ignore_punctuation", "ignore_numbers", "regexes_to_ignore"] : []
                 // lm-eval passes a metric's options only to generate_until metric functions; elsewhere
-                // (acc with weight_by_size, f1 with average) they are read and ignored, as here.
-                if outputType == .generateUntil, let bad = options.first(where: { !allowed.contains($0.0) }) {
+                // (acc with weight_by_size, f1 with average) and with process_results they are read
+                // and ignored, as here; a metric function (!function) takes them.
+                if outputType == .generateUntil, processResults == nil, metricHook == nil, let bad = options.first(where: { !allowed.contains($0.0) }) {
                     throw TaskError("metric '\(name)' has no option '\(bad.0)'", at: LMEvalTaskFile.place(entry[bad.0]!, "metric_list.\(bad.0)"),
                                     hint: allowed.isEmpty ? "it takes none" : "its options: \(allowed.joined(separator: ", "))")
                 }
-                metrics.append(Metric(name: name, aggregation: aggregation, higherIsBetter: higher, options: options))
+                metrics.append(Metric(name: name, aggregation: aggregation, higherIsBetter: higher, options: options,
+                                      metricHook: metricHook, aggregationHook: aggregationHook))
             }
         } else {
             metrics = (Self.defaultMetrics[outputType] ?? []).map { Metric(name: $0, aggregation: Self.metricDefaults[$0]!.aggregation,
@@ -373,6 +427,13 @@ struct LMEvalTaskDefinition: Sendable {
                 for step in steps {
                     guard let stepMap = step.mapping, let function = stepMap["function"]?.string else {
                         throw TaskError("each filter step needs 'function: <name>'", at: LMEvalTaskFile.place(step, "filter_list.filter"))
+                    }
+                    if function == "custom" {
+                        guard let node = stepMap["filter_fn"], let hook = LMEvalHook(node, key: "filter_list.filter.filter_fn") else {
+                            throw TaskError("filter 'custom' needs filter_fn: !function module.function", at: LMEvalTaskFile.place(step, "filter_list.filter"))
+                        }
+                        pipeline.steps.append(FilterStep(function: function, options: [], hook: hook))
+                        continue
                     }
                     guard LMEvalFilters.known.contains(function) else {
                         throw TaskError("filter function '\(function)' is not supported", at: LMEvalTaskFile.place(stepMap["function"]!, "filter_list.filter.function"),
@@ -452,8 +513,19 @@ private struct KeyReader {
         }
     }
 
+    /// A `!function` hook; any other non-null value is an error (lm-eval would call it).
+    func hook(_ key: String) throws(TaskError) -> LMEvalHook? {
+        guard let node = keys[key], node.value != .null else { return nil }
+        guard let hook = LMEvalHook(node, key: prefix + key) else {
+            throw TaskError("'\(prefix + key)' must be a Python function: !function module.function", at: place(key),
+                            hint: "lm-eval calls it; the module is module.py beside the YAML file")
+        }
+        return hook
+    }
+
     func docField(_ key: String) throws(TaskError) -> LMEvalTaskDefinition.DocField? {
         guard let node = keys[key] else { return nil }
+        if let hook = LMEvalHook(node, key: prefix + key) { return .hook(hook) }
         switch node.value {
         case .null: return nil
         case .int(let i): return .int(i)

@@ -11,7 +11,7 @@ enum LMEvalTaskFile {
     /// The merged top-level keys of the file at `path`.
     ///
     /// - Throws: ``TaskError`` naming the file (and line) for a missing or unreadable file, bad
-    ///   YAML, a `!function` hook, an include cycle, or a top level that is not a mapping.
+    ///   YAML, an include cycle, or a top level that is not a mapping.
     static func load(_ path: String) throws(TaskError) -> ConfigMapping {
         try load(path, chain: [])
     }
@@ -34,7 +34,7 @@ enum LMEvalTaskFile {
         let root: ConfigNode
         do {
             // PyYAML keeps the last of a repeated key, and lm-eval's library has such files.
-            root = try YAMLLoader.load(text, file: path, lastKeyWins: true)
+            root = try YAMLLoader.load(text, file: path, lastKeyWins: true, keepingFunctionTags: true)
         } catch {
             throw TaskError(error)
         }
