@@ -110,16 +110,16 @@ enum LMEvalListing {
         }
         var out = "\n"
         if tables.contains("groups") {
-            out += table(["Group", "Config Location"], entries.filter { $0.kind == .group }.map { [$0.name, location($0.path)] }) + "\n"
+            out += table(["Group", "Config Location"], entries.filter { $0.kind == .group }.map { [$0.name, location($0.path)] }) + "\n\n"
         }
         if tables.contains("tags") {
-            out += table(["Tag"], entries.filter { $0.kind == .tag }.map { [$0.name] }) + "\n"
+            out += table(["Tag"], entries.filter { $0.kind == .tag }.map { [$0.name] }) + "\n\n"
         }
         if tables.contains("tasks") {
             out += table(["Task", "Config Location", "Output Type"],
-                         entries.filter { $0.kind == .task || $0.kind == .pythonTask }.map { [$0.name, location($0.path), $0.outputType ?? ""] }) + "\n"
+                         entries.filter { $0.kind == .task || $0.kind == .pythonTask }.map { [$0.name, location($0.path), $0.outputType ?? ""] }) + "\n\n"
         }
-        return out
+        return out + "\n"
     }
 
     /// A markdown table padded as pytablewriter pads it: each column as wide as its longest
