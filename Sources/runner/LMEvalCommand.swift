@@ -95,7 +95,14 @@ enum LMEvalCommand {
         if pattern.contains(where: { "*?[".contains($0) }) {
             return { name in fnmatch(pattern, name, 0) == 0 }
         }
-        return { $0.contains(pattern) }
+        let needle = Array(pattern.utf8)
+        return { name in
+            let hay = Array(name.utf8)
+            guard needle.count <= hay.count else { return false }
+            if needle.isEmpty { return true }
+            for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            return false
+        }
     }
 }
 

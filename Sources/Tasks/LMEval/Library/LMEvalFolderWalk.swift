@@ -25,7 +25,7 @@ struct LMEvalFolderWalk {
 
     init(root: String) {
         walk(root: root, relative: "")
-        files.sort { $0.relative.utf8.lexicographicallyPrecedes($1.relative.utf8) }
+        files.sort { PythonStringOrder.precedes($0.relative, $1.relative) }
     }
 
     private mutating func walk(root: String, relative: String) {

@@ -54,7 +54,7 @@ struct LMEvalIndexBuilder {
         }
         // lm-eval keeps a tag's tasks in a set and expands them sorted.
         for (name, entry) in folderIndex where entry.kind == .tag {
-            folderIndex[name]!.members = Array(Set(entry.members)).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            folderIndex[name]!.members = Array(Set(entry.members)).sorted { PythonStringOrder.precedes($0, $1) }
         }
         return folderIndex
     }

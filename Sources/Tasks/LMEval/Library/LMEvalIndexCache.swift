@@ -40,15 +40,19 @@ enum LMEvalIndexCache {
         return folder + "/lmeval-index-" + String(hash, radix: 16) + ".tsv"
     }
 
-    /// The cached index when it is for exactly these folders and still current.
+    /// The cached index when it is for exactly these folders and still current. Read as bytes:
+    /// Character-level string splitting made a warm start slower than a cold build.
     static func load(_ path: String, roots: [String]) -> [String: LMEvalTaskIndex.Entry]? {
-        guard let data = FileManager.default.contents(atPath: path),
-              let text = String(validating: data, as: UTF8.self) else { return nil }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)[...]
-        guard lines.popFirst() == Substring(header) else { return nil }
+        guard let (bytes, _) = LMEvalFolderWalk.readWithTime(path) else { return nil }
         var cachedRoots: [String] = [], stamps = LMEvalIndexStamps(), entries: [String: LMEvalTaskIndex.Entry] = [:]
-        for line in lines where !line.isEmpty {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(unescape)
+        var first = true
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let fields = line.split(separator: 0x09, omittingEmptySubsequences: false).map { unescape($0) }
+            if first {
+                guard fields == header.split(separator: "\t").map(String.init) else { return nil }
+                first = false
+                continue
+            }
             switch (fields.first, fields.count) {
             case ("root", 2): cachedRoots.append(fields[1])
             case ("folder", 3): guard let time = Int64(fields[1]) else { return nil }; stamps.folders[fields[2]] = time
@@ -57,12 +61,12 @@ enum LMEvalIndexCache {
                 guard let kind = LMEvalTaskIndex.Kind(rawValue: fields[1]) else { return nil }
                 var entry = LMEvalTaskIndex.Entry(name: fields[2], kind: kind, path: fields[3].isEmpty ? nil : fields[3])
                 entry.outputType = fields[4].isEmpty ? nil : fields[4]
-                entry.members = fields[5].isEmpty ? [] : fields[5].split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+                entry.members = fields[5].isEmpty ? [] : fields[5].utf8.split(separator: 0x1F, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
                 entries[entry.name] = entry
             default: return nil
             }
         }
-        guard cachedRoots == roots, stamps.areCurrent else { return nil }
+        guard !first, cachedRoots == roots, stamps.areCurrent else { return nil }
         return entries
     }
 
@@ -96,24 +100,24 @@ enum LMEvalIndexCache {
         return out
     }
 
-    static func unescape<S: StringProtocol>(_ field: S) -> String {
-        guard field.contains("\\") else { return String(field) }
-        var out = "", escaped = false
-        for character in field.unicodeScalars {
+    static func unescape(_ field: ArraySlice<UInt8>) -> String {
+        guard field.contains(0x5C) else { return String(decoding: field, as: UTF8.self) }
+        var out: [UInt8] = [], escaped = false
+        for byte in field {
             if escaped {
-                switch character {
-                case "t": out += "\t"
-                case "n": out += "\n"
-                case "r": out += "\r"
-                default: out.unicodeScalars.append(character)
+                switch byte {
+                case 0x74: out.append(0x09)
+                case 0x6E: out.append(0x0A)
+                case 0x72: out.append(0x0D)
+                default: out.append(byte)
                 }
                 escaped = false
-            } else if character == "\\" {
+            } else if byte == 0x5C {
                 escaped = true
             } else {
-                out.unicodeScalars.append(character)
+                out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -70,7 +70,7 @@ public struct LMEvalTaskIndex: Sendable {
 
     /// Every name, sorted as Python sorts strings.
     public var entries: [Entry] {
-        byName.values.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        byName.values.sorted { PythonStringOrder.precedes($0.name, $1.name) }
     }
 
     public var count: Int { byName.count }
@@ -91,8 +91,8 @@ public struct LMEvalTaskIndex: Sendable {
             }
             if word.count >= 3 && lowered.contains(word) { containing.append(candidate) }
         }
-        close.sort { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
-        containing.sort { $0.count != $1.count ? $0.count < $1.count : $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        close.sort { $0.1 != $1.1 ? $0.1 < $1.1 : PythonStringOrder.precedes($0.0, $1.0) }
+        containing.sort { $0.count != $1.count ? $0.count < $1.count : PythonStringOrder.precedes($0, $1) }
         return Array((close.map(\.0) + containing).prefix(5))
     }
 
