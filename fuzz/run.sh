@@ -20,7 +20,7 @@ swift build -c release --scratch-path .build-fuzz --sanitize fuzzer --sanitize a
 binary=.build-fuzz/release/fuzz-runner
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-    targets=(overrides yaml compose interpolation responses gguf safetensors tokenizer datasets templates lmeval_task python worker_reply report hf_readme parquet codecs arrow)
+    targets=(overrides yaml compose interpolation responses gguf safetensors tokenizer datasets templates lmeval_task lmeval_index python worker_reply report hf_readme parquet codecs arrow)
 fi
 if [ "$seconds" = merge ]; then
     for target in "${targets[@]}"; do

@@ -25,6 +25,7 @@ public struct FuzzTarget: Sendable {
         .init(name: "datasets", run: TaskTargets.datasets),
         .init(name: "templates", run: TaskTargets.templates),
         .init(name: "lmeval_task", run: TaskTargets.lmEvalTask),
+        .init(name: "lmeval_index", run: LMEvalIndexTarget.index),
         .init(name: "python", run: TaskTargets.python),
         .init(name: "worker_reply", run: TaskTargets.workerReply),
         .init(name: "hf_readme", run: TaskTargets.hfReadme),

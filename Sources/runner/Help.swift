@@ -69,6 +69,7 @@ enum Help {
           --collect SWEEP_DIR         wait for a Slurm sweep (hydra/launcher=slurm) and gather its results
           --verbose / --quiet         more or less output
           (runner report PATH writes report.html for a run or sweep folder; runner cache shows a cache)
+          (runner lm-eval list [PATTERN] lists lm-eval's task, group and tag names)
           --version                   print the version
           --help, -h                  this help
 

@@ -10,6 +10,8 @@ import Dispatch
 let arguments = Array(CommandLine.arguments.dropFirst())
 // `runner cache ...` reads or copies a response cache; it composes no config.
 if arguments.first == "cache" { exit(CacheCommand.run(Array(arguments.dropFirst()))) }
+// `runner lm-eval list [PATTERN]` lists lm-eval's task, group and tag names.
+if arguments.first == "lm-eval" { exit(LMEvalCommand.run(Array(arguments.dropFirst()))) }
 // `runner report PATH` writes report.html for a run or a sweep folder.
 if arguments.first == "report" { exit(ReportCommand.run(Array(arguments.dropFirst()))) }
 // `runner batches [cancel] OVERRIDES...` lists or cancels a run's batches in flight.

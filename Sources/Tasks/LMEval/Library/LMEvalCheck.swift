@@ -23,11 +23,11 @@ public enum LMEvalCheck {
 
     /// - Parameters:
     ///   - names: task, group and tag names, or `["all"]` for every task of the index.
-    ///   - loadData: also look for each task's data (a name-only check skips it).
-    /// - Throws: ``TaskError`` for an unknown name or a library that cannot be found.
-    public static func run(_ names: [String], settings: LMEvalSettings, loadData: Bool = true,
+    ///   - taskKeys: keys that override every task's (a run's `task` section).
+    ///   - loadData: also read each task's data (a keys-only check skips it).
+    /// - Throws: ``TaskError`` for an unknown name.
+    public static func run(_ names: [String], index: LMEvalTaskIndex, taskKeys: ConfigMapping = ConfigMapping(), loadData: Bool = true,
                            dataPath: @escaping (String) -> String = { $0 }) throws(TaskError) -> [Outcome] {
-        let index = try LMEvalSuite.index(settings: settings, dataPath: dataPath, asked: names)
         var leaves: [(name: String, path: String, keys: ConfigMapping?, failure: String?)] = []
         let requested = names == ["all"] ? index.entries.filter { $0.kind == .task || $0.kind == .pythonTask }.map(\.name) : names
         for name in requested {
@@ -46,7 +46,7 @@ public enum LMEvalCheck {
                 continue
             }
             var merged = keys
-            for (key, value) in settings.taskKeys { merged[key] = value }
+            for (key, value) in taskKeys { merged[key] = value }
             let definition: LMEvalTaskDefinition
             do {
                 definition = try LMEvalTaskDefinition(merged, source: leaf.path)

@@ -1,56 +1,107 @@
 import Config
-import Foundation
 
-// TEMPORARY stand-in with the API of the real index (branch lmeval-index): a plain walk that
-// reads each YAML's top-level keys. Replaced on merge.
+/// lm-eval's task, group and tag names over task folders, as lm-eval 0.4.13's `TaskManager`
+/// indexes them: what `--tasks NAME` finds, and where.
+///
+/// Built from the folders' top-level keys without parsing whole files (``LMEvalTopLevelKeys``),
+/// and cached on disk by modification times (``LMEvalIndexCache``): the whole library
+/// (~14,000 files) is indexed cold in a fraction of a second, where lm-eval takes seconds.
 public struct LMEvalTaskIndex: Sendable {
-    public enum Kind: String, Sendable { case task, pythonTask = "python_task", group, tag }
-    public struct Entry: Sendable {
+    public enum Kind: String, Sendable, Equatable { case task, pythonTask = "python_task", group, tag }
+
+    public struct Entry: Sendable, Equatable {
         public var name: String
         public var kind: Kind
+        /// The YAML file (the folder as given joined with the file's path in it); nil for a tag.
         public var path: String?
+        /// A tag's task names, sorted, the order lm-eval expands a tag in.
         public var members: [String]
-    }
-    private var byName: [String: Entry] = [:]
+        /// A task's `output_type` after its includes (what `lm_eval ls` shows), when a string.
+        public var outputType: String?
 
-    public static func build(includePaths: [String], library: String?) throws(TaskError) -> LMEvalTaskIndex {
-        var index = LMEvalTaskIndex()
-        for folder in (library.map { [$0] } ?? []) + includePaths {
-            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
-            var files: [String] = []
-            while let rel = walker.nextObject() as? String { if rel.hasSuffix(".yaml") { files.append(folder + "/" + rel) } }
-            for path in files.sorted() {
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-                      let root = try? YAMLLoader.load(text, file: path), let map = root.mapping else { continue }
-                if map["class"] != nil, let n = map["task"]?.string {
-                    index.byName[n] = Entry(name: n, kind: .pythonTask, path: path, members: [])
-                } else if let g = map["group"]?.string {
-                    index.byName[g] = Entry(name: g, kind: .group, path: path, members: [])
-                } else if let t = map["task"]?.string {
-                    index.byName[t] = Entry(name: t, kind: .task, path: path, members: [])
-                    var tags: [String] = []
-                    if let s = map["tag"]?.string { tags = [s] }
-                    if case .sequence(let items)? = map["tag"]?.value { tags = items.compactMap(\.string) }
-                    for tag in tags where index.byName[tag]?.kind != .task && index.byName[tag]?.kind != .group {
-                        var e = index.byName[tag] ?? Entry(name: tag, kind: .tag, path: nil, members: [])
-                        e.members.append(t)
-                        index.byName[tag] = e
-                    }
-                }
-            }
+        public init(name: String, kind: Kind, path: String?, members: [String] = [], outputType: String? = nil) {
+            self.name = name
+            self.kind = kind
+            self.path = path
+            self.members = members
+            self.outputType = outputType
         }
-        return index
+    }
+
+    /// The folders searched, in lm-eval's order: the library first, then the include paths
+    /// (a later folder's name replaces an earlier one's, as in lm-eval).
+    public let folders: [String]
+    private let byName: [String: Entry]
+
+    init(folders: [String], entries: [String: Entry]) {
+        self.folders = folders
+        self.byName = entries
+    }
+
+    /// The index of the include paths and the library, from the cache when it is current.
+    ///
+    /// - Throws: ``TaskError`` when a folder does not exist.
+    public static func build(includePaths: [String], library: String?) throws(TaskError) -> LMEvalTaskIndex {
+        try build(includePaths: includePaths, library: library, cacheFolder: LMEvalIndexCache.defaultFolder)
+    }
+
+    /// As ``build(includePaths:library:)``, with the cache in `cacheFolder` (nil: no cache).
+    public static func build(includePaths: [String], library: String?, cacheFolder: String?) throws(TaskError) -> LMEvalTaskIndex {
+        if let library, !FileSystem.isDirectory(library) {
+            throw TaskError("lm-eval's task library not found: no folder \(library)", at: library,
+                            hint: "give the lm_eval/tasks folder of an lm-eval install or checkout (--library, task.library)")
+        }
+        for folder in includePaths where !FileSystem.isDirectory(folder) {
+            throw TaskError("task folder not found: no folder \(folder)", at: folder,
+                            hint: "an include path is a folder of lm-eval task YAML files (--include-path, task.include_path)")
+        }
+        let roots = (library.map { [$0] } ?? []) + includePaths
+        let cacheFile = cacheFolder.map { LMEvalIndexCache.file(in: $0, roots: roots) }
+        if let cacheFile, let cached = LMEvalIndexCache.load(cacheFile, roots: roots) {
+            return LMEvalTaskIndex(folders: roots, entries: cached)
+        }
+        var builder = LMEvalIndexBuilder()
+        let entries = builder.build(roots: roots)
+        if let cacheFile { LMEvalIndexCache.save(entries, stamps: builder.stamps, roots: roots, to: cacheFile) }
+        return LMEvalTaskIndex(folders: roots, entries: entries)
     }
 
     public func entry(_ name: String) -> Entry? { byName[name] }
-    public var entries: [Entry] { byName.values.sorted { $0.name < $1.name } }
-    public func suggestions(for name: String) -> [String] { DidYouMean.closest(to: name, in: Array(byName.keys)).map { [$0] } ?? [] }
-    public func unknownNameError(_ name: String, place: String) -> TaskError {
-        TaskError("no lm-eval task, group or tag is named '\(name)'", at: place,
-                  hint: suggestions(for: name).first.map { "did you mean '\($0)'?" } ?? "runner lm-eval list shows the names")
-    }
-}
 
-public enum LMEvalLibrary {
-    public static func locate(python: String?) -> String? { nil }
+    /// Every name, sorted as Python sorts strings.
+    public var entries: [Entry] {
+        byName.values.sorted { PythonStringOrder.precedes($0.name, $1.name) }
+    }
+
+    public var count: Int { byName.count }
+
+    /// Known names close to a misspelled one, best first: by edit distance (within a third of
+    /// the name, at most 3, as ``Config/DidYouMean``), then names that contain it.
+    public func suggestions(for name: String) -> [String] {
+        let word = name.lowercased()
+        let limit = min(3, max(1, word.count / 3 + 1))
+        let length = word.unicodeScalars.count
+        var close: [(String, Int)] = []
+        var containing: [String] = []
+        for candidate in byName.keys where candidate != name {
+            let lowered = candidate.lowercased()
+            if abs(lowered.unicodeScalars.count - length) <= limit {
+                let distance = DidYouMean.editDistance(word, lowered)
+                if distance <= limit { close.append((candidate, distance)); continue }
+            }
+            if word.count >= 3 && lowered.contains(word) { containing.append(candidate) }
+        }
+        close.sort { $0.1 != $1.1 ? $0.1 < $1.1 : PythonStringOrder.precedes($0.0, $1.0) }
+        containing.sort { $0.count != $1.count ? $0.count < $1.count : PythonStringOrder.precedes($0, $1) }
+        return Array((close.map(\.0) + containing).prefix(5))
+    }
+
+    /// The error for a name no folder defines: the name, near names, and the folders searched.
+    public func unknownNameError(_ name: String, place: String) -> TaskError {
+        let near = suggestions(for: name)
+        var hint = near.isEmpty ? "" : "did you mean " + near.map { "'\($0)'" }.joined(separator: ", ") + "? "
+        hint += folders.isEmpty ? "no task folders were searched (give task.include_path or task.library)"
+            : "searched " + folders.joined(separator: ", ") + " (runner lm-eval list shows the names)"
+        return TaskError("unknown lm-eval task, group or tag '\(name)'", at: place, hint: hint)
+    }
 }

@@ -1,0 +1,201 @@
+import Config
+import Foundation
+import Tasks
+
+/// `runner lm-eval list`: the task, group and tag names of lm-eval's task library and of
+/// include folders, as `lm_eval ls` lists them (a table of groups, one of tags, one of tasks).
+///
+/// ```
+/// runner lm-eval list [PATTERN] [--include-path DIR]... [--library DIR] [--python PYTHON]
+/// ```
+enum LMEvalCommand {
+    static let usage = """
+        usage: runner lm-eval list [PATTERN] [--include-path DIR]... [--library DIR] [--python PYTHON]
+                                   [--groups] [--tags] [--tasks]
+               runner lm-eval check [NAME...|all] [--include-path DIR]... [--library DIR] [--python PYTHON] [--no-data]
+
+        Lists the task, group and tag names lm-eval's --tasks finds, as `lm_eval ls` does: a
+        table of groups, one of tags, one of tasks (name, config location, output type).
+        PATTERN is a glob (mmlu_*, *arc*) or, without * ? or [, a part of the name.
+          --include-path DIR   a folder of task files, searched before the library (repeatable;
+                               like lm-eval's --include_path, its names replace the library's)
+          --library DIR        lm-eval's lm_eval/tasks folder (default: the one of the lm_eval
+                               package --python imports: $VIRTUAL_ENV's, else python3's)
+          --python PYTHON      the Python whose lm_eval package holds the library
+          --no-library         only the include paths
+          --groups / --tags / --tasks   only those tables
+
+        check loads every named task (all: every task of the library and include paths) as a
+        run would, without a model: its file, includes and group overrides, its keys, and its
+        data from the local Hugging Face caches (--no-data: keys only). It prints one line per
+        task that is not ready (Task, Status, Reason), then the counts; exit 1 when a task
+        cannot run for a reason of its own (missing data alone exits 0).
+
+        """
+
+    static func run(_ arguments: [String]) -> Int32 {
+        do {
+            guard let command = arguments.first else { throw usageError("name a subcommand: runner lm-eval list") }
+            switch command {
+            case "-h", "--help":
+                Output.out(usage)
+                return 0
+            case "list", "ls":
+                try list(Array(arguments.dropFirst()))
+                return 0
+            case "check":
+                return try check(Array(arguments.dropFirst()))
+            default:
+                throw usageError("unknown subcommand '\(command)'")
+            }
+        } catch {
+            let problem = (error as? any UserFacingError)?.userError ?? UserError(.runtime, "\(error)")
+            Output.error(problem.description)
+            return problem.exitCode
+        }
+    }
+
+    static func usageError(_ message: String) -> UserError {
+        UserError(.usage, message, hint: "runner lm-eval --help shows the forms")
+    }
+
+    static func list(_ arguments: [String]) throws {
+        var includePaths: [String] = [], library: String?, python: String?, pattern: String?
+        var noLibrary = false
+        var tables: Set<String> = []
+        var rest = arguments[...]
+        func value(_ option: String) throws -> String {
+            guard let value = rest.popFirst() else { throw usageError("\(option) needs a value") }
+            return value
+        }
+        while let argument = rest.popFirst() {
+            var option = argument, inline: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                option = String(argument[..<equals]); inline = String(argument[argument.index(after: equals)...])
+            }
+            switch option {
+            case "-h", "--help": Output.out(usage); return
+            case "--include-path", "--include_path": includePaths.append(try inline ?? value(option))
+            case "--library": library = try inline ?? value(option)
+            case "--python": python = try inline ?? value(option)
+            case "--no-library": noLibrary = true
+            case "--groups", "--tags", "--tasks": tables.insert(String(option.dropFirst(2)))
+            default:
+                if argument.hasPrefix("-") && argument.count > 1 { throw usageError("unknown option '\(argument)'") }
+                guard pattern == nil else { throw usageError("one PATTERN at a time (a glob such as 'mmlu_*')") }
+                pattern = argument
+            }
+        }
+        library = try resolveLibrary(library, python: python, noLibrary: noLibrary, includePaths: includePaths)
+        let index = try LMEvalTaskIndex.build(includePaths: includePaths, library: library)
+        let match = pattern.map(matcher) ?? { _ in true }
+        let matches = index.entries.filter { entry in match(entry.name) }
+        Output.out(LMEvalListing.render(matches, library: library, tables: tables.isEmpty ? ["groups", "tags", "tasks"] : tables))
+    }
+
+    static func resolveLibrary(_ library: String?, python: String?, noLibrary: Bool, includePaths: [String]) throws -> String? {
+        if noLibrary { return nil }
+        if let library { return library }
+        let found = LMEvalLibrary.locate(python: python)
+        if found == nil && includePaths.isEmpty {
+            throw UserError(.usage, "lm-eval's task library not found: no lm_eval package for \(python ?? "$VIRTUAL_ENV's Python or python3")",
+                            hint: "give --library DIR (an lm_eval/tasks folder), --python PYTHON, or --include-path DIR")
+        }
+        return found
+    }
+
+    static func check(_ arguments: [String]) throws -> Int32 {
+        var includePaths: [String] = [], library: String?, python: String?, names: [String] = []
+        var noLibrary = false, loadData = true
+        var rest = arguments[...]
+        func value(_ option: String) throws -> String {
+            guard let value = rest.popFirst() else { throw usageError("\(option) needs a value") }
+            return value
+        }
+        while let argument = rest.popFirst() {
+            var option = argument, inline: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                option = String(argument[..<equals]); inline = String(argument[argument.index(after: equals)...])
+            }
+            switch option {
+            case "-h", "--help": Output.out(usage); return 0
+            case "--include-path", "--include_path": includePaths.append(try inline ?? value(option))
+            case "--library": library = try inline ?? value(option)
+            case "--python": python = try inline ?? value(option)
+            case "--no-library": noLibrary = true
+            case "--no-data": loadData = false
+            default:
+                if argument.hasPrefix("-") && argument.count > 1 { throw usageError("unknown option '\(argument)'") }
+                names += argument.split(separator: ",").map(String.init)
+            }
+        }
+        guard !names.isEmpty else { throw usageError("name the tasks to check, or all") }
+        library = try resolveLibrary(library, python: python, noLibrary: noLibrary, includePaths: includePaths)
+        let index = try LMEvalTaskIndex.build(includePaths: includePaths, library: library)
+        let outcomes = try LMEvalCheck.run(names, index: index, loadData: loadData)
+        let problems = outcomes.filter { $0.status != .ready }
+        if !problems.isEmpty {
+            Output.out(LMEvalListing.table(["Task", "Status", "Reason"], problems.map { [$0.task, $0.status.rawValue, $0.reason] }))
+        }
+        let count = { (status: LMEvalCheck.Outcome.Status) in outcomes.filter { $0.status == status }.count }
+        Output.out("\(outcomes.count) tasks: \(count(.ready)) ready, \(count(.noData)) without their data here, \(count(.cannotRun)) cannot run\n")
+        return count(.cannotRun) == 0 ? 0 : 1
+    }
+
+    /// A glob when the pattern has `*`, `?` or `[`; else a substring.
+    static func matcher(_ pattern: String) -> (String) -> Bool {
+        if pattern.contains(where: { "*?[".contains($0) }) {
+            return { name in fnmatch(pattern, name, 0) == 0 }
+        }
+        let needle = Array(pattern.utf8)
+        return { name in
+            let hay = Array(name.utf8)
+            guard needle.count <= hay.count else { return false }
+            if needle.isEmpty { return true }
+            for start in 0...(hay.count - needle.count) where hay[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            return false
+        }
+    }
+}
+
+/// lm-eval's listing: three markdown tables, as `TaskManager.list_all_tasks` writes them.
+enum LMEvalListing {
+    static func render(_ entries: [LMEvalTaskIndex.Entry], library: String?, tables: Set<String>) -> String {
+        func location(_ path: String?) -> String {
+            guard let path else { return "---" }
+            // lm-eval shortens its own files to lm_eval/tasks/...
+            if let range = path.range(of: "lm_eval/tasks/", options: .backwards) { return "lm_eval/tasks/" + path[range.upperBound...] }
+            return path
+        }
+        var out = "\n"
+        if tables.contains("groups") {
+            out += table(["Group", "Config Location"], entries.filter { $0.kind == .group }.map { [$0.name, location($0.path)] }) + "\n\n"
+        }
+        if tables.contains("tags") {
+            out += table(["Tag"], entries.filter { $0.kind == .tag }.map { [$0.name] }) + "\n\n"
+        }
+        if tables.contains("tasks") {
+            out += table(["Task", "Config Location", "Output Type"],
+                         entries.filter { $0.kind == .task || $0.kind == .pythonTask }.map { [$0.name, location($0.path), $0.outputType ?? ""] }) + "\n\n"
+        }
+        return out + "\n"
+    }
+
+    /// A markdown table padded as pytablewriter pads it: each column as wide as its longest
+    /// cell, cells left-aligned, headers centered as Python's `str.center` centers.
+    static func table(_ headers: [String], _ rows: [[String]]) -> String {
+        var widths = headers.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            "|" + cells.enumerated().map { i, cell in cell + String(repeating: " ", count: widths[i] - cell.count) }.joined(separator: "|") + "|\n"
+        }
+        var text = "|" + headers.enumerated().map { i, header in
+            let pad = widths[i] - header.count
+            let left = pad / 2 + (pad & widths[i] & 1)
+            return String(repeating: " ", count: left) + header + String(repeating: " ", count: pad - left)
+        }.joined(separator: "|") + "|\n"
+        text += "|" + widths.map { String(repeating: "-", count: $0) }.joined(separator: "|") + "|\n"
+        for row in rows { text += line(row) }
+        return text
+    }
+}
