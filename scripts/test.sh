@@ -12,4 +12,12 @@ else
 fi
 # setup.sh installed chromium: the report's browser tests must run.
 export RUNNER_TEST_BROWSER=1
+# lm-eval's task files import their own Python (datasets, numpy, sacrebleu) in !function hooks:
+# a venv with lm-eval 0.4.13 (no torch) for the hook and library parity tests, made once.
+lmeval_venv=.build/lmeval-venv
+if [ ! -x "$lmeval_venv/bin/python" ] || ! "$lmeval_venv/bin/python" -c 'import lm_eval, datasets' 2>/dev/null; then
+    python3 -m venv "$lmeval_venv"
+    "$lmeval_venv/bin/pip" install --quiet 'lm-eval==0.4.13'
+fi
+export RUNNER_LMEVAL_PYTHON="$PWD/$lmeval_venv/bin/python"
 exec swift test --disable-xctest 2>&1

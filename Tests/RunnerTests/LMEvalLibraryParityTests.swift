@@ -14,7 +14,17 @@ struct LMEvalLibraryParityTests {
     static let root = LMEvalParityTests.root
 
     /// The recorded library runs this runner repeats.
-    static let runs = ["lib_mmlu", "lib_lambada_openai", "lib_gsm8k", "lib_bbh_cot_fewshot"]
+    static let runs = ["lib_mmlu", "lib_lambada_openai", "lib_gsm8k", "lib_bbh_cot_fewshot", "lib_hellaswag", "lib_winogrande",
+                       "lib_truthfulqa_mc2", "lib_leaderboard_musr", "lib_leaderboard_mmlu_pro", "lib_combined", "lib_groups"]
+
+    /// Runs whose task files have `!function` hooks, which import lm-eval's own dependencies
+    /// (datasets, numpy): they need a Python with lm-eval installed (scripts/test.sh makes one).
+    static let needPython: Set<String> = ["lib_hellaswag", "lib_winogrande", "lib_truthfulqa_mc2", "lib_leaderboard_musr",
+                                          "lib_leaderboard_mmlu_pro", "lib_combined", "lib_groups"]
+
+    /// `RUNNER_LMEVAL_PYTHON`, else the scratch venv the fixtures were recorded with.
+    static let python: String? = [ProcessInfo.processInfo.environment["RUNNER_LMEVAL_PYTHON"], "/work/scratch/venv-lmeval/bin/python"]
+        .compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test("every task and group of a recorded lm-eval run by name", arguments: runs)
     func library(run: String) throws {
@@ -27,6 +37,13 @@ struct LMEvalLibraryParityTests {
                            "HF_DATASETS_CACHE": LMEvalParityTests.hub.appendingPathComponent("datasets_cache").path]
         func value(after flag: String) -> String? { words.firstIndex(of: flag).map { words[$0 + 1] } }
         var overrides = ["task.tasks='\(value(after: "--tasks")!)'", "task.library=\(Self.root.path)/library"]
+        if Self.needPython.contains(run) {
+            guard let python = Self.python else {
+                print("skipped: \(run) runs !function hooks, which need a Python with lm-eval 0.4.13 (set RUNNER_LMEVAL_PYTHON)")
+                return
+            }
+            overrides.append("task.python=\(python)")
+        }
         if let shots = value(after: "--num_fewshot") { overrides.append("task.num_fewshot=\(shots)") }
         if let kwargs = value(after: "--gen_kwargs") { overrides.append("task.gen_kwargs={\(kwargs.replacingOccurrences(of: "=", with: ": "))}") }
         if let include = value(after: "--include_path") { overrides.append("task.include_path=[\(Self.root.path)/tasks/\(include)]") }

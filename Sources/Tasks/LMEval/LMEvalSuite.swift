@@ -128,6 +128,7 @@ public struct LMEvalSuite: RegisteredTask {
         score.metrics = Dictionary(uniqueKeysWithValues: score.metrics.map { (prefix + $0.key, $0.value) })
         score.corpusInputs = Dictionary(uniqueKeysWithValues: score.corpusInputs.map { (prefix + $0.key, $0.value) })
         score.detail.insert(("task", .string(leaf.definition.name)), at: 0)
+        score.scoreMetric = leaf.metricNames.first.map { prefix + $0 }
         // A loglikelihood task reads no answer; beside tasks that do, its items are not nulls.
         if !leaf.readsAnswers, score.prediction == nil { score.prediction = "" }
         return score

@@ -33,7 +33,7 @@ enum SampleRecord {
             pairs.append(("gold", .optional(score?.gold)))
             if let indices { pairs.append(("gold_index", indices.count == 1 ? .int(indices[0]) : .array(indices.map(OrderedJSON.int)))) }
         }
-        pairs.append(("score", .optional(score?.metrics[mainMetric])))
+        pairs.append(("score", .optional(score?.metrics[score?.scoreMetric ?? mainMetric])))
         if let score {
             pairs.append(("metrics", .object(score.metrics.sorted { $0.key < $1.key }.map { ($0.key, .double($0.value)) })))
             if let method = score.method { pairs.append(("method", .string(method))) }

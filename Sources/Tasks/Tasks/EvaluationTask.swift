@@ -89,6 +89,9 @@ public struct ItemScore: Sendable {
     public var goldIndices: [Int]?
     /// Where the prediction stands among the choices (nil when it is none of them): `parsed_index`.
     public var predictionIndex: Int?
+    /// The metric the sample record's `score` shows, when it is not the task's main one (an
+    /// item of one task among several shows its own task's).
+    public var scoreMetric: String?
 
     public init(gold: String, golds: [String]? = nil, prediction: String?, raw: String, metrics: [String: Double],
                 method: String? = nil, detail: [(String, OrderedJSON)] = []) {
