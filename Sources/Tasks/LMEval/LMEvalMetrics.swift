@@ -122,6 +122,12 @@ enum LMEvalMetrics {
             return aggregation == "perplexity" ? Foundation.exp(-mean) : mean
         case "median":
             return values.map(\.number).sorted()[values.count / 2]
+        case "nanmean":
+            // numpy's nanmean: the mean of the values that are not NaN (NaN when none is).
+            let kept = values.map(\.number).filter { !$0.isNaN }
+            return kept.isEmpty ? .nan : kept.reduce(0, +) / Double(kept.count)
+        case "bypass":
+            return 999  // lm-eval's placeholder aggregation.
         case "weighted_perplexity", "bits_per_byte":
             let (a, b) = values.reduce((0.0, 0.0)) { acc, v in
                 if case .weighted(let x, let y) = v { return (acc.0 + x, acc.1 + y) }
@@ -165,7 +171,7 @@ enum LMEvalMetrics {
         switch aggregation {
         case "mean":
             return sampleStandardDeviation(values.map(\.number)) / Double(values.count).squareRoot()
-        case "median", "matthews_corrcoef", "f1", "perplexity":
+        case "median", "matthews_corrcoef", "f1", "perplexity", "nanmean":
             let chunk = min(1000, iterations)
             var replicates: [Double] = []
             replicates.reserveCapacity(iterations)

@@ -34,6 +34,8 @@ public struct LMEvalTask: RegisteredTask {
     let multiturn: Bool
     /// The run's Python worker for `!function` hooks (started only if a hook is called).
     let python: LMEvalPythonWorker
+    /// Each document's `(gold, result)` for the metrics lm-eval computes itself.
+    let delegatedItems = LMEvalDelegatedItems()
 
     /// What one document asks and needs for scoring.
     struct DocumentPlan: Sendable {
@@ -94,6 +96,7 @@ public struct LMEvalTask: RegisteredTask {
         self.definition = definition
         let hooks = LMEvalTaskHooks(worker: python, taskFile: definition.source)
         try hooks.check(definition)
+        try hooks.checkDelegatedMetrics(definition)
         let taskFolder = path.map { ($0 as NSString).deletingLastPathComponent } ?? ""
         var dataset = try Self.dataset(definition, hooks: hooks) { name in
             let found = context.dataPath(name)
@@ -541,7 +544,7 @@ public struct LMEvalTask: RegisteredTask {
                 }
             }
             filtered.append((pipeline.name, values))
-            let scores = try documentMetrics(plan, filtered: values, place: place)
+            let scores = try documentMetrics(plan, filtered: values, filter: pipeline.name, place: place)
             sampleMetrics.append((pipeline.name, .string(LMEvalSampleMetrics.text(scores, outputType: definition.outputType,
                                                                                    configured: definition.metrics.map(\.name)))))
             for (name, value) in scores {
@@ -588,7 +591,7 @@ public struct LMEvalTask: RegisteredTask {
     }
 
     /// One filter's metrics for one document (`process_results`).
-    func documentMetrics(_ plan: DocumentPlan, filtered: [TemplateValue], place: String) throws(TaskError) -> [String: LMEvalMetrics.Value] {
+    func documentMetrics(_ plan: DocumentPlan, filtered: [TemplateValue], filter: String = "none", place: String) throws(TaskError) -> [String: LMEvalMetrics.Value] {
         let names = definition.metrics.map(\.name)
         if let hook = definition.processResults { return try processResults(hook, plan, filtered: filtered) }
         switch definition.outputType {
@@ -615,18 +618,16 @@ public struct LMEvalTask: RegisteredTask {
             return out
         case .generateUntil:
             let result = filtered.first ?? .string("")
-            var gold = plan.target
-            if definition.docToChoice != nil {
-                let choices = try documents.choices(definition.docToChoice, plan.doc)
-                guard case .int(let index) = gold, choices.indices.contains(index) || (index < 0 && -index <= choices.count) else {
-                    throw TaskError("with doc_to_choice, doc_to_target must give a choice index", at: place)
-                }
-                gold = choices[index < 0 ? choices.count + index : index]
-            }
+            let gold = try generateGold(plan, place: place)
             var out: [String: LMEvalMetrics.Value] = [:]
             for metric in definition.metrics {
                 guard let hook = metric.metricHook else { continue }
                 out[metric.name] = try metricFunction(metric, hook: hook, gold: gold, result: result, docID: plan.docID)
+            }
+            // lm-eval's own metrics are computed over all documents at the end (delegatedEstimate).
+            for metric in definition.metrics where metric.delegated {
+                out[metric.name] = .scalar(.nan)
+                delegatedItems.record(Self.key(metric.name, filter: filter), docID: plan.docID, gold: gold, result: result)
             }
             for metric in definition.metrics where metric.name == "exact_match" && metric.metricHook == nil {
                 let golds: [TemplateValue]
@@ -639,6 +640,20 @@ public struct LMEvalTask: RegisteredTask {
             }
             return out
         }
+    }
+
+    /// A generate_until document's gold as lm-eval passes it to metrics: with doc_to_choice,
+    /// the choice the target indexes.
+    func generateGold(_ plan: DocumentPlan, place: String) throws(TaskError) -> TemplateValue {
+        var gold = plan.target
+        if definition.docToChoice != nil {
+            let choices = try documents.choices(definition.docToChoice, plan.doc)
+            guard case .int(let index) = gold, choices.indices.contains(index) || (index < 0 && -index <= choices.count) else {
+                throw TaskError("with doc_to_choice, doc_to_target must give a choice index", at: place)
+            }
+            gold = choices[index < 0 ? choices.count + index : index]
+        }
+        return gold
     }
 
     /// The answer as text, and its index among the choices when it is one: the choice with the
@@ -709,6 +724,9 @@ public struct LMEvalTask: RegisteredTask {
     /// Our percentile-bootstrap interval of the metric (of the corpus statistic itself for
     /// perplexities and F1), with lm-eval's standard error beside it.
     public func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate {
+        if let delegated = metricAggregation(metric)?.0, delegated.delegated {
+            return delegatedEstimate(delegated, key: metric, scores: scores)
+        }
         if let hook = metricAggregation(metric)?.0.aggregationHook {
             // lm-eval has no standard error for a custom aggregation ("N/A"), and neither is an interval made here.
             let value = customAggregate(hook, key: metric, scores: scores) ?? .nan

@@ -38,6 +38,13 @@ struct LMEvalTaskDefinition: Sendable {
         var metricHook: LMEvalHook? = nil
         /// `aggregation: !function m.f`: the metric's items are aggregated by that function.
         var aggregationHook: LMEvalHook? = nil
+        /// A generate_until metric this runner does not implement: lm-eval's own (its registry's
+        /// metric function and aggregation), run in the task's Python worker.
+        var delegated = false
+        /// `hf_evaluate: true`: the metric function is `evaluate.load(name).compute` (from the local cache).
+        var hfEvaluate = false
+        /// `aggregation:` as given (a delegated metric without one uses lm-eval's registered aggregation).
+        var aggregationGiven: String? = nil
     }
 
     struct FilterStep: Sendable {
@@ -241,6 +248,9 @@ struct LMEvalTaskDefinition: Sendable {
                      "streaming", "storage_options":
                     continue  // Loader settings with no effect on data read from local files.
                 default:
+                    // lm-eval passes dataset_kwargs to custom_dataset(**metadata, **dataset_kwargs) whole:
+                    // there any key is the hook's own.
+                    if customDataset != nil { continue }
                     throw TaskError("dataset_kwargs.\(key) is not supported", at: place,
                                     hint: "supported: data_files, data_dir, revision, name, field (json), delimiter or sep (csv)")
                 }
@@ -360,25 +370,31 @@ struct LMEvalTaskDefinition: Sendable {
                     throw TaskError("a metric function ('metric: !function') is supported for generate_until tasks", at: LMEvalTaskFile.place(metricNode, "metric_list.metric"),
                                     hint: "or compute the metric in process_results")
                 }
-                guard supported.contains(name) || processResults != nil || metricHook != nil else {
+                // hf_evaluate only matters where lm-eval calls the metric function: generate_until
+                // without process_results (elsewhere lm-eval logs the failed load and goes on).
+                let hfEvaluate = entry["hf_evaluate"]?.value == .bool(true)
+                let delegated = outputType == .generateUntil && processResults == nil && metricHook == nil
+                    && (!supported.contains(name) || hfEvaluate)
+                guard supported.contains(name) || processResults != nil || metricHook != nil || delegated else {
                     throw TaskError("metric '\(name)' is not supported for \(outputType.rawValue) tasks here",
                                     at: LMEvalTaskFile.place(entry["metric"]!, "metric_list.metric"),
                                     hint: "supported: \(supported.sorted().joined(separator: ", "))")
                 }
-                if let hf = entry["hf_evaluate"], hf.value == .bool(true) {
-                    throw TaskError("'hf_evaluate: true' loads a metric from the hub, which is not reachable", at: LMEvalTaskFile.place(hf, "hf_evaluate"))
-                }
                 var aggregation = known?.aggregation ?? "mean"
                 var aggregationHook: LMEvalHook?
+                var aggregationGiven: String?
                 if let a = entry["aggregation"], let hook = LMEvalHook(a, key: "metric_list.aggregation") {
                     aggregationHook = hook
                     aggregation = "custom"
                 } else if let a = entry["aggregation"] {
-                    guard let text = a.string, Self.aggregations.contains(text) else {
-                        throw TaskError("aggregation must be one of \(Self.aggregations.sorted().joined(separator: ", "))",
-                                        at: LMEvalTaskFile.place(a, "metric_list.aggregation"))
+                    let names = delegated ? Self.aggregations.union(Self.lmEvalAggregations) : Self.aggregations
+                    guard let text = a.string, names.contains(text) else {
+                        throw TaskError("aggregation must be one of \(names.sorted().joined(separator: ", "))",
+                                        at: LMEvalTaskFile.place(a, "metric_list.aggregation"),
+                                        hint: Self.lmEvalAggregations.contains(a.string ?? "") ? "'\(a.string ?? "")' is computed by lm-eval itself, for generate_until metrics without process_results" : nil)
                     }
                     aggregation = text
+                    aggregationGiven = text
                 }
                 var higher = known?.higherIsBetter ?? true
                 if let h = entry["higher_is_better"] {
@@ -390,12 +406,13 @@ struct LMEvalTaskDefinition: Sendable {
                 // lm-eval passes a metric's options only to generate_until metric functions; elsewhere
                 // (acc with weight_by_size, f1 with average) and with process_results they are read
                 // and ignored, as here; a metric function (!function) takes them.
-                if outputType == .generateUntil, processResults == nil, metricHook == nil, let bad = options.first(where: { !allowed.contains($0.0) }) {
+                if outputType == .generateUntil, processResults == nil, metricHook == nil, !delegated, let bad = options.first(where: { !allowed.contains($0.0) }) {
                     throw TaskError("metric '\(name)' has no option '\(bad.0)'", at: LMEvalTaskFile.place(entry[bad.0]!, "metric_list.\(bad.0)"),
                                     hint: allowed.isEmpty ? "it takes none" : "its options: \(allowed.joined(separator: ", "))")
                 }
                 metrics.append(Metric(name: name, aggregation: aggregation, higherIsBetter: higher, options: options,
-                                      metricHook: metricHook, aggregationHook: aggregationHook))
+                                      metricHook: metricHook, aggregationHook: aggregationHook, delegated: delegated, hfEvaluate: hfEvaluate,
+                                      aggregationGiven: aggregationGiven))
             }
         } else {
             metrics = (Self.defaultMetrics[outputType] ?? []).map { Metric(name: $0, aggregation: Self.metricDefaults[$0]!.aggregation,
@@ -463,7 +480,10 @@ struct LMEvalTaskDefinition: Sendable {
         .generateUntil: ["exact_match"],
     ]
 
-    static let aggregations: Set<String> = ["mean", "median", "perplexity", "weighted_perplexity", "bits_per_byte", "f1", "matthews_corrcoef", "brier_score"]
+    static let aggregations: Set<String> = ["mean", "median", "perplexity", "weighted_perplexity", "bits_per_byte", "f1", "matthews_corrcoef", "brier_score",
+                                            "nanmean", "bypass"]
+    /// lm-eval 0.4.13's other registered aggregations: corpus scores over texts, run by lm-eval (delegated metrics).
+    static let lmEvalAggregations: Set<String> = ["bleu", "chrf", "chrf++", "ter"]
 
     private static func fileName(_ node: ConfigNode, _ place: String) throws(TaskError) -> String {
         guard let name = node.string else { throw TaskError("a data file must be a path", at: place) }

@@ -375,6 +375,69 @@ def _failure(e, index=None):
     }
 
 
+def _lm_metric_fn(name, hf_evaluate):
+    if importlib.util.find_spec("lm_eval") is None:
+        raise HookMissing(f"lm_eval is not importable by {sys.executable}")
+    from lm_eval.api import registry
+    fn = registry.get_metric(name, hf_evaluate)
+    if fn is None:
+        raise HookMissing(f"lm-eval has no metric '{name}'" + (" (hf_evaluate: evaluate.load found it in no local cache)" if hf_evaluate else ""))
+    return fn
+
+
+def _lm_metric(request):
+    # As lm-eval 0.4.13's ConfigurableTask.process_results (generate_until) per document, then
+    # evaluator_utils._compute_task_aggregations: the aggregation and stderr_for_metric.
+    from lm_eval.api import registry, metrics
+    name = request["metric"]
+    fn = _lm_metric_fn(name, request.get("hf_evaluate", False))
+    kwargs = request.get("kwargs", {})
+    multiple = request.get("multiple_target", False)
+    cast = not request.get("bypass", False)
+    values = []
+    for gold, result in request["items"]:
+        if multiple:
+            golds = gold if isinstance(gold, list) else [gold]
+            scores = []
+            for option in golds:
+                try:
+                    score = fn(references=[option], predictions=[result], **kwargs)
+                except TypeError:
+                    score = fn([option, result])
+                if isinstance(score, dict):
+                    score = score[name]
+                scores.append(score)
+            values.append(1.0 if any(scores) else 0.0)
+            continue
+        if type(gold) is not type(result) and cast and not isinstance(result, list):
+            gold = type(result)(gold)
+        try:
+            score = fn(references=[gold], predictions=[result], **kwargs)
+        except TypeError:
+            score = fn([gold, result])
+        if isinstance(score, dict):
+            score = score[name]
+        values.append(score)
+    given = request.get("aggregation")
+    agg = registry.get_aggregation(given) if given else registry.get_metric_aggregation(name)
+    if agg is None:
+        agg = metrics.mean
+    value = agg(values)
+    iters = request.get("bootstrap_iters", 100000)
+    stderr = None
+    if isinstance(iters, int) and iters > 0:
+        se = metrics.stderr_for_metric(agg, min(iters, 100) if name in ("bleu", "chrf", "chrf++", "ter") else iters)
+        if se and len(values) > 1:
+            previous = os.environ.get("DISABLE_MULTIPROC")
+            os.environ["DISABLE_MULTIPROC"] = "1"  # Same draws (seeded per chunk), no process pool.
+            try:
+                stderr = se(values)
+            finally:
+                if previous is None:
+                    del os.environ["DISABLE_MULTIPROC"]
+    return {"value": _plain(value), "stderr": _plain(stderr), "count": len(values)}
+
+
 def _handle(request):
     op = request.get("op")
     if op == "probe":
@@ -382,6 +445,12 @@ def _handle(request):
         for name in ("datasets", "lm_eval"):
             found[name] = importlib.util.find_spec(name) is not None
         return {"python": sys.version.split()[0], "executable": sys.executable, **found}
+    if op == "lm_metric_check":
+        for name, hf in request["metrics"]:
+            _lm_metric_fn(name, hf)
+        return True
+    if op == "lm_metric":
+        return _lm_metric(request)
     fn = _function(request["file"], request["hook"])
     if op == "load":
         return getattr(fn, "__name__", request["hook"].split(".")[-1])
