@@ -52,7 +52,12 @@ struct DocumentationExamplesTests {
     func readmeCommandComposes(_ command: String) throws {
         var arguments = Array(ShellWords.split(command).dropFirst())
         let printsOnly = arguments.contains { ["--cfg", "-c", "--info", "-i", "--help", "-h", "--version"].contains($0) }
-        if !printsOnly { arguments += ["--cfg", "job"] }
+        if arguments.first == "lm-eval" {
+            // `runner lm-eval list|check` read lm-eval's library: the copy of its files in the fixtures.
+            arguments += ["--library", RunnerProcess.packageRoot.appendingPathComponent("Tests/TasksTests/Fixtures/lm_eval/library").path]
+        } else if !printsOnly {
+            arguments += ["--cfg", "job"]
+        }
         let result = try RunnerProcess.run(arguments)
         #expect(result.status == 0, "\(command)\n\(result.stderr)")
     }
