@@ -52,6 +52,8 @@ struct LMEvalTaskDefinition: Sendable {
         var options: [(String, TemplateValue)]
         /// `function: custom` with `filter_fn: !function m.f`.
         var hook: LMEvalHook? = nil
+        /// A filter lm-eval runs (``LMEvalDelegatedFilter``): a registered name this runner lacks, or `function: !function m.Class`.
+        var delegated: LMEvalDelegatedFilter? = nil
     }
 
     struct FilterPipeline: Sendable {
@@ -130,7 +132,12 @@ struct LMEvalTaskDefinition: Sendable {
             if let hook = metric.metricHook { out.append(("metric_list.metric", hook)) }
             if let hook = metric.aggregationHook { out.append(("metric_list.aggregation", hook)) }
         }
-        for pipeline in filters { for step in pipeline.steps { if let hook = step.hook { out.append(("filter_list.filter_fn", hook)) } } }
+        for pipeline in filters {
+            for step in pipeline.steps {
+                if let hook = step.hook { out.append(("filter_list.filter_fn", hook)) }
+                if let hook = step.delegated?.filterClass { out.append(("filter_list.filter.function", hook)) }
+            }
+        }
         return out
     }
     /// Where the definition came from, for errors (`file.yaml` or `task`).
@@ -445,6 +452,12 @@ struct LMEvalTaskDefinition: Sendable {
                     guard let stepMap = step.mapping, let function = stepMap["function"]?.string else {
                         throw TaskError("each filter step needs 'function: <name>'", at: LMEvalTaskFile.place(step, "filter_list.filter"))
                     }
+                    let kwargs = stepMap.filter { $0.key != "function" }.map { ($0.key, $0.value.templateValue) }
+                    if let node = stepMap["function"], let filterClass = LMEvalHook(node, key: "filter_list.filter.function") {
+                        pipeline.steps.append(FilterStep(function: function, options: kwargs,
+                                                         delegated: LMEvalDelegatedFilter(name: filterClass.name, filterClass: filterClass, kwargs: kwargs)))
+                        continue
+                    }
                     if function == "custom" {
                         guard let node = stepMap["filter_fn"], let hook = LMEvalHook(node, key: "filter_list.filter.filter_fn") else {
                             throw TaskError("filter 'custom' needs filter_fn: !function module.function", at: LMEvalTaskFile.place(step, "filter_list.filter"))
@@ -453,8 +466,10 @@ struct LMEvalTaskDefinition: Sendable {
                         continue
                     }
                     guard LMEvalFilters.known.contains(function) else {
-                        throw TaskError("filter function '\(function)' is not supported", at: LMEvalTaskFile.place(stepMap["function"]!, "filter_list.filter.function"),
-                                        hint: "supported: \(LMEvalFilters.known.sorted().joined(separator: ", "))")
+                        // Another filter registered with lm-eval (by lm-eval itself or by a task's module): lm-eval runs it.
+                        pipeline.steps.append(FilterStep(function: function, options: kwargs,
+                                                         delegated: LMEvalDelegatedFilter(name: function, filterClass: nil, kwargs: kwargs)))
+                        continue
                     }
                     pipeline.steps.append(FilterStep(function: function, options: stepMap.filter { $0.key != "function" }.map { ($0.key, $0.value.templateValue) }))
                 }
