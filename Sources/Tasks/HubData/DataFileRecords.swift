@@ -15,20 +15,27 @@ public enum DataFileRecords {
 
     /// - Parameters:
     ///   - field: `dataset_kwargs.field`, the key holding the records of a JSON document.
+    ///   - columnNames: `dataset_kwargs.column_names` (CSV only): the names of a file without a header row.
     /// - Throws: ``TaskError`` naming the file (and line or column) that cannot be read.
-    public static func read(_ file: LocatedDataFile, field: String? = nil) throws(TaskError) -> [Record] {
+    public static func read(_ file: LocatedDataFile, field: String? = nil, columnNames: [String]? = nil) throws(TaskError) -> [Record] {
+        if columnNames != nil {
+            guard case .csv = file.format else {
+                throw TaskError("dataset_kwargs.column_names is read for CSV data only; this file is \(file.format)", at: file.path,
+                                hint: "remove column_names from dataset_kwargs")
+            }
+        }
         if let compression = file.compression {
             guard compression == ".gz" else {
                 throw TaskError("compressed data files (\(compression)) are not read", at: file.path,
                                 hint: "gzip (.gz) is; decompress this one beside the others and name the plain file in data_files")
             }
-            return try gzipped(file, field: field)
+            return try gzipped(file, field: field, columnNames: columnNames)
         }
         switch file.format {
         case .json:
             return try LMEvalDataset.read(file.path, format: "json", field: field, delimiter: ",").map { ($0.fields, $0.line) }
         case .csv(let delimiter):
-            return try LMEvalDataset.read(file.path, format: "csv", field: nil, delimiter: delimiter).map { ($0.fields, $0.line) }
+            return try LMEvalDataset.read(file.path, format: "csv", field: nil, delimiter: delimiter, columnNames: columnNames).map { ($0.fields, $0.line) }
         case .parquet:
             return try rows(file.path, parquet: true)
         case .arrow:
@@ -40,7 +47,7 @@ public enum DataFileRecords {
     }
 
     /// A gzipped JSON, JSON Lines or CSV file (`train.jsonl.gz`), decompressed in memory.
-    private static func gzipped(_ file: LocatedDataFile, field: String?) throws(TaskError) -> [Record] {
+    private static func gzipped(_ file: LocatedDataFile, field: String?, columnNames: [String]?) throws(TaskError) -> [Record] {
         let format: String, delimiter: Character
         switch file.format {
         case .json: (format, delimiter) = ("json", ",")
@@ -50,7 +57,7 @@ public enum DataFileRecords {
         }
         let bytes: [UInt8]
         do { bytes = try GzipFile.read(path: file.path) } catch { throw taskError(error) }
-        return try LMEvalDataset.parse(Data(bytes), path: file.path, format: format, field: field, delimiter: delimiter).map { ($0.fields, $0.line) }
+        return try LMEvalDataset.parse(Data(bytes), path: file.path, format: format, field: field, delimiter: delimiter, columnNames: columnNames).map { ($0.fields, $0.line) }
     }
 
     private static func rows(_ path: String, parquet: Bool) throws(TaskError) -> [Record] {

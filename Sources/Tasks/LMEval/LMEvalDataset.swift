@@ -48,7 +48,7 @@ struct LMEvalDataset: Sendable {
             var places: [Origin] = []
             for name in files {
                 let path = resolve(name)
-                let read = try read(path, format: task.datasetPath, field: task.jsonField, delimiter: task.csvDelimiter)
+                let read = try read(path, format: task.datasetPath, field: task.jsonField, delimiter: task.csvDelimiter, columnNames: task.csvColumnNames)
                 records += read.map(\.fields)
                 places += read.enumerated().map { Origin(file: path, line: $1.line, row: columnar(task.datasetPath) ? $0 + 1 : nil) }
             }
@@ -101,7 +101,7 @@ struct LMEvalDataset: Sendable {
             var records: [[(String, TemplateValue)]] = []
             var places: [Origin] = []
             for file in files {
-                let read = try DataFileRecords.read(file, field: task.jsonField)
+                let read = try DataFileRecords.read(file, field: task.jsonField, columnNames: task.csvColumnNames)
                 records += read.map(\.fields)
                 let rows = file.format == .parquet || file.format == .arrow
                 places += read.enumerated().map { Origin(file: file.path, line: $1.line, row: rows ? $0 + 1 : nil) }
@@ -114,7 +114,7 @@ struct LMEvalDataset: Sendable {
     /// Parquet and Arrow rows have no lines: errors name them by row.
     static func columnar(_ format: String) -> Bool { format == "parquet" || format == "arrow" }
 
-    static func read(_ path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [Record] {
+    static func read(_ path: String, format: String, field: String?, delimiter: Character, columnNames: [String]? = nil) throws(TaskError) -> [Record] {
         guard FileSystem.isFile(path) else {
             throw TaskError("data file not found", at: path,
                             hint: "data_files are looked up from the folder runner is started in (\(FileSystem.currentDirectory())), then beside the task file")
@@ -123,15 +123,15 @@ struct LMEvalDataset: Sendable {
             return try DataFileRecords.read(LocatedDataFile(path: path, format: format == "parquet" ? .parquet : .arrow)).map { ($0.fields, $0.line) }
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw TaskError("data file cannot be read", at: path) }
-        return try parse(data, path: path, format: format, field: field, delimiter: delimiter)
+        return try parse(data, path: path, format: format, field: field, delimiter: delimiter, columnNames: columnNames)
     }
 
     /// JSON or CSV text already read (or decompressed from a `.gz` file); `path` names it in errors.
-    static func parse(_ data: Data, path: String, format: String, field: String?, delimiter: Character) throws(TaskError) -> [Record] {
+    static func parse(_ data: Data, path: String, format: String, field: String?, delimiter: Character, columnNames: [String]? = nil) throws(TaskError) -> [Record] {
         if let binary = BinaryFormat.detect(data) { throw binary.error(path) }
         guard var text = String(validating: data, as: UTF8.self) else { throw TaskError("data file is not UTF-8 text", at: path, hint: "save it as UTF-8") }
         if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
-        return format == "csv" ? try csv(text, path: path, delimiter: delimiter) : try json(text, path: path, field: field)
+        return format == "csv" ? try csv(text, path: path, delimiter: delimiter, columnNames: columnNames) : try json(text, path: path, field: field)
     }
 
     /// JSON Lines, or one JSON document holding the records.
@@ -179,14 +179,18 @@ struct LMEvalDataset: Sendable {
         return records
     }
 
-    /// CSV with pandas' default type inference per column.
-    static func csv(_ text: String, path: String, delimiter: Character) throws(TaskError) -> [Record] {
-        let rows = try CSVReader.rows(text, file: path, delimiter: delimiter)
+    /// CSV with pandas' default type inference per column. `columnNames` (`dataset_kwargs.column_names`):
+    /// as datasets passes them to pandas (`names=`, so `header=None`), every row is data.
+    static func csv(_ text: String, path: String, delimiter: Character, columnNames: [String]? = nil) throws(TaskError) -> [Record] {
+        var rows = try CSVReader.rows(text, file: path, delimiter: delimiter)
+        if let columnNames {
+            rows.insert((line: 0, fields: columnNames), at: 0)
+        }
         guard let header = rows.first?.fields else { return [] }
         var columns: [[String?]] = Array(repeating: [], count: header.count)
         for row in rows.dropFirst() {
             guard row.fields.count == header.count else {
-                throw TaskError("row has \(row.fields.count) fields, the header \(header.count)", at: "\(path):\(row.line)",
+                throw TaskError("row has \(row.fields.count) fields, \(columnNames == nil ? "the header" : "column_names") \(header.count)", at: "\(path):\(row.line)",
                                 hint: "quote fields that hold the delimiter")
             }
             for (i, field) in row.fields.enumerated() { columns[i].append(field.isEmpty ? nil : field) }

@@ -23,6 +23,8 @@ enum LMEvalFilters {
             case multiChoiceRegex(LMEvalMultiChoiceRegex)
             /// `function: custom`, `filter_fn: !function m.f`: run by the Python worker.
             case custom(LMEvalHook)
+            /// A filter lm-eval runs (a registered name this runner lacks, or `function: !function m.Class`).
+            case delegated(LMEvalDelegatedFilter)
         }
 
         init(_ definition: LMEvalTaskDefinition.FilterPipeline, source: String) throws(TaskError) {
@@ -31,6 +33,10 @@ enum LMEvalFilters {
             for step in definition.steps {
                 if step.function == "custom", let hook = step.hook {
                     steps.append(.custom(hook))
+                    continue
+                }
+                if let filter = step.delegated {
+                    steps.append(.delegated(filter))
                     continue
                 }
                 func option(_ key: String) -> TemplateValue? { step.options.first { $0.0 == key }?.1 }
@@ -88,21 +94,24 @@ enum LMEvalFilters {
         /// - Throws: ``TaskError`` where lm-eval raises (a `group_select` out of range, too few repeats).
         /// - Parameter doc: the document (`multi_choice_regex` reads its `choices`).
         func apply(_ responses: TemplateValue, doc: TemplateValue = .none) throws(TaskError) -> TemplateValue {
-            try apply(responses, doc: doc) { hook, _ throws(TaskError) in
-                throw TaskError("filter_fn (!function \(hook.function)) needs the Python worker")
+            try apply(responses, doc: doc) { step, _ throws(TaskError) in
+                throw TaskError("filter step \(step) needs the Python worker")
             }
         }
 
-        /// The same, with `custom` running a custom filter step on one document's value.
+        /// The same, with `python` running a `.custom` or `.delegated` step on one document's value.
         func apply(_ responses: TemplateValue, doc: TemplateValue = .none,
-                   custom: (LMEvalHook, TemplateValue) throws(TaskError) -> TemplateValue) throws(TaskError) -> TemplateValue {
+                   python: (Step, TemplateValue) throws(TaskError) -> TemplateValue) throws(TaskError) -> TemplateValue {
             var value = responses
             for step in steps {
                 if case .multiChoiceRegex(let filter) = step {
                     value = .array(try elements(value).map { (item) throws(TaskError) in try filter.apply(item, doc: doc) })
                     continue
                 }
-                if case .custom(let hook) = step { value = try custom(hook, value) } else { value = try Self.apply(step, value) }
+                switch step {
+                case .custom, .delegated: value = try python(step, value)
+                default: value = try Self.apply(step, value)
+                }
             }
             return value
         }
@@ -159,8 +168,8 @@ enum LMEvalFilters {
                 return .array(elements(value).map { item in mapping.first { $0.0 == item.text }?.1 ?? fallback })
             case .multiChoiceRegex:
                 return value  // Applied with the document, in `apply(_:doc:)`.
-            case .custom:
-                return value  // Run by the caller (``apply(_:custom:)``).
+            case .custom, .delegated:
+                return value  // Run by the caller (``apply(_:doc:python:)``).
             }
         }
     }

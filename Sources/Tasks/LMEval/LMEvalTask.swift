@@ -97,6 +97,7 @@ public struct LMEvalTask: RegisteredTask {
         let hooks = LMEvalTaskHooks(worker: python, taskFile: definition.source)
         try hooks.check(definition)
         try hooks.checkDelegatedMetrics(definition)
+        try hooks.checkDelegatedFilters(definition)
         let taskFolder = path.map { ($0 as NSString).deletingLastPathComponent } ?? ""
         var dataset = try Self.dataset(definition, hooks: hooks) { name in
             let found = context.dataPath(name)
@@ -534,7 +535,9 @@ public struct LMEvalTask: RegisteredTask {
         var predictionIndex: Int?
         for pipeline in pipelines {
             let values = try resps.map { r throws(TaskError) in
-                try pipeline.apply(.array(r), doc: plan.doc) { hook, value throws(TaskError) in
+                try pipeline.apply(.array(r), doc: plan.doc) { step, value throws(TaskError) in
+                    if case .delegated(let filter) = step { return try hooks.applyFilter(filter, value, doc: plan.doc, docID: plan.docID) }
+                    guard case .custom(let hook) = step else { return value }
                     // lm-eval's custom filter: filter_fn(resps, docs) over the documents, here one at a time.
                     let out = try hooks.call(hook, args: [.array([value]), .array([plan.doc])], key: "filter_list.filter_fn", id: plan.docID)
                     guard case .array(let items) = out, let first = items.first else {

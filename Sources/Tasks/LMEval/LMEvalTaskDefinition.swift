@@ -52,6 +52,8 @@ struct LMEvalTaskDefinition: Sendable {
         var options: [(String, TemplateValue)]
         /// `function: custom` with `filter_fn: !function m.f`.
         var hook: LMEvalHook? = nil
+        /// A filter lm-eval runs (``LMEvalDelegatedFilter``): a registered name this runner lacks, or `function: !function m.Class`.
+        var delegated: LMEvalDelegatedFilter? = nil
     }
 
     struct FilterPipeline: Sendable {
@@ -94,6 +96,8 @@ struct LMEvalTaskDefinition: Sendable {
     var jsonField: String?
     /// `dataset_kwargs.delimiter` / `sep` (CSV).
     var csvDelimiter: Character
+    /// `dataset_kwargs.column_names` (CSV): the columns' names, the files having no header row (pandas `names=`).
+    var csvColumnNames: [String]? = nil
     var trainingSplit, validationSplit, testSplit, fewshotSplit: String?
     var docToText, docToTarget, docToChoice: DocField?
     var description: DocField?
@@ -130,7 +134,12 @@ struct LMEvalTaskDefinition: Sendable {
             if let hook = metric.metricHook { out.append(("metric_list.metric", hook)) }
             if let hook = metric.aggregationHook { out.append(("metric_list.aggregation", hook)) }
         }
-        for pipeline in filters { for step in pipeline.steps { if let hook = step.hook { out.append(("filter_list.filter_fn", hook)) } } }
+        for pipeline in filters {
+            for step in pipeline.steps {
+                if let hook = step.hook { out.append(("filter_list.filter_fn", hook)) }
+                if let hook = step.delegated?.filterClass { out.append(("filter_list.filter.function", hook)) }
+            }
+        }
         return out
     }
     /// Where the definition came from, for errors (`file.yaml` or `task`).
@@ -206,6 +215,7 @@ struct LMEvalTaskDefinition: Sendable {
         var dataFiles: [(String, [String])] = []
         var jsonField: String?
         var delimiter: Character = ","
+        var csvNoHeader = false
         if let kwargs = keys["dataset_kwargs"], kwargs.value != .null {
             guard let mapping = kwargs.mapping else {
                 throw TaskError("'dataset_kwargs' must be a mapping", at: LMEvalTaskFile.place(kwargs, "dataset_kwargs"))
@@ -235,6 +245,22 @@ struct LMEvalTaskDefinition: Sendable {
                         throw TaskError("'\(key)' must be one character", at: place)
                     }
                     delimiter = c
+                case "column_names":
+                    guard let items = node.sequence, !items.isEmpty, let names = Optional(items.compactMap(\.string)), names.count == items.count else {
+                        throw TaskError("'column_names' must be a list of column names", at: place)
+                    }
+                    if Self.packagedLoaders.contains(path), path != "csv" {
+                        throw TaskError("dataset_kwargs.column_names is read for CSV data only", at: place, hint: "remove it, or use dataset_path: csv")
+                    }
+                    csvColumnNames = names
+                case "header":
+                    // pandas' header: "infer" (the default: a header row unless column_names are given) or
+                    // null (no header row) read as the files are; a header row replaced by column_names is not.
+                    guard node.value == .null || node.string == "infer" else {
+                        throw TaskError("dataset_kwargs.header: only null (no header row, with column_names) or \"infer\" is read", at: place,
+                                        hint: "remove it: a CSV file's first row is its header unless column_names are given")
+                    }
+                    csvNoHeader = node.value == .null
                 case "revision":
                     guard let text = node.string else { throw TaskError("'revision' must be a branch, tag or commit", at: place) }
                     revision = text
@@ -252,7 +278,7 @@ struct LMEvalTaskDefinition: Sendable {
                     // there any key is the hook's own.
                     if customDataset != nil { continue }
                     throw TaskError("dataset_kwargs.\(key) is not supported", at: place,
-                                    hint: "supported: data_files, data_dir, revision, name, field (json), delimiter or sep (csv)")
+                                    hint: "supported: data_files, data_dir, revision, name, field (json), delimiter or sep and column_names (csv)")
                 }
             }
         }
@@ -263,6 +289,10 @@ struct LMEvalTaskDefinition: Sendable {
         self.dataFiles = dataFiles
         self.jsonField = jsonField
         csvDelimiter = delimiter
+        if csvNoHeader, csvColumnNames == nil {
+            throw TaskError("dataset_kwargs.header: null needs column_names (the file has no header row to name the columns)",
+                            at: LMEvalTaskFile.place(keys["dataset_kwargs"]!, "dataset_kwargs.header"), hint: "add column_names: [name, ...]")
+        }
         trainingSplit = try reader.string("training_split")
         validationSplit = try reader.string("validation_split")
         testSplit = try reader.string("test_split")
@@ -445,6 +475,12 @@ struct LMEvalTaskDefinition: Sendable {
                     guard let stepMap = step.mapping, let function = stepMap["function"]?.string else {
                         throw TaskError("each filter step needs 'function: <name>'", at: LMEvalTaskFile.place(step, "filter_list.filter"))
                     }
+                    let kwargs = stepMap.filter { $0.key != "function" }.map { ($0.key, $0.value.templateValue) }
+                    if let node = stepMap["function"], let filterClass = LMEvalHook(node, key: "filter_list.filter.function") {
+                        pipeline.steps.append(FilterStep(function: function, options: kwargs,
+                                                         delegated: LMEvalDelegatedFilter(name: filterClass.name, filterClass: filterClass, kwargs: kwargs)))
+                        continue
+                    }
                     if function == "custom" {
                         guard let node = stepMap["filter_fn"], let hook = LMEvalHook(node, key: "filter_list.filter.filter_fn") else {
                             throw TaskError("filter 'custom' needs filter_fn: !function module.function", at: LMEvalTaskFile.place(step, "filter_list.filter"))
@@ -453,8 +489,10 @@ struct LMEvalTaskDefinition: Sendable {
                         continue
                     }
                     guard LMEvalFilters.known.contains(function) else {
-                        throw TaskError("filter function '\(function)' is not supported", at: LMEvalTaskFile.place(stepMap["function"]!, "filter_list.filter.function"),
-                                        hint: "supported: \(LMEvalFilters.known.sorted().joined(separator: ", "))")
+                        // Another filter registered with lm-eval (by lm-eval itself or by a task's module): lm-eval runs it.
+                        pipeline.steps.append(FilterStep(function: function, options: kwargs,
+                                                         delegated: LMEvalDelegatedFilter(name: function, filterClass: nil, kwargs: kwargs)))
+                        continue
                     }
                     pipeline.steps.append(FilterStep(function: function, options: stepMap.filter { $0.key != "function" }.map { ($0.key, $0.value.templateValue) }))
                 }

@@ -438,6 +438,29 @@ def _lm_metric(request):
     return {"value": _plain(value), "stderr": _plain(stderr), "count": len(values)}
 
 
+def _lm_filter_class(request):
+    # As lm-eval 0.4.13's build_filter_ensemble: get_filter(name) from the registry (lm-eval's
+    # filters, and those a task module registered when the task's hooks were loaded), or the
+    # class a `function: !function module.Class` names.
+    if not request.get("registered"):
+        return _function(request["file"], request["hook"])
+    if importlib.util.find_spec("lm_eval") is None:
+        raise HookMissing(f"lm_eval is not importable by {sys.executable}")
+    import lm_eval.filters
+    from lm_eval.api import registry
+    try:
+        return registry.get_filter(request["filter"])
+    except Exception:
+        raise HookMissing(f"lm-eval has no filter '{request['filter']}' registered")
+
+
+def _listed(x):
+    # Filters return lists, maps or generators; the runner gets lists.
+    if x is None or isinstance(x, (str, bytes, dict)) or not hasattr(x, "__iter__") or hasattr(x, "tolist"):
+        return x
+    return [_listed(v) for v in x]
+
+
 def _handle(request):
     op = request.get("op")
     if op == "probe":
@@ -451,6 +474,11 @@ def _handle(request):
         return True
     if op == "lm_metric":
         return _lm_metric(request)
+    if op == "lm_filter_check":
+        return getattr(_lm_filter_class(request), "__name__", request["filter"])
+    if op == "lm_filter":
+        out = _lm_filter_class(request)(**request.get("kwargs", {})).apply(request["resps"], request["docs"])
+        return _plain(_listed(out))
     fn = _function(request["file"], request["hook"])
     if op == "load":
         return getattr(fn, "__name__", request["hook"].split(".")[-1])
