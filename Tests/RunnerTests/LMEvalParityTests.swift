@@ -234,10 +234,11 @@ struct LMEvalParityTests {
                 #expect(mine[key] as? String == text, "\(run): results \(key)")
             } else if let x = Self.number(value) {
                 // Means of 0/1 scores and their closed-form errors are computed in Python's order:
-                // equal. Perplexities exponentiate the loglikelihoods' float32 noise.
+                // equal. Perplexities exponentiate the loglikelihoods' float32 noise, which also
+                // depends on how the engine batched the requests (up to ~1e-4 on a mean): 1e-4.
                 let loose = key.contains("perplexity") || key.contains("bits_per_byte")
                 let y = Self.number(mine[key]) ?? .nan
-                #expect(abs(x - y) <= (loose ? 1e-5 * abs(x) : 1e-12), "\(run): results \(key) = \(y), lm-eval \(x)")
+                #expect(abs(x - y) <= (loose ? 1e-4 * abs(x) : 1e-12), "\(run): results \(key) = \(y), lm-eval \(x)")
             }
         }
         #expect(NSDictionary(dictionary: lmEval["n-shot"] as! [String: Any]).isEqual(to: expected["n-shot"] as! [String: Any]), "\(run): n-shot")
