@@ -59,38 +59,62 @@ enum LMEvalCommand {
         UserError(.usage, message, hint: "runner lm-eval --help shows the forms")
     }
 
-    static func list(_ arguments: [String]) throws {
-        var includePaths: [String] = [], library: String?, python: String?, pattern: String?
-        var noLibrary = false
-        var tables: Set<String> = []
-        var rest = arguments[...]
-        func value(_ option: String) throws -> String {
-            guard let value = rest.popFirst() else { throw usageError("\(option) needs a value") }
-            return value
-        }
-        while let argument = rest.popFirst() {
-            var option = argument, inline: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                option = String(argument[..<equals]); inline = String(argument[argument.index(after: equals)...])
+    /// Where the names are looked up: `--include-path`, `--library`, `--python`, `--no-library`,
+    /// as both subcommands take them.
+    struct LibraryOptions {
+        var includePaths: [String] = [], library: String?, python: String?, noLibrary = false
+
+        /// Reads the options and hands every other argument to `other` (`option` without an
+        /// inline value, the inline value, and a way to take the next argument).
+        /// - Returns: false when `--help` was asked for.
+        mutating func parse(_ arguments: [String], other: (String, String?, () throws -> String) throws -> Void) throws -> Bool {
+            var rest = arguments[...]
+            func value(_ option: String) throws -> String {
+                guard let value = rest.popFirst() else { throw usageError("\(option) needs a value") }
+                return value
             }
+            while let argument = rest.popFirst() {
+                var option = argument, inline: String?
+                if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                    option = String(argument[..<equals]); inline = String(argument[argument.index(after: equals)...])
+                }
+                switch option {
+                case "-h", "--help": return false
+                case "--include-path", "--include_path": includePaths.append(try inline ?? value(option))
+                case "--library": library = try inline ?? value(option)
+                case "--python": python = try inline ?? value(option)
+                case "--no-library": noLibrary = true
+                default: try other(option, inline, { try value(option) })
+                }
+            }
+            return true
+        }
+
+        /// The index over the include paths and the library (found from `--python` when not given).
+        func index() throws -> LMEvalTaskIndex {
+            let library = try resolveLibrary(library, python: python, noLibrary: noLibrary, includePaths: includePaths)
+            return try LMEvalTaskIndex.build(includePaths: includePaths, library: library)
+        }
+    }
+
+    static func list(_ arguments: [String]) throws {
+        var options = LibraryOptions()
+        var pattern: String?
+        var tables: Set<String> = []
+        let proceed = try options.parse(arguments) { option, _, _ in
             switch option {
-            case "-h", "--help": Output.out(usage); return
-            case "--include-path", "--include_path": includePaths.append(try inline ?? value(option))
-            case "--library": library = try inline ?? value(option)
-            case "--python": python = try inline ?? value(option)
-            case "--no-library": noLibrary = true
             case "--groups", "--tags", "--tasks": tables.insert(String(option.dropFirst(2)))
             default:
-                if argument.hasPrefix("-") && argument.count > 1 { throw usageError("unknown option '\(argument)'") }
+                if option.hasPrefix("-") && option.count > 1 { throw usageError("unknown option '\(option)'") }
                 guard pattern == nil else { throw usageError("one PATTERN at a time (a glob such as 'mmlu_*')") }
-                pattern = argument
+                pattern = option
             }
         }
-        library = try resolveLibrary(library, python: python, noLibrary: noLibrary, includePaths: includePaths)
-        let index = try LMEvalTaskIndex.build(includePaths: includePaths, library: library)
+        guard proceed else { Output.out(usage); return }
+        let index = try options.index()
         let match = pattern.map(matcher) ?? { _ in true }
         let matches = index.entries.filter { entry in match(entry.name) }
-        Output.out(LMEvalListing.render(matches, library: library, tables: tables.isEmpty ? ["groups", "tags", "tasks"] : tables))
+        Output.out(LMEvalListing.render(matches, tables: tables.isEmpty ? ["groups", "tags", "tasks"] : tables))
     }
 
     static func resolveLibrary(_ library: String?, python: String?, noLibrary: Bool, includePaths: [String]) throws -> String? {
@@ -105,33 +129,16 @@ enum LMEvalCommand {
     }
 
     static func check(_ arguments: [String]) throws -> Int32 {
-        var includePaths: [String] = [], library: String?, python: String?, names: [String] = []
-        var noLibrary = false, loadData = true
-        var rest = arguments[...]
-        func value(_ option: String) throws -> String {
-            guard let value = rest.popFirst() else { throw usageError("\(option) needs a value") }
-            return value
+        var options = LibraryOptions()
+        var names: [String] = [], loadData = true
+        let proceed = try options.parse(arguments) { option, _, _ in
+            if option == "--no-data" { loadData = false; return }
+            if option.hasPrefix("-") && option.count > 1 { throw usageError("unknown option '\(option)'") }
+            names += option.split(separator: ",").map(String.init)
         }
-        while let argument = rest.popFirst() {
-            var option = argument, inline: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
-                option = String(argument[..<equals]); inline = String(argument[argument.index(after: equals)...])
-            }
-            switch option {
-            case "-h", "--help": Output.out(usage); return 0
-            case "--include-path", "--include_path": includePaths.append(try inline ?? value(option))
-            case "--library": library = try inline ?? value(option)
-            case "--python": python = try inline ?? value(option)
-            case "--no-library": noLibrary = true
-            case "--no-data": loadData = false
-            default:
-                if argument.hasPrefix("-") && argument.count > 1 { throw usageError("unknown option '\(argument)'") }
-                names += argument.split(separator: ",").map(String.init)
-            }
-        }
+        guard proceed else { Output.out(usage); return 0 }
         guard !names.isEmpty else { throw usageError("name the tasks to check, or all") }
-        library = try resolveLibrary(library, python: python, noLibrary: noLibrary, includePaths: includePaths)
-        let index = try LMEvalTaskIndex.build(includePaths: includePaths, library: library)
+        let index = try options.index()
         let outcomes = try LMEvalCheck.run(names, index: index, loadData: loadData)
         let problems = outcomes.filter { $0.status != .ready }
         if !problems.isEmpty {
@@ -160,7 +167,7 @@ enum LMEvalCommand {
 
 /// lm-eval's listing: three markdown tables, as `TaskManager.list_all_tasks` writes them.
 enum LMEvalListing {
-    static func render(_ entries: [LMEvalTaskIndex.Entry], library: String?, tables: Set<String>) -> String {
+    static func render(_ entries: [LMEvalTaskIndex.Entry], tables: Set<String>) -> String {
         func location(_ path: String?) -> String {
             guard let path else { return "---" }
             // lm-eval shortens its own files to lm_eval/tasks/...

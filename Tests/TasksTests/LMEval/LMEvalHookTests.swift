@@ -56,7 +56,7 @@ struct LMEvalHookTests {
     /// The section for a fixture task file with its data replaced by local files.
     static func section(_ file: String, python: String, files: [String: String], extra: String = "") -> String {
         let data = files.map { "\($0.key): \(fixtures)/data/\($0.value)" }.joined(separator: ", ")
-        return "name: lm_eval\npath: \(fixtures)/tasks/\(file)\npython: \(python)\ndataset_path: json\ndataset_name: null\n"
+        return "name: lm_eval\npath: \(fixtures)/../library/\(file)\npython: \(python)\ndataset_path: json\ndataset_name: null\n"
             + "dataset_kwargs: {data_files: {\(data)}}\n" + extra
     }
 

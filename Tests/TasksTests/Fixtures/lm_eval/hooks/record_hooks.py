@@ -1,4 +1,4 @@
-"""Records what lm-eval 0.4.13 itself computes for the unchanged task files in tasks/ on the
+"""Records what lm-eval 0.4.13 itself computes for the unchanged task files in ../library/ (lm-eval 0.4.13's own) on the
 small data in data/: the processed documents, doc_to_text/doc_to_target/doc_to_choice values,
 the zero-shot context, and process_results on fixed loglikelihoods. LMEvalHookTests compares
 the runner's values with expected.json.
@@ -14,9 +14,9 @@ from lm_eval.tasks._yaml_loader import load_yaml
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 TASKS = {
-    "hellaswag": ("tasks/hellaswag/hellaswag.yaml", {"train": "hellaswag_train.jsonl", "validation": "hellaswag_validation.jsonl"}),
-    "truthfulqa_mc2": ("tasks/truthfulqa/truthfulqa_mc2.yaml", {"validation": "truthfulqa_validation.jsonl"}),
-    "winogrande": ("tasks/winogrande/default.yaml", {"train": "winogrande_train.jsonl", "validation": "winogrande_validation.jsonl"}),
+    "hellaswag": ("../library/hellaswag/hellaswag.yaml", {"train": "hellaswag_train.jsonl", "validation": "hellaswag_validation.jsonl"}),
+    "truthfulqa_mc2": ("../library/truthfulqa/truthfulqa_mc2.yaml", {"validation": "truthfulqa_validation.jsonl"}),
+    "winogrande": ("../library/winogrande/default.yaml", {"train": "winogrande_train.jsonl", "validation": "winogrande_validation.jsonl"}),
 }
 
 
