@@ -9,29 +9,30 @@ import Testing
 /// (`library/`), its datasets read from the `datasets` Arrow cache lm-eval read them from. Every
 /// leaf task's sample lines as in ``LMEvalParityTests/compareSamples``, every task's and group's
 /// numbers in lm-eval's results file, and its group layout (`group_subtasks`, n-shot, versions).
-@Suite("lm-eval parity: lm-eval's task library by name", .serialized)
-struct LMEvalLibraryParityTests {
-    static let root = LMEvalParityTests.root
-
+///
+/// An extension of the file parity suite, so that the two run one after the other: each holds a
+/// test thread while its runner processes run, and two such suites at once would hold both of a
+/// 2-core machine's threads for minutes and starve every other test.
+extension LMEvalParityTests {
     /// The recorded library runs this runner repeats.
-    static let runs = ["lib_mmlu", "lib_lambada_openai", "lib_gsm8k", "lib_bbh_cot_fewshot", "lib_hellaswag", "lib_winogrande",
+    static let libraryRuns = ["lib_mmlu", "lib_lambada_openai", "lib_gsm8k", "lib_bbh_cot_fewshot", "lib_hellaswag", "lib_winogrande",
                        "lib_truthfulqa_mc2", "lib_leaderboard_musr", "lib_leaderboard_mmlu_pro", "lib_combined", "lib_groups"]
 
     /// Runs whose task files have `!function` hooks, which import lm-eval's own dependencies
     /// (datasets, numpy): they need a Python with lm-eval installed (scripts/test.sh makes one).
-    static let needPython: Set<String> = ["lib_hellaswag", "lib_winogrande", "lib_truthfulqa_mc2", "lib_leaderboard_musr",
+    static let libraryNeedsPython: Set<String> = ["lib_hellaswag", "lib_winogrande", "lib_truthfulqa_mc2", "lib_leaderboard_musr",
                                           "lib_leaderboard_mmlu_pro", "lib_combined", "lib_groups"]
 
     /// Tasks whose metrics are continuous functions of the loglikelihoods (truthfulqa_mc2's
     /// normalised probability mass of the true answers): float32 noise of ~1e-4 in the
     /// loglikelihoods moves them by ~1e-5 relative, so they are compared within 1e-4 relative.
-    static let continuous: Set<String> = ["truthfulqa_mc2"]
+    static let continuousTasks: Set<String> = ["truthfulqa_mc2"]
 
     /// `RUNNER_LMEVAL_PYTHON`, else the scratch venv the fixtures were recorded with.
-    static let python: String? = [ProcessInfo.processInfo.environment["RUNNER_LMEVAL_PYTHON"], "/work/scratch/venv-lmeval/bin/python"]
+    static let libraryPython: String? = [ProcessInfo.processInfo.environment["RUNNER_LMEVAL_PYTHON"], "/work/scratch/venv-lmeval/bin/python"]
         .compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    @Test("every task and group of a recorded lm-eval run by name", arguments: runs)
+    @Test("lm-eval's task library by name: every task and group of a recorded lm-eval run", arguments: libraryRuns)
     func library(run: String) throws {
         let command = try String(decoding: LMEvalParityTests.recorded(run, "command.txt"), as: UTF8.self)
         let words = LMEvalParityTests.shellWords(command)
@@ -42,8 +43,8 @@ struct LMEvalLibraryParityTests {
                            "HF_DATASETS_CACHE": LMEvalParityTests.hub.appendingPathComponent("datasets_cache").path]
         func value(after flag: String) -> String? { words.firstIndex(of: flag).map { words[$0 + 1] } }
         var overrides = ["task.tasks='\(value(after: "--tasks")!)'", "task.library=\(Self.root.path)/library"]
-        if Self.needPython.contains(run) {
-            guard let python = Self.python else {
+        if Self.libraryNeedsPython.contains(run) {
+            guard let python = Self.libraryPython else {
                 print("skipped: \(run) runs !function hooks, which need a Python with lm-eval 0.4.13 (set RUNNER_LMEVAL_PYTHON)")
                 return
             }
@@ -73,7 +74,7 @@ struct LMEvalLibraryParityTests {
             guard let file = sampleFiles.first(where: { $0 == "samples_\(task).jsonl" }) else { Issue.record("\(run): no samples file for \(task)"); continue }
             let reference = try LMEvalParityTests.lines(Data(contentsOf: folder.appendingPathComponent(file)))
             let (hashes, gap) = LMEvalParityTests.compareSamples("\(run)/\(task)", reference: reference, ours: ours[task] ?? [:], metricPrefix: "\(task)/",
-                                                                  continuous: Self.continuous.contains(task))
+                                                                  continuous: Self.continuousTasks.contains(task))
             worst = max(worst, gap)
             let taskHash = (expected["task_hashes"] as? [String: String])?[task]
             #expect(taskHash == SHA256.hex(Array(hashes.joined().utf8)), "\(run)/\(task): doc, prompt and target hashes")
@@ -90,7 +91,7 @@ struct LMEvalLibraryParityTests {
                 if let x = LMEvalParityTests.number(value), !(value is String) {
                     // A perplexity is exp(-mean loglikelihood): float32 noise of ~1e-5 in the
                     // loglikelihoods is a relative ~1e-5 in it (2e28 here), so it gets 1e-4.
-                    let loose = key.contains("perplexity") || key.contains("bits_per_byte") || Self.continuous.contains(name)
+                    let loose = key.contains("perplexity") || key.contains("bits_per_byte") || Self.continuousTasks.contains(name)
                     let y = LMEvalParityTests.number(mine[key]) ?? .nan
                     #expect(abs(x - y) <= (loose ? 1e-4 * abs(x) : 1e-12), "\(run): \(name) \(key) = \(y), lm-eval \(x)")
                 } else if let text = value as? String {
