@@ -133,7 +133,7 @@ struct BackendTests {
 struct LoopbackBackendTests {
     @Test("chat, completions and Aleph Alpha answer; loglikelihood matches the server's logprobs", .timeLimit(.minutes(1)))
     func roundTrips() async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let base = "http://127.0.0.1:\(server.port)/v1"
         let chat = try makeModel("local_chat", "base_url: \(base)\n")
@@ -151,7 +151,7 @@ struct LoopbackBackendTests {
 
     @Test("server errors are classified; 401 messages never contain the key", .timeLimit(.minutes(1)))
     func errors() async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let model = try makeModel("openai_chat", "model_name: m\nbase_url: http://127.0.0.1:\(server.port)/v1\n", env: ["OPENAI_API_KEY": "sk-very-secret"])
         for (marker, kind) in [("401", ModelError.Kind.http(status: 401)), ("429", .http(status: 429)), ("context", .contextLengthExceeded),
@@ -184,7 +184,7 @@ struct BackendErrorTests {
         ("aleph_alpha", "/v1", "/v1/complete", "Aleph Alpha's base_url is the API's root"),
     ])
     func notFound(backend: String, basePath: String, asked: String, hint: String) async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let root = "http://127.0.0.1:\(server.port)"
         let model = try makeModel(backend, (backend == "aleph_alpha" ? "model_name: luminous\n" : "") + "base_url: \(root)\(basePath)\n",
@@ -220,7 +220,7 @@ struct FakeServerRoutingTests {
 
     @Test("the real paths answer")
     func served() async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let chat = #"{"model":"m","messages":[{"role":"user","content":"q [answer:A]"}]}"#
         for (method, path, body) in [("POST", "/v1/chat/completions", chat), ("POST", "/v1/completions", #"{"model":"m","prompt":"q"}"#),
@@ -235,7 +235,7 @@ struct FakeServerRoutingTests {
         ("GET", "/models"), ("GET", "/v1/chat/completions"), ("POST", "/v2/chat/completions"), ("GET", "/v1/health"),
     ])
     func refused(method: String, path: String) async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let response = try await send(method, path, port: server.port, body: method == "POST" ? #"{"model":"m","prompt":"q"}"# : nil)
         #expect(response.status == 404)
@@ -249,7 +249,7 @@ struct FakeServerRoutingTests {
         [UInt8]([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc, 0x03, 0x03]), Array("hello there\r\n".utf8),
     ])
     func notHTTP(bytes: [UInt8]) throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }

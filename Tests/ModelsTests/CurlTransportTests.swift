@@ -67,7 +67,7 @@ struct CurlTransportTests {
 
     @Test("https:// to a plain-HTTP server fails at once: it speaks plain HTTP, use http://; not retried")
     func httpsToPlainHTTP() async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let started = ContinuousClock.now
         let error = try await failure("https://127.0.0.1:\(server.port)/v1/models", timeout: .seconds(20))

@@ -55,7 +55,7 @@ struct ProcessTests {
 
     @Test("a run killed with SIGKILL and started again asks only for the answers not yet stored")
     func killAndResume() async throws {
-        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 60)
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 300)
         defer { server.stop() }
         let (dir, cache) = temporaryCache()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -77,7 +77,7 @@ struct ProcessTests {
 
     @Test("two processes write one cache file at the same time")
     func twoProcesses() async throws {
-        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 2), idleTimeout: 60)
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 2), idleTimeout: 300)
         defer { server.stop() }
         let (dir, cache) = temporaryCache()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -96,7 +96,7 @@ struct ProcessTests {
 
     @Test("two processes asking for the same answers at once send each request once")
     func sameAnswersTwoProcesses() async throws {
-        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 60)
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 300)
         defer { server.stop() }
         let (dir, cache) = temporaryCache()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -112,7 +112,7 @@ struct ProcessTests {
     func sameAnswersOnPostgres() async throws {
         let database = try PostgresServer()
         defer { database.stop() }
-        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 60)
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 300)
         defer { server.stop() }
         let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", database.url, "--items", "150", "--concurrency", "8", "--quiet"]
         let (outputs, statuses) = try Driver.runTogether(args, args)
@@ -124,7 +124,7 @@ struct ProcessTests {
 
     @Test("claims left by a killed process are taken over at once, not after their lease")
     func killedOwnersClaims() async throws {
-        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 60)
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 300)
         defer { server.stop() }
         let (dir, cache) = temporaryCache()
         defer { try? FileManager.default.removeItem(at: dir) }

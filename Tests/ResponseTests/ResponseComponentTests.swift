@@ -11,7 +11,7 @@ struct Fixture {
     let model: any LanguageModel
 
     init(plan: FaultPlan = FaultPlan(hangSeconds: 2), timeout: Double = 0.5, extraParams: String = "") throws {
-        server = try FakeLLMServer(plan: plan, idleTimeout: 60)
+        server = try FakeLLMServer(plan: plan, idleTimeout: 300)
         let params = try YAMLLoader.load("base_url: http://127.0.0.1:\(server.port)/v1\ntimeout: \(timeout)\n\(extraParams)", file: "p.yaml")
         model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: params),
                                            environment: ModelEnvironment(environment: { _ in nil }))
@@ -160,7 +160,7 @@ struct ResponseComponentTests {
 
     @Test("no secret reaches the cache file")
     func secretsStayOut() async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let secret = "sk-\(UUID().uuidString)"
         let params = try YAMLLoader.load("model_name: m\nbase_url: http://127.0.0.1:\(server.port)/v1\n", file: "p.yaml")
@@ -203,7 +203,7 @@ struct AllBackendsTests {
         ("aleph_alpha", "model_name: luminous\nbase_url: BASE\n", true),
     ])
     func backend(name: String, params: String, scores: Bool) async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let yaml = params.replacingOccurrences(of: "BASE", with: "http://127.0.0.1:\(server.port)")
         let model = try ModelMap.default.build(LLMConfig(name: name, params: try YAMLLoader.load(yaml, file: "p.yaml")),
@@ -236,7 +236,7 @@ struct AllBackendsTests {
 struct TokenizerSkippingTests {
     @Test("a local tokenizer.json gives exact counts, and skipping uses them")
     func exactCounts() async throws {
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let tokenizerPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("TokenizersTests/Fixtures/gpt2_style.json").path

@@ -25,7 +25,7 @@ struct AnyFolderTests {
     @Test("--config-dir: a project's relative data paths are read beside its config folder")
     func configDirData() throws {
         let project = try TemporaryDirectory(), elsewhere = try TemporaryDirectory()
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         try project.write([
             "conf/task/mine.yaml": "defaults:\n  - mcq\n  - _self_\ndataset:\n  path: data/mine.jsonl\n",
@@ -49,7 +49,7 @@ struct AnyFolderTests {
         for folder in ["conf", "data"] {
             try manager.copyItem(at: RunnerProcess.packageRoot.appendingPathComponent(folder), to: prefix.url.appendingPathComponent("share/runner/" + folder))
         }
-        let server = try FakeLLMServer(idleTimeout: 30)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         // The bundled data/mcq_example.jsonl, found beside the installed conf/.
         let result = try RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "task.dataset.limit=3", "response.cache.mode=off",

@@ -65,7 +65,7 @@ struct BatchAPITests {
 
     @Test("a run through batches gives the answers of direct requests, at half the price, with no direct request")
     func sameAnswersAsDirect() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
@@ -91,7 +91,7 @@ struct BatchAPITests {
 
     @Test("failed lines and an expired batch's unanswered lines are asked directly")
     func failedAndExpiredLines() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         // Batches of five: q2 fails in the first; the second (q5-q9) expires at q7.
@@ -109,7 +109,7 @@ struct BatchAPITests {
 
     @Test("a run killed while its batches are in flight resumes the same batches and sends nothing again")
     func killedMidBatch() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
@@ -127,7 +127,7 @@ struct BatchAPITests {
 
     @Test("runner batches lists a killed run's batches in flight; cancel cancels and forgets them")
     func listAndCancel() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
@@ -148,7 +148,7 @@ struct BatchAPITests {
 
     @Test("a batch API that cannot be reached stops the run with one error naming it")
     func unreachable() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
@@ -163,7 +163,7 @@ struct BatchAPITests {
 
     @Test("response.batch needs a cache it can write")
     func needsCache() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)

@@ -17,7 +17,7 @@ struct EvaluationTests {
 
         init(conf: String, plan: FaultPlan = FaultPlan()) throws {
             folder = try TemporaryDirectory()
-            server = try FakeLLMServer(port: 0, plan: plan, idleTimeout: 60)
+            server = try FakeLLMServer(port: 0, plan: plan, idleTimeout: 300)
             self.conf = conf
         }
 

@@ -33,7 +33,7 @@ struct ExperimentScriptsTests {
     ])
     func script(name: String, jobs: Int, header: String) throws {
         let folder = try TemporaryDirectory()
-        let server = try FakeLLMServer(port: 0, idleTimeout: 60)
+        let server = try FakeLLMServer(port: 0, idleTimeout: 300)
         defer { server.stop() }
         let sweep = folder.url.appendingPathComponent("sweep")
         let result = try runScript(name, sweepDirectory: sweep, server: server)

@@ -37,7 +37,7 @@ struct SafetyTests {
 
     @Test("moderation records verdicts on prompts and outputs, with flagged rates, intervals and categories; checks are cached")
     func moderationRecords() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let (result, results, samples) = try Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "run")
@@ -63,7 +63,7 @@ struct SafetyTests {
 
     @Test("llama_guard as the judge: replace swaps an unsafe answer for the message, an unsafe prompt is never sent")
     func llamaGuardReplaces() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let (result, results, samples) = try Self.run(["+safety=llama_guard", "safety.judge.params.base_url=URL", "safety.action=replace",
@@ -83,7 +83,7 @@ struct SafetyTests {
 
     @Test("skip leaves unsafe items out with the reason")
     func skipAction() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let (result, _, samples) = try Self.run(["+safety=moderation", "safety.base_url=URL", "safety.action=skip"], server: server, dir: dir, name: "run")
@@ -95,7 +95,7 @@ struct SafetyTests {
 
     @Test("a local checkpoint as the judge: the wiring runs, and an answer that is no verdict is counted as a check error")
     func localJudge() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         // SmolLM2 is no Llama Guard: it answers, but not "safe" or "unsafe".
@@ -113,7 +113,7 @@ struct SafetyTests {
 
     @Test("a checker that cannot be reached stops the run and names the safety settings")
     func checkerUnreachable() throws {
-        let server = try FakeLLMServer(idleTimeout: 60)
+        let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let (result, _, _) = try Self.run(["+safety=moderation", "safety.base_url=http://127.0.0.1:9/v1"], server: server, dir: dir, name: "run")

@@ -95,7 +95,7 @@ func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],
 final class OfflineEvaluation {
     let server: FakeLLMServer
 
-    init() throws { server = try FakeLLMServer(port: 0, idleTimeout: 60) }
+    init() throws { server = try FakeLLMServer(port: 0, idleTimeout: 300) }
 
     var overrides: [String] {
         ["model.params.base_url=http://127.0.0.1:\(server.port)/v1",
