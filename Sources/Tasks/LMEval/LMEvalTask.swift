@@ -98,13 +98,7 @@ public struct LMEvalTask: RegisteredTask {
         try hooks.check(definition)
         try hooks.checkDelegatedMetrics(definition)
         try hooks.checkDelegatedFilters(definition)
-        let taskFolder = path.map { ($0 as NSString).deletingLastPathComponent } ?? ""
-        var dataset = try Self.dataset(definition, hooks: hooks) { name in
-            let found = context.dataPath(name)
-            if name.hasPrefix("/") || FileSystem.isFile(found) { return found }
-            let beside = taskFolder.isEmpty ? name : taskFolder + "/" + name
-            return FileSystem.isFile(beside) ? beside : found
-        }
+        var dataset = try Self.dataset(definition, hooks: hooks, resolve: Self.dataFile(taskFile: path, dataPath: context.dataPath))
         guard let evalSplit = definition.testSplit ?? definition.validationSplit, dataset.splits[evalSplit] != nil else {
             throw TaskError("the task has no documents to evaluate", at: definition.source)
         }
@@ -237,6 +231,18 @@ public struct LMEvalTask: RegisteredTask {
         }
         metricNames = names
         bootstrapIterations = settings.confidenceIters
+    }
+
+    /// Where a data file named in a task file is: the runner's own lookup (the current folder,
+    /// then beside the config folder), else beside the task file.
+    static func dataFile(taskFile: String?, dataPath: @escaping (String) -> String) -> (String) -> String {
+        let taskFolder = taskFile.map { ($0 as NSString).deletingLastPathComponent } ?? ""
+        return { name in
+            let found = dataPath(name)
+            if name.hasPrefix("/") || FileSystem.isFile(found) { return found }
+            let beside = taskFolder.isEmpty ? name : taskFolder + "/" + name
+            return FileSystem.isFile(beside) ? beside : found
+        }
     }
 
     /// `acc` for the default filter, `exact_match,strict-match` for another, as lm-eval's table shows them.

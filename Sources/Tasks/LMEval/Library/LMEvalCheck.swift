@@ -58,14 +58,8 @@ public enum LMEvalCheck {
                 out.append(Outcome(task: leaf.name, path: leaf.path, status: .ready, reason: ""))
                 continue
             }
-            let folder = (leaf.path as NSString).deletingLastPathComponent
             do {
-                _ = try LMEvalDataset.load(definition) { name in
-                    let found = dataPath(name)
-                    if name.hasPrefix("/") || FileSystem.isFile(found) { return found }
-                    let beside = folder + "/" + name
-                    return FileSystem.isFile(beside) ? beside : found
-                }
+                _ = try LMEvalDataset.load(definition, resolve: LMEvalTask.dataFile(taskFile: leaf.path, dataPath: dataPath))
                 out.append(Outcome(task: leaf.name, path: leaf.path, status: .ready, reason: ""))
             } catch {
                 let missing = error.message.contains("is not on this machine") || error.message.hasPrefix("data file not found")
