@@ -16,11 +16,11 @@ public struct Chromium: Sendable {
         return Chromium(executable: path)
     }
 
-    private func run(_ arguments: [String]) throws -> Data {
+    private func run(_ arguments: [String]) async throws -> Data {
         // A fresh profile each time, no sandbox (tests may run as root), no GPU.
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let (status, data) = try ToolProcess.run(URL(fileURLWithPath: executable), [
+        let (status, data) = try await ToolProcess.run(URL(fileURLWithPath: executable), [
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
             "--user-data-dir=\(profile.path)", "--window-size=1280,2000",
         ] + arguments)
@@ -29,13 +29,13 @@ public struct Chromium: Sendable {
     }
 
     /// The page's DOM after its script ran.
-    public func dumpDOM(_ file: String, hash: String? = nil) throws -> String {
-        String(decoding: try run(["--dump-dom", "file://" + file + (hash.map { "#" + $0 } ?? "")]), as: UTF8.self)
+    public func dumpDOM(_ file: String, hash: String? = nil) async throws -> String {
+        String(decoding: try await run(["--dump-dom", "file://" + file + (hash.map { "#" + $0 } ?? "")]), as: UTF8.self)
     }
 
     /// Writes a PNG and returns its size in bytes.
-    public func screenshot(_ file: String, to png: String) throws -> Int {
-        _ = try run(["--screenshot=\(png)", "file://" + file])
+    public func screenshot(_ file: String, to png: String) async throws -> Int {
+        _ = try await run(["--screenshot=\(png)", "file://" + file])
         return (try FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
     }
 }

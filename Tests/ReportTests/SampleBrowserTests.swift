@@ -15,14 +15,14 @@ struct SampleBrowserTests {
     """#
 
     /// The rows the browser draws for these sample lines, as text.
-    func rows(_ lines: [String]) throws -> [String] {
+    func rows(_ lines: [String]) async throws -> [String] {
         let chromium = try Chromium.require()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sample-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let job = try ReportJob(results: Data(Self.results.utf8), samples: lines.joined(separator: "\n"), directory: folder.path, number: nil)
         let path = try ReportPage(source: ReportSource(kind: .run, directory: folder.path, jobs: [job]), version: "test").write()
-        let dom = try chromium.dumpDOM(path)
+        let dom = try await chromium.dumpDOM(path)
         // Each drawn row: <div class="row" ...><span class="tag ...">outcome</span>text</div>
         return dom.components(separatedBy: "<div class=\"row").dropFirst().map { piece in
             let text = piece.components(separatedBy: "</span>").dropFirst().first?.components(separatedBy: "</div>").first ?? ""
@@ -31,8 +31,8 @@ struct SampleBrowserTests {
     }
 
     @Test("an lm-eval record shows the answer and the gold as choice text, each with its index")
-    func choiceText() throws {
-        let rows = try rows([
+    func choiceText() async throws {
+        let rows = try await rows([
             #"{"id":"0","context":"Q: Which planet is red?\nA:","continuations":[" Venus"," Mars"," Jupiter"],"raw_answer":"","parsed_answer":"Jupiter","parsed_index":2,"gold":"Mars","gold_index":1,"score":0,"status":"scored","cached":false,"retries":0,"latency_ms":1.0,"tokens":{"prompt":1,"completion":0}}"#,
             #"{"id":"1","context":"Q: Pick two\nA:","continuations":[" a"," b"," c"],"raw_answer":"","parsed_answer":"a","parsed_index":0,"gold":["a","c"],"gold_index":[0,2],"score":1,"status":"scored","cached":false,"retries":0,"latency_ms":1.0,"tokens":{"prompt":1,"completion":0}}"#,
         ])
@@ -40,8 +40,8 @@ struct SampleBrowserTests {
     }
 
     @Test("a record without indices is drawn as before: our mcq task's letters")
-    func withoutIndices() throws {
-        let rows = try rows([
+    func withoutIndices() async throws {
+        let rows = try await rows([
             #"{"id":"q1","prompt":"Which?\nA. red\nB. green","raw_answer":"B","parsed_answer":"B","gold":"A","score":0,"status":"scored","cached":false,"retries":0,"latency_ms":1.0,"tokens":{"prompt":1,"completion":1}}"#,
         ])
         #expect(rows == ["q1  →  B   (gold A)"])

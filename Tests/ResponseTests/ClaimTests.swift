@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import GRDB
 import Models
@@ -42,13 +43,13 @@ struct ClaimTests {
     }
 
     @Test("a dead process's claim on this host is taken over at once; elsewhere it lapses with its lease")
-    func takeOver() throws {
+    func takeOver() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let cache = try ResponseCache(path: path)
         let exited = Process()
         exited.executableURL = URL(fileURLWithPath: "/bin/true")
         try exited.run()
-        exited.waitUntilExit()
+        await exited.exited()
         let host = ProcessInfo.processInfo.hostName
         try plant(cache, key: "dead", host: host, pid: exited.processIdentifier, expiresIn: 3600)
         try plant(cache, key: "alive", host: host, pid: getppid(), expiresIn: 3600)
@@ -62,14 +63,14 @@ struct ClaimTests {
     }
 
     @Test("renewing extends only this owner's leases; refresh and read_only modes claim nothing")
-    func leasesAndModes() throws {
+    func leasesAndModes() async throws {
         defer { try? FileManager.default.removeItem(at: folder) }
         let short = try ResponseCache(path: path, claimLease: 0.2)
         _ = try short.claim(keys: ["k"])
         try short.renewClaims()
         let other = try ResponseCache(path: path)
         #expect(isHeld(try other.claim(keys: ["k"])["k"]))
-        Thread.sleep(forTimeInterval: 0.3)
+        await sleepFor(0.3)
         #expect(isClaimed(try other.claim(keys: ["k"])["k"]), "a lease not renewed lapses")
         let refresh = try ResponseCache(path: path, mode: .refresh)
         #expect(isClaimed(try refresh.claim(keys: ["k"])["k"]))

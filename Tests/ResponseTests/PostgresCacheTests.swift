@@ -15,7 +15,7 @@ struct PostgresCacheTests {
     func isHeld(_ state: ClaimState?) -> Bool { if case .heldElsewhere = state { true } else { false } }
 
     @Test("answers and claims: one owner at a time, a dead owner's claim taken over, modes respected")
-    func claims() throws {
+    func claims() async throws {
         let server = try PostgresServer()
         defer { server.stop() }
         let a = try PostgresResponseCache(url: server.url), b = try PostgresResponseCache(url: server.url)
@@ -32,7 +32,7 @@ struct PostgresCacheTests {
         let exited = Process()
         exited.executableURL = URL(fileURLWithPath: "/bin/true")
         try exited.run()
-        exited.waitUntilExit()
+        await exited.exited()
         let raw = try PostgresConnection(conninfo: server.url)
         try raw.execute("INSERT INTO claim VALUES ('dead', 'x', $1, $2::integer, 1e12), ('remote', 'y', 'elsewhere', 1, 1e12), ('lapsed', 'z', 'elsewhere', 1, 0)",
                         [ProcessInfo.processInfo.hostName, String(exited.processIdentifier)])

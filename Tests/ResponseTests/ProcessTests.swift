@@ -29,19 +29,20 @@ enum Driver {
     }
 
     /// Starts one driver per argument list at once; their outputs and exit statuses.
-    static func runTogether(_ argumentLists: [String]...) throws -> ([String], [Int32]) {
+    static func runTogether(_ argumentLists: [String]...) async throws -> ([String], [Int32]) {
         let pipes = argumentLists.map { _ in Pipe() }
         let children = try zip(argumentLists, pipes).map { try start($0, output: $1) }
-        let outputs = pipes.map { String(decoding: $0.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
-        children.forEach { $0.waitUntilExit() }
+        var outputs: [String] = []
+        for pipe in pipes { outputs.append(String(decoding: await pipe.fileHandleForReading.readAll(), as: UTF8.self)) }
+        for child in children { await child.exited() }
         return (outputs, children.map(\.terminationStatus))
     }
 
-    static func run(_ arguments: [String]) throws -> String {
+    static func run(_ arguments: [String]) async throws -> String {
         let pipe = Pipe()
         let process = try start(arguments, output: pipe)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let data = await pipe.fileHandleForReading.readAll()
+        await process.exited()
         return String(decoding: data, as: UTF8.self)
     }
 }
@@ -64,12 +65,12 @@ struct ProcessTests {
         let child = try Driver.start(args, output: pipe)
         Driver.waitForLines(pipe, count: 60)
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        await child.exited()
         #expect(child.terminationReason == .uncaughtSignal)
         let stored = try ResponseCache(path: cache).count()
         #expect(stored >= 60 && stored < 200, "stored \(stored)")
         let before = server.requestCount()
-        let output = try Driver.run(args)
+        let output = try await Driver.run(args)
         #expect(output.contains("answered=200 cached=\(stored) failed=0"), "\(output.suffix(200))")
         #expect(server.requestCount() - before == 200 - stored)
         #expect(try ResponseCache(path: cache).count() == 200)
@@ -85,10 +86,10 @@ struct ProcessTests {
         let a = Pipe(), b = Pipe()
         let first = try Driver.start(base + ["--prefix", "alpha"], output: a)
         let second = try Driver.start(base + ["--prefix", "beta"], output: b)
-        let outA = String(decoding: a.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let outB = String(decoding: b.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        first.waitUntilExit()
-        second.waitUntilExit()
+        let outA = String(decoding: await a.fileHandleForReading.readAll(), as: UTF8.self)
+        let outB = String(decoding: await b.fileHandleForReading.readAll(), as: UTF8.self)
+        await first.exited()
+        await second.exited()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         #expect(outA.contains("answered=150 cached=0 failed=0") && outB.contains("answered=150 cached=0 failed=0"))
         #expect(try ResponseCache(path: cache).count() == 300)
@@ -101,7 +102,7 @@ struct ProcessTests {
         let (dir, cache) = temporaryCache()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", cache, "--items", "150", "--concurrency", "8", "--quiet"]
-        let (outputs, statuses) = try Driver.runTogether(args, args)
+        let (outputs, statuses) = try await Driver.runTogether(args, args)
         #expect(statuses == [0, 0])
         #expect(outputs.allSatisfy { $0.contains("answered=150 ") && $0.contains("failed=0") }, "\(outputs)")
         #expect(server.requestCount() == 150, "each distinct request sent once, not \(server.requestCount())")
@@ -115,7 +116,7 @@ struct ProcessTests {
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 300)
         defer { server.stop() }
         let args = ["--base-url", "http://127.0.0.1:\(server.port)/v1", "--cache", database.url, "--items", "150", "--concurrency", "8", "--quiet"]
-        let (outputs, statuses) = try Driver.runTogether(args, args)
+        let (outputs, statuses) = try await Driver.runTogether(args, args)
         #expect(statuses == [0, 0])
         #expect(outputs.allSatisfy { $0.contains("answered=150 ") && $0.contains("failed=0") }, "\(outputs)")
         #expect(server.requestCount() == 150, "each distinct request sent once, not \(server.requestCount())")
@@ -135,11 +136,11 @@ struct ProcessTests {
         let child = try Driver.start(args, output: pipe)
         Driver.waitForLines(pipe, count: 20)
         kill(child.processIdentifier, SIGKILL)
-        child.waitUntilExit()
+        await child.exited()
         let stored = try ResponseCache(path: cache).count()
         #expect(try ResponseCache(path: cache).claimCount() > 0, "the killed run held claims")
         let before = server.requestCount()
-        let output = try Driver.run(args)
+        let output = try await Driver.run(args)
         #expect(output.contains("answered=200 cached=\(stored) failed=0"), "\(output.suffix(200))")
         #expect(server.requestCount() - before == 200 - stored)
     }

@@ -7,15 +7,15 @@ import Testing
 @Suite("running from any folder", .serialized)
 struct AnyFolderTests {
     @Test("outside the repository: --help, --version and the built-in configs work, and +model=smollm2 finds its weights")
-    func otherFolder() throws {
+    func otherFolder() async throws {
         let elsewhere = try TemporaryDirectory()
-        let help = try RunnerProcess.run(["--help"], in: elsewhere.url)
+        let help = try await RunnerProcess.run(["--help"], in: elsewhere.url)
         #expect(help.status == 0, "\(help.stderr)")
         #expect(help.stdout.contains("model: aleph_alpha, hf_local"), "the repository's groups: \(help.stdout.prefix(400))")
-        #expect(try RunnerProcess.run(["--version"], in: elsewhere.url).status == 0)
-        let printed = try RunnerProcess.run(["--cfg", "job", "+model=smollm2", "+task=mcq"], in: elsewhere.url)
+        #expect(try await RunnerProcess.run(["--version"], in: elsewhere.url).status == 0)
+        let printed = try await RunnerProcess.run(["--cfg", "job", "+model=smollm2", "+task=mcq"], in: elsewhere.url)
         #expect(printed.status == 0, "\(printed.stderr)")
-        let run = try RunnerProcess.run(["--quiet", "+model=smollm2", "+task=mcq", "task.dataset.limit=2", "response.cache.mode=off",
+        let run = try await RunnerProcess.run(["--quiet", "+model=smollm2", "+task=mcq", "task.dataset.limit=2", "response.cache.mode=off",
                                          "hydra.run.dir=\(elsewhere.url.path)/out"], in: elsewhere.url)
         #expect(run.status == 0, "\(run.stderr)")
         let results = try TrustedNumbersTests.json(try elsewhere.read("out/results.json"))
@@ -23,7 +23,7 @@ struct AnyFolderTests {
     }
 
     @Test("--config-dir: a project's relative data paths are read beside its config folder")
-    func configDirData() throws {
+    func configDirData() async throws {
         let project = try TemporaryDirectory(), elsewhere = try TemporaryDirectory()
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
@@ -31,7 +31,7 @@ struct AnyFolderTests {
             "conf/task/mine.yaml": "defaults:\n  - mcq\n  - _self_\ndataset:\n  path: data/mine.jsonl\n",
             "data/mine.jsonl": EvaluationTests.mcq([("one [answer:A]", "A"), ("two [answer:B]", "A")]),
         ])
-        let result = try RunnerProcess.run(["--quiet", "-cd", project.url.path + "/conf", "+model=local_chat", "+task=mine",
+        let result = try await RunnerProcess.run(["--quiet", "-cd", project.url.path + "/conf", "+model=local_chat", "+task=mine",
                                             "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "response.cache.mode=off",
                                             "hydra.run.dir=\(elsewhere.url.path)/out"], in: elsewhere.url)
         #expect(result.status == 0, "\(result.stderr)")
@@ -39,7 +39,7 @@ struct AnyFolderTests {
     }
 
     @Test("installed apart from the repository: share/runner's configs, data and models beside bin/runner")
-    func installedLayout() throws {
+    func installedLayout() async throws {
         let prefix = try TemporaryDirectory(), elsewhere = try TemporaryDirectory()
         let manager = FileManager.default
         try manager.createDirectory(at: prefix.url.appendingPathComponent("bin"), withIntermediateDirectories: true)
@@ -52,7 +52,7 @@ struct AnyFolderTests {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         // The bundled data/mcq_example.jsonl, found beside the installed conf/.
-        let result = try RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "task.dataset.limit=3", "response.cache.mode=off",
+        let result = try await RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "task.dataset.limit=3", "response.cache.mode=off",
                                             "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "hydra.run.dir=\(elsewhere.url.path)/out"],
                                            in: elsewhere.url, program: binary)
         #expect(result.status == 0, "\(result.stderr)")
@@ -61,16 +61,16 @@ struct AnyFolderTests {
     }
 
     @Test("RUNNER_MODELS: a models/ path in a config is found there when no config folder holds it")
-    func modelsFolder() throws {
+    func modelsFolder() async throws {
         let project = try TemporaryDirectory(), elsewhere = try TemporaryDirectory()
         try FileManager.default.copyItem(at: RunnerProcess.packageRoot.appendingPathComponent("conf"), to: project.url.appendingPathComponent("conf"))
         try FileManager.default.copyItem(at: RunnerProcess.packageRoot.appendingPathComponent("data"), to: project.url.appendingPathComponent("data"))
         let arguments = ["--quiet", "-cp", project.url.path + "/conf", "+model=smollm2", "+task=mcq", "task.dataset.limit=1",
                          "response.cache.mode=off", "hydra.run.dir=\(elsewhere.url.path)/out"]
-        let missing = try RunnerProcess.run(arguments, in: elsewhere.url)
+        let missing = try await RunnerProcess.run(arguments, in: elsewhere.url)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("checkpoint not found: models/smollm2/"), "\(missing.stderr)")
-        let found = try RunnerProcess.run(arguments, in: elsewhere.url,
+        let found = try await RunnerProcess.run(arguments, in: elsewhere.url,
                                           environment: ["RUNNER_MODELS": RunnerProcess.packageRoot.appendingPathComponent("models").path])
         #expect(found.status == 0, "\(found.stderr)")
     }

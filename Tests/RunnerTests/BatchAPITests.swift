@@ -1,3 +1,4 @@
+import TestSupport
 import FakeLLMServer
 import Foundation
 import Testing
@@ -40,7 +41,7 @@ struct BatchAPITests {
 
     /// Starts the run with slow polling and SIGKILLs it once its three batches are sent: it
     /// sits between looks at them, with the batches recorded and none read back.
-    static func killMidBatch(_ overrides: [String], server: FakeLLMServer) throws {
+    static func killMidBatch(_ overrides: [String], server: FakeLLMServer) async throws {
         let process = Process()
         process.executableURL = RunnerProcess.executable
         process.currentDirectoryURL = RunnerProcess.packageRoot
@@ -53,26 +54,26 @@ struct BatchAPITests {
         try process.run()
         // Bounded waits, long enough for a loaded machine (the whole suite at once once took
         // more than 5 s here): the server holds 3 batches, then the run has recorded all 3.
-        for _ in 0..<600 where server.batchesCreated < 3 { Thread.sleep(forTimeInterval: 0.05) }
+        for _ in 0..<600 where server.batchesCreated < 3 { await sleepFor(0.05) }
         for _ in 0..<100 {
-            let listed = try RunnerProcess.run(["batches"] + overrides)
+            let listed = try await RunnerProcess.run(["batches"] + overrides)
             if listed.stdout.split(separator: "\n").filter({ $0.hasPrefix("batch_") }).count >= 3 { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            await sleepFor(0.1)
         }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
     }
 
     @Test("a run through batches gives the answers of direct requests, at half the price, with no direct request")
-    func sameAnswersAsDirect() throws {
+    func sameAnswersAsDirect() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
-        let direct = try RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "direct", batch: false))
+        let direct = try await RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "direct", batch: false))
         #expect(direct.status == 0, "\(direct.stderr)")
         #expect(server.requestCount("chat/completions") == 12)
-        let batched = try RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "batched"))
+        let batched = try await RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "batched"))
         #expect(batched.status == 0, "\(batched.stderr)")
         #expect(server.requestCount("chat/completions") == 12, "the batch run sent no request directly")
         #expect(server.batchesCreated == 3, "12 requests in batches of 5")
@@ -84,19 +85,19 @@ struct BatchAPITests {
         #expect(((b["counts"] as! [String: Any])["cached"] as! Int) == 0, "answers the batch brought are this run's, not cached ones")
         #expect((b["tokens"] as! [String: Any])["batched_prompt"] as? Int == (b["tokens"] as! [String: Any])["prompt"] as? Int)
         // A second run finds everything in the cache: no batch, no request.
-        let again = try RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "batched"))
+        let again = try await RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "batched"))
         #expect(again.status == 0)
         #expect(server.batchesCreated == 3 && server.requestCount("chat/completions") == 12)
     }
 
     @Test("failed lines and an expired batch's unanswered lines are asked directly")
-    func failedAndExpiredLines() throws {
+    func failedAndExpiredLines() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         // Batches of five: q2 fails in the first; the second (q5-q9) expires at q7.
         let data = try Self.dataset(in: dir, marks: [2: "[batch:fail]", 7: "[batch:expire]"])
-        let result = try RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "run"))
+        let result = try await RunnerProcess.run(["--quiet"] + Self.overrides(server, data: data, dir: dir, run: "run"))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(server.batchesCreated == 3)
         #expect(server.requestCount("chat/completions") == 1 + 3, "q2, then q7, q8, q9 asked directly")
@@ -108,14 +109,14 @@ struct BatchAPITests {
     }
 
     @Test("a run killed while its batches are in flight resumes the same batches and sends nothing again")
-    func killedMidBatch() throws {
+    func killedMidBatch() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
-        try Self.killMidBatch(Self.overrides(server, data: data, dir: dir, run: "run"), server: server)
+        try await Self.killMidBatch(Self.overrides(server, data: data, dir: dir, run: "run"), server: server)
         #expect(server.batchesCreated == 3)
-        let resumed = try RunnerProcess.run(["--quiet", "--verbose"] + Self.overrides(server, data: data, dir: dir, run: "run"))
+        let resumed = try await RunnerProcess.run(["--quiet", "--verbose"] + Self.overrides(server, data: data, dir: dir, run: "run"))
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(server.batchesCreated == 3, "the resumed run created no batch")
         #expect(server.filesUploaded == 3, "and uploaded nothing again")
@@ -126,28 +127,28 @@ struct BatchAPITests {
     }
 
     @Test("runner batches lists a killed run's batches in flight; cancel cancels and forgets them")
-    func listAndCancel() throws {
+    func listAndCancel() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
         let run = Self.overrides(server, data: data, dir: dir, run: "run")
-        try Self.killMidBatch(run, server: server)
-        let listed = try RunnerProcess.run(["batches"] + run)
+        try await Self.killMidBatch(run, server: server)
+        let listed = try await RunnerProcess.run(["batches"] + run)
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.split(separator: "\n").filter { $0.hasPrefix("batch_") }.count == 3, "\(listed.stdout)")
-        let cancelled = try RunnerProcess.run(["batches", "cancel"] + run)
+        let cancelled = try await RunnerProcess.run(["batches", "cancel"] + run)
         #expect(cancelled.status == 0, "\(cancelled.stderr)")
         #expect(cancelled.stdout.components(separatedBy: ": cancelled").count - 1 == 3, "\(cancelled.stdout)")
-        #expect(try RunnerProcess.run(["batches"] + run).stdout.contains("no batches in flight"))
+        #expect(try await RunnerProcess.run(["batches"] + run).stdout.contains("no batches in flight"))
         // The cancelled requests are sent again by the next run.
-        let next = try RunnerProcess.run(["--quiet"] + run)
+        let next = try await RunnerProcess.run(["--quiet"] + run)
         #expect(next.status == 0, "\(next.stderr)")
         #expect(server.batchesCreated == 6)
     }
 
     @Test("a batch API that cannot be reached stops the run with one error naming it")
-    func unreachable() throws {
+    func unreachable() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
@@ -155,19 +156,19 @@ struct BatchAPITests {
         let overrides = Self.overrides(server, data: data, dir: dir, run: "run").map {
             $0.hasPrefix("model.params.base_url") ? "model.params.base_url=http://127.0.0.1:9/v1" : $0
         }
-        let result = try RunnerProcess.run(overrides)
+        let result = try await RunnerProcess.run(overrides)
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: run stopped: the batch API: cannot reach http://127.0.0.1:9/v1/files"), "\(result.stderr)")
         #expect(result.stderr.contains("batches already sent are kept in the cache"))
     }
 
     @Test("response.batch needs a cache it can write")
-    func needsCache() throws {
+    func needsCache() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let data = try Self.dataset(in: dir)
-        let result = try RunnerProcess.run(Self.overrides(server, data: data, dir: dir, run: "run") + ["response.cache.mode=off"])
+        let result = try await RunnerProcess.run(Self.overrides(server, data: data, dir: dir, run: "run") + ["response.cache.mode=off"])
         #expect(result.status != 0)
         #expect(result.stderr.contains("response.batch keeps the answers in the cache"))
     }

@@ -8,7 +8,7 @@ import Testing
 @Suite("runner cache", .timeLimit(.minutes(2)))
 struct CacheCommandTests {
     @Test("answers copied from SQLite into PostgreSQL and back are the same answers under the same keys")
-    func copyRoundTrip() throws {
+    func copyRoundTrip() async throws {
         let database = try PostgresServer()
         defer { database.stop() }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cache-cmd-\(UUID().uuidString)")
@@ -23,15 +23,15 @@ struct CacheCommandTests {
             try source.store(answer, forKey: key, modelDict: ["model": .string(i < 20 ? "a" : "b")], request: request, latency: .milliseconds(i))
             keys.append(key)
         }
-        let shown = try RunnerProcess.run(["cache", laptop])
+        let shown = try await RunnerProcess.run(["cache", laptop])
         #expect(shown.status == 0)
         #expect(shown.stdout.contains("25 answers, 0 claims"))
         #expect(shown.stdout.contains("        20          200          190"), "\(shown.stdout)")
-        let up = try RunnerProcess.run(["cache", "copy", laptop, database.url])
+        let up = try await RunnerProcess.run(["cache", "copy", laptop, database.url])
         #expect(up.status == 0 && up.stdout.contains("copied 25 of 25"), "\(up.stdout)\(up.stderr)")
-        let again = try RunnerProcess.run(["cache", "copy", laptop, database.url])
+        let again = try await RunnerProcess.run(["cache", "copy", laptop, database.url])
         #expect(again.stdout.contains("copied 0 of 25") && again.stdout.contains("25 were there already"))
-        let down = try RunnerProcess.run(["cache", "copy", database.url, back])
+        let down = try await RunnerProcess.run(["cache", "copy", database.url, back])
         #expect(down.status == 0 && down.stdout.contains("copied 25 of 25"))
         let original = try source.answers(forKeys: keys)
         #expect(original.count == 25)
@@ -40,23 +40,23 @@ struct CacheCommandTests {
     }
 
     @Test("only postgresql:// and postgres:// name a server: a file called postgres.sqlite is a file")
-    func fileNamedLikeTheServer() throws {
+    func fileNamedLikeTheServer() async throws {
         let folder = try TemporaryDirectory()
         let source = try ResponseCache(path: folder.url.appendingPathComponent("source.sqlite").path)
         try source.store(.generation(Generation(text: "A")), forKey: "k", modelDict: ["m": "x"],
                          request: .generate(GenerationRequest(prompt: .text("q"))), latency: .zero)
-        let copied = try RunnerProcess.run(["cache", "copy", "source.sqlite", "postgres.sqlite"], in: folder.url)
+        let copied = try await RunnerProcess.run(["cache", "copy", "source.sqlite", "postgres.sqlite"], in: folder.url)
         #expect(copied.status == 0 && copied.stdout.contains("copied 1 of 1"), "\(copied.stdout)\(copied.stderr)")
-        let shown = try RunnerProcess.run(["cache", "postgres.sqlite"], in: folder.url)
+        let shown = try await RunnerProcess.run(["cache", "postgres.sqlite"], in: folder.url)
         #expect(shown.status == 0 && shown.stdout.contains("postgres.sqlite: 1 answers"), "\(shown.stdout)\(shown.stderr)")
     }
 
     @Test("a missing cache and a malformed command are one error each, with a hint")
-    func errors() throws {
-        let missing = try RunnerProcess.run(["cache", "/nonexistent/responses.sqlite"])
+    func errors() async throws {
+        let missing = try await RunnerProcess.run(["cache", "/nonexistent/responses.sqlite"])
         #expect(missing.status == 1 && missing.stderr.contains("no response cache at /nonexistent/responses.sqlite") && missing.stderr.contains("hint:"))
-        let usage = try RunnerProcess.run(["cache", "copy", "only-one"])
+        let usage = try await RunnerProcess.run(["cache", "copy", "only-one"])
         #expect(usage.status == 2 && usage.stderr.contains("copy needs FROM and TO"))
-        #expect(try RunnerProcess.run(["cache", "--help"]).stdout.contains("runner cache copy FROM TO"))
+        #expect(try await RunnerProcess.run(["cache", "--help"]).stdout.contains("runner cache copy FROM TO"))
     }
 }

@@ -49,7 +49,7 @@ struct DocumentationExamplesTests {
     }
 
     @Test("every runner command in the README composes", arguments: readmeCommands)
-    func readmeCommandComposes(_ command: String) throws {
+    func readmeCommandComposes(_ command: String) async throws {
         var arguments = Array(ShellWords.split(command).dropFirst())
         let printsOnly = arguments.contains { ["--cfg", "-c", "--info", "-i", "--help", "-h", "--version"].contains($0) }
         if arguments.first == "lm-eval" {
@@ -58,12 +58,12 @@ struct DocumentationExamplesTests {
         } else if !printsOnly {
             arguments += ["--cfg", "job"]
         }
-        let result = try RunnerProcess.run(arguments)
+        let result = try await RunnerProcess.run(arguments)
         #expect(result.status == 0, "\(command)\n\(result.stderr)")
     }
 
     @Test("the README's error transcript is what the runner prints")
-    func readmeErrorTranscript() throws {
+    func readmeErrorTranscript() async throws {
         let block = try #require(Self.blocks(Self.readme).first { $0.language == "text" && $0.lines.contains("$ runner +model=openai_chatt") })
         var checked = 0
         var index = 0
@@ -76,7 +76,7 @@ struct DocumentationExamplesTests {
                 expected.append(block.lines[index])
                 index += 1
             }
-            let result = try RunnerProcess.run(Array(ShellWords.split(String(line.dropFirst(2))).dropFirst()))
+            let result = try await RunnerProcess.run(Array(ShellWords.split(String(line.dropFirst(2))).dropFirst()))
             #expect(result.status == 2)
             #expect(result.stderr == expected.joined(separator: "\n") + "\n", "\(line)")
             checked += 1
@@ -85,8 +85,8 @@ struct DocumentationExamplesTests {
     }
 
     @Test("every example in runner --help composes")
-    func helpExamples() throws {
-        let help = try RunnerProcess.run(["--help"]).stdout
+    func helpExamples() async throws {
+        let help = try await RunnerProcess.run(["--help"]).stdout
         let section = try #require(help.components(separatedBy: "== Overrides ==").dropFirst().first?.components(separatedBy: "Values:").first)
         let prefix = ["+model=openai_chat", "+task=mcq"]
         var examples: [String] = []
@@ -99,7 +99,7 @@ struct DocumentationExamplesTests {
         for example in examples {
             let words = ShellWords.split(example)
             let arguments = (words.contains("+model=openai_chat") ? [] : prefix) + words + ["--cfg", "job"]
-            let result = try RunnerProcess.run(arguments)
+            let result = try await RunnerProcess.run(arguments)
             #expect(result.status == 0, "\(example)\n\(result.stderr)")
         }
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import FakeLLMServer
 import Foundation
 import Testing
@@ -27,8 +28,8 @@ struct EvaluationTests {
              "response.initial_wait=0.01", "response.max_wait=0.05", "hydra.run.dir=\(folder.url.path)/out"] + extra
         }
 
-        func run(model: String = "local_chat", task: String = "mcq", data: String, _ extra: [String] = []) throws -> RunnerResult {
-            try RunnerProcess.run(["--quiet"] + arguments(model: model, task: task, data: data, extra), in: folder.url)
+        func run(model: String = "local_chat", task: String = "mcq", data: String, _ extra: [String] = []) async throws -> RunnerResult {
+            try await RunnerProcess.run(["--quiet"] + arguments(model: model, task: task, data: data, extra), in: folder.url)
         }
 
         func results(_ dir: String = "out") throws -> [String: Any] {
@@ -60,14 +61,14 @@ struct EvaluationTests {
     }
 
     @Test("generate: parsed letters, a null answer, exact accuracy, confusion matrix and samples")
-    func generate() throws {
+    func generate() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq([
             ("one [answer:A]", "A"), ("two [answer:(B)]", "B"), ("three [answer:The answer is C.]", "C"),
             ("four [answer:D]", "D"), ("five [answer:green]", "B"), ("six [answer:B]", "A"),
             ("seven [answer:D]", "C"), ("eight [answer:no idea]", "D"),
         ])])
-        let result = try run.run(data: "mcq.jsonl")
+        let result = try await run.run(data: "mcq.jsonl")
         #expect(result.status == 0, "\(result.stderr)")
         let results = try run.results()
         #expect(Self.metric(results, "acc") == 5.0 / 8)
@@ -85,10 +86,10 @@ struct EvaluationTests {
     }
 
     @Test("loglikelihood: acc and acc_norm from echoed logprobs of each choice")
-    func loglikelihood() throws {
+    func loglikelihood() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq([("one [prefer:A]", "A"), ("two [prefer:C]", "C"), ("three [prefer:B]", "B"), ("four [prefer:A]", "D")])])
-        let result = try run.run(model: "local_completions", data: "mcq.jsonl", ["task.scoring.mode=loglikelihood"])
+        let result = try await run.run(model: "local_completions", data: "mcq.jsonl", ["task.scoring.mode=loglikelihood"])
         #expect(result.status == 0, "\(result.stderr)")
         let results = try run.results()
         #expect(Self.metric(results, "acc") == 0.75)
@@ -101,10 +102,10 @@ struct EvaluationTests {
     }
 
     @Test("chat_logprobs: the best first-token option, falling back to the text without logprobs")
-    func chatLogprobs() throws {
+    func chatLogprobs() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:B]", "B"), ("two [answer:C]", "A"), ("three [answer:D] [nologprobs]", "D")])])
-        let result = try run.run(data: "mcq.jsonl", ["task.scoring.mode=chat_logprobs"])
+        let result = try await run.run(data: "mcq.jsonl", ["task.scoring.mode=chat_logprobs"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(Self.metric(try run.results(), "acc") == 0.666667)
         let samples = try run.samples()
@@ -114,7 +115,7 @@ struct EvaluationTests {
     }
 
     @Test("qa: exact match, F1 and contains after normalisation")
-    func qa() throws {
+    func qa() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["qa.jsonl": """
         {"id": "a", "question": "Capital of France? [answer:The Paris.]", "answers": ["Paris"]}
@@ -122,7 +123,7 @@ struct EvaluationTests {
         {"id": "c", "question": "Capital of Italy? [answer:London]", "answers": ["Rome", "Roma"]}
 
         """])
-        let result = try run.run(task: "qa", data: "qa.jsonl")
+        let result = try await run.run(task: "qa", data: "qa.jsonl")
         #expect(result.status == 0, "\(result.stderr)")
         let results = try run.results()
         #expect(Self.metric(results, "exact_match") == 0.333333)
@@ -132,11 +133,11 @@ struct EvaluationTests {
     }
 
     @Test("a sweep writes numbered job folders, summary.csv and a table of the overrides that differ")
-    func sweep() throws {
+    func sweep() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:A]", "A"), ("two [answer:B]", "A")])])
         let args = ["-m"] + run.arguments(data: "mcq.jsonl", ["seed=1,2", "task.scoring.mode=generate,chat_logprobs", "hydra.sweep.dir=\(run.folder.url.path)/multi"])
-        let result = try RunnerProcess.run(args, in: run.folder.url)
+        let result = try await RunnerProcess.run(args, in: run.folder.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try run.folder.folders(in: "multi").filter { !$0.hasSuffix(".csv") } == ["0", "1", "2", "3", "report.html"])
         let csv = try run.folder.read("multi/summary.csv").split(separator: "\n")
@@ -148,12 +149,12 @@ struct EvaluationTests {
     }
 
     @Test("a second identical run is answered from the cache without a single request")
-    func cachedRerun() throws {
+    func cachedRerun() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:A]", "A"), ("two [answer:B]", "A"), ("three", "C")])])
-        #expect(try run.run(data: "mcq.jsonl").status == 0)
+        await #expect(try run.run(data: "mcq.jsonl").status == 0)
         #expect(run.server.requestCount() == 3)
-        let second = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        let second = try await run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
         #expect(second.status == 0)
         #expect(run.server.requestCount() == 3)
         #expect(Self.count(try run.results("again"), "cached") == 3)
@@ -161,10 +162,10 @@ struct EvaluationTests {
     }
 
     @Test("more errors than max_error_rate: exit 1 with a summary; retried items then succeed from the same command")
-    func errorRate() throws {
+    func errorRate() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq([("one [answer:A] [fault:500x1]", "A"), ("two [answer:B]", "B"), ("three [answer:C]", "C")])])
-        let failed = try run.run(data: "mcq.jsonl", ["response.max_retries=0", "model.params.max_retries=0"])
+        let failed = try await run.run(data: "mcq.jsonl", ["response.max_retries=0", "model.params.max_retries=0"])
         #expect(failed.status == 1, "\(failed.stderr)")
         #expect(failed.stderr.contains("error: 1 of 3 items errored (33.3%), more than response.max_error_rate=0.05"))
         #expect(try run.results()["status"] as? String == "failed")
@@ -173,7 +174,7 @@ struct EvaluationTests {
         // flight were awaited and recorded: paid for, scored, cached.
         #expect(try run.samples().filter { $0["status"] as? String == "scored" }.count == 2)
         #expect(run.server.requestCount() == 3)
-        let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        let again = try await run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(Self.count(try run.results("again"), "cached") == 2)
         #expect(run.server.requestCount() == 4, "only the failed item is asked again")
@@ -181,12 +182,12 @@ struct EvaluationTests {
     }
 
     @Test("once max_error_rate cannot be met the run stops, keeping what was answered")
-    func errorRateStopsEarly() throws {
+    func errorRateStopsEarly() async throws {
         let run = try Run(conf: conf)
         // One at a time, in order: items 0 to 2 always fail; 2 errors of 20 is past 5%.
         let rows = (0..<20).map { i in (i < 3 ? "item \(i) [answer:A] [fault:500]" : "item \(i) [answer:A]", "A") }
         try run.folder.write(["mcq.jsonl": Self.mcq(rows)])
-        let result = try run.run(data: "mcq.jsonl", ["response.max_retries=0", "model.params.max_retries=0", "response.max_concurrency=1",
+        let result = try await run.run(data: "mcq.jsonl", ["response.max_retries=0", "model.params.max_retries=0", "response.max_concurrency=1",
                                                      "response.run_async=false", "model.params.num_concurrent=1"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("error: 2 of 20 items errored (10.0%), more than response.max_error_rate=0.05; stopped after 2 of 20 items"),
@@ -208,14 +209,14 @@ struct EvaluationTests {
         ("good.jsonl", ["task.scoring.metrics=[acc,macro_f2]"], ["unknown metric 'macro_f2'", "did you mean 'macro_f1'?"]),
         ("good.jsonl", ["task.prompt.few_shot=-1"], ["'task.prompt.few_shot' must be zero or more, not -1"]),
     ])
-    func badInput(data: String, extra: [String], fragments: [String]) throws {
+    func badInput(data: String, extra: [String], fragments: [String]) async throws {
         let run = try Run(conf: conf)
         try run.folder.write([
             "bad.jsonl": "{\"id\": \"x\", \"question\": \"q\", \"choices\": [\"a\", \"b\"], \"answer\": \"A\"}\n{\"id\": \"y\", \"question\": \n",
             "good.jsonl": Self.mcq([("one", "A")]),
             "nogold.jsonl": "{\"id\": \"x\", \"question\": \"q\", \"choices\": [\"a\", \"b\"]}\n",
         ])
-        let result = try run.run(data: data, extra)
+        let result = try await run.run(data: data, extra)
         expectUserError(result, contains: fragments)
         #expect(run.server.requestCount() == 0)
     }
@@ -228,13 +229,13 @@ struct EvaluationTests {
     /// With 5 items the first error is past max_error_rate already: the stop must still say why.
     @Test("a server that cannot be reached stops the run at once: one line naming the URL and the cause, a hint, exit 1",
           arguments: [40, 5])
-    func unreachable(items: Int) throws {
+    func unreachable(items: Int) async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["good.jsonl": Self.mcq((0..<items).map { ("q\($0) [answer:A]", "A") })])
         let port = run.server.port
         run.server.stop()
         let started = Date()
-        let result = try run.run(data: "good.jsonl")
+        let result = try await run.run(data: "good.jsonl")
         let seconds = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(seconds < 15, "took \(seconds) s")
@@ -246,7 +247,7 @@ struct EvaluationTests {
     }
 
     @Test("https:// to a plain-HTTP server stops at once, saying so")
-    func httpsToPlainHTTP() throws {
+    func httpsToPlainHTTP() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["good.jsonl": Self.mcq((0..<5).map { ("q\($0) [answer:A]", "A") })])
         let port = run.server.port
@@ -254,7 +255,7 @@ struct EvaluationTests {
             $0.hasPrefix("model.params.base_url=") ? "model.params.base_url=https://127.0.0.1:\(port)/v1" : $0
         }
         let started = Date()
-        let result = try RunnerProcess.run(["--quiet"] + arguments, in: run.folder.url)
+        let result = try await RunnerProcess.run(["--quiet"] + arguments, in: run.folder.url)
         let seconds = Date().timeIntervalSince(started)
         #expect(result.status == 1)
         #expect(seconds < 10, "took \(seconds) s")
@@ -267,10 +268,10 @@ struct EvaluationTests {
 
     @Test("an error retrying cannot fix is asked once; the console shows the URL, the status and the server's message",
           arguments: ["501", "400"])
-    func notRetried(fault: String) throws {
+    func notRetried(fault: String) async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": Self.mcq((0..<5).map { ("q\($0) [answer:A] [fault:\(fault)]", "A") })])
-        let result = try run.run(data: "mcq.jsonl", ["response.max_concurrency=1", "model.params.num_concurrent=1"])
+        let result = try await run.run(data: "mcq.jsonl", ["response.max_concurrency=1", "model.params.num_concurrent=1"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(run.server.requestCount() == 1, "asked \(run.server.requestCount()) times")
         #expect(Self.lines(result, "first error: ")
@@ -281,12 +282,12 @@ struct EvaluationTests {
         ("", "/chat/completions", "does base_url end in /v1?"),
         ("/v1/chat/completions", "/v1/chat/completions/chat/completions", "base_url must stop before /chat/completions"),
     ])
-    func wrongBaseURL(path: String, asked: String, hint: String) throws {
+    func wrongBaseURL(path: String, asked: String, hint: String) async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["good.jsonl": Self.mcq((0..<5).map { ("q\($0) [answer:A]", "A") })])
         let root = "http://127.0.0.1:\(run.server.port)"
         let arguments = run.arguments(data: "good.jsonl", []).map { $0.hasPrefix("model.params.base_url=") ? "model.params.base_url=\(root)\(path)" : $0 }
-        let result = try RunnerProcess.run(["--quiet"] + arguments, in: run.folder.url)
+        let result = try await RunnerProcess.run(["--quiet"] + arguments, in: run.folder.url)
         #expect(result.status == 1)
         #expect(Self.lines(result, "first error: ").first == "first error: \(root)\(asked) answered 404: Invalid URL (POST \(asked))", "\(result.stderr)")
         #expect(Self.lines(result, "hint: ").first?.contains(hint) == true, "\(result.stderr)")
@@ -298,11 +299,11 @@ struct EvaluationTests {
         (["HF_HUB_CACHE": "new", "HUGGINGFACE_HUB_CACHE": "old", "HF_HOME": "home"], "new"),
         (["HF_HOME": "home"], "home/hub"),
     ])
-    func hubCache(environment: [String: String], folder: String) throws {
+    func hubCache(environment: [String: String], folder: String) async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["good.jsonl": Self.mcq([("q", "A")])])
         let root = run.folder.url.path
-        let result = try RunnerProcess.run(["--quiet", "-cp", conf, "+model=hf_local", "+task=mcq", "model.params.model_name=org/absent",
+        let result = try await RunnerProcess.run(["--quiet", "-cp", conf, "+model=hf_local", "+task=mcq", "model.params.model_name=org/absent",
                                             "task.dataset.path=\(root)/good.jsonl", "hydra.run.dir=\(root)/out"],
                                            in: run.folder.url,
                                            environment: ["HF_HUB_CACHE": "", "HUGGINGFACE_HUB_CACHE": "", "HF_HOME": "", "XDG_CACHE_HOME": ""]
@@ -311,22 +312,22 @@ struct EvaluationTests {
     }
 
     @Test("proxies come from the environment, and no_proxy is honoured")
-    func proxies() throws {
+    func proxies() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["good.jsonl": Self.mcq([("q [answer:A]", "A")])])
         // A proxy nobody listens on: every request through it fails; no_proxy sends loopback direct.
         let dead = ["http_proxy": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"]
-        let bypassed = try RunnerProcess.run(["--quiet"] + run.arguments(data: "good.jsonl", ["response.cache.mode=off"]), in: run.folder.url,
+        let bypassed = try await RunnerProcess.run(["--quiet"] + run.arguments(data: "good.jsonl", ["response.cache.mode=off"]), in: run.folder.url,
                                              environment: dead.merging(["no_proxy": "127.0.0.1"]) { $1 })
         #expect(bypassed.status == 0, "\(bypassed.stderr)")
-        let proxied = try RunnerProcess.run(["--quiet"] + run.arguments(data: "good.jsonl", ["hydra.run.dir=\(run.folder.url.path)/out2", "response.cache.mode=off"]),
+        let proxied = try await RunnerProcess.run(["--quiet"] + run.arguments(data: "good.jsonl", ["hydra.run.dir=\(run.folder.url.path)/out2", "response.cache.mode=off"]),
                                             in: run.folder.url, environment: dead.merging(["no_proxy": ""]) { $1 })
         #expect(proxied.status == 1)
         #expect(proxied.stderr.contains("cannot reach"))
     }
 
     @Test("a killed run leaves complete samples; the re-run asks only for what was not answered")
-    func killAndResume() throws {
+    func killAndResume() async throws {
         let run = try Run(conf: conf, plan: FaultPlan(latencyMilliseconds: 150))
         try run.folder.write(["mcq.jsonl": Self.mcq((0..<24).map { ("item \($0) [answer:A]", "A") })])
         let process = Process()
@@ -337,14 +338,14 @@ struct EvaluationTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 6 { usleep(20_000) }
+        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 6 { await sleepFor(0.02) }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         let kept = try run.samples().count
         #expect(kept >= 6 && kept < 24)
         #expect(try run.results()["status"] as? String == "running")
         let before = run.server.requestCount()
-        let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        let again = try await run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
         #expect(again.status == 0, "\(again.stderr)")
         let cached = try #require(Self.count(try run.results("again"), "cached"))
         #expect(cached >= kept)
@@ -353,7 +354,7 @@ struct EvaluationTests {
     }
 
     @Test("Ctrl-C stops cleanly: exit 130, the folder says interrupted, and the next run resumes")
-    func interrupt() throws {
+    func interrupt() async throws {
         let run = try Run(conf: conf, plan: FaultPlan(latencyMilliseconds: 150))
         try run.folder.write(["mcq.jsonl": Self.mcq((0..<24).map { ("item \($0) [answer:B]", "B") })])
         let process = Process()
@@ -365,23 +366,23 @@ struct EvaluationTests {
         process.standardError = err
         try process.run()
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 4 { usleep(20_000) }
+        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 4 { await sleepFor(0.02) }
         kill(process.processIdentifier, SIGINT)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let stderr = String(decoding: await err.fileHandleForReading.readAll(), as: UTF8.self)
+        await process.exited()
         #expect(process.terminationStatus == 130, "\(stderr)")
         #expect(stderr.contains("run the same command again to resume"))
         let results = try run.results()
         #expect(results["status"] as? String == "interrupted")
         let finished = try #require(Self.count(results, "finished"))
         #expect(try run.samples().count == finished)
-        let again = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
+        let again = try await run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/again"])
         #expect(again.status == 0)
         #expect(try #require(Self.count(try run.results("again"), "cached")) >= finished)
     }
 
     @Test("Ctrl-C ends the embedded model's generations too: the queued items are not answered")
-    func interruptLocalEngine() throws {
+    func interruptLocalEngine() async throws {
         let folder = try TemporaryDirectory()
         let process = Process()
         process.executableURL = RunnerProcess.executable
@@ -394,10 +395,10 @@ struct EvaluationTests {
         process.standardError = err
         try process.run()
         let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, ((try? folder.read("out/samples.jsonl"))?.isEmpty ?? true) { usleep(20_000) }
+        while Date() < deadline, ((try? folder.read("out/samples.jsonl"))?.isEmpty ?? true) { await sleepFor(0.02) }
         kill(process.processIdentifier, SIGINT)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let stderr = String(decoding: await err.fileHandleForReading.readAll(), as: UTF8.self)
+        await process.exited()
         #expect(process.terminationStatus == 130, "\(stderr)")
         let results = try JSONSerialization.jsonObject(with: Data(folder.read("out/results.json").utf8)) as! [String: Any]
         #expect(results["status"] as? String == "interrupted")
@@ -407,9 +408,9 @@ struct EvaluationTests {
     }
 
     @Test("the embedded model: SmolLM2 answers mcq offline, by generation and by loglikelihood", arguments: ["generate", "loglikelihood"])
-    func smollm2(mode: String) throws {
+    func smollm2(mode: String) async throws {
         let folder = try TemporaryDirectory()
-        let result = try RunnerProcess.run(["-cp", conf, "--quiet", "+model=smollm2", "+task=mcq", "task.dataset.limit=6", "task.scoring.mode=\(mode)",
+        let result = try await RunnerProcess.run(["-cp", conf, "--quiet", "+model=smollm2", "+task=mcq", "task.dataset.limit=6", "task.scoring.mode=\(mode)",
                                             "response.cache.path=\(folder.url.path)/cache.sqlite", "hydra.run.dir=\(folder.url.path)/out"],
                                            in: RunnerProcess.packageRoot)
         #expect(result.status == 0, "\(result.stderr)")

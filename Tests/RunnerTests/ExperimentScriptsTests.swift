@@ -7,7 +7,7 @@ import Testing
 /// server, and leave one folder per job and a summary.
 @Suite("experiment scripts")
 struct ExperimentScriptsTests {
-    func runScript(_ name: String, sweepDirectory: URL, server: FakeLLMServer?) throws -> (status: Int32, stderr: String) {
+    func runScript(_ name: String, sweepDirectory: URL, server: FakeLLMServer?) async throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [RunnerProcess.packageRoot.appendingPathComponent("experiments/\(name)").path, "--quiet",
@@ -22,8 +22,8 @@ struct ExperimentScriptsTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
         try process.run()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let stderr = String(decoding: await err.fileHandleForReading.readAll(), as: UTF8.self)
+        await process.exited()
         return (process.terminationStatus, stderr)
     }
 
@@ -31,12 +31,12 @@ struct ExperimentScriptsTests {
         ("compare_models_temperatures.sh", 6, "job,+model,model.params.temperature,metric"),
         ("tasks_x_seeds.sh", 9, "job,+task,seed,metric"),
     ])
-    func script(name: String, jobs: Int, header: String) throws {
+    func script(name: String, jobs: Int, header: String) async throws {
         let folder = try TemporaryDirectory()
         let server = try FakeLLMServer(port: 0, idleTimeout: 300)
         defer { server.stop() }
         let sweep = folder.url.appendingPathComponent("sweep")
-        let result = try runScript(name, sweepDirectory: sweep, server: server)
+        let result = try await runScript(name, sweepDirectory: sweep, server: server)
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try folder.read("sweep/summary.csv").split(separator: "\n")
         #expect(summary.count == jobs + 1)
@@ -46,9 +46,9 @@ struct ExperimentScriptsTests {
     }
 
     @Test("without BASE_URL a script starts its own fake server and stops it when the sweep ends")
-    func ownServerIsStopped() throws {
+    func ownServerIsStopped() async throws {
         let folder = try TemporaryDirectory()
-        let result = try runScript("tasks_x_seeds.sh", sweepDirectory: folder.url.appendingPathComponent("sweep"), server: nil)
+        let result = try await runScript("tasks_x_seeds.sh", sweepDirectory: folder.url.appendingPathComponent("sweep"), server: nil)
         #expect(result.status == 0, "\(result.stderr)")
         let marker = "using the fake test server at http://127.0.0.1:"
         let port = try #require(result.stderr.components(separatedBy: marker).dropFirst().first.flatMap { Int($0.prefix { $0.isNumber }) })

@@ -47,17 +47,17 @@ struct HydraCase: CustomTestStringConvertible, Sendable {
         return env
     }
 
-    func run() throws -> RunnerResult {
+    func run() async throws -> RunnerResult {
         let scratch = try TemporaryDirectory()
-        return try RunnerProcess.run(try arguments, in: scratch.url, environment: environment)
+        return try await RunnerProcess.run(try arguments, in: scratch.url, environment: environment)
     }
 }
 
 @Suite("Hydra conformance: runner --cfg job on recorded trees")
 struct HydraConformanceTests {
     @Test("prints exactly what Hydra printed", arguments: HydraCase.succeeding)
-    func matchesHydraOutput(_ hydraCase: HydraCase) throws {
-        let result = try hydraCase.run()
+    func matchesHydraOutput(_ hydraCase: HydraCase) async throws {
+        let result = try await hydraCase.run()
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let expected = try hydraCase.read("expected.yaml")
         #expect(result.stdout == expected, "\(LineDiff.describe(expected: expected, actual: result.stdout))")
@@ -66,8 +66,8 @@ struct HydraConformanceTests {
     /// Hydra fails these; we must fail too, with one clear message. Our exact wording is kept
     /// in `runner.stderr` next to Hydra's (re-record with RECORD_SNAPSHOTS=1).
     @Test("fails where Hydra fails, with one error and a hint", arguments: HydraCase.failing)
-    func failsLikeHydra(_ hydraCase: HydraCase) throws {
-        let result = try hydraCase.run()
+    func failsLikeHydra(_ hydraCase: HydraCase) async throws {
+        let result = try await hydraCase.run()
         expectUserError(result)
         let scratchFree = result.stderr.replacingOccurrences(of: hydraCase.directory.appendingPathComponent("conf").path, with: "$CONF")
         let snapshot = hydraCase.directory.appendingPathComponent("runner.stderr")

@@ -33,7 +33,7 @@ extension LMEvalParityTests {
         .compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
 
     @Test("lm-eval's task library by name: every task and group of a recorded lm-eval run", arguments: libraryRuns)
-    func library(run: String) throws {
+    func library(run: String) async throws {
         let command = try String(decoding: LMEvalParityTests.recorded(run, "command.txt"), as: UTF8.self)
         let words = LMEvalParityTests.shellWords(command)
         let directory = try TemporaryDirectory()
@@ -55,7 +55,7 @@ extension LMEvalParityTests {
         if let include = value(after: "--include_path") { overrides.append("task.include_path=[\(Self.root.path)/tasks/\(include)]") }
         let checkpoint = words.first { $0.hasPrefix("pretrained=") }!.split(separator: ",")[0].dropFirst("pretrained=".count)
             .replacingOccurrences(of: "<REPO>", with: RunnerProcess.packageRoot.path)
-        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
+        let result = try await RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
                                             "model.params.dtype=float32", "model.params.checkpoint_path=\(checkpoint)"] + overrides,
                                            environment: environment)
         try #require(result.status == 0, "\(run): \(result.stderr)")

@@ -93,12 +93,12 @@ struct LMEvalParityTests {
     }
 
     @Test("prompts, loglikelihoods, generations, filters and metrics as lm-eval recorded them", arguments: runs)
-    func matchesRecordedRun(run: String) throws {
+    func matchesRecordedRun(run: String) async throws {
         let command = try String(decoding: Self.recorded(run, "command.txt"), as: UTF8.self)
         let directory = try TemporaryDirectory()
         let out = directory.url.appendingPathComponent("out").path
         // lm-eval's hf model ran in float32: so do we (dtype auto would pick bfloat16 on some CPUs).
-        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
+        let result = try await RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
                                             "model.params.dtype=float32"] + Self.overrides(command))
         try #require(result.status == 0, "\(run): \(result.stderr)")
         try Self.compare(run, out: out)
@@ -136,7 +136,7 @@ struct LMEvalParityTests {
 
     @Test("lm-eval's own task files on hub data, from each place the data can be: lm-eval's requests, answers and numbers",
           arguments: hubRuns, HubSource.allCases)
-    func hubData(run: String, source: HubSource) throws {
+    func hubData(run: String, source: HubSource) async throws {
         let command = try String(decoding: Self.recorded(run, "command.txt"), as: UTF8.self)
         let directory = try TemporaryDirectory()
         let out = directory.url.appendingPathComponent("out").path
@@ -159,7 +159,7 @@ struct LMEvalParityTests {
         if let shots = Self.shellWords(command).split(separator: "--num_fewshot").dropFirst().first?.first { overrides.append("task.num_fewshot=\(shots)") }
         let checkpoint = Self.shellWords(command).first { $0.hasPrefix("pretrained=") }!.split(separator: ",")[0].dropFirst("pretrained=".count)
             .replacingOccurrences(of: "<REPO>", with: RunnerProcess.packageRoot.path)
-        let result = try RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
+        let result = try await RunnerProcess.run(["+model=hf_local", "+task=lm_eval", "hydra.run.dir=\(out)", "response.cache.mode=off", "--quiet",
                                             "model.params.dtype=float32", "model.params.checkpoint_path=\(checkpoint)"] + overrides,
                                            environment: environment)
         try #require(result.status == 0, "\(run) from \(source): \(result.stderr)")
@@ -251,11 +251,11 @@ struct LMEvalParityTests {
     }
 
     @Test("a sweep over task files runs each file as its own job")
-    func sweepOverTaskFiles() throws {
+    func sweepOverTaskFiles() async throws {
         let directory = try TemporaryDirectory()
         let tasks = Self.root.appendingPathComponent("tasks").path
         let checkpoint = RunnerProcess.packageRoot.appendingPathComponent("Tests/ModelsTests/Fixtures/hf_tiny/llama").path
-        let result = try RunnerProcess.run(["-m", "+model=hf_local", "+task=lm_eval", "model.params.checkpoint_path=\(checkpoint)",
+        let result = try await RunnerProcess.run(["-m", "+model=hf_local", "+task=lm_eval", "model.params.checkpoint_path=\(checkpoint)",
                                             "task.path=\(tasks)/mc_mutual_info.yaml,\(tasks)/ll_plain.yaml", "task.limit=3",
                                             "hydra.sweep.dir=\(directory.url.path)/sweep", "response.cache.mode=off", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -269,10 +269,10 @@ struct LMEvalParityTests {
     }
 
     @Test("a broken task file stops the run before anything is written: one error with file:line and a hint, exit 2")
-    func brokenFile() throws {
+    func brokenFile() async throws {
         let directory = try TemporaryDirectory()
         try directory.write(["bad.yaml": "task: bad\ndataset_path: json\ndoc_to_txt: x\n"])
-        let result = try RunnerProcess.run(["+model=local_chat", "+task=lm_eval", "task.path=\(directory.url.path)/bad.yaml",
+        let result = try await RunnerProcess.run(["+model=local_chat", "+task=lm_eval", "task.path=\(directory.url.path)/bad.yaml",
                                             "model.params.base_url=http://127.0.0.1:9/v1", "hydra.run.dir=\(directory.url.path)/out"])
         expectUserError(result, contains: ["bad.yaml:3:13", "unknown lm-eval task key 'doc_to_txt'", "did you mean 'doc_to_text'?"])
         #expect(!FileManager.default.fileExists(atPath: directory.url.path + "/out"), "nothing written")

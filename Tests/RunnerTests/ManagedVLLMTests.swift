@@ -36,10 +36,10 @@ struct ManagedVLLMTests {
     let base = ["+task=mcq", "+model=vllm", "response.cache.mode=off", "report=false"]
 
     @Test("a sweep over sampling settings runs on one server started with the right flags, stopped at the end")
-    func oneServerForASweep() throws {
+    func oneServerForASweep() async throws {
         let standIn = try StandIn()
         let dir = try TemporaryDirectory()
-        let result = try RunnerProcess.run(["--quiet", "-m"] + base + [
+        let result = try await RunnerProcess.run(["--quiet", "-m"] + base + [
             "model.params.executable=\(standIn.executable)", "model.params.model_name=org/tiny", "model.params.checkpoint_name=tiny",
             "model.params.batch_size=8", "model.params.max_model_len=2048", "model.params.dtype=bfloat16",
             "model.params.extra_args=[--enforce-eager]", "model.params.sampling_params.temperature=0.0,0.5",
@@ -63,10 +63,10 @@ struct ManagedVLLMTests {
     }
 
     @Test("a sweep over checkpoints restarts the server for each")
-    func serverPerCheckpoint() throws {
+    func serverPerCheckpoint() async throws {
         let standIn = try StandIn()
         let dir = try TemporaryDirectory()
-        let result = try RunnerProcess.run(["--quiet", "-m"] + base + ["model.params.executable=\(standIn.executable)",
+        let result = try await RunnerProcess.run(["--quiet", "-m"] + base + ["model.params.executable=\(standIn.executable)",
                                             "model.params.model_name=a,b", "hydra.sweep.dir=\(dir.url.path)/sweep"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(standIn.calls.map { $0.split(separator: " ")[1] } == ["a", "b"])
@@ -74,11 +74,11 @@ struct ManagedVLLMTests {
     }
 
     @Test("a server that exits while starting fails at once with the end of its output")
-    func startupFailure() throws {
+    func startupFailure() async throws {
         let standIn = try StandIn("echo 'loading weights'; echo 'torch.OutOfMemoryError: CUDA out of memory' >&2; exit 3")
         let dir = try TemporaryDirectory()
         let started = Date()
-        let result = try RunnerProcess.run(base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=big",
+        let result = try await RunnerProcess.run(base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=big",
                                                    "hydra.run.dir=\(dir.url.path)/run"])
         #expect(Date().timeIntervalSince(started) < 20)
         expectUserError(result, contains: ["vllm serve exited with status 3 before it was ready", "CUDA out of memory"])
@@ -86,16 +86,16 @@ struct ManagedVLLMTests {
     }
 
     @Test("a server not ready within startup_timeout is stopped and named")
-    func startupTimeout() throws {
+    func startupTimeout() async throws {
         let standIn = try StandIn("echo 'still loading'; sleep 60")
-        let result = try RunnerProcess.run(base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=slow",
+        let result = try await RunnerProcess.run(base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=slow",
                                                    "model.params.startup_timeout=1"])
         expectUserError(result, contains: ["was not ready within", "startup_timeout", "still loading"])
         #expect(standIn.orphans.isEmpty, "the slow server was left running")
     }
 
     /// A run on a slow stand-in, one request at a time, returned once its first item is done.
-    func startSlowRun() throws -> (StandIn, TemporaryDirectory, Process) {
+    func startSlowRun() async throws -> (StandIn, TemporaryDirectory, Process) {
         let standIn = try StandIn("serve --latency-ms 300")
         let dir = try TemporaryDirectory()
         let process = Process()
@@ -106,15 +106,15 @@ struct ManagedVLLMTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        for _ in 0..<100 where !((try? dir.read("run/samples.jsonl")) ?? "").contains("\n") { Thread.sleep(forTimeInterval: 0.1) }
+        for _ in 0..<100 where !((try? dir.read("run/samples.jsonl")) ?? "").contains("\n") { await sleepFor(0.1) }
         return (standIn, dir, process)
     }
 
     @Test("Ctrl-C stops the run and the server")
-    func interrupted() throws {
-        let (standIn, dir, process) = try startSlowRun()
+    func interrupted() async throws {
+        let (standIn, dir, process) = try await startSlowRun()
         process.interrupt()
-        process.waitUntilExit()
+        await process.exited()
         _ = dir  // its folder lives until the run has ended
         #expect(process.terminationStatus == 130)
         #expect(standIn.calls.count == 1)
@@ -125,14 +125,14 @@ struct ManagedVLLMTests {
     /// server sees the runner's end of a pipe close and stops the server's process group (a GPU
     /// is never left held by an orphaned `vllm serve`).
     @Test("a runner killed with SIGKILL does not leave vllm serve running")
-    func killedRunner() throws {
-        let (standIn, dir, process) = try startSlowRun()
+    func killedRunner() async throws {
+        let (standIn, dir, process) = try await startSlowRun()
         #expect(!standIn.orphans.isEmpty, "the server was running")
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        await process.exited()
         _ = dir  // its folder lives until the run has ended
         // The stand-in serves for 60 s of idleness on its own: gone within a few seconds means stopped.
-        for _ in 0..<50 where !standIn.orphans.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        for _ in 0..<50 where !standIn.orphans.isEmpty { await sleepFor(0.1) }
         #expect(standIn.orphans.isEmpty, "vllm serve outlived a SIGKILLed runner: \(standIn.orphans)")
     }
 
@@ -143,11 +143,11 @@ struct ManagedVLLMTests {
     @Test("a real vllm serve, when vllm is installed (RUNNER_VLLM_MODEL names the model)",
           .enabled(if: realVLLM != nil, "vllm is not on PATH: pip install vllm (CUDA) or build its CPU version"),
           .timeLimit(.minutes(10)))
-    func realServer() throws {
+    func realServer() async throws {
         let model = ProcessInfo.processInfo.environment["RUNNER_VLLM_MODEL"]
             ?? RunnerProcess.packageRoot.appendingPathComponent("models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf").path
         let dir = try TemporaryDirectory()
-        let result = try RunnerProcess.run(["--quiet"] + base + ["model.params.model_name=\(model)", "model.params.max_model_len=2048",
+        let result = try await RunnerProcess.run(["--quiet"] + base + ["model.params.model_name=\(model)", "model.params.max_model_len=2048",
                                                                "task.dataset.limit=5", "hydra.run.dir=\(dir.url.path)/run"])
         #expect(result.status == 0, "\(result.stderr)")
         let results = try JSONSerialization.jsonObject(with: Data(dir.read("run/results.json").utf8)) as! [String: Any]

@@ -9,9 +9,9 @@ import Testing
 @Suite("report.html in a real browser", .serialized, .timeLimit(.minutes(4)), .enabled(if: Chromium.path != nil || Chromium.isRequired))
 struct ReportBrowserTests {
     /// A six-job sweep on the fake server: seed x temperature, one task.
-    static func sweep(in dir: TemporaryDirectory, server: FakeLLMServer, extra: [String] = []) throws -> (RunnerResult, String) {
+    static func sweep(in dir: TemporaryDirectory, server: FakeLLMServer, extra: [String] = []) async throws -> (RunnerResult, String) {
         let sweep = dir.url.appendingPathComponent("sweep").path
-        let result = try RunnerProcess.run(["--quiet", "-m", "+model=local_chat", "+task=mcq", "seed=1,2,3", "model.params.temperature=0.0,0.5",
+        let result = try await RunnerProcess.run(["--quiet", "-m", "+model=local_chat", "+task=mcq", "seed=1,2,3", "model.params.temperature=0.0,0.5",
                                             "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "response.cache.mode=off",
                                             "hydra.sweep.dir=\(sweep)"] + extra)
         return (result, sweep)
@@ -20,18 +20,18 @@ struct ReportBrowserTests {
     static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     @Test("a sweep writes report.html: one row per job, one point per job in each plot, the numbers of results.json")
-    func sweepReport() throws {
+    func sweepReport() async throws {
         let chromium = try Chromium.require()
         let server = try FakeLLMServer(plan: FaultPlan(), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        let (result, sweep) = try Self.sweep(in: dir, server: server)
+        let (result, sweep) = try await Self.sweep(in: dir, server: server)
         #expect(result.status == 0, "\(result.stderr)")
         let page = try String(contentsOfFile: sweep + "/report.html", encoding: .utf8)
         // Self-contained: nothing fetched from anywhere.
         for outside in ["src=", "<link", "url(", "@import"] { #expect(!page.contains(outside), "the page loads '\(outside)'") }
 
-        let dom = try chromium.dumpDOM(sweep + "/report.html")
+        let dom = try await chromium.dumpDOM(sweep + "/report.html")
         #expect(Self.count("class=\"job-row\"", in: dom) == 6)
         let plots = dom.components(separatedBy: "<svg").dropFirst()
         #expect(plots.count >= 2, "acc by seed and acc by temperature")
@@ -52,43 +52,43 @@ struct ReportBrowserTests {
         let samples = try String(contentsOfFile: sweep + "/0/samples.jsonl", encoding: .utf8).split(separator: "\n")
         let wrong = samples.filter { $0.contains("\"status\":\"scored\"") && $0.contains("\"score\":0") }.count
         #expect(wrong > 0 && wrong < 40)
-        #expect(try chromium.dumpDOM(sweep + "/report.html", hash: "job=0&filter=wrong").contains("\(wrong) of 40 samples"))
+        #expect(try await chromium.dumpDOM(sweep + "/report.html", hash: "job=0&filter=wrong").contains("\(wrong) of 40 samples"))
         let capital = samples.filter { $0.lowercased().contains("capital") }.count
         #expect(capital > 0 && capital < 40)
-        #expect(try chromium.dumpDOM(sweep + "/report.html", hash: "job=0&q=capital").contains("\(capital) of 40 samples"))
+        #expect(try await chromium.dumpDOM(sweep + "/report.html", hash: "job=0&q=capital").contains("\(capital) of 40 samples"))
 
         // Not blank: far more drawn than on an empty page of the same size.
         let blank = dir.url.appendingPathComponent("blank.html").path
         try "<!DOCTYPE html><html><body></body></html>".write(toFile: blank, atomically: true, encoding: .utf8)
-        let ours = try chromium.screenshot(sweep + "/report.html", to: dir.url.appendingPathComponent("ours.png").path)
-        let empty = try chromium.screenshot(blank, to: dir.url.appendingPathComponent("blank.png").path)
+        let ours = try await chromium.screenshot(sweep + "/report.html", to: dir.url.appendingPathComponent("ours.png").path)
+        let empty = try await chromium.screenshot(blank, to: dir.url.appendingPathComponent("blank.png").path)
         #expect(ours > 5 * empty, "screenshot \(ours) bytes against \(empty) for a blank page")
     }
 
     @Test("report: false turns the sweep's page off; runner report writes one for a single run")
-    func settingAndRun() throws {
+    func settingAndRun() async throws {
         let server = try FakeLLMServer(plan: FaultPlan(), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        let (result, sweep) = try Self.sweep(in: dir, server: server, extra: ["report=false"])
+        let (result, sweep) = try await Self.sweep(in: dir, server: server, extra: ["report=false"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: sweep + "/report.html"))
-        let single = try RunnerProcess.run(["report", sweep + "/2"])
+        let single = try await RunnerProcess.run(["report", sweep + "/2"])
         #expect(single.status == 0, "\(single.stderr)")
         let page = try String(contentsOfFile: sweep + "/2/report.html", encoding: .utf8)
         #expect(page.contains("Run: local_chat on mcq"))
-        expectUserError(try RunnerProcess.run(["report", dir.url.path + "/nothing-here"]), contains: ["is not a folder"])
-        expectUserError(try RunnerProcess.run(["report", dir.url.path]), contains: ["holds no results.json"])
+        expectUserError(try await RunnerProcess.run(["report", dir.url.path + "/nothing-here"]), contains: ["is not a folder"])
+        expectUserError(try await RunnerProcess.run(["report", dir.url.path]), contains: ["holds no results.json"])
     }
 
     @Test("100,000 samples: the browser counts them all and draws only the rows in view")
-    func manySamples() throws {
+    func manySamples() async throws {
         let chromium = try Chromium.require()
         let server = try FakeLLMServer(plan: FaultPlan(), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let run = dir.url.appendingPathComponent("run").path
-        let result = try RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:\(server.port)/v1",
+        let result = try await RunnerProcess.run(["--quiet", "+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:\(server.port)/v1",
                                             "response.cache.mode=off", "hydra.run.dir=\(run)"])
         #expect(result.status == 0, "\(result.stderr)")
         // The run's own 40 lines, repeated with fresh ids up to 100,000.
@@ -100,10 +100,10 @@ struct ReportBrowserTests {
             many += line.replacingOccurrences(of: "\"id\":\"\(id)\"", with: "\"id\":\"\(id)-\(index)\"") + "\n"
         }
         try many.write(toFile: run + "/samples.jsonl", atomically: true, encoding: .utf8)
-        let report = try RunnerProcess.run(["report", run])
+        let report = try await RunnerProcess.run(["report", run])
         #expect(report.status == 0, "\(report.stderr)")
         let started = Date()
-        let dom = try chromium.dumpDOM(run + "/report.html")
+        let dom = try await chromium.dumpDOM(run + "/report.html")
         let seconds = Date().timeIntervalSince(started)
         #expect(dom.contains("100000 of 100000 samples"))
         let drawn = Self.count("class=\"row", in: dom)

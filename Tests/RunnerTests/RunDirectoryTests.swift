@@ -7,10 +7,10 @@ struct RunDirectoryTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 
     @Test("a run gets outputs/<date>/<time>/ with config, overrides and metadata")
-    func singleRun() throws {
+    func singleRun() async throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
-        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "model.params.temperature=0.5"] + offline.overrides,
+        let result = try await RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "model.params.temperature=0.5"] + offline.overrides,
                                            in: dir.url, environment: offline.environment)
         #expect(result.status == 0, "\(result.stderr)")
         let dates = try dir.folders(in: "outputs")
@@ -31,12 +31,12 @@ struct RunDirectoryTests {
     }
 
     @Test("an explicit hydra.run.dir is used as given: a second run replaces the first one's results")
-    func explicitRunDirectoryIsReused() throws {
+    func explicitRunDirectoryIsReused() async throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
         let common = ["-cp", conf, "+model=openai_chat", "hydra.run.dir=outputs/fixed"] + offline.overrides
-        let first = try RunnerProcess.run(common + ["+task=qa", "task.dataset.limit=3"], in: dir.url, environment: offline.environment)
-        let second = try RunnerProcess.run(common + ["+task=mcq"], in: dir.url, environment: offline.environment)
+        let first = try await RunnerProcess.run(common + ["+task=qa", "task.dataset.limit=3"], in: dir.url, environment: offline.environment)
+        let second = try await RunnerProcess.run(common + ["+task=mcq"], in: dir.url, environment: offline.environment)
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
         #expect(try dir.folders(in: "outputs") == ["fixed"])
         #expect(try dir.read("outputs/fixed/.hydra/overrides.yaml").contains("+task=mcq"))
@@ -48,22 +48,22 @@ struct RunDirectoryTests {
     }
 
     @Test("runs into the default dated folder never share one")
-    func defaultRunDirectoriesAreUnique() throws {
+    func defaultRunDirectoriesAreUnique() async throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
         let args = ["-cp", conf, "+model=openai_chat", "+task=qa"] + offline.overrides
-        let first = try RunnerProcess.run(args, in: dir.url, environment: offline.environment)
-        let second = try RunnerProcess.run(args, in: dir.url, environment: offline.environment)
+        let first = try await RunnerProcess.run(args, in: dir.url, environment: offline.environment)
+        let second = try await RunnerProcess.run(args, in: dir.url, environment: offline.environment)
         #expect(first.status == 0 && second.status == 0, "\(first.stderr)\(second.stderr)")
         let runs = try dir.folders(in: "outputs").flatMap { date in try dir.folders(in: "outputs/\(date)") }
         #expect(runs.count == 2, "\(runs)")
     }
 
     @Test("hydra.run.dir may interpolate the job config and hydra.job.name")
-    func runDirInterpolation() throws {
+    func runDirInterpolation() async throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
-        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "hydra.job.name=nightly",
+        let result = try await RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "hydra.job.name=nightly",
                                             "hydra.run.dir=runs/${hydra.job.name}/${model.params.model_name}"] + offline.overrides,
                                            in: dir.url, environment: offline.environment)
         #expect(result.status == 0, "\(result.stderr)")
@@ -71,10 +71,10 @@ struct RunDirectoryTests {
     }
 
     @Test("a sweep writes numbered job directories under one sweep directory")
-    func multirun() throws {
+    func multirun() async throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
-        let result = try RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat,local_chat", "+task=mcq", "seed=1,2",
+        let result = try await RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat,local_chat", "+task=mcq", "seed=1,2",
                                             "hydra.sweep.dir=sweeps/s1"] + offline.overrides, in: dir.url, environment: offline.environment)
         // local_chat needs base_url; openai_chat has it too, so every job composes.
         #expect(result.status == 0, "\(result.stderr)")
@@ -88,10 +88,10 @@ struct RunDirectoryTests {
     }
 
     @Test("hydra.sweep.subdir names job directories")
-    func sweepSubdir() throws {
+    func sweepSubdir() async throws {
         let dir = try TemporaryDirectory()
         let offline = try OfflineEvaluation()
-        let result = try RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat", "+task=mcq", "seed=7,8",
+        let result = try await RunnerProcess.run(["-cp", conf, "-m", "+model=openai_chat", "+task=mcq", "seed=7,8",
                                             "hydra.sweep.dir=sw", "hydra.sweep.subdir=${hydra.job.override_dirname}",
                                             "hydra.job.config.override_dirname.exclude_keys=[model.params.base_url,task.dataset.path,task.dataset.limit,response.cache.mode]"]
                                            + offline.overrides,
@@ -101,12 +101,12 @@ struct RunDirectoryTests {
     }
 
     @Test("secrets given as overrides never reach the run directory or stdout")
-    func secretsStayOut() throws {
+    func secretsStayOut() async throws {
         let dir = try TemporaryDirectory()
         let secret = "sk-test-\(UUID().uuidString)"
         let offline = try OfflineEvaluation()
         // The override is refused (an API key never goes in config), and its value is masked in the error too.
-        let result = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "+model.params.api_key=\(secret)"] + offline.overrides,
+        let result = try await RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+task=mcq", "+model.params.api_key=\(secret)"] + offline.overrides,
                                            in: dir.url, environment: offline.environment)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("'+model.params.api_key=***'"))
@@ -114,15 +114,15 @@ struct RunDirectoryTests {
         // The run is refused while it is set up, before its folder exists: nothing is written at all.
         let files = FileManager.default.enumerator(atPath: dir.url.path)?.compactMap { $0 as? String } ?? []
         #expect(files.isEmpty, "written: \(files)")
-        let printed = try RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+model.params.api_key=\(secret)", "--cfg", "job"], in: dir.url)
+        let printed = try await RunnerProcess.run(["-cp", conf, "+model=openai_chat", "+model.params.api_key=\(secret)", "--cfg", "job"], in: dir.url)
         #expect(!printed.stdout.contains(secret) && printed.stdout.contains("api_key: '***'"))
     }
 
     @Test("a run refuses to start without a model and task, or with ??? left, and writes nothing")
-    func notReady() throws {
+    func notReady() async throws {
         let dir = try TemporaryDirectory()
-        expectUserError(try RunnerProcess.run(["-cp", conf, "+model=openai_chat"], in: dir.url), contains: ["no task chosen", "+task=<OPTION>"])
-        expectUserError(try RunnerProcess.run(["-cp", conf, "+model=local_chat", "+task=mcq"], in: dir.url),
+        expectUserError(try await RunnerProcess.run(["-cp", conf, "+model=openai_chat"], in: dir.url), contains: ["no task chosen", "+task=<OPTION>"])
+        expectUserError(try await RunnerProcess.run(["-cp", conf, "+model=local_chat", "+task=mcq"], in: dir.url),
                         contains: ["model/local_chat.yaml:", "missing mandatory value 'model.params.base_url'"])
         #expect(!FileManager.default.fileExists(atPath: dir.url.appendingPathComponent("outputs").path))
     }

@@ -18,9 +18,9 @@ struct SafetyTests {
         return dir.url.appendingPathComponent("data.jsonl").path
     }
 
-    static func run(_ safety: [String], server: FakeLLMServer, dir: TemporaryDirectory, name: String, quiet: Bool = true) throws -> (RunnerResult, [String: Any], [[String: Any]]) {
+    static func run(_ safety: [String], server: FakeLLMServer, dir: TemporaryDirectory, name: String, quiet: Bool = true) async throws -> (RunnerResult, [String: Any], [[String: Any]]) {
         let url = "http://127.0.0.1:\(server.port)/v1"
-        let result = try RunnerProcess.run((quiet ? ["--quiet"] : []) + ["+model=local_chat", "+task=mcq", "model.params.base_url=\(url)",
+        let result = try await RunnerProcess.run((quiet ? ["--quiet"] : []) + ["+model=local_chat", "+task=mcq", "model.params.base_url=\(url)",
                                             "task.dataset.path=\(try dataset(dir))", "response.cache.path=\(dir.url.path)/cache.sqlite",
                                             "hydra.run.dir=\(dir.url.path)/\(name)"] + safety.map { $0.replacingOccurrences(of: "URL", with: url) },
                                            environment: ["OPENAI_API_KEY": "sk-fake-for-tests"])
@@ -36,11 +36,11 @@ struct SafetyTests {
     }
 
     @Test("moderation records verdicts on prompts and outputs, with flagged rates, intervals and categories; checks are cached")
-    func moderationRecords() throws {
+    func moderationRecords() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        let (result, results, samples) = try Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "run")
+        let (result, results, samples) = try await Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "run")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(samples.map(Self.verdicts) == [["prompt": false, "output": false], ["prompt": true, "output": false],
                                                 ["prompt": false, "output": true], ["prompt": false, "output": false]])
@@ -55,18 +55,18 @@ struct SafetyTests {
         }
         #expect(server.requestCount("moderations") == 8)
         // The same run again: model answers and verdicts come from the cache; the console shows the rates.
-        let (again, _, _) = try Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "again", quiet: false)
+        let (again, _, _) = try await Self.run(["+safety=moderation", "safety.base_url=URL"], server: server, dir: dir, name: "again", quiet: false)
         #expect(server.requestCount("moderations") == 8 && server.requestCount("chat/completions") == 4)
         #expect(again.stdout.contains("safety prompts flagged 1 of 4 (25.0%, [4.6, 69.9]%)"), "\(again.stdout)")
         #expect(again.stdout.contains("safety outputs flagged 1 of 4 (25.0%, [4.6, 69.9]%)"))
     }
 
     @Test("llama_guard as the judge: replace swaps an unsafe answer for the message, an unsafe prompt is never sent")
-    func llamaGuardReplaces() throws {
+    func llamaGuardReplaces() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        let (result, results, samples) = try Self.run(["+safety=llama_guard", "safety.judge.params.base_url=URL", "safety.action=replace",
+        let (result, results, samples) = try await Self.run(["+safety=llama_guard", "safety.judge.params.base_url=URL", "safety.action=replace",
                                                        "safety.message='Not answered.'"], server: server, dir: dir, name: "run")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(samples[1]["raw_answer"] as? String == "Not answered.", "the unsafe prompt got the message")
@@ -82,11 +82,11 @@ struct SafetyTests {
     }
 
     @Test("skip leaves unsafe items out with the reason")
-    func skipAction() throws {
+    func skipAction() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        let (result, _, samples) = try Self.run(["+safety=moderation", "safety.base_url=URL", "safety.action=skip"], server: server, dir: dir, name: "run")
+        let (result, _, samples) = try await Self.run(["+safety=moderation", "safety.base_url=URL", "safety.action=skip"], server: server, dir: dir, name: "run")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(samples.map { $0["status"] as! String } == ["scored", "skipped", "skipped", "scored"])
         #expect((samples[1]["reason"] as? String)?.hasPrefix("unsafe prompt") == true)
@@ -94,12 +94,12 @@ struct SafetyTests {
     }
 
     @Test("a local checkpoint as the judge: the wiring runs, and an answer that is no verdict is counted as a check error")
-    func localJudge() throws {
+    func localJudge() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         // SmolLM2 is no Llama Guard: it answers, but not "safe" or "unsafe".
-        let (result, results, samples) = try Self.run(["+safety=llama_guard", "model@safety.judge=smollm2", "safety.check=[output]",
+        let (result, results, samples) = try await Self.run(["+safety=llama_guard", "model@safety.judge=smollm2", "safety.check=[output]",
                                                        "response.cache.mode=off"], server: server, dir: dir, name: "run")
         #expect(result.status == 0, "\(result.stderr)")
         let output = try #require((results["safety"] as? [String: Any])?["output"] as? [String: Any])
@@ -112,11 +112,11 @@ struct SafetyTests {
     }
 
     @Test("a checker that cannot be reached stops the run and names the safety settings")
-    func checkerUnreachable() throws {
+    func checkerUnreachable() async throws {
         let server = try FakeLLMServer(idleTimeout: 300)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        let (result, _, _) = try Self.run(["+safety=moderation", "safety.base_url=http://127.0.0.1:9/v1"], server: server, dir: dir, name: "run")
+        let (result, _, _) = try await Self.run(["+safety=moderation", "safety.base_url=http://127.0.0.1:9/v1"], server: server, dir: dir, name: "run")
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: run stopped: the safety check (moderation): cannot reach http://127.0.0.1:9/v1/moderations"), "\(result.stderr)")
         #expect(result.stderr.contains("hint: check safety.base_url"))
@@ -124,8 +124,8 @@ struct SafetyTests {
     }
 
     @Test("a bad safety setting is one clear error")
-    func badSettings() throws {
-        expectUserError(try RunnerProcess.run(["+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:1/v1",
+    func badSettings() async throws {
+        expectUserError(try await RunnerProcess.run(["+model=local_chat", "+task=mcq", "model.params.base_url=http://127.0.0.1:1/v1",
                                                "+safety=moderation", "safety.action=block"]), contains: ["safety.action"])
     }
 }

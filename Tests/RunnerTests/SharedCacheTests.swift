@@ -1,3 +1,4 @@
+import TestSupport
 import FakeLLMServer
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Testing
 @Suite("Sweeps sharing a cache", .timeLimit(.minutes(2)))
 struct SharedCacheTests {
     @Test("two sweeps started at once on one SQLite cache send each distinct request once")
-    func twoSweepsOneCache() throws {
+    func twoSweepsOneCache() async throws {
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 5), idleTimeout: 120)
         defer { server.stop() }
         let folder = try TemporaryDirectory()
@@ -24,13 +25,13 @@ struct SharedCacheTests {
         }
         // One sweep alone on its own cache: how many distinct requests the sweep makes.
         let alone = try sweep("alone", cache: "alone.sqlite")
-        alone.waitUntilExit()
+        await alone.exited()
         #expect(alone.terminationStatus == 0)
         let distinct = server.requestCount()
         #expect(distinct > 0)
         let first = try sweep("first", cache: "shared.sqlite"), second = try sweep("second", cache: "shared.sqlite")
-        first.waitUntilExit()
-        second.waitUntilExit()
+        await first.exited()
+        await second.exited()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
         #expect(server.requestCount() - distinct == distinct, "two sweeps on one cache asked \(server.requestCount() - distinct) times for \(distinct) answers")
         for name in ["first", "second"] {

@@ -10,12 +10,12 @@ struct SlurmLauncherSettingsTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 
     @Test("the default launcher is the basic one; --cfg hydra shows submitit_slurm's settings once chosen")
-    func launcherGroup() throws {
-        let basic = try RunnerProcess.run(["--cfg", "hydra", "+model=openai_chat", "+task=mcq"])
+    func launcherGroup() async throws {
+        let basic = try await RunnerProcess.run(["--cfg", "hydra", "+model=openai_chat", "+task=mcq"])
         #expect(basic.status == 0)
         #expect(basic.stdout.contains("  launcher:\n    _target_: runner.launcher.basic\n"))
         for option in ["slurm", "submitit_slurm"] {
-            let slurm = try RunnerProcess.run(["--cfg", "hydra", "hydra/launcher=\(option)", "hydra.launcher.partition=debug",
+            let slurm = try await RunnerProcess.run(["--cfg", "hydra", "hydra/launcher=\(option)", "hydra.launcher.partition=debug",
                                                "+model=openai_chat", "+task=mcq"])
             #expect(slurm.status == 0, "\(slurm.stderr)")
             for line in ["_target_: runner.launcher.slurm", "timeout_min: 60", "partition: debug", "array_parallelism: 256",
@@ -24,15 +24,15 @@ struct SlurmLauncherSettingsTests {
                 #expect(slurm.stdout.contains("    " + line + "\n"), "'\(line)' missing for hydra/launcher=\(option)")
             }
         }
-        let help = try RunnerProcess.run(["--help"])
+        let help = try await RunnerProcess.run(["--help"])
         #expect(help.stdout.contains("hydra/launcher: basic, slurm, submitit_slurm\n"))
     }
 
     @Test("every setting of Hydra's submitit_slurm, with its default, as hydra-submitit-launcher 1.2.0 printed it")
-    func sameSettingsAsSubmitit() throws {
+    func sameSettingsAsSubmitit() async throws {
         let fixture = RunnerProcess.fixtures.appendingPathComponent("hydra_submitit/expected_launcher.yaml")
         let hydra = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
-        let ours = try RunnerProcess.run(["--cfg", "hydra", "-p", "hydra.launcher", "hydra/launcher=submitit_slurm"])
+        let ours = try await RunnerProcess.run(["--cfg", "hydra", "-p", "hydra.launcher", "hydra/launcher=submitit_slurm"])
         #expect(ours.status == 0, "\(ours.stderr)")
         let lines = Set(ours.stdout.split(separator: "\n"))
         // Ours names its folder slurm_folder (written before the job has an id) and its own _target_.
@@ -42,7 +42,7 @@ struct SlurmLauncherSettingsTests {
     }
 
     @Test("a config may choose the launcher with 'override hydra/launcher: slurm' and set its keys")
-    func launcherFromConfig() throws {
+    func launcherFromConfig() async throws {
         let dir = try TemporaryDirectory()
         try dir.write(["conf/config.yaml": """
             defaults:
@@ -52,66 +52,66 @@ struct SlurmLauncherSettingsTests {
               launcher:
                 cpus_per_task: 4
             """])
-        let result = try RunnerProcess.run(["--cfg", "hydra", "-cp", dir.url.appendingPathComponent("conf").path])
+        let result = try await RunnerProcess.run(["--cfg", "hydra", "-cp", dir.url.appendingPathComponent("conf").path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("    cpus_per_task: 4\n"))
         #expect(result.stdout.contains("    _target_: runner.launcher.slurm\n"))
-        let info = try RunnerProcess.run(["--info", "defaults", "-cp", dir.url.appendingPathComponent("conf").path])
+        let info = try await RunnerProcess.run(["--info", "defaults", "-cp", dir.url.appendingPathComponent("conf").path])
         #expect(info.stdout.contains("| hydra/launcher/slurm | hydra.launcher | False  | hydra/config |"), "\(info.stdout)")
     }
 
     @Test("wrong launcher settings, unknown keys and literal secrets stop the sweep before anything is written")
-    func refusedBeforeSubmission() throws {
+    func refusedBeforeSubmission() async throws {
         let dir = try TemporaryDirectory()
         let sweep = dir.url.appendingPathComponent("sweep").path
         let base = ["-m", "hydra/launcher=slurm", "+model=openai_chat", "+task=mcq", "seed=1,2", "hydra.sweep.dir=\(sweep)"]
-        expectUserError(try RunnerProcess.run(base + ["hydra.launcher.cpus_per_task=four"]),
+        expectUserError(try await RunnerProcess.run(base + ["hydra.launcher.cpus_per_task=four"]),
                         contains: ["hydra.launcher.cpus_per_task must be a whole number"])
-        expectUserError(try RunnerProcess.run(base + ["hydra.launcher.partiton=debug"]), contains: ["did you mean 'hydra.launcher.partition'?"])
-        expectUserError(try RunnerProcess.run(base + ["++hydra.launcher.partiton=debug"]),
+        expectUserError(try await RunnerProcess.run(base + ["hydra.launcher.partiton=debug"]), contains: ["did you mean 'hydra.launcher.partition'?"])
+        expectUserError(try await RunnerProcess.run(base + ["++hydra.launcher.partiton=debug"]),
                         contains: ["unknown Slurm launcher setting 'hydra.launcher.partiton'"])
-        expectUserError(try RunnerProcess.run(base + ["hydra.launcher.comment='two\nlines'"]), contains: ["one line"])
-        expectUserError(try RunnerProcess.run(base + ["+model.params.api_key=sk-literal-secret"]),
+        expectUserError(try await RunnerProcess.run(base + ["hydra.launcher.comment='two\nlines'"]), contains: ["one line"])
+        expectUserError(try await RunnerProcess.run(base + ["+model.params.api_key=sk-literal-secret"]),
                         contains: ["secret at 'model.params.api_key'", "${oc.env:VARIABLE}"])
         #expect(!FileManager.default.fileExists(atPath: sweep), "a refused sweep wrote \(sweep)")
         // Without the Slurm launcher its settings do not exist, as in Hydra.
-        expectUserError(try RunnerProcess.run(["--cfg", "hydra", "hydra.launcher.partition=debug", "+model=openai_chat"]),
+        expectUserError(try await RunnerProcess.run(["--cfg", "hydra", "hydra.launcher.partition=debug", "+model=openai_chat"]),
                         contains: ["hydra.launcher.partition"])
     }
 
     @Test("--run-job takes a job folder and no overrides")
-    func runJobErrors() throws {
+    func runJobErrors() async throws {
         let dir = try TemporaryDirectory()
-        expectUserError(try RunnerProcess.run(["--run-job", dir.url.path, "seed=2"]), contains: ["--run-job takes no overrides"])
-        expectUserError(try RunnerProcess.run(["--run-job", dir.url.path]), contains: ["cannot read '\(dir.url.path)/.hydra/config.yaml'"])
+        expectUserError(try await RunnerProcess.run(["--run-job", dir.url.path, "seed=2"]), contains: ["--run-job takes no overrides"])
+        expectUserError(try await RunnerProcess.run(["--run-job", dir.url.path]), contains: ["cannot read '\(dir.url.path)/.hydra/config.yaml'"])
     }
 
     @Test("--collect on a folder that no Slurm sweep wrote says so")
-    func collectWithoutSubmission() throws {
+    func collectWithoutSubmission() async throws {
         let dir = try TemporaryDirectory()
-        expectUserError(try RunnerProcess.run(["--collect", dir.url.path]), contains: ["holds no submission.json"])
+        expectUserError(try await RunnerProcess.run(["--collect", dir.url.path]), contains: ["holds no submission.json"])
     }
 }
 
 /// Sweeps on the real single-node Slurm that `scripts/test.sh` starts
 /// (`../shared/recipes/slurm_local.sh`, copied as `scripts/slurm_local.sh`).
-@Suite("Slurm launcher on a real Slurm", .serialized, .timeLimit(.minutes(4)), .enabled(if: Slurm.isAvailable || Slurm.isRequired))
+@Suite("Slurm launcher on a real Slurm", .serialized, .timeLimit(.minutes(4)), .enabled { await Slurm.isAvailable() || Slurm.isRequired })
 struct SlurmClusterTests {
     @Test("a sweep as one job array gives the same summary and results as the local launcher")
-    func sameAsLocal() throws {
-        try Slurm.requireRunning()
+    func sameAsLocal() async throws {
+        try await Slurm.requireRunning()
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 2), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
-        func sweep(_ name: String, _ extra: [String]) throws -> RunnerResult {
-            try RunnerProcess.run(["-m", "+model=local_chat", "+task=mcq,qa", "seed=1,2",
+        func sweep(_ name: String, _ extra: [String]) async throws -> RunnerResult {
+            try await RunnerProcess.run(["-m", "+model=local_chat", "+task=mcq,qa", "seed=1,2",
                                    "model.params.base_url=http://127.0.0.1:\(server.port)/v1",
                                    "response.cache.mode=off", "hydra.sweep.dir=\(dir.url.path)/\(name)"] + extra)
         }
-        let local = try sweep("local", [])
+        let local = try await sweep("local", [])
         #expect(local.status == 0, "\(local.stderr)")
         let asked = server.requestCount()
-        let cluster = try sweep("cluster", ["hydra/launcher=slurm", "hydra.launcher.poll_interval_s=0.3", "hydra.launcher.cpus_per_task=1",
+        let cluster = try await sweep("cluster", ["hydra/launcher=slurm", "hydra.launcher.poll_interval_s=0.3", "hydra.launcher.cpus_per_task=1",
                                             "+hydra.launcher.additional_parameters.mail_type=NONE"])
         #expect(cluster.status == 0, "\(cluster.stderr)")
         #expect(cluster.stdout.contains("Submitted 4 jobs as Slurm array"))
@@ -140,13 +140,13 @@ struct SlurmClusterTests {
     }
 
     @Test("wait=false submits and returns at once; --collect waits and gathers; a failed task shows its exit code and log")
-    func submitThenCollect() throws {
-        try Slurm.requireRunning()
+    func submitThenCollect() async throws {
+        try await Slurm.requireRunning()
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 40), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let sweep = dir.url.appendingPathComponent("sweep").path
-        let submitted = try RunnerProcess.run([
+        let submitted = try await RunnerProcess.run([
             "-m", "hydra/launcher=slurm", "hydra.launcher.wait=false", "hydra.launcher.poll_interval_s=0.3", "+model=local_chat", "+task=mcq",
             "model.params.base_url=http://127.0.0.1:\(server.port)/v1,http://127.0.0.1:9/v1", "response.max_concurrency=1",
             "response.cache.path=\(dir.url.path)/cache.sqlite", "hydra.sweep.dir=\(sweep)",
@@ -157,7 +157,7 @@ struct SlurmClusterTests {
         #expect(!FileManager.default.fileExists(atPath: sweep + "/summary.csv"))
         let early = (try? dir.read("sweep/0/results.json")) ?? ""
         #expect(early.isEmpty || early.contains("\"running\""), "job 0 ended before the launcher returned")
-        let collected = try RunnerProcess.run(["--collect", sweep])
+        let collected = try await RunnerProcess.run(["--collect", sweep])
         #expect(collected.status == 1, "the unreachable job fails the sweep: \(collected.stderr)")
         #expect(collected.stderr.contains("job #1 (array task"))
         #expect(collected.stderr.contains("failed with exit code 1"))
@@ -171,10 +171,10 @@ struct SlurmClusterTests {
     }
 
     @Test("a sweep sbatch refuses is one error naming sbatch's reason, exit 1, and the script is kept")
-    func sbatchRefuses() throws {
-        try Slurm.requireRunning()
+    func sbatchRefuses() async throws {
+        try await Slurm.requireRunning()
         let dir = try TemporaryDirectory()
-        let result = try RunnerProcess.run(["-m", "hydra/launcher=slurm", "hydra.launcher.partition=no_such_partition", "+model=local_chat",
+        let result = try await RunnerProcess.run(["-m", "hydra/launcher=slurm", "hydra.launcher.partition=no_such_partition", "+model=local_chat",
                                             "+task=mcq", "seed=1,2", "model.params.base_url=http://127.0.0.1:9/v1", "hydra.sweep.dir=\(dir.url.path)/sweep"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: sbatch refused the sweep"), "\(result.stderr)")
@@ -184,8 +184,8 @@ struct SlurmClusterTests {
     }
 
     @Test("array tasks on one PostgreSQL cache ask the server once per distinct request")
-    func sharedPostgresCache() throws {
-        try Slurm.requireRunning()
+    func sharedPostgresCache() async throws {
+        try await Slurm.requireRunning()
         let database = try PostgresServer()
         defer { database.stop() }
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 20), idleTimeout: 120)
@@ -193,7 +193,7 @@ struct SlurmClusterTests {
         let dir = try TemporaryDirectory()
         // Four jobs that send the same 40 requests, two at a time: the backend's own sampling seed
         // is pinned, so the run seed changes only the bootstrap.
-        let result = try RunnerProcess.run([
+        let result = try await RunnerProcess.run([
             "-m", "hydra/launcher=slurm", "hydra.launcher.poll_interval_s=0.3", "+model=local_chat", "+task=mcq", "seed=1,2,3,4",
             "model.params.seed=1234",
             "model.params.base_url=http://127.0.0.1:\(server.port)/v1", "response.cache.url=\(database.url)",
@@ -207,8 +207,8 @@ struct SlurmClusterTests {
     }
 
     @Test("a task told of its time limit requeues itself and the next attempt asks only for the missing answers")
-    func requeuedTaskResumes() throws {
-        try Slurm.requireRunning()
+    func requeuedTaskResumes() async throws {
+        try await Slurm.requireRunning()
         let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 100), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
@@ -226,15 +226,15 @@ struct SlurmClusterTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
         // Once part of the answers are in, send what Slurm sends signal_delay_s before the limit.
-        try Slurm.waitUntil("10 answers") { server.requestCount() >= 10 }
+        try await Slurm.waitUntil("10 answers") { server.requestCount() >= 10 }
         let submission = try JSONSerialization.jsonObject(with: Data(dir.read("sweep/submission.json").utf8)) as! [String: Any]
         let task = "\(submission["job_id"] as! String)_0"
-        try Slurm.run("scancel", ["--batch", "--signal=USR2", task])
+        try await Slurm.run("scancel", ["--batch", "--signal=USR2", task])
         // Slurm holds a requeued job for two minutes; let it start again now.
-        try Slurm.waitUntil("the task to be requeued") { (try? Slurm.run("squeue", ["--noheader", "--jobs=\(task)", "--format=%T", "--array"])) == "PENDING" }
-        try Slurm.run("scontrol", ["update", "JobId=\(task)", "StartTime=now"])
-        process.waitUntilExit()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try await Slurm.waitUntil("the task to be requeued") { (try? await Slurm.run("squeue", ["--noheader", "--jobs=\(task)", "--format=%T", "--array"])) == "PENDING" }
+        try await Slurm.run("scontrol", ["update", "JobId=\(task)", "StartTime=now"])
+        await process.exited()
+        let printed = String(decoding: await output.fileHandleForReading.readAll(), as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(printed)")
         let results = try JSONSerialization.jsonObject(with: Data(dir.read("sweep/0/results.json").utf8)) as! [String: Any]
         #expect(results["status"] as? String == "completed")
@@ -255,27 +255,27 @@ enum Slurm {
 
     /// `scripts/test.sh` starts Slurm and sets this: then a missing Slurm fails the tests.
     static let isRequired = ProcessInfo.processInfo.environment["RUNNER_TEST_SLURM"] == "1"
-    static let isAvailable = (try? run("sinfo", ["--noheader"])) != nil
+    static func isAvailable() async -> Bool { (try? await run("sinfo", ["--noheader"])) != nil }
 
-    static func requireRunning() throws {
-        guard isAvailable else {
+    static func requireRunning() async throws {
+        guard await isAvailable() else {
             throw Failure(description: "RUNNER_TEST_SLURM=1 but sinfo does not answer: start it with scripts/slurm_local.sh start")
         }
     }
 
     /// Runs a Slurm tool and returns its trimmed output; throws when it fails.
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String]) throws -> String {
-        let (status, data) = try ToolProcess.run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
+    static func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        let (status, data) = try await ToolProcess.run(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
         guard status == 0 else { throw Failure(description: "\(tool) \(arguments) exited \(status)") }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Polls every 100 ms, for at most a minute.
-    static func waitUntil(_ what: String, _ condition: () -> Bool) throws {
+    static func waitUntil(_ what: String, _ condition: () async -> Bool) async throws {
         for _ in 0..<600 {
-            if condition() { return }
-            Thread.sleep(forTimeInterval: 0.1)
+            if await condition() { return }
+            await sleepFor(0.1)
         }
         throw Failure(description: "timed out waiting for \(what)")
     }

@@ -15,11 +15,11 @@ struct TrustedNumbersTests {
     }
 
     @Test("items skipped beyond response.max_skip_rate fail the run, naming the first reason; nothing scored fails too")
-    func skipped() throws {
+    func skipped() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq([("one", "A"), ("two", "B"), ("three", "C")])])
         // A generation budget larger than the 2048-token context window: every item is skipped.
-        let result = try run.run(data: "mcq.jsonl", ["task.scoring.max_tokens=1000000"])
+        let result = try await run.run(data: "mcq.jsonl", ["task.scoring.max_tokens=1000000"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("error: 3 of 3 items were skipped, more than response.max_skip_rate=0.05"), "\(result.stderr)")
         #expect(result.stderr.contains("the first: item q0: prompt has"), "\(result.stderr)")
@@ -30,56 +30,56 @@ struct TrustedNumbersTests {
         #expect(run.server.requestCount() == 0)
 
         // Allowed to skip them all, the run still scored nothing: it fails.
-        let allowed = try run.run(data: "mcq.jsonl", ["task.scoring.max_tokens=1000000", "response.max_skip_rate=1"])
+        let allowed = try await run.run(data: "mcq.jsonl", ["task.scoring.max_tokens=1000000", "response.max_skip_rate=1"])
         #expect(allowed.status == 1)
         #expect(allowed.stderr.contains("error: no item was scored"), "\(allowed.stderr)")
 
         // One long prompt of three is above 5% too; at 0.5 the run passes with the other two.
         try run.folder.write(["mixed.jsonl": EvaluationTests.mcq([("one [answer:A]", "A"), ("two [answer:B]", "B"),
                                                                    ("three " + String(repeating: "word ", count: 3000), "C")])])
-        let mixed = try run.run(data: "mixed.jsonl", ["response.max_skip_rate=0.5"])
+        let mixed = try await run.run(data: "mixed.jsonl", ["response.max_skip_rate=0.5"])
         #expect(mixed.status == 0, "\(mixed.stderr)")
         #expect(EvaluationTests.count(try run.results(), "skipped") == 1)
         #expect(EvaluationTests.metric(try run.results(), "acc") == 1)
     }
 
     @Test("answers the parser cannot read: a warning above task.max_null_rate with the first raw answers; none readable fails")
-    func unreadable() throws {
+    func unreadable() async throws {
         let run = try Run(conf: conf)
         try run.folder.write([
             "none.jsonl": EvaluationTests.mcq([("one [answer:Sure! Here you go]", "A"), ("two [answer:no idea]", "B")]),
             "most.jsonl": EvaluationTests.mcq([("one [answer:Sure!]", "A"), ("two [answer:no idea]", "B"), ("three [answer:C]", "C")]),
         ])
-        let none = try run.run(data: "none.jsonl")
+        let none = try await run.run(data: "none.jsonl")
         #expect(none.status == 1)
         // The first in the dataset's order, however the answers arrived.
         #expect(none.stderr.contains("error: none of the 2 answers could be read; the first: item q0: \"Sure! Here you go\", item q1: \"no idea\""), "\(none.stderr)")
         #expect(try run.results()["status"] as? String == "failed")
 
         // Two of three unreadable: the run completes, and says so on the console and in results.json.
-        let most = try RunnerProcess.run(run.arguments(data: "most.jsonl", []), in: run.folder.url)
+        let most = try await RunnerProcess.run(run.arguments(data: "most.jsonl", []), in: run.folder.url)
         #expect(most.status == 0, "\(most.stderr)")
         #expect(most.stdout.contains("warning: 2 of 3 answers (66.7%) could not be read, more than task.max_null_rate=0.5"), "\(most.stdout)")
         #expect(most.stdout.contains("the first: item q0: \"Sure!\", item q1: \"no idea\""), "\(most.stdout)")
         let warnings = try run.results()["warnings"] as? [String]
         #expect(warnings?.count == 1)
         // The limit is the user's: at 0.9 there is nothing to warn about.
-        let quiet = try run.run(data: "most.jsonl", ["task.max_null_rate=0.9"])
+        let quiet = try await run.run(data: "most.jsonl", ["task.max_null_rate=0.9"])
         #expect(quiet.status == 0)
         #expect(try run.results()["warnings"] == nil)
-        let bad = try run.run(data: "most.jsonl", ["task.max_null_rate=2"])
+        let bad = try await run.run(data: "most.jsonl", ["task.max_null_rate=2"])
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("'task.max_null_rate' must be between 0 and 1"), "\(bad.stderr)")
     }
 
     @Test("a sweep's failed jobs are rows: launch line, summary.csv with the reason, a folder that exists, report.html")
-    func failedJobsAreRows() throws {
+    func failedJobsAreRows() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq([("one [answer:A]", "A"), ("two [answer:B]", "B")])])
         let good = "\(run.folder.url.path)/mcq.jsonl", missing = "\(run.folder.url.path)/missing.jsonl"
         let sweep = "\(run.folder.url.path)/sweep"
         let args = ["-m"] + run.arguments(data: "mcq.jsonl", ["task.dataset.path=\(good),\(missing)", "hydra.sweep.dir=\(sweep)"])
-        let result = try RunnerProcess.run(args, in: run.folder.url)
+        let result = try await RunnerProcess.run(args, in: run.folder.url)
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stdout.contains("[runner] \t#1 : "), "\(result.stdout)")
         #expect(result.stdout.contains("job 1 failed: the job could not start: "), "\(result.stdout)")
@@ -96,17 +96,17 @@ struct TrustedNumbersTests {
         #expect(page.contains("<b>#1 failed</b>: the job could not start: "))
 
         // --quiet prints no launch lines.
-        let quiet = try RunnerProcess.run(["--quiet"] + args, in: run.folder.url)
+        let quiet = try await RunnerProcess.run(["--quiet"] + args, in: run.folder.url)
         #expect(!quiet.stdout.contains("Launching"), "\(quiet.stdout)")
         #expect(!quiet.stdout.contains("#0"))
     }
 
     @Test("a mistake in any job of a sweep stops it before a folder is made")
-    func sweepConfigMistake() throws {
+    func sweepConfigMistake() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq([("one [answer:A]", "A")])])
         let sweep = "\(run.folder.url.path)/sweep"
-        let result = try RunnerProcess.run(["-m"] + run.arguments(data: "mcq.jsonl", ["task.scoring.mode=generate,bogus", "hydra.sweep.dir=\(sweep)"]),
+        let result = try await RunnerProcess.run(["-m"] + run.arguments(data: "mcq.jsonl", ["task.scoring.mode=generate,bogus", "hydra.sweep.dir=\(sweep)"]),
                                            in: run.folder.url)
         #expect(result.status == 2)
         #expect(result.stderr.contains("bogus"), "\(result.stderr)")
@@ -115,20 +115,20 @@ struct TrustedNumbersTests {
     }
 
     @Test("the sampling seed follows the top-level seed: a seed sweep asks again, unless the backend sets its own")
-    func seedReachesSampling() throws {
+    func seedReachesSampling() async throws {
         for model in ["smollm2", "hf_local", "local_chat", "local_completions", "openai_chat", "openai_completion"] {
-            let printed = try RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+model=\(model)", "seed=7", "-p", "model"])
+            let printed = try await RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+model=\(model)", "seed=7", "-p", "model"])
             #expect(printed.stdout.contains("\n  seed: 7\n"), "\(model): \(printed.stdout)")
         }
-        let vllm = try RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+model=vllm", "seed=7", "-p", "model"])
+        let vllm = try await RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+model=vllm", "seed=7", "-p", "model"])
         #expect(vllm.stdout.contains("\n    seed: 7\n"), "\(vllm.stdout)")
-        let own = try RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+model=smollm2", "seed=7", "model.params.seed=3", "-p", "model"])
+        let own = try await RunnerProcess.run(["-cp", conf, "--cfg", "job", "--resolve", "+model=smollm2", "seed=7", "model.params.seed=3", "-p", "model"])
         #expect(own.stdout.contains("\n  seed: 3\n"))
 
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq([("one [answer:A]", "A"), ("two [answer:B]", "B")])])
         let args = ["-m", "--quiet"] + run.arguments(data: "mcq.jsonl", ["model.params.temperature=0.8", "seed=1,2", "hydra.sweep.dir=\(run.folder.url.path)/s"])
-        let result = try RunnerProcess.run(args, in: run.folder.url)
+        let result = try await RunnerProcess.run(args, in: run.folder.url)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(run.server.requestCount("chat/completions") == 4)
         #expect(EvaluationTests.count(try run.results("s/1"), "cached") == 0)
@@ -137,10 +137,10 @@ struct TrustedNumbersTests {
     }
 
     @Test("a run folder that cannot be made exits 1, as every failure to write the run's own files does")
-    func unwritableRunFolder() throws {
+    func unwritableRunFolder() async throws {
         let run = try Run(conf: conf)
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq([("one [answer:A]", "A")]), "file": "not a folder"])
-        let result = try run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/file/out"])
+        let result = try await run.run(data: "mcq.jsonl", ["hydra.run.dir=\(run.folder.url.path)/file/out"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("cannot create"), "\(result.stderr)")
         #expect(result.stderr.contains("Not a directory"))
@@ -154,14 +154,14 @@ struct FullDiskTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 
     @Test("samples.jsonl keeps whole lines only, results.json says failed, exit 1")
-    func fileSizeLimit() throws {
+    func fileSizeLimit() async throws {
         let run = try EvaluationTests.Run(conf: conf)
         let rows = (0..<80).map { ("question \($0) " + String(repeating: "padding ", count: 20) + "[answer:A]", "A") }
         try run.folder.write(["mcq.jsonl": EvaluationTests.mcq(rows)])
         let arguments = ["--quiet"] + run.arguments(data: "mcq.jsonl", ["response.cache.mode=off"])
         let quoted = ([RunnerProcess.executable.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
         // 16 KiB per file: the samples (about 700 bytes an item) outgrow it, results.json does not.
-        let result = try RunnerProcess.run(["-c", "trap '' XFSZ; ulimit -f 16; exec \(quoted)"], in: run.folder.url,
+        let result = try await RunnerProcess.run(["-c", "trap '' XFSZ; ulimit -f 16; exec \(quoted)"], in: run.folder.url,
                                            program: URL(fileURLWithPath: "/bin/bash"))
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("could not write every sample"), "\(result.stderr)")

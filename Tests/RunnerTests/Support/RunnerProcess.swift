@@ -22,27 +22,32 @@ enum RunnerProcess {
     static let executable = BuiltExecutable.url(named: "runner")
 
     /// - Parameter program: another program to run the same way (an installed copy, a shell).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], program: URL? = nil) throws -> RunnerResult {
-        let process = Process()
-        process.executableURL = program ?? executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? packageRoot
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], program: URL? = nil) async throws -> RunnerResult {
+        let executable = program ?? executable, directory = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes before waiting so a large output cannot block the child.
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        let stderrData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return RunnerResult(stdout: String(decoding: stdoutData, as: UTF8.self),
-                            stderr: String(decoding: stderrData, as: UTF8.self),
-                            status: process.terminationStatus)
+        return try await offThePool { [env] in
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.environment = env
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            // Read stderr on its own thread while stdout is read here, so a child that fills
+            // either pipe never blocks.
+            let stderrData = ReadInBackground(err.fileHandleForReading)
+            let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return RunnerResult(stdout: String(decoding: stdoutData, as: UTF8.self),
+                                stderr: String(decoding: stderrData.wait(), as: UTF8.self),
+                                status: process.terminationStatus)
+        }
     }
 }
+
 /// A fresh temporary folder per test, removed afterwards.
 final class TemporaryDirectory {
     let url: URL

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Models
 import Testing
@@ -28,7 +29,7 @@ struct LMEvalDelegatedFilterTests {
     }
 
     @Test("a registered lm-eval filter without lm_eval in the task's Python: one error naming it, with the hint")
-    func withoutLMEval() throws {
+    func withoutLMEval() async throws {
         guard !HookPythons.skip("delegated filters (python3)", HookPythons.python3), let python = HookPythons.python3 else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-filters-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -53,7 +54,7 @@ struct LMEvalDelegatedFilterTests {
         probe.arguments = ["-c", "import lm_eval"]
         probe.standardError = FileHandle.nullDevice
         try probe.run()
-        probe.waitUntilExit()
+        await probe.exited()
         if probe.terminationStatus == 0 { print("skipped: \(python) has lm_eval"); return }
         let error = try #require(LMEvalHookTests.error { _ = try LMEvalHookTests.build("name: lm_eval\npath: \(file)\npython: \(python)\n") })
         #expect(error.message.contains("filter 'format_span'"), "\(error.message)")

@@ -1,3 +1,4 @@
+import TestSupport
 import Config
 import Foundation
 import Models
@@ -398,7 +399,7 @@ struct LMEvalHookTests {
     }
 
     @Test("a worker killed mid-run is one error per document, and a SIGKILLed runner leaves no worker behind")
-    func killed() throws {
+    func killed() async throws {
         guard !HookPythons.skip("hook errors", HookPythons.python3), let python = HookPythons.python3 else { return }
         let file = try hookTask()
         let worker = LMEvalPythonWorker(python: python)
@@ -422,9 +423,9 @@ struct LMEvalHookTests {
         let child = try #require(Int32(line))
         #expect(Self.alive(child))
         kill(parent.processIdentifier, SIGKILL)
-        parent.waitUntilExit()
+        await parent.exited()
         var gone = false
-        for _ in 0..<40 where !gone { usleep(50_000); gone = !Self.alive(child) }
+        for _ in 0..<40 where !gone { await sleepFor(0.05); gone = !Self.alive(child) }
         #expect(gone, "the worker of a SIGKILLed parent exits")
     }
 
