@@ -67,3 +67,21 @@ public final class ReadInBackground: @unchecked Sendable {
         return data
     }
 }
+
+/// Polls `condition` every 20 ms on a thread of its own and sends `signal` to `pid` the
+/// moment it holds (or when `timeout` seconds pass): a test that interrupts a run part-way
+/// must not wait for a free thread of a busy pool between seeing the moment and acting.
+/// Returns whether the condition held.
+@discardableResult
+public func signal(_ pid: Int32, _ signal: Int32, when condition: @escaping @Sendable () -> Bool, timeout: Double) async -> Bool {
+    await offThePool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var held = condition()
+        while !held && Date() < deadline {
+            usleep(20_000)
+            held = condition()
+        }
+        kill(pid, signal)
+        return held
+    }
+}

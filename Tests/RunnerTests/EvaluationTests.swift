@@ -337,9 +337,8 @@ struct EvaluationTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 6 { await sleepFor(0.02) }
-        kill(process.processIdentifier, SIGKILL)
+        let folder = run.folder
+        await signal(process.processIdentifier, SIGKILL, when: { ((try? folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) >= 6 }, timeout: 30)
         await process.exited()
         let kept = try run.samples().count
         #expect(kept >= 6 && kept < 24)
@@ -365,9 +364,8 @@ struct EvaluationTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
         try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, ((try? run.folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) < 4 { await sleepFor(0.02) }
-        kill(process.processIdentifier, SIGINT)
+        let folder = run.folder
+        await signal(process.processIdentifier, SIGINT, when: { ((try? folder.read("out/samples.jsonl"))?.split(separator: "\n").count ?? 0) >= 4 }, timeout: 30)
         let stderr = String(decoding: await err.fileHandleForReading.readAll(), as: UTF8.self)
         await process.exited()
         #expect(process.terminationStatus == 130, "\(stderr)")
@@ -394,9 +392,7 @@ struct EvaluationTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = err
         try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while Date() < deadline, ((try? folder.read("out/samples.jsonl"))?.isEmpty ?? true) { await sleepFor(0.02) }
-        kill(process.processIdentifier, SIGINT)
+        await signal(process.processIdentifier, SIGINT, when: { !((try? folder.read("out/samples.jsonl"))?.isEmpty ?? true) }, timeout: 120)
         let stderr = String(decoding: await err.fileHandleForReading.readAll(), as: UTF8.self)
         await process.exited()
         #expect(process.terminationStatus == 130, "\(stderr)")

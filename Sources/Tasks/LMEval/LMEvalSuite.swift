@@ -126,7 +126,7 @@ public struct LMEvalSuite: RegisteredTask {
         var score = try leaf.score(owner.item, answers: answers)
         let prefix = leaf.definition.name + "/"
         score.metrics = Dictionary(uniqueKeysWithValues: score.metrics.map { (prefix + $0.key, $0.value) })
-        score.corpusInputs = Dictionary(uniqueKeysWithValues: score.corpusInputs.map { (prefix + $0.key, $0.value) })
+        score.corpusValues = Dictionary(uniqueKeysWithValues: score.corpusValues.map { (prefix + $0.key, $0.value) })
         score.detail.insert(("task", .string(leaf.definition.name)), at: 0)
         score.scoreMetric = leaf.metricNames.first.map { prefix + $0 }
         // A loglikelihood task reads no answer; beside tasks that do, its items are not nulls.

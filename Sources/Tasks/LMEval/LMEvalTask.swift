@@ -534,7 +534,7 @@ public struct LMEvalTask: RegisteredTask {
         let place = "\(definition.source) (doc \(plan.docID))"
         let resps = responses(plan, answers)
         var metrics: [String: Double] = [:]
-        var corpus: [String: [Double]] = [:]
+        var corpus: [String: MetricValue] = [:]
         var filtered: [(String, [TemplateValue])] = []
         var sampleMetrics: [(String, OrderedJSON)] = []
         var prediction: String?
@@ -559,11 +559,7 @@ public struct LMEvalTask: RegisteredTask {
             for (name, value) in scores {
                 let key = Self.key(name, filter: pipeline.name)
                 metrics[key] = value.number
-                switch value {
-                case .scalar: break
-                case .weighted(let a, let b): corpus[key] = [a, b]
-                case .pair(let g, let p): corpus[key] = [Double(g), Double(p)]
-                }
+                if value.corpusParts != nil { corpus[key] = value }
             }
             if prediction == nil { (prediction, predictionIndex) = predicted(plan, filtered: values) }
         }
@@ -595,40 +591,30 @@ public struct LMEvalTask: RegisteredTask {
                               detail: detail)
         score.goldIndices = plan.goldIndices
         score.predictionIndex = plan.goldIndices == nil ? nil : predictionIndex
-        score.corpusInputs = corpus
+        score.corpusValues = corpus
         return score
     }
 
     /// One filter's metrics for one document (`process_results`).
-    func documentMetrics(_ plan: DocumentPlan, filtered: [TemplateValue], filter: String = "none", place: String) throws(TaskError) -> [String: LMEvalMetrics.Value] {
+    func documentMetrics(_ plan: DocumentPlan, filtered: [TemplateValue], filter: String = "none", place: String) throws(TaskError) -> [String: MetricValue] {
         let names = definition.metrics.map(\.name)
         if let hook = definition.processResults { return try processResults(hook, plan, filtered: filtered) }
         switch definition.outputType {
         case .multipleChoice:
             let tuples = filtered.map(Self.tuple)
-            return try LMEvalMetrics.multipleChoice(names, lls: tuples.map(\.0), greedy: tuples.map(\.1), choices: plan.choices,
+            let choices = try LMEvalMetrics.choices(names, lls: tuples.map(\.0), greedy: tuples.map(\.1), choices: plan.choices,
                                                     gold: plan.multipleInputGold ?? plan.target, place: place)
+            return try LMEvalMetrics.values(names, .choices(choices), place: place)
         case .loglikelihood:
             let (ll, greedy) = Self.tuple(filtered.first ?? .none)
-            var out: [String: LMEvalMetrics.Value] = [:]
-            if names.contains("perplexity") { out["perplexity"] = .scalar(ll) }
-            if names.contains("acc") { out["acc"] = .scalar(greedy ? 1 : 0) }
-            return out
+            return try LMEvalMetrics.values(names, .loglikelihood(ll, isGreedy: greedy), place: place)
         case .loglikelihoodRolling:
             let (ll, _) = Self.tuple(filtered.first ?? .none)
-            let text = plan.target.text
-            // re.split(r"\s+", text): empty pieces at either end count as words, as in lm-eval.
-            let words = Double(Self.whitespaceSplitCount(text))
-            let bytes = Double(text.utf8.count)
-            var out: [String: LMEvalMetrics.Value] = [:]
-            if names.contains("word_perplexity") { out["word_perplexity"] = .weighted(ll, words) }
-            if names.contains("byte_perplexity") { out["byte_perplexity"] = .weighted(ll, bytes) }
-            if names.contains("bits_per_byte") { out["bits_per_byte"] = .weighted(ll, bytes) }
-            return out
+            return try LMEvalMetrics.values(names, .rolling(ll, text: plan.target.text), place: place)
         case .generateUntil:
             let result = filtered.first ?? .string("")
             let gold = try generateGold(plan, place: place)
-            var out: [String: LMEvalMetrics.Value] = [:]
+            var out: [String: MetricValue] = [:]
             for metric in definition.metrics {
                 guard let hook = metric.metricHook else { continue }
                 out[metric.name] = try metricFunction(metric, hook: hook, gold: gold, result: result, docID: plan.docID)
@@ -638,14 +624,11 @@ public struct LMEvalTask: RegisteredTask {
                 out[metric.name] = .scalar(.nan)
                 delegatedItems.record(Self.key(metric.name, filter: filter), docID: plan.docID, gold: gold, result: result)
             }
-            for metric in definition.metrics where metric.name == "exact_match" && metric.metricHook == nil {
-                let golds: [TemplateValue]
-                if multipleTarget, case .array(let items) = gold { golds = items } else { golds = [gold] }
-                var hit = false
-                for g in golds where try LMEvalMetrics.exactMatch(prediction: result.text, reference: g.text, options: metric.options, place: place) {
-                    hit = true
-                }
-                out["exact_match"] = .scalar(hit ? 1 : 0)
+            let golds: [TemplateValue]
+            if multipleTarget, case .array(let items) = gold { golds = items } else { golds = [gold] }
+            for metric in definition.metrics where metric.metricHook == nil && !metric.delegated {
+                let answer = ScoredAnswer.text(prediction: result.text, references: golds.map(\.text), options: metric.options)
+                if let value = try LMEvalMetrics.values([metric.name], answer, place: place)[metric.name] { out[metric.name] = value }
             }
             return out
         }
@@ -672,7 +655,7 @@ public struct LMEvalTask: RegisteredTask {
         case .multipleChoice:
             let lls = filtered.prefix(plan.choices.count).map { Self.tuple($0).0 }
             guard !lls.isEmpty else { return (nil, nil) }
-            let index = LMEvalMetrics.argmax(Array(lls))
+            let index = ChoiceLoglikelihoods.argmax(Array(lls))
             return (plan.choices[index], index)
         case .generateUntil:
             let text = filtered.first?.text
@@ -714,20 +697,6 @@ public struct LMEvalTask: RegisteredTask {
         return argument.text
     }
 
-    /// `len(re.split(r"\s+", text))`.
-    static func whitespaceSplitCount(_ text: String) -> Int {
-        var count = 1
-        var inSpace = false
-        for c in text.unicodeScalars {
-            if PythonText.isSpace(c) {
-                if !inSpace { count += 1; inSpace = true }
-            } else {
-                inSpace = false
-            }
-        }
-        return count
-    }
-
     // MARK: - Results
 
     /// Our percentile-bootstrap interval of the metric (of the corpus statistic itself for
@@ -742,34 +711,15 @@ public struct LMEvalTask: RegisteredTask {
             return MetricEstimate(value: value, low: value, high: value, count: scores.count)
         }
         let aggregation = metricAggregation(metric)?.1 ?? "mean"
-        let values = lmEvalValues(metric, scores)
-        var estimate = aggregation == "mean"
-            ? Bootstrap.mean(values.map(\.number), iterations: iterations, seed: seed)
-            : Bootstrap.statistic(count: values.count, iterations: iterations, seed: seed) { indices in
-                LMEvalMetrics.aggregate(aggregation, indices.map { values[$0] }) ?? .nan
-            }
-        if aggregation != "mean" { estimate.value = LMEvalMetrics.aggregate(aggregation, values) ?? .nan }
         let name = metric.split(separator: ",").first.map(String.init) ?? metric
         let stderrIterations = ["bleu", "chrf", "ter"].contains(name) ? min(settings.bootstrapIters, 100) : settings.bootstrapIters
-        estimate.standardError = LMEvalMetrics.stderr(aggregation, values, iterations: stderrIterations)
-        return estimate
+        return MetricRegistry.default.estimate(scores.metricValues(metric), aggregation: aggregation, iterations: iterations, seed: seed,
+                                               standardErrorIterations: stderrIterations)
     }
 
     func metricAggregation(_ key: String) -> (LMEvalTaskDefinition.Metric, String)? {
         let name = key.split(separator: ",").first.map(String.init) ?? key
         return definition.metrics.first { $0.name == name }.map { ($0, $0.aggregation) }
-    }
-
-    /// Each item's value of a metric: its corpus inputs where it has them, else its number.
-    func lmEvalValues(_ key: String, _ scores: ScoreColumns) -> [LMEvalMetrics.Value] {
-        let name = key.split(separator: ",").first.map(String.init) ?? key
-        let numbers = scores.values(key)
-        let corpus = scores.corpusInputs(key)
-        return numbers.indices.map { i in
-            guard let inputs = corpus?[i], inputs.count == 2 else { return .scalar(numbers[i]) }
-            if name == "f1" || name == "mcc" { return .pair(Int(inputs[0]), Int(inputs[1])) }
-            return .weighted(inputs[0], inputs[1])
-        }
     }
 
     /// lm-eval's own summary, keyed as its `results.json`: `acc,none`, `acc_stderr,none`, ...

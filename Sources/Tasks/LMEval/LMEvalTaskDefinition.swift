@@ -157,14 +157,6 @@ struct LMEvalTaskDefinition: Sendable {
         "filter_list", "should_decontaminate", "doc_to_decontamination_query", "gen_prefix", "metadata",
     ]
 
-    /// lm-eval's registered metrics and their default aggregation and direction.
-    static let metricDefaults: [String: (aggregation: String, higherIsBetter: Bool)] = [
-        "acc": ("mean", true), "acc_norm": ("mean", true), "acc_bytes": ("mean", true), "acc_mutual_info": ("mean", true),
-        "exact_match": ("mean", true), "perplexity": ("perplexity", false), "likelihood": ("mean", true),
-        "word_perplexity": ("weighted_perplexity", false), "byte_perplexity": ("weighted_perplexity", false),
-        "bits_per_byte": ("bits_per_byte", false), "f1": ("f1", true), "mcc": ("matthews_corrcoef", true), "brier_score": ("brier_score", false),
-    ]
-
     /// Reads the merged keys.
     ///
     /// - Throws: ``TaskError`` naming the key and its `file:line`.
@@ -393,7 +385,7 @@ struct LMEvalTaskDefinition: Sendable {
                 }
                 let metricHook = LMEvalHook(metricNode, key: "metric_list.metric")
                 if let metricHook { name = metricHook.name }
-                let known = Self.metricDefaults[name]
+                let known = MetricRegistry.default.metric(named: name)
                 let supported = Self.supportedMetrics[outputType] ?? []
                 // With process_results (or a metric function) the metric is whatever the hook returns.
                 if metricHook != nil, outputType != .generateUntil, processResults == nil {
@@ -445,8 +437,9 @@ struct LMEvalTaskDefinition: Sendable {
                                       aggregationGiven: aggregationGiven))
             }
         } else {
-            metrics = (Self.defaultMetrics[outputType] ?? []).map { Metric(name: $0, aggregation: Self.metricDefaults[$0]!.aggregation,
-                                                                           higherIsBetter: Self.metricDefaults[$0]!.higherIsBetter, options: []) }
+            metrics = (Self.defaultMetrics[outputType] ?? []).compactMap { name in
+                MetricRegistry.default.metric(named: name).map { Metric(name: name, aggregation: $0.aggregation, higherIsBetter: $0.higherIsBetter, options: []) }
+            }
         }
         self.metrics = metrics
 
@@ -512,12 +505,14 @@ struct LMEvalTaskDefinition: Sendable {
     ]
 
     static let supportedMetrics: [OutputType: Set<String>] = [
-        .multipleChoice: ["acc", "acc_norm", "acc_bytes", "acc_mutual_info", "exact_match", "f1", "mcc", "brier_score", "likelihood"],
+        // lm-eval's `likelihood` ((gold, lls) for a custom aggregation) is not: a list per document.
+        .multipleChoice: ["acc", "acc_norm", "acc_bytes", "acc_mutual_info", "exact_match", "f1", "mcc", "brier_score"],
         .loglikelihood: ["perplexity", "acc"],
         .loglikelihoodRolling: ["word_perplexity", "byte_perplexity", "bits_per_byte"],
         .generateUntil: ["exact_match"],
     ]
 
+    /// lm-eval 0.4.13's aggregations that ``MetricRegistry`` computes.
     static let aggregations: Set<String> = ["mean", "median", "perplexity", "weighted_perplexity", "bits_per_byte", "f1", "matthews_corrcoef", "brier_score",
                                             "nanmean", "bypass"]
     /// lm-eval 0.4.13's other registered aggregations: corpus scores over texts, run by lm-eval (delegated metrics).

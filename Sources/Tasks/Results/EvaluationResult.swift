@@ -88,26 +88,27 @@ public struct EvaluationResult: Sendable {
     /// Dollars the cache saved (what its answers cost when first fetched).
     public var savedByCache: Double? { settings.pricing?.cost(promptTokens: cachedUsage.promptTokens, completionTokens: cachedUsage.completionTokens) }
 
-    /// The main metric: `scoring.metrics`' first, else the task's first. `macro_f1` has no
-    /// interval of its own, so its estimate carries the value alone.
+    /// The main metric: `scoring.metrics`' first, else the task's first.
     public var main: (String, MetricEstimate)? {
-        if let name = settings.mainMetric {
-            if let found = metrics.first(where: { $0.0 == name }) { return found }
-            if name == "macro_f1", let classification {
-                let n = scoredCount
-                return (name, MetricEstimate(value: classification.macroF1, low: .nan, high: .nan, count: n))
-            }
-        }
+        if let name = settings.mainMetric, let found = metrics.first(where: { $0.0 == name }) { return found }
         return metrics.first
     }
 
+    /// Whether a metric is reported with an interval; one that is not (macro-F1) is a bare
+    /// number in results.json and on the console.
+    public static func showsInterval(_ metric: String) -> Bool {
+        let registry = MetricRegistry.default
+        guard let aggregation = registry.metric(named: metric).flatMap({ registry.aggregation(named: $0.aggregation) }) else { return true }
+        return aggregation.showsInterval
+    }
+
     public var json: OrderedJSON {
-        var metricPairs: [(String, OrderedJSON)] = metrics.map { name, m in
+        var metricPairs: [(String, OrderedJSON)] = metrics.compactMap { name, m in
+            if !Self.showsInterval(name) { return m.count == 0 ? nil : (name, number(m.value)) }
             var fields: [(String, OrderedJSON)] = [("value", number(m.value)), ("ci_low", number(m.low)), ("ci_high", number(m.high)), ("n", .int(m.count))]
             if let standardError = m.standardError { fields.append(("stderr", number(standardError))) }
             return (name, .object(fields))
         }
-        if let classification { metricPairs.append(("macro_f1", number(classification.macroF1))) }
         metricPairs.append(("null_rate", number(nullRate)))
         var pairs: [(String, OrderedJSON)] = [
             ("task", .string(settings.taskName)),

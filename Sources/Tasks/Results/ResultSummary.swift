@@ -6,12 +6,13 @@ public enum ResultSummary {
         let s = result.settings
         lines.append("\(s.taskName) on \(s.modelName): \(result.status.rawValue), \(result.finishedCount)/\(result.totalItems) items in \(format(result.seconds, 1)) s")
         // One column for every name, however long (lm-eval's `exact_match,strict-match`).
-        let width = nameWidth(result.metrics.map(\.0) + (result.classification == nil ? [] : ["macro_f1"]))
+        let width = nameWidth(result.metrics.map(\.0))
         for (name, m) in result.metrics {
+            if !EvaluationResult.showsInterval(name) {
+                if m.count > 0 { lines.append(metricLine(name, format(m.value, 3), width: width)) }
+                continue
+            }
             lines.append(metricLine(name, m.count == 0 ? "n/a" : "\(format(m.value, 3))  [\(format(m.low, 3)), \(format(m.high, 3))]  n=\(m.count)", width: width))
-        }
-        if let classification = result.classification {
-            lines.append(metricLine("macro_f1", format(classification.macroF1, 3), width: width))
         }
         lines.append("  null \(result.nullCount) (\(format(result.nullRate * 100, 1))%)   skipped \(result.skippedCount)   errored \(result.errorCount)   cached \(result.cachedCount)   retries \(result.retries)")
         if let reason = result.tally.firstSkipReason, result.stopReason == nil { lines.append("  skipped: \(reason)") }

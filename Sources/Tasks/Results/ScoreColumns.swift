@@ -21,8 +21,9 @@ public struct ScoreColumns: Sendable {
     private var columns: [String: [Double]] = [:]
     /// Which rows hold a value of each metric (a run of several tasks fills each task's own).
     private var holds: [String: [Bool]] = [:]
-    /// Corpus-metric inputs by metric; a row without any holds `[]`.
+    /// Corpus-metric inputs by metric (``MetricValue`` parts); a row without any holds `[]`.
     private var corpus: [String: [[Double]]] = [:]
+    private var kinds: [String: MetricValue.Kind] = [:]
     /// Gold and predicted labels as codes into `labels` (-1: no prediction), when kept.
     private let keepsLabels: Bool
     private var labels: [String] = []
@@ -60,8 +61,10 @@ public struct ScoreColumns: Sendable {
             columns[name, default: [Double](repeating: 0, count: size)][index] = value
             holds[name, default: [Bool](repeating: false, count: size)][index] = true
         }
-        for (name, inputs) in score.corpusInputs {
-            corpus[name, default: [[Double]](repeating: [], count: size)][index] = inputs
+        for (name, value) in score.corpusValues {
+            guard let (kind, parts) = value.corpusParts else { continue }
+            corpus[name, default: [[Double]](repeating: [], count: size)][index] = parts
+            kinds[name] = kind
         }
         if keepsLabels {
             golds[index] = code(score.gold)
@@ -113,6 +116,9 @@ public struct ScoreColumns: Sendable {
         let size = compacted ? count : present.count
         var keep = [Bool](repeating: false, count: size)
         for name in names { for (i, held) in (holds[name] ?? []).enumerated() where held && i < size { keep[i] = true } }
+        for (name, inputs) in corpus where name.hasPrefix(prefix) {
+            for (i, parts) in inputs.enumerated() where !parts.isEmpty && i < size { keep[i] = true }
+        }
         var out = ScoreColumns(items: 0, keepsLabels: false)
         out.compacted = true
         out.count = keep.lazy.filter { $0 }.count
@@ -124,12 +130,19 @@ public struct ScoreColumns: Sendable {
         }
         for (name, inputs) in corpus where name.hasPrefix(prefix) {
             out.corpus[String(name.dropFirst(prefix.count))] = pick(inputs)
+            out.kinds[String(name.dropFirst(prefix.count))] = kinds[name]
         }
         return out
     }
 
-    /// A corpus metric's inputs per item (`[]` where an item gave none); `nil` when no item did.
-    public func corpusInputs(_ metric: String) -> [[Double]]? { corpus[metric] }
+    /// Each scored item's value of a metric: its corpus parts where it has them, else its number.
+    public func metricValues(_ metric: String) -> [MetricValue] {
+        let numbers = values(metric)
+        guard let inputs = corpus[metric] else { return numbers.map(MetricValue.scalar) }
+        let parts = compacted ? inputs : zip(inputs, present).compactMap { $1 ? $0 : nil }
+        let kind = kinds[metric]
+        return numbers.indices.map { i in MetricValue(kind: kind, parts: i < parts.count ? parts[i] : [], number: numbers[i]) }
+    }
 
     /// How often each (gold, predicted) label pair occurs (`nil`: unreadable), pairs in the
     /// order they first occur in item order; empty unless labels are kept.

@@ -34,9 +34,11 @@ public protocol EvaluationTask: Sendable {
     /// Task-specific entries for `results.json` (lm-eval's own metric keys, say), after ours,
     /// from the scored items and the metrics already estimated from them.
     func extraResults(_ scores: ScoreColumns, metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)]
-    /// A metric over the scored items with its confidence interval. The default is the mean of
-    /// the per-item values with a percentile bootstrap; corpus-level metrics say otherwise.
+    /// A metric over the scored items with its confidence interval. The default aggregates the
+    /// items' values with the metric's registered aggregation (``MetricRegistry``).
     func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate
+    /// The aggregation of a metric's item values; the default is the metric's registered one.
+    func aggregation(of metric: String) -> String
 }
 
 extension EvaluationTask {
@@ -47,7 +49,11 @@ extension EvaluationTask {
     public func extraResults(_ scores: ScoreColumns, metrics: [(String, MetricEstimate)]) -> [(String, OrderedJSON)] { [] }
 
     public func estimate(_ metric: String, scores: ScoreColumns, iterations: Int, seed: Int) -> MetricEstimate {
-        Bootstrap.mean(scores.values(metric), iterations: iterations, seed: seed)
+        MetricRegistry.default.estimate(scores.metricValues(metric), aggregation: aggregation(of: metric), iterations: iterations, seed: seed)
+    }
+
+    public func aggregation(of metric: String) -> String {
+        MetricRegistry.default.metric(named: metric)?.aggregation ?? "mean"
     }
 
     /// Checks that `names` (a task's `scoring.metrics`) are metrics the task reports, and
@@ -81,9 +87,9 @@ public struct ItemScore: Sendable {
     /// Scores per option and other details for the sample record.
     public var detail: [(String, OrderedJSON)]
     /// What corpus-level metrics aggregate, per metric (lm-eval's `(loglikelihood, words)` of a
-    /// perplexity, `(gold, prediction)` of an F1): see ``EvaluationTask/estimate(_:scores:iterations:seed:)``.
+    /// perplexity, `(gold, prediction)` of an F1 or macro-F1): see ``MetricRegistry/estimate``.
     /// Kept (as numbers) after the item's texts are written and dropped.
-    public var corpusInputs: [String: [Double]] = [:]
+    public var corpusValues: [String: MetricValue] = [:]
     /// Where the gold answers stand among the choices, when the answers are choices' texts
     /// (lm-eval's multiple_choice): `gold_index` in the sample record, beside `gold`.
     public var goldIndices: [Int]?

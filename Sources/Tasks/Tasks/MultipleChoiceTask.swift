@@ -86,9 +86,9 @@ public struct MultipleChoiceTask: RegisteredTask {
                             hint: "use task.scoring.mode=generate")
         default: break
         }
-        var mainMetrics = ["acc"]
-        if mode == .loglikelihood { mainMetrics.append("acc_norm") }
-        metricNames = mainMetrics
+        var names = ["acc"]
+        if mode == .loglikelihood { names.append("acc_norm") }
+        metricNames = names + ["macro_f1"]
         mainMetric = scoring.metrics?.first
         bootstrapIterations = scoring.bootstrapIters
 
@@ -188,45 +188,49 @@ public struct MultipleChoiceTask: RegisteredTask {
     public func score(_ item: DatasetItem, answers: [ModelAnswer]) throws(TaskError) -> ItemScore {
         let (texts, gold) = try options(item)
         let keys = Array(allKeys.prefix(texts.count))
+        let goldIndex = keys.firstIndex(of: gold)!
         switch mode {
         case .loglikelihood:
             let lls = answers.map { if case .loglikelihood(let l) = $0 { return l.logprob } else { return -Double.infinity } }
             let greedy = answers.map { if case .loglikelihood(let l) = $0 { return l.isGreedy } else { return false } }
-            let lengths = zip(keys, texts).map { Double(max(1, answerText(key: $0, text: $1).unicodeScalars.count)) }
-            let best = Self.argmax(lls)
-            let bestNorm = Self.argmax(zip(lls, lengths).map { $0 / $1 })
-            let prediction = keys[best]
-            return ItemScore(gold: gold, prediction: prediction, raw: "",
-                             metrics: ["acc": prediction == gold ? 1 : 0, "acc_norm": keys[bestNorm] == gold ? 1 : 0],
-                             detail: [("logprobs", .object(zip(keys, lls).map { ($0, .double($1)) })),
-                                      ("is_greedy", .object(zip(keys, greedy).map { ($0, .bool($1)) }))])
+            let choices = ChoiceLoglikelihoods(loglikelihoods: lls, isGreedy: greedy, texts: zip(keys, texts).map(answerText),
+                                               golds: [goldIndex])
+            return try scored(.choices(choices), gold: gold, prediction: keys[ChoiceLoglikelihoods.argmax(lls)], raw: "",
+                              detail: [("logprobs", .object(zip(keys, lls).map { ($0, .double($1)) })),
+                                       ("is_greedy", .object(zip(keys, greedy).map { ($0, .bool($1)) }))])
         case .chatLogprobs:
-            guard case .generation(let generation) = answers.first else { return unreadable(gold) }
+            guard case .generation(let generation) = answers.first else { return try unreadable(gold, goldIndex) }
             if let logprobs = generation.logprobs, !logprobs.isEmpty {
                 let scores = FirstTokenScores.scores(logprobs, keys: keys, keysAreLetters: labels == nil)
                 let prediction = keys.filter { scores[$0] != nil }.max { scores[$0]! < scores[$1]! }
-                return ItemScore(gold: gold, prediction: prediction, raw: generation.text,
-                                 metrics: ["acc": prediction == gold ? 1 : 0], method: "logprobs",
-                                 detail: [("logprobs", .object(keys.compactMap { k in scores[k].map { (k, .double($0)) } }))])
+                return try scored(.readChoice(predicted: prediction.flatMap(keys.firstIndex), gold: goldIndex), gold: gold,
+                                  prediction: prediction, raw: generation.text, method: "logprobs",
+                                  detail: [("logprobs", .object(keys.compactMap { k in scores[k].map { (k, .double($0)) } }))])
             }
             let prediction = ChoiceParser(keys: keys, texts: texts, keysAreLetters: labels == nil).parse(generation.text)
-            return ItemScore(gold: gold, prediction: prediction, raw: generation.text,
-                             metrics: ["acc": prediction == gold ? 1 : 0], method: "generate_fallback")
+            return try scored(.readChoice(predicted: prediction.flatMap(keys.firstIndex), gold: goldIndex), gold: gold,
+                              prediction: prediction, raw: generation.text, method: "generate_fallback")
         case .generate, .exactMatch:
-            guard case .generation(let generation) = answers.first else { return unreadable(gold) }
+            guard case .generation(let generation) = answers.first else { return try unreadable(gold, goldIndex) }
             let prediction = ChoiceParser(keys: keys, texts: texts, keysAreLetters: labels == nil).parse(generation.text)
-            return ItemScore(gold: gold, prediction: prediction, raw: generation.text, metrics: ["acc": prediction == gold ? 1 : 0])
+            return try scored(.readChoice(predicted: prediction.flatMap(keys.firstIndex), gold: goldIndex), gold: gold,
+                              prediction: prediction, raw: generation.text)
         }
     }
 
-    private func unreadable(_ gold: String) -> ItemScore {
-        ItemScore(gold: gold, prediction: nil, raw: "", metrics: Dictionary(uniqueKeysWithValues: metricNames.map { ($0, 0.0) }))
+    /// The item's score from the registered metrics: per-item numbers for the samples, macro-F1's
+    /// `(gold, predicted)` pair kept for the corpus.
+    private func scored(_ answer: ScoredAnswer, gold: String, prediction: String?, raw: String, method: String? = nil,
+                        detail: [(String, OrderedJSON)] = []) throws(TaskError) -> ItemScore {
+        let values = try MetricRegistry.default.values(metricNames, for: answer)
+        var score = ItemScore(gold: gold, prediction: prediction, raw: raw,
+                              metrics: values.compactMapValues { if case .scalar(let x) = $0 { return x } else { return nil } },
+                              method: method, detail: detail)
+        score.corpusValues = values.filter { $0.value.corpusParts != nil }
+        return score
     }
 
-    /// The first index of the largest value, as NumPy's argmax.
-    static func argmax(_ values: [Double]) -> Int {
-        var best = 0
-        for i in values.indices where values[i] > values[best] { best = i }
-        return best
+    private func unreadable(_ gold: String, _ goldIndex: Int) throws(TaskError) -> ItemScore {
+        try scored(.readChoice(predicted: nil, gold: goldIndex), gold: gold, prediction: nil, raw: "")
     }
 }

@@ -70,16 +70,17 @@ public struct QuestionAnsweringTask: RegisteredTask {
         return [.generate(GenerationRequest(prompt: prompt, parameters: GenerationParameters(maxTokens: maxTokens, stop: stop)))]
     }
 
+    /// Every metric is a mean over items (SQuAD's F1 is averaged, not lm-eval's corpus F1).
+    public func aggregation(of metric: String) -> String { "mean" }
+
     public func score(_ item: DatasetItem, answers: [ModelAnswer]) throws(TaskError) -> ItemScore {
         let golds = try Self.readAnswers(item)
         guard case .generation(let generation) = answers.first else {
             return ItemScore(gold: golds[0], golds: golds, prediction: nil, raw: "", metrics: ["exact_match": 0, "f1": 0, "contains": 0])
         }
         let prediction = ChoiceParser.clean(generation.text)
-        let em = golds.contains { AnswerOverlap.exactMatch(prediction, $0, normalize: normalize) }
-        let f1 = golds.map { AnswerOverlap.f1(prediction, $0, normalize: normalize) }.max() ?? 0
-        let contains = golds.contains { AnswerOverlap.contains(prediction, $0, normalize: normalize) }
+        let values = try MetricRegistry.default.values(metricNames, for: .shortAnswer(prediction: prediction, references: golds, normalize: normalize))
         return ItemScore(gold: golds[0], golds: golds, prediction: prediction.isEmpty ? nil : prediction, raw: generation.text,
-                         metrics: ["exact_match": em ? 1 : 0, "f1": f1, "contains": contains ? 1 : 0])
+                         metrics: values.mapValues(\.number))
     }
 }

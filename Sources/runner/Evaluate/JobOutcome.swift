@@ -57,7 +57,7 @@ struct JobOutcome: Sendable, Equatable {
         guard let name = json["main_metric"]?.stringValue, let entry = json["metrics"]?[name] else { return }
         metric = name
         if let number = entry.doubleValue {
-            // `macro_f1` is a bare number: no interval, counted over the scored items.
+            // A metric without an interval (macro_f1) is a bare number, counted over the scored items.
             value = number
             count = counts?["scored"]?.intValue ?? 0
         } else {

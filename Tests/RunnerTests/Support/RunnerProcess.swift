@@ -49,7 +49,7 @@ enum RunnerProcess {
 }
 
 /// A fresh temporary folder per test, removed afterwards.
-final class TemporaryDirectory {
+final class TemporaryDirectory: Sendable {
     let url: URL
 
     init() throws {

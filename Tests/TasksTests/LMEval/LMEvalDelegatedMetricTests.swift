@@ -44,8 +44,8 @@ struct LMEvalDelegatedMetricTests {
         let d = try definition(generate + "metric_list:\n  - metric: exact_match\n    aggregation: nanmean\n")
         #expect(d.metrics[0].aggregation == "nanmean")
         #expect(throws: TaskError.self) { try definition(choice + "metric_list:\n  - metric: acc\n    aggregation: bleu\n") }
-        #expect(LMEvalMetrics.aggregate("nanmean", [.scalar(1), .scalar(.nan), .scalar(0)]) == 0.5)
-        #expect(LMEvalMetrics.aggregate("bypass", [.scalar(1)]) == 999)
+        #expect(MetricRegistry.default.aggregation(named: "nanmean")!.aggregate([.scalar(1), .scalar(.nan), .scalar(0)]) == 0.5)
+        #expect(MetricRegistry.default.aggregation(named: "bypass")!.aggregate([.scalar(1)]) == 999)
     }
 
     @Test("dataset_kwargs keys lm-eval passes to custom_dataset are accepted only with one")

@@ -28,32 +28,46 @@ struct LMEvalMetricsTests {
         return try! JSONDecoder().decode(File.self, from: Data(contentsOf: url))
     }()
 
+    static func aggregate(_ name: String, _ values: [MetricValue]) -> Double? {
+        MetricRegistry.default.aggregation(named: name)!.aggregate(values)
+    }
+
+    static func standardError(_ name: String, _ values: [MetricValue], iterations: Int) -> Double? {
+        MetricRegistry.default.aggregation(named: name)!.standardError(values, iterations: iterations)
+    }
+
+    /// lm-eval's multiple_choice metrics of one document, through the registry.
+    static func multipleChoice(_ names: [String], lls: [Double], greedy: [Bool], choices: [String], gold: TemplateValue) throws -> [String: MetricValue] {
+        let answer = try LMEvalMetrics.choices(names, lls: lls, greedy: greedy, choices: choices, gold: gold, place: "t")
+        return try MetricRegistry.default.values(names, for: .choices(answer))
+    }
+
     @Test("aggregations and bootstrap standard errors equal lm-eval's own")
     func aggregations() {
         #expect(Self.file.cases.count == 3)
         for c in Self.file.cases {
-            let pairs = c.pairs.map { LMEvalMetrics.Value.pair($0[0], $0[1]) }
-            let multi = c.multi.map { LMEvalMetrics.Value.pair($0[0], $0[1]) }
-            let weighted = c.weighted.map { LMEvalMetrics.Value.weighted($0[0], $0[1]) }
-            let lls = c.lls.map(LMEvalMetrics.Value.scalar)
-            #expect(LMEvalMetrics.aggregate("f1", pairs) == c.f1)
-            #expect(abs(LMEvalMetrics.aggregate("matthews_corrcoef", pairs)! - c.mcc_binary) < 1e-12)
-            #expect(abs(LMEvalMetrics.aggregate("matthews_corrcoef", multi)! - c.mcc_multi) < 1e-12)
-            #expect(LMEvalMetrics.aggregate("weighted_perplexity", weighted) == c.weighted_perplexity)
-            #expect(LMEvalMetrics.aggregate("bits_per_byte", weighted) == c.bits_per_byte)
-            #expect(LMEvalMetrics.aggregate("perplexity", lls) == c.perplexity)
-            #expect(LMEvalMetrics.aggregate("median", lls) == c.median)
-            #expect(LMEvalMetrics.stderr("perplexity", lls, iterations: 2000) == c.perplexity_stderr_2000)
-            #expect(abs(LMEvalMetrics.stderr("f1", pairs, iterations: 1000)! - c.f1_stderr_1000) < 1e-12)
-            #expect(LMEvalMetrics.stderr("mean", pairs.map { .scalar($0.number) }, iterations: 100) == c.mean_stderr)
-            #expect(LMEvalMetrics.stderr("bits_per_byte", weighted, iterations: 100) == nil, "N/A, as lm-eval reports it")
+            let pairs = c.pairs.map { MetricValue.pair($0[0], $0[1]) }
+            let multi = c.multi.map { MetricValue.pair($0[0], $0[1]) }
+            let weighted = c.weighted.map { MetricValue.weighted($0[0], $0[1]) }
+            let lls = c.lls.map(MetricValue.scalar)
+            #expect(Self.aggregate("f1", pairs) == c.f1)
+            #expect(abs(Self.aggregate("matthews_corrcoef", pairs)! - c.mcc_binary) < 1e-12)
+            #expect(abs(Self.aggregate("matthews_corrcoef", multi)! - c.mcc_multi) < 1e-12)
+            #expect(Self.aggregate("weighted_perplexity", weighted) == c.weighted_perplexity)
+            #expect(Self.aggregate("bits_per_byte", weighted) == c.bits_per_byte)
+            #expect(Self.aggregate("perplexity", lls) == c.perplexity)
+            #expect(Self.aggregate("median", lls) == c.median)
+            #expect(Self.standardError("perplexity", lls, iterations: 2000) == c.perplexity_stderr_2000)
+            #expect(abs(Self.standardError("f1", pairs, iterations: 1000)! - c.f1_stderr_1000) < 1e-12)
+            #expect(Self.standardError("mean", pairs.map { .scalar($0.number) }, iterations: 100) == c.mean_stderr)
+            #expect(Self.standardError("bits_per_byte", weighted, iterations: 100) == nil, "N/A, as lm-eval reports it")
         }
     }
 
     @Test("exact_match: regexes first, then case, punctuation and digits; no stripping")
     func exactMatch() throws {
         func em(_ p: String, _ r: String, _ options: [(String, TemplateValue)]) throws -> Bool {
-            try LMEvalMetrics.exactMatch(prediction: p, reference: r, options: options, place: "t")
+            try ExactMatch().value(.text(prediction: p, references: [r], options: options)) == .scalar(1)
         }
         #expect(try em("1,234", "1234", [("regexes_to_ignore", .array([","]))]))
         #expect(try !em(" 42", "42", []))
@@ -65,17 +79,17 @@ struct LMEvalMetricsTests {
 
     @Test("multiple_choice: ties go to the first choice, acc_norm divides by characters, out-of-range gold is wrong")
     func multipleChoice() throws {
-        let scores = try LMEvalMetrics.multipleChoice(["acc", "acc_norm", "exact_match"], lls: [-2, -2, -3], greedy: [false, true, false],
-                                                      choices: ["a", "b", "ccc"], gold: .int(1), place: "t")
+        let scores = try Self.multipleChoice(["acc", "acc_norm", "exact_match"], lls: [-2, -2, -3], greedy: [false, true, false],
+                                                      choices: ["a", "b", "ccc"], gold: .int(1))
         #expect(scores["acc"] == .scalar(0))         // argmax picks index 0 on the tie
         #expect(scores["acc_norm"] == .scalar(0))    // per character -2, -2, -1: index 2 wins, gold is 1
         #expect(scores["exact_match"] == .scalar(1))
-        let norm = try LMEvalMetrics.multipleChoice(["acc_norm"], lls: [-2, -2.5, -3], greedy: [false, false, false],
-                                                    choices: ["a", "b", "ccc"], gold: .int(2), place: "t")
+        let norm = try Self.multipleChoice(["acc_norm"], lls: [-2, -2.5, -3], greedy: [false, false, false],
+                                                    choices: ["a", "b", "ccc"], gold: .int(2))
         #expect(norm["acc_norm"] == .scalar(1))
-        let out = try LMEvalMetrics.multipleChoice(["acc"], lls: [-1, -2], greedy: [true, false], choices: ["a", "b"], gold: .int(5), place: "t")
+        let out = try Self.multipleChoice(["acc"], lls: [-1, -2], greedy: [true, false], choices: ["a", "b"], gold: .int(5))
         #expect(out["acc"] == .scalar(0))
-        let byText = try LMEvalMetrics.multipleChoice(["acc"], lls: [-3, -1], greedy: [false, true], choices: ["no", "yes"], gold: .string("yes"), place: "t")
+        let byText = try Self.multipleChoice(["acc"], lls: [-3, -1], greedy: [false, true], choices: ["no", "yes"], gold: .string("yes"))
         #expect(byText["acc"] == .scalar(1))
     }
 

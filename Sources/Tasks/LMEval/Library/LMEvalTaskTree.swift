@@ -175,7 +175,7 @@ struct LMEvalTaskTree: Sendable {
             for (key, value) in overrides { merged[key] = value }
             for key in ["tag", "group", "task_list"] { _ = merged.removeValue(forKey: key) }
             guard let name = merged["task"]?.string, !name.isEmpty else {
-                throw TaskError("a task file names its task with 'task: NAME'", at: source)
+                throw TaskError("a task file names its task with 'task: NAME'", at: source, hint: "add 'task: my_task' at the top level of the file")
             }
             if merged["class"] != nil {
                 throw TaskError("task '\(name)' is a Python Task class (class: !function ...), which this runner does not run", at: source,
@@ -186,7 +186,8 @@ struct LMEvalTaskTree: Sendable {
 
         mutating func group(_ name: String, keys: ConfigMapping, overrides: ConfigMapping, source: String) throws(TaskError) -> Group {
             guard !building.contains(name) else {
-                throw TaskError("group '\(name)' contains itself: \((building + [name]).joined(separator: " -> "))", at: source)
+                throw TaskError("group '\(name)' contains itself: \((building + [name]).joined(separator: " -> "))", at: source,
+                                hint: "take '\(name)' out of the task list of '\(building.last ?? name)'; lm-eval cannot load this tree either")
             }
             building.append(name)
             defer { building.removeLast() }
@@ -201,7 +202,8 @@ struct LMEvalTaskTree: Sendable {
                 case .string: members = [task]
                 case .sequence(let items): members = items
                 case .null: break
-                default: throw TaskError("a group's 'task' must be a name or a list", at: LMEvalTaskFile.place(task, "task"))
+                default: throw TaskError("a group's 'task' must be a name or a list", at: LMEvalTaskFile.place(task, "task"),
+                                         hint: "task: [arc_easy, arc_challenge]")
                 }
             }
             var seen: [String: Int] = [:]
@@ -216,7 +218,8 @@ struct LMEvalTaskTree: Sendable {
                     continue
                 }
                 guard let dict = member.mapping else {
-                    throw TaskError("a group's task list holds names or mappings, not \(member.kindDescription)", at: place)
+                    throw TaskError("a group's task list holds names or mappings, not \(member.kindDescription)", at: place,
+                                    hint: "each entry is a task, group or tag name, or a mapping such as {task: arc_easy, num_fewshot: 5}")
                 }
                 if let groupName = dict["group"]?.string {
                     var own = ConfigMapping()
@@ -231,7 +234,8 @@ struct LMEvalTaskTree: Sendable {
                     continue
                 }
                 guard let taskName = dict["task"]?.string else {
-                    throw TaskError("a mapping in group '\(name)' needs 'task' or 'group'", at: place)
+                    throw TaskError("a mapping in group '\(name)' needs 'task' or 'group'", at: place,
+                                    hint: "{task: NAME, key: value} overrides a task; {group: NAME, task: [...]} defines a group inline")
                 }
                 var merged = inherited
                 for (key, value) in dict { merged[key] = value }
@@ -277,27 +281,33 @@ struct LMEvalTaskTree: Sendable {
             switch node.value {
             case .mapping: items = [node]
             case .sequence(let list): items = list
-            default: throw TaskError("aggregate_metric_list must be a list of mappings", at: LMEvalTaskFile.place(node, "aggregate_metric_list"))
+            default: throw TaskError("aggregate_metric_list must be a list of mappings", at: LMEvalTaskFile.place(node, "aggregate_metric_list"),
+                                     hint: "aggregate_metric_list: [{metric: acc, weight_by_size: true}]")
             }
             var out: [Aggregate] = []
             for item in items {
                 let place = LMEvalTaskFile.place(item, "aggregate_metric_list")
                 guard let map = item.mapping, let metric = map["metric"]?.string else {
-                    throw TaskError("each aggregate_metric_list entry needs 'metric'", at: place)
+                    throw TaskError("each aggregate_metric_list entry needs 'metric'", at: place, hint: "- metric: acc")
                 }
                 if let aggregation = map["aggregation"], aggregation.string != "mean" {
                     throw TaskError("aggregation '\(aggregation.string ?? aggregation.kindDescription)' of a group: only 'mean' is known (as in lm-eval 0.4.13)",
-                                    at: LMEvalTaskFile.place(aggregation, "aggregation"))
+                                    at: LMEvalTaskFile.place(aggregation, "aggregation"),
+                                    hint: "a group's score is the mean of its tasks' (weight_by_size: false for the unweighted mean); remove 'aggregation' or set it to mean")
                 }
                 var filters: [String]?
                 if let f = map["filter_list"], f.value != .null {
                     if let s = f.string { filters = [s] } else if let list = f.sequence { filters = list.compactMap(\.string) } else {
-                        throw TaskError("filter_list must be a filter name or a list of them", at: LMEvalTaskFile.place(f, "filter_list"))
+                        throw TaskError("filter_list must be a filter name or a list of them", at: LMEvalTaskFile.place(f, "filter_list"),
+                                        hint: "filter_list: [strict-match]; leave it out to use every filter the tasks report")
                     }
                 }
                 var weight = true
                 if let w = map["weight_by_size"], w.value != .null {
-                    guard case .bool(let b) = w.value else { throw TaskError("weight_by_size must be true or false", at: LMEvalTaskFile.place(w, "weight_by_size")) }
+                    guard case .bool(let b) = w.value else {
+                        throw TaskError("weight_by_size must be true or false", at: LMEvalTaskFile.place(w, "weight_by_size"),
+                                        hint: "true weighs each task by its number of documents (lm-eval's default)")
+                    }
                     weight = b
                 }
                 out.append(Aggregate(metric: metric, filters: filters, weightBySize: weight))

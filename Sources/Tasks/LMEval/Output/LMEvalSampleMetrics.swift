@@ -19,7 +19,7 @@ enum LMEvalSampleMetrics {
 
     /// The values as the text of a JSON object, `json.dumps`-spelled (kept as text in our
     /// samples so that `1.0` stays a float through our own JSON writer).
-    static func text(_ values: [String: LMEvalMetrics.Value], outputType: LMEvalTaskDefinition.OutputType, configured: [String]) -> String {
+    static func text(_ values: [String: MetricValue], outputType: LMEvalTaskDefinition.OutputType, configured: [String]) -> String {
         let pairs: [(String, TemplateValue)] = order(outputType, configured: configured).compactMap { name in
             guard let value = values[name] else { return nil }
             switch value {
