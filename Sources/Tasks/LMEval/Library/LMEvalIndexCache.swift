@@ -70,19 +70,33 @@ enum LMEvalIndexCache {
         return entries
     }
 
-    /// Writes the index (best effort: an index that cannot be cached is still returned).
+    /// Writes the index (best effort: an index that cannot be cached is still returned). Built
+    /// as bytes: String concatenation of 30,000 lines was a fifth of a cold build.
     static func save(_ entries: [String: LMEvalTaskIndex.Entry], stamps: LMEvalIndexStamps, roots: [String], to path: String) {
-        var text = header + "\n"
-        for root in roots { text += "root\t" + escape(root) + "\n" }
-        for (folder, time) in stamps.folders { text += "folder\t\(time)\t" + escape(folder) + "\n" }
-        for (file, time) in stamps.files { text += "file\t\(time)\t" + escape(file) + "\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity(64 * (entries.count + stamps.files.count + stamps.folders.count) + 64)
+        func line(_ fields: String...) {
+            for (i, f) in fields.enumerated() {
+                if i > 0 { out.append(0x09) }
+                out.append(contentsOf: f.utf8)
+            }
+            out.append(0x0A)
+        }
+        line(header)
+        for root in roots { line("root", escape(root)) }
+        for (folder, time) in stamps.folders { line("folder", String(time), escape(folder)) }
+        for (file, time) in stamps.files { line("file", String(time), escape(file)) }
         for entry in entries.values {
-            let members = entry.members.map { $0.replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
-            text += "entry\t" + [entry.kind.rawValue, entry.name, entry.path ?? "", entry.outputType ?? "", members].map(escape).joined(separator: "\t") + "\n"
+            var members = ""
+            for (i, member) in entry.members.enumerated() {
+                if i > 0 { members.unicodeScalars.append("\u{1F}") }
+                members += member.utf8.contains(0x1F) ? member.replacingOccurrences(of: "\u{1F}", with: " ") : member
+            }
+            line("entry", entry.kind.rawValue, escape(entry.name), escape(entry.path ?? ""), escape(entry.outputType ?? ""), escape(members))
         }
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try? Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     static func escape(_ field: String) -> String {
