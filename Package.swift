@@ -92,10 +92,11 @@ let package = Package(
         // The command line: composition, introspection, runs and sweeps, progress, exit codes.
         .executableTarget(
             name: "runner",
-            dependencies: ["Config", "Models", "Response", "Tasks", "Report", .product(name: "Logging", package: "swift-log")],
-            // A position-dependent executable needs no relocation of its 80,000 metadata pointers
-            // at start: 240 fewer page faults, 1.6 ms off `runner --version` (measured).
-            linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(configuration: .release))]
+            dependencies: ["Config", "Models", "Response", "Tasks", "Report", .product(name: "Logging", package: "swift-log")]
+            // Linked as a PIE (the default). Position-dependent (-no-pie) saved about 1 ms of
+            // start-up, but its canonical PLT entries made glibc warn "direct reference to
+            // protected function" on stderr of every release run (swift-mustache takes the
+            // address of Character.isWhitespace).
         ),
         // bench/local.sh: greedy decoding and MCQ scoring through the local backend.
         .executableTarget(

@@ -56,7 +56,7 @@ public struct SVGPlot: Sendable {
             if span == 0 { return left + plotWidth / 2 }
             return left + plotWidth * (0.05 + 0.9 * (Double(x)! - xs.0) / span)
         }
-        let finite = points.flatMap { [$0.y, $0.low, $0.high] }.filter(\.isFinite)
+        let finite = points.flatMap { [$0.y, $0.low, $0.high] }.filter { $0.isFinite }
         var yMin = finite.min() ?? 0, yMax = finite.max() ?? 1
         if yMax - yMin < 1e-9 { yMin -= 0.05; yMax += 0.05 }
         // The axis runs from one round tick to another that cover the data.

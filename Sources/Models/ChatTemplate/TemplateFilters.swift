@@ -176,7 +176,7 @@ enum TemplateMethods {
                         guard !sep.isEmpty else { throw ChatTemplateError("empty separator") }
                         return .array(s.split(separator: sep, maxSplits: maxSplits, omittingEmptySubsequences: false).map { .string(String($0)) })
                     }
-                    return .array(s.split(maxSplits: maxSplits, whereSeparator: \.isWhitespace).map { .string(String($0)) })
+                    return .array(s.split(maxSplits: maxSplits, whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
                 }
             case "rsplit":
                 return method { (args) throws(ChatTemplateError) in
@@ -188,7 +188,7 @@ enum TemplateMethods {
                         guard !sep.isEmpty else { throw ChatTemplateError("empty separator") }
                         pieces = reversed.split(separator: String(sep.reversed()), maxSplits: maxSplits, omittingEmptySubsequences: false)
                     } else {
-                        pieces = reversed.split(maxSplits: maxSplits, whereSeparator: \.isWhitespace)
+                        pieces = reversed.split(maxSplits: maxSplits, whereSeparator: { $0.isWhitespace })
                     }
                     return .array(pieces.reversed().map { .string(String($0.reversed())) })
                 }

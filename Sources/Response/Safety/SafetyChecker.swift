@@ -93,7 +93,7 @@ public struct LlamaGuardChecker: SafetyChecker {
 
     public func verdict(_ answer: ModelAnswer, stage: SafetyConfig.Stage) -> SafetyVerdict {
         guard case .generation(let generation) = answer else { return SafetyVerdict(stage: stage, flagged: false, error: "no generation") }
-        let lines = generation.text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let lines = generation.text.split(whereSeparator: { $0.isNewline }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard let first = lines.first?.lowercased(), first == "safe" || first == "unsafe" else {
             return SafetyVerdict(stage: stage, flagged: false, error: "the judge answered neither 'safe' nor 'unsafe': \(generation.text.prefix(60))")
         }

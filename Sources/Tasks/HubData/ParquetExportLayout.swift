@@ -10,7 +10,7 @@ enum ParquetExportLayout {
         for file in files where !DataFileGlob.unrequestedHidden(file, pattern: "") && !DataFilesResolver.ignored.contains(DataFilesResolver.baseName(file)) {
             let parts = file.split(separator: "/").map(String.init)
             guard parts.count == 3, parts[2].hasSuffix(".parquet"),
-                  !parts[2].dropLast(8).isEmpty, parts[2].dropLast(8).allSatisfy(\.isASCII), parts[2].dropLast(8).allSatisfy(\.isNumber) else {
+                  !parts[2].dropLast(8).isEmpty, parts[2].dropLast(8).allSatisfy({ $0.isASCII }), parts[2].dropLast(8).allSatisfy({ $0.isNumber }) else {
                 if DataFilesResolver.hasDataExtension(file) { return nil }
                 continue
             }

@@ -8,7 +8,7 @@ import Models
 public enum FirstTokenScores {
     /// The logprob of each key that appears among the first token's alternatives.
     public static func scores(_ logprobs: [TokenLogprob], keys: [String], keysAreLetters: Bool) -> [String: Double] {
-        guard let first = logprobs.first(where: { !$0.token.allSatisfy(\.isWhitespace) }) ?? logprobs.first else { return [:] }
+        guard let first = logprobs.first(where: { !$0.token.allSatisfy { $0.isWhitespace } }) ?? logprobs.first else { return [:] }
         var candidates = first.top
         if candidates[first.token] == nil { candidates[first.token] = first.logprob }
         var best: [String: Double] = [:]

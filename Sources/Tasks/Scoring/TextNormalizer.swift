@@ -17,7 +17,7 @@ public enum TextNormalizer {
     }
 
     private static func tokens(ofUnpunctuated text: String) -> [Substring] {
-        text.split(whereSeparator: \.isWhitespace).filter { !articles.contains($0) }
+        text.split(whereSeparator: { $0.isWhitespace }).filter { !articles.contains($0) }
     }
 }
 
@@ -30,8 +30,8 @@ public enum AnswerOverlap {
 
     /// SQuAD's token F1: the harmonic mean of precision and recall of shared words (as a multiset).
     public static func f1(_ prediction: String, _ gold: String, normalize: Bool) -> Double {
-        let p = normalize ? TextNormalizer.tokens(prediction) : prediction.split(whereSeparator: \.isWhitespace)
-        let g = normalize ? TextNormalizer.tokens(gold) : gold.split(whereSeparator: \.isWhitespace)
+        let p = normalize ? TextNormalizer.tokens(prediction) : prediction.split(whereSeparator: { $0.isWhitespace })
+        let g = normalize ? TextNormalizer.tokens(gold) : gold.split(whereSeparator: { $0.isWhitespace })
         if p.isEmpty || g.isEmpty { return p.isEmpty && g.isEmpty ? 1 : 0 }
         var counts: [Substring: Int] = [:]
         for word in g { counts[word, default: 0] += 1 }

@@ -118,7 +118,7 @@ struct SlurmLauncher {
         let output = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
         // `--parsable` prints `id` or `id;cluster`.
         let jobID = String(output.split(separator: ";").first ?? "")
-        guard result.succeeded, !jobID.isEmpty, jobID.allSatisfy(\.isNumber) else {
+        guard result.succeeded, !jobID.isEmpty, jobID.allSatisfy({ $0.isNumber }) else {
             let message = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)
             throw ConfigError(.launcher, "sbatch refused the sweep: \(message.isEmpty ? output : message)",
                               hint: "check hydra.launcher (partition, account, qos, time) against 'sinfo'; the job script is \(scriptPath)")
