@@ -100,7 +100,12 @@ enum LMEvalIndexCache {
     }
 
     static func escape(_ field: String) -> String {
-        guard field.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return field }
+        var plain = field
+        let special = plain.withUTF8 { bytes -> Bool in
+            for byte in bytes where byte == 0x5C || byte == 0x09 || byte == 0x0A || byte == 0x0D { return true }
+            return false
+        }
+        guard special else { return field }
         var out = ""
         for character in field.unicodeScalars {
             switch character {
