@@ -77,7 +77,7 @@ let package = Package(
         // samples.jsonl (tables, SVG plots, confusion matrices, paired comparisons, samples).
         .target(
             name: "Report",
-            dependencies: ["Models", "Diagnostics", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["Config", "Models", "Diagnostics", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // A fault-injecting OpenAI / Aleph Alpha server on loopback, for tests and benchmarks.
         .target(name: "FakeLLMServer"),
@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelsTests",
-            dependencies: ["Models", "Config", "FakeLLMServer", "Tokenizers"],
+            dependencies: ["Models", "Config", "FakeLLMServer", "Tokenizers", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -164,6 +164,7 @@ let package = Package(
             dependencies: ["Tasks", "Models", "Response", "Config", "TestSupport"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Models", "TestSupport"], exclude: ["Fixtures"]),
         // The fuzz corpus and every past crash, through the fuzz targets' entry points.
         .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Snappy and LZ4 block decompression: the Swift decoders against the C libraries (through
-# python-snappy and lz4 in PYTHON, default the scratch venv) on the same ~50 MB of JSON lines.
+# python-snappy and lz4 in PYTHON, a venv's python) on the same ~50 MB of JSON lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python="${PYTHON:-/work/scratch/venv-lmeval/bin/python}"
+python="${PYTHON:?set PYTHON to a python with python-snappy and lz4 (python3 -m venv V && V/bin/pip install python-snappy lz4)}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 swift build -c release --product CodecBenchmark 2>&1 | tail -n 1

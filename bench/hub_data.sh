@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
-python="${PYTHON:-/work/scratch/venv-lmeval/bin/python}"
+python="${PYTHON:?set PYTHON to a python with lm-eval 0.4.13 and datasets (python3 -m venv V && V/bin/pip install lm-eval==0.4.13)}"
 lm_eval="${LM_EVAL:-$(dirname "$python")/lm_eval}"
 runs="${RUNS:-3}"
 for binary in HubDataBenchmark runner; do

@@ -11,8 +11,7 @@
 #                     against .build/release/fake-llm-server (20 ms a request), 8 in flight
 #
 # Usage: LMEVAL_VENV=/path/to/venv bench/lm_eval.sh        (or: bench/lm_eval.sh /path/to/venv)
-#   LMEVAL_VENV     a venv with lm-eval[hf,api]==0.4.13, transformers, torch (CPU);
-#                   default /work/scratch/venv-lmeval
+#   LMEVAL_VENV     a venv with lm-eval[hf,api]==0.4.13, transformers, torch (CPU) (required)
 #   CONVERT_PYTHON  the python that makes models/smollm2-hf when it is missing (needs torch, accelerate,
 #                   transformers and gguf); default LMEVAL_VENV's
 #   BATCH_SIZES     lm-eval hf batch sizes, default "1 8";  LATENCY_MS default 20;
@@ -26,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-venv="${1:-${LMEVAL_VENV:-/work/scratch/venv-lmeval}}"
+venv="${1:-${LMEVAL_VENV:?give a venv with lm-eval[hf,api]==0.4.13, transformers and CPU torch as LMEVAL_VENV=... or the first argument}}"
 batch_sizes="${BATCH_SIZES:-1 8}"
 latency="${LATENCY_MS:-20}"
 concurrency="${CONCURRENCY:-8}"

@@ -7,7 +7,7 @@
 # then the ratios.
 #
 # Usage: bench/lm_eval_library.sh [VENV]
-#   LMEVAL_VENV  a venv with lm-eval[hf]==0.4.13, transformers, CPU torch; default /work/scratch/venv-lmeval
+#   LMEVAL_VENV  a venv with lm-eval[hf]==0.4.13, transformers, CPU torch (required)
 #   MODEL        an HF checkpoint folder; default models/smollm2-hf (made by bench/lm_eval.sh),
 #                else the tiny test llama
 #   TASKS        default mmlu;  BATCH_SIZE (lm-eval's) default 1;  KEEP=1 keeps the outputs
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-venv="${1:-${LMEVAL_VENV:-/work/scratch/venv-lmeval}}"
+venv="${1:-${LMEVAL_VENV:?give a venv with lm-eval[hf]==0.4.13, transformers and CPU torch as LMEVAL_VENV=... or the first argument}}"
 model="${MODEL:-}"
 if [[ -z "$model" ]]; then
     if [[ -f models/smollm2-hf/config.json ]]; then model=models/smollm2-hf; else model=Tests/ModelsTests/Fixtures/hf_tiny/llama; fi

@@ -68,7 +68,7 @@ def data():
 
 
 def convert(gguf_path, folder):
-    """transformers' GGUF loader, weights dequantized to float32 (as /work/scratch/ref/make_smollm2_reference.py)."""
+    """transformers' GGUF loader, weights dequantized to float32 (as Tests/ModelsTests/Fixtures/smollm2/make_reference.py)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig

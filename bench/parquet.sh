@@ -9,7 +9,7 @@
 # Builds nothing: first `swift build -c release --product ParquetBenchmark`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python="${PYTHON:-/work/scratch/venv-lmeval/bin/python}"
+python="${PYTHON:?set PYTHON to a python with pyarrow (python3 -m venv V && V/bin/pip install pyarrow)}"
 command -v "$python" >/dev/null || python=python3
 runs="${RUNS:-3}"
 file="${PARQUET_BENCH_FILE:-${TMPDIR:-/tmp}/runner-parquet-bench/snappy-1000000.parquet}"

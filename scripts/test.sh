@@ -10,8 +10,8 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     echo "test: not root, so no local Slurm: the Slurm launcher's cluster tests are skipped" >&2
 fi
-# setup.sh installed chromium: the report's browser tests must run.
-export RUNNER_TEST_BROWSER=1
+# setup.sh installed chromium and fetched SmolLM2: the browser and local-model tests must run.
+export RUNNER_TEST_BROWSER=1 RUNNER_TEST_SMOLLM2=1
 # lm-eval's task files import their own Python (datasets, numpy, sacrebleu) in !function hooks:
 # a venv with lm-eval 0.4.13 (no torch) for the hook and library parity tests, made once.
 lmeval_venv=.build/lmeval-venv

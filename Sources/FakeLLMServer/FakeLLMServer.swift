@@ -41,6 +41,7 @@ public final class FakeLLMServer: @unchecked Sendable {
         guard fd >= 0 else { throw ServerError.socket("socket() failed") }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        // Models' LoopbackPort.address spells the same; this module depends on no other.
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -1,3 +1,4 @@
+import Models
 import Foundation
 
 /// Two jobs compared on the items both scored: which items one gets right and the other wrong,
@@ -50,7 +51,7 @@ public struct PairedComparison: Sendable, Equatable {
     /// The 2.5th and 97.5th percentiles of the resampled mean difference.
     static func bootstrap(_ differences: [Double], iterations: Int, seed: UInt64) -> (Double, Double) {
         guard !differences.isEmpty, iterations > 0 else { return (.nan, .nan) }
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(state: seed)  // the runner's one SplitMix64
         var means: [Double] = []
         means.reserveCapacity(iterations)
         let n = differences.count
@@ -62,18 +63,5 @@ public struct PairedComparison: Sendable, Equatable {
         means.sort()
         func percentile(_ p: Double) -> Double { means[min(means.count - 1, max(0, Int((p * Double(means.count - 1)).rounded())))] }
         return (percentile(0.025), percentile(0.975))
-    }
-}
-
-/// A small, fast, seeded generator: the same intervals on every machine.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

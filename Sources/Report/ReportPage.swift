@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Models
 import Mustache
@@ -21,11 +22,8 @@ public struct ReportPage {
     @discardableResult
     public func write() throws -> String {
         let path = source.directory + "/report.html"
-        let temporary = path + ".tmp-\(getpid())"
-        try Data(try html().utf8).write(to: URL(fileURLWithPath: temporary))
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ReportSource.Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))", hint: "check that the folder is writable")
+        if let reason = FileSystem.writeWhole(Array(try html().utf8), to: path) {
+            throw ReportSource.Failure(description: "cannot write \(path): \(reason)", hint: "check that the folder is writable")
         }
         return path
     }

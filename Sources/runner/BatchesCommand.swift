@@ -35,8 +35,8 @@ enum BatchesCommand {
             let (log, _) = RunLogHandler.logger(verbose: options.verbose)
             let setup = try JobExecutor.prepare(job.run, paths: ConfigPathResolver(searchPath: repository.searchPath), log: log)
             guard let cache = setup.component.cache, let model = setup.component.model as? any BatchCapableModel else {
-                Output.error("error: this model has no batch API, or the run has no cache\nhint: give the same +model and response.cache overrides as the run")
-                return 2
+                return Output.fail(UserError(.config, "this model has no batch API, or the run has no cache",
+                                             hint: "give the same +model and response.cache overrides as the run"))
             }
             let modelHash = SHA256.hex(Array(model.modelDict.canonicalString.utf8))
             let pending = try cache.pendingBatches(model: modelHash)
@@ -53,9 +53,7 @@ enum BatchesCommand {
             }
             return 0
         } catch {
-            let problem = (error as? any UserFacingError)?.userError ?? UserError(.runtime, "\(error)")
-            Output.error(problem.description)
-            return problem.exitCode
+            return Output.fail(error)
         }
     }
 }

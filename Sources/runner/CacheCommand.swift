@@ -37,9 +37,7 @@ enum CacheCommand {
             }
             return 0
         } catch {
-            let problem = (error as? any UserFacingError)?.userError ?? UserError(.runtime, "\(error)")
-            Output.error(problem.description)
-            return problem.exitCode
+            return Output.fail(error)
         }
     }
 

@@ -28,7 +28,7 @@ enum ConfigPrinter {
             guard let subtree = (part == .hydra ? node : whole).node(at: path), subtree.value != .null else {
                 let keys = node.mapping?.keys.filter { $0 != "hydra" } ?? []
                 var hint = "top-level keys: \(keys.joined(separator: ", "))"
-                if let guess = DidYouMean.closest(to: package, in: keys) { hint = "did you mean '\(guess)'?" }
+                hint = DidYouMean.hint(package, among: keys) ?? hint
                 throw ConfigError(.keyNotFound, "package '\(package)' not found in config", keyPath: package, hint: hint)
             }
             if !subtree.isContainer {

@@ -49,9 +49,7 @@ enum LMEvalCommand {
                 throw usageError("unknown subcommand '\(command)'")
             }
         } catch {
-            let problem = (error as? any UserFacingError)?.userError ?? UserError(.runtime, "\(error)")
-            Output.error(problem.description)
-            return problem.exitCode
+            return Output.fail(error)
         }
     }
 

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 import Report
 
@@ -19,19 +20,16 @@ enum ReportCommand {
                 Output.out(usage)
                 return 0
             }
-            Output.error("error: runner report takes one folder\nhint: " + usage.split(separator: "\n")[0])
-            return 2
+            return Output.fail(UserError(.usage, "runner report takes one folder", hint: String(usage.split(separator: "\n")[0])))
         }
         do {
             let written = try write(path)
             Output.out("[runner] report: \(written)\n")
             return 0
         } catch let failure as ReportSource.Failure {
-            Output.error("error: \(failure.description)\nhint: \(failure.hint)")
-            return 2
+            return Output.fail(failure)
         } catch {
-            Output.error("error: cannot write the report for \(path): \(error)\nhint: check that the folder is writable")
-            return 1
+            return Output.fail(UserError(.io, "cannot write the report for \(path): \(error)", hint: "check that the folder is writable"))
         }
     }
 

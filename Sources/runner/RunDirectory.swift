@@ -86,16 +86,8 @@ enum RunDirectory {
 
     /// Writes a file whole: to a temporary name first, then renamed, so a crash never leaves half a file.
     static func write(_ text: String, to path: String) throws(ConfigError) {
-        let temporary = path + ".tmp"
-        guard let file = fopen(temporary, "wb") else {
-            throw ConfigError(.outputFiles, "cannot write '\(path)': \(String(cString: strerror(errno)))", hint: "check the folder's permissions")
-        }
-        let bytes = Array(text.utf8)
-        let written = fwrite(bytes, 1, bytes.count, file)
-        fclose(file)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ConfigError(.outputFiles, "cannot write '\(path)'", hint: "is the disk full?")
+        if let reason = FileSystem.writeWhole(Array(text.utf8), to: path) {
+            throw ConfigError(.outputFiles, "cannot write '\(path)': \(reason)", hint: "check the folder's permissions and that the disk has space")
         }
     }
 

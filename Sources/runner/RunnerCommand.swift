@@ -140,6 +140,14 @@ enum Output {
 
     static func error(_ text: String) { writeAll(text.hasSuffix("\n") ? text : text + "\n", to: 2) }
 
+    /// Prints a failure in the one shape (``UserError``) and returns its exit code. An error
+    /// of no part's own type is a failure while running.
+    static func fail(_ failure: any Error) -> Int32 {
+        let problem = (failure as? any UserFacingError)?.userError ?? UserError(.runtime, "\(failure)")
+        error(problem.description)
+        return problem.exitCode
+    }
+
     /// Writes to standard error as is: a progress line redrawn with `\r`.
     static func errorRaw(_ text: String) { writeAll(text, to: 2) }
 

@@ -108,7 +108,7 @@ struct RunnerOptions {
                 throw ConfigError(.usage, "shell completion is not supported", hint: "see 'runner --help' for the groups and options")
             default:
                 var hint = "see 'runner --help' for the options"
-                if let guess = DidYouMean.closest(to: flag, in: flagNames) { hint = "did you mean '\(guess)'? " + hint }
+                hint = DidYouMean.hint(flag, among: flagNames, then: hint)
                 throw ConfigError(.usage, "unknown option '\(flag)'", hint: hint)
             }
         }
@@ -122,7 +122,7 @@ struct RunnerOptions {
     private static func badInfo(_ raw: String) -> ConfigError {
         let topics = InfoTopic.allCases.map(\.rawValue)
         var hint = "for example: runner --info defaults +model=openai_chat"
-        if let guess = DidYouMean.closest(to: raw, in: topics) { hint = "did you mean '\(guess)'? " + hint }
+        hint = DidYouMean.hint(raw, among: topics, then: hint)
         return ConfigError(.usage, "--info takes one of \(topics.joined(separator: ", ")), not '\(raw)'", hint: hint)
     }
 }

@@ -106,12 +106,3 @@ struct RedactorTests {
         #expect(Redactor.redact(node).node(at: "cache.url")?.value == .string("postgres://a:***@h/d"))
     }
 }
-
-@Suite("Did you mean")
-struct DidYouMeanTests {
-    @Test func suggestions() {
-        #expect(DidYouMean.closest(to: "temprature", in: ["temperature", "top_p"]) == "temperature")
-        #expect(DidYouMean.closest(to: "xyz", in: ["temperature"]) == nil)
-        #expect(DidYouMean.editDistance("kitten", "sitting") == 3)
-    }
-}

@@ -11,6 +11,16 @@ import Glibc
 struct BackendTests {
     static let chatOK = #"{"choices":[{"message":{"role":"assistant","content":"B"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#
 
+    @Test("verify_certificate: false builds a transport without certificate checks; the default checks them", arguments: [
+        ("verify_certificate: false\n", false), ("verify_certificate: true\n", true), ("", true),
+    ])
+    func verification(setting: String, verifies: Bool) throws {
+        let params = try YAMLLoader.load("base_url: https://x/v1\n" + setting, file: "p")
+        let model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: params), environment: ModelEnvironment(environment: { _ in nil }))
+        let transport = try #require((model as? OpenAIChatModel)?.client.transport as? CurlTransport)
+        #expect(transport.verifyCertificates == verifies)
+    }
+
     @Test("an unknown model name lists the known ones")
     func unknownModel() throws {
         do {

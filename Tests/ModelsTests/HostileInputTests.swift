@@ -1,3 +1,4 @@
+import TestSupport
 import Config
 import Foundation
 import Testing
@@ -7,11 +8,11 @@ import Testing
 /// word): each is now one error naming the file or value.
 @Suite("hostile checkpoint files and server answers")
 struct HostileInputTests {
-    let folder: URL
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("hostile")
     }
 
     func file(_ name: String, _ bytes: [UInt8]) throws -> String {

@@ -1,14 +1,16 @@
 import Config
 import Foundation
 import Testing
+import TestSupport
 @testable import Models
 
 /// The local backend: loaders, tokenizer and engine, against llama.cpp and against itself.
 @Suite("local models on the Torch engine", .serialized)
 struct LocalModelTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let smollm2 = root.appendingPathComponent("models/smollm2/SmolLM2-135M-Instruct.Q4_1.gguf").path
+    static let smollm2 = SmolLM2.path(in: root)
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/smollm2")
+    static let hasSmolLM2 = SmolLM2.available(in: root)
 
     static func build(_ yaml: String) throws -> LocalModel {
         try LocalModel.build(try YAMLLoader.load(yaml, file: "<test>"), backend: "hf_local")
@@ -21,7 +23,7 @@ struct LocalModelTests {
         var cases: [Case]
     }
 
-    @Test("the GGUF tokenizer gives llama.cpp's ids for every recorded string")
+    @Test("the GGUF tokenizer gives llama.cpp's ids for every recorded string", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func tokenizerMatchesLlamaCpp() throws {
         let file = try JSONDecoder().decode(TokenizerFile.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("tokenizer_cases.json")))
         let checkpoint = try LlamaCheckpoint.open(Self.smollm2)
@@ -66,7 +68,7 @@ struct LocalModelTests {
     /// paths part, the two tokens must be within 0.3 of each other for our model (measured:
     /// at most 0.22), well inside the noise, and most prompts (11 of 24) stay identical for
     /// all 24 tokens.
-    @Test("next-token logprobs agree with llama.cpp's scores, and greedy generations match")
+    @Test("next-token logprobs agree with llama.cpp's scores, and greedy generations match", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func parityWithLlamaCpp() async throws {
         let file = try Self.referenceLogprobs()
         #expect(file.prompts.count >= 20)
@@ -99,7 +101,7 @@ struct LocalModelTests {
     /// positions its logprobs differ from llama.cpp's by 0.081-0.085 on average and 0.52-0.59 at
     /// most (measured with libtorch's attention and with the engine's; float32: 0.058 and 0.55),
     /// so, with the same margin as float32's: mean below 0.12, max below 0.8.
-    @Test("bfloat16 logprobs stay close to llama.cpp's; bfloat16 runs only when asked for")
+    @Test("bfloat16 logprobs stay close to llama.cpp's; bfloat16 runs only when asked for", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func bfloat16Parity() async throws {
         let file = try Self.referenceLogprobs()
         let model = try Self.build("checkpoint_path: \(Self.smollm2)\nformatter: ChatMLFormatter\ndtype: bfloat16\n")
@@ -113,7 +115,7 @@ struct LocalModelTests {
     /// transformers' and lm-eval's `dtype=auto` is the dtype the checkpoint stores, whatever the
     /// CPU: a float32 checkpoint scores in float32 (the numbers lm-eval's `hf` gives), and a
     /// quantized GGUF is dequantized to float32, as transformers loads it.
-    @Test("dtype auto is the checkpoint's dtype: float32 for the SmolLM2 GGUF on any CPU")
+    @Test("dtype auto is the checkpoint's dtype: float32 for the SmolLM2 GGUF on any CPU", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func autoIsTheCheckpointsDType() throws {
         let model = try Self.build("checkpoint_path: \(Self.smollm2)\nformatter: ChatMLFormatter\ndtype: auto\n")
         #expect(model.checkpoint.storedDType == "float32")
@@ -132,7 +134,7 @@ struct LocalModelTests {
     /// Measured on the 187 recorded positions: 0.083-0.091 mean, 0.64-0.93 max, greedy
     /// identical on 11-14 of 24 prompts (float32: 0.058, 0.55, 11). Limits with a margin of
     /// about 1.3x: mean below 0.12, max below 1.2. (One scale per whole row: 0.35 and 3.2.)
-    @Test("int8 logprobs stay close to llama.cpp's, and the VNNI kernels equal the portable loop")
+    @Test("int8 logprobs stay close to llama.cpp's, and the VNNI kernels equal the portable loop", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func int8Parity() async throws {
         let file = try Self.referenceLogprobs()
         let model = try Self.build("checkpoint_path: \(Self.smollm2)\nformatter: ChatMLFormatter\ndtype: float32\nquantization: int8\n")
@@ -172,7 +174,7 @@ struct LocalModelTests {
     /// Each must get what it gets alone: int8 to the bit (its products and the attention treat
     /// every row on its own), float32 to rounding (OpenBLAS sums a 1-row product in another
     /// order than a 100-row one). The same for generations admitted together.
-    @Test("requests scored or admitted together get what each gets alone")
+    @Test("requests scored or admitted together get what each gets alone", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func batchingOnSmolLM2() async throws {
         let file = try Self.referenceLogprobs()
         let contexts = file.prompts.prefix(5).map { $0.tokens.map(Int32.init) }
@@ -224,7 +226,7 @@ struct LocalModelTests {
     /// a last-bit difference can round the other way and travel through 30 layers; bfloat16
     /// against llama.cpp differs by 0.08 and 0.52). Limits: float32 max 1e-4; bfloat16 mean
     /// 0.05, max 0.4.
-    @Test("the AVX-512 attention agrees with the portable loop")
+    @Test("the AVX-512 attention agrees with the portable loop", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func attentionKernels() async throws {
         let file = try Self.referenceLogprobs()
         let checkpoint = try LlamaCheckpoint.open(Self.smollm2)
@@ -253,7 +255,7 @@ struct LocalModelTests {
     /// scored after its resident context runs one row; the same tokens in one prefill run many.
     /// Measured on 8 prompts: differences of 0.00001 to 0.094 (bfloat16 noise; against llama.cpp
     /// 0.08 on average). Limit 0.25.
-    @Test("bfloat16's few-row product agrees with oneDNN's many-row one")
+    @Test("bfloat16's few-row product agrees with oneDNN's many-row one", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func bfloat16FewRows() async throws {
         let file = try Self.referenceLogprobs()
         let model = try Self.build("checkpoint_path: \(Self.smollm2)\nformatter: ChatMLFormatter\ndtype: bfloat16\n")
@@ -274,7 +276,7 @@ struct LocalModelTests {
         }
     }
 
-    @Test("a truncated or foreign file is a clear error naming the file")
+    @Test("a truncated or foreign file is a clear error naming the file", .enabled(if: Self.hasSmolLM2, SmolLM2.missing))
     func corruptFiles() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gguf-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -23,15 +23,6 @@ struct PolicyTests {
         #expect(b.delay(attempt: 1, retryAfter: 7, unit: 0.1) == 7)
     }
 
-    @Test("Retry-After in seconds, as an HTTP date, and retry-after-ms")
-    func retryAfter() {
-        let now = Date(timeIntervalSince1970: 1_445_412_470)  // 2015-10-21 07:27:50 GMT
-        #expect(RetryAfter.seconds(from: ["retry-after": "12"], now: now) == 12)
-        #expect(RetryAfter.seconds(from: ["retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"], now: now) == 10)
-        #expect(RetryAfter.seconds(from: ["retry-after-ms": "250", "retry-after": "9"], now: now) == 0.25)
-        #expect(RetryAfter.seconds(from: [:], now: now) == nil)
-    }
-
     @Test("token buckets refill continuously")
     func bucket() {
         var bucket = TokenBucket(perMinute: 60, now: 0)
@@ -51,18 +42,28 @@ struct PolicyTests {
     }
 }
 
-@Suite("Canonical JSON and cache keys")
-struct CanonicalJSONTests {
-    @Test("keys sorted, no spaces, strings escaped, same value same key")
-    func canonical() throws {
-        let value: JSONValue = ["b": [1, 2.5, "x\"y\n"], "a": nil, "c": ["z": true, "y": false]]
-        #expect(value.canonicalString == #"{"a":null,"b":[1,2.5,"x\"y\n"],"c":{"y":false,"z":true}}"#)
-        #expect(try JSONValue.parse(value.canonicalData) == ["a": nil, "b": [1, 2.5, "x\"y\n"], "c": ["y": false, "z": true]])
+@Suite("Cache keys")
+struct CacheKeyTests {
+    @Test("the same request and model give the same key; another model or sample another")
+    func identity() {
         let request = ModelRequest.generate(GenerationRequest(prompt: .text("hi")))
         #expect(CacheKey.make(modelDict: ["model": "a"], request: request) == CacheKey.make(modelDict: ["model": "a"], request: request))
         #expect(CacheKey.make(modelDict: ["model": "a"], request: request) != CacheKey.make(modelDict: ["model": "b"], request: request))
         let sampled = ModelRequest.generate(GenerationRequest(prompt: .text("hi"), parameters: GenerationParameters(seed: 1), sampleIndex: 1))
         #expect(CacheKey.make(modelDict: ["model": "a"], request: request) != CacheKey.make(modelDict: ["model": "a"], request: sampled))
         #expect(CacheKey.make(modelDict: ["model": "a"], request: request).count == 64)
+    }
+
+    /// Every user's cache is keyed by this text and hash: a change to either orphans all stored
+    /// answers, so it must be deliberate. The expected values were computed apart from this code,
+    /// with Python's `json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)` and
+    /// `hashlib.sha256`.
+    @Test("the key of a fixed request and model is pinned: the canonical text {kind, model, request} and its SHA-256")
+    func pinned() {
+        let scored = ModelRequest.loglikelihood(LoglikelihoodRequest(context: "Question: 2+2?\nAnswer:", continuation: " 4"))
+        #expect(CacheKey.make(modelDict: ["model": "gpt-4o", "seed": 1234], request: scored)
+                == "cda4d0b027bc4798a6ffa2806e825b646c0eb7508073d96201d13f599c29b075")
+        let rolling = ModelRequest.loglikelihoodRolling(RollingLoglikelihoodRequest(text: "café \"quoted\"\ttab"))
+        #expect(CacheKey.make(modelDict: ["model": "m"], request: rolling) == "0f861197eae04ce8efa1c61f9ff8f8496d1d376c3503c759602be9731739a99b")
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Config
 import FakeLLMServer
 import Foundation
@@ -108,8 +109,8 @@ struct ResponseComponentTests {
     func caching() async throws {
         let fixture = try Fixture()
         defer { fixture.server.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirFolder = try TemporaryDirectory("cache")
+        let dir = dirFolder.url
         let path = dir.appendingPathComponent("responses.sqlite").path
         let prompts = (0..<20).map { "question \($0)" }
         _ = try await runAll(fixture.component(cache: try ResponseCache(path: path)), prompts)
@@ -131,8 +132,8 @@ struct ResponseComponentTests {
     func sharedCache() async throws {
         let fixture = try Fixture()
         defer { fixture.server.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirFolder = try TemporaryDirectory("cache")
+        let dir = dirFolder.url
         let path = dir.appendingPathComponent("shared.sqlite").path
         async let a = runAll(fixture.component(cache: try ResponseCache(path: path)), (0..<50).map { "a\($0)" })
         async let b = runAll(fixture.component(cache: try ResponseCache(path: path)), (0..<50).map { "b\($0)" })
@@ -144,8 +145,8 @@ struct ResponseComponentTests {
     func sameAnswersAtOnce() async throws {
         let fixture = try Fixture(plan: FaultPlan(latencyMilliseconds: 20))
         defer { fixture.server.stop() }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirFolder = try TemporaryDirectory("cache")
+        let dir = dirFolder.url
         let path = dir.appendingPathComponent("shared.sqlite").path
         let prompts = (0..<60).map { "same \($0)" }
         async let a = runAll(fixture.component(cache: try ResponseCache(path: path)), prompts)
@@ -166,8 +167,8 @@ struct ResponseComponentTests {
         let params = try YAMLLoader.load("model_name: m\nbase_url: http://127.0.0.1:\(server.port)/v1\n", file: "p.yaml")
         let model = try ModelMap.default.build(LLMConfig(name: "openai_chat", params: params),
                                                environment: ModelEnvironment(environment: { $0 == "OPENAI_API_KEY" ? secret : nil }))
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let dirFolder = try TemporaryDirectory("cache")
+        let dir = dirFolder.url
         let path = dir.appendingPathComponent("c.sqlite").path
         let component = ResponseComponent(model: model, cache: try ResponseCache(path: path), policy: ResponsePolicy(), sleep: { _ in })
         _ = try await runAll(component, ["hello", "world"])
@@ -222,13 +223,6 @@ struct AllBackendsTests {
             guard case .answered(.loglikelihood(let l))? = outcomes["l"]?.status else { Issue.record("\(name) loglikelihood"); return }
             #expect(l.logprob <= 0)
         }
-    }
-
-    @Test("verify_certificate: false builds a transport without certificate checks")
-    func verification() throws {
-        let model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: try YAMLLoader.load("base_url: https://x/v1\nverify_certificate: false\n", file: "p")),
-                                               environment: ModelEnvironment(environment: { _ in nil }))
-        #expect(model.name == "local_chat")
     }
 }
 

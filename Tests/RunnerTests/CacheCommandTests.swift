@@ -11,8 +11,8 @@ struct CacheCommandTests {
     func copyRoundTrip() async throws {
         let database = try PostgresServer()
         defer { database.stop() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cache-cmd-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folderFolder = try TemporaryDirectory("cache-cmd")
+        let folder = folderFolder.url
         let laptop = folder.appendingPathComponent("laptop.sqlite").path, back = folder.appendingPathComponent("back.sqlite").path
         let source = try ResponseCache(path: laptop)
         var keys: [String] = []

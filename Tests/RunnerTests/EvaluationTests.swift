@@ -379,7 +379,8 @@ struct EvaluationTests {
         #expect(try #require(Self.count(try run.results("again"), "cached")) >= finished)
     }
 
-    @Test("Ctrl-C ends the embedded model's generations too: the queued items are not answered")
+    @Test("Ctrl-C ends the embedded model's generations too: the queued items are not answered",
+          .enabled(if: SmolLM2.available(in: RunnerProcess.packageRoot), SmolLM2.missing))
     func interruptLocalEngine() async throws {
         let folder = try TemporaryDirectory()
         let process = Process()
@@ -403,7 +404,8 @@ struct EvaluationTests {
         #expect(finished < 40, "the engine kept generating after Ctrl-C")
     }
 
-    @Test("the embedded model: SmolLM2 answers mcq offline, by generation and by loglikelihood", arguments: ["generate", "loglikelihood"])
+    @Test("the embedded model: SmolLM2 answers mcq offline, by generation and by loglikelihood", .enabled(if: SmolLM2.available(in: RunnerProcess.packageRoot), SmolLM2.missing),
+          arguments: ["generate", "loglikelihood"])
     func smollm2(mode: String) async throws {
         let folder = try TemporaryDirectory()
         let result = try await RunnerProcess.run(["-cp", conf, "--quiet", "+model=smollm2", "+task=mcq", "task.dataset.limit=6", "task.scoring.mode=\(mode)",

@@ -1,3 +1,4 @@
+import TestSupport
 import FakeLLMServer
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import TestSupport
 import Config
 import Foundation
 import Models
@@ -6,11 +7,11 @@ import Testing
 
 @Suite("datasets, templates and multiple-choice items")
 struct DatasetTests {
-    let folder: URL
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tasks-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("tasks-tests")
     }
 
     func file(_ name: String, _ text: String) throws -> String {

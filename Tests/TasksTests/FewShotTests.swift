@@ -11,11 +11,11 @@ import Testing
 /// main file's options and letters (examples were looked up by id, and ids default to row numbers).
 @Suite("few-shot examples")
 struct FewShotTests {
-    let folder: URL
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("fewshot-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("fewshot-tests")
     }
 
     func file(_ name: String, _ lines: [String]) throws -> String {

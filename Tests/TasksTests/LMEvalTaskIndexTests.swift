@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 @testable import Tasks
 import Testing
@@ -159,10 +160,10 @@ struct LMEvalTaskIndexTests {
 
 /// A folder removed when the test ends.
 private final class ScratchFolder {
-    let url: URL
+    let temporary: TemporaryDirectory
+    var url: URL { temporary.url }
     init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-index-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("lmeval-index")
     }
     deinit { try? FileManager.default.removeItem(at: url) }
 }

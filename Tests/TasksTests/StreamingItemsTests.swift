@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Models
 import Testing
@@ -7,11 +8,11 @@ import Testing
 /// touch only the positions they need. Each piece must give what the in-memory version gave.
 @Suite("streamed items: records read back from the file, score columns, sparse few-shot draws")
 struct StreamingItemsTests {
-    let folder: URL
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("streaming-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("streaming-tests")
     }
 
     func file(_ name: String, _ text: String) throws -> String {

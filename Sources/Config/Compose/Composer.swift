@@ -187,11 +187,8 @@ public struct Composer {
             parent = parent.parent
         }
         let siblings = config.node(at: parent)?.mapping?.keys.filter { !(parent.isRoot && $0 == "hydra") } ?? []
-        if let guess = DidYouMean.closest(to: lastMissing, in: siblings) {
-            let suggestion = parent.appending(guess).description
-            return "did you mean '\(suggestion)'?" + (add.map { " To add a new key use '\($0)'" } ?? "")
-        }
-        return fallback
+        guard let hint = DidYouMean.hint(lastMissing, among: siblings, shown: { parent.appending($0).description }) else { return fallback }
+        return hint + (add.map { " To add a new key use '\($0)'" } ?? "")
     }
 }
 

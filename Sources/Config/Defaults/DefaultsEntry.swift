@@ -87,7 +87,7 @@ public struct DefaultsEntry: Sendable, Equatable {
                 case "override": entry.override = true
                 default:
                     var hint = "the keywords are 'optional' and 'override'"
-                    if let guess = DidYouMean.closest(to: word, in: ["optional", "override"]) { hint = "did you mean '\(guess)'?" }
+                    hint = DidYouMean.hint(word, among: ["optional", "override"]) ?? hint
                     throw invalid(item, "unknown keyword '\(word)' in '\(rawKey)'", hint: hint)
                 }
             }

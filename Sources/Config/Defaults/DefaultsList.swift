@@ -299,7 +299,7 @@ struct DefaultsListBuilder {
         if element.primary {
             let available = repository.options(ofGroup: "")
             var hint = "configs at the top of \(repository.searchPath.joined(separator: ", ")): \(available.isEmpty ? "none" : available.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: element.configPath, in: available) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(element.configPath, among: available, then: hint)
             return ConfigError(.primaryConfigNotFound, "cannot find the primary config '\(element.configPath)' in \(repository.searchPath.joined(separator: ", "))",
                                hint: hint)
         }
@@ -312,9 +312,7 @@ struct DefaultsListBuilder {
         let group = element.groupPath
         let available = repository.options(ofGroup: group)
         var hint = "check the path; it is relative to the folder of '\(parentPath ?? "the primary config")' unless it starts with '/'"
-        if let guess = DidYouMean.closest(to: element.name ?? "", in: available) {
-            hint = "did you mean '\(group.isEmpty ? guess : group + "/" + guess)'?"
-        }
+        hint = DidYouMean.hint(element.name ?? "", among: available, shown: { group.isEmpty ? $0 : group + "/" + $0 }) ?? hint
         return ConfigError(.fileNotFound, (parentPath.map { "in '\($0)': " } ?? "") + "could not load '\(element.configPath)'",
                            location: location, hint: hint)
     }

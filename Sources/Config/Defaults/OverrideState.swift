@@ -205,9 +205,7 @@ final class OverrideState {
                 hint = "did you mean to override one of \(candidates.joined(separator: ", "))?"
             } else {
                 hint = "to add the group to the defaults list use '+\(key)=\(value)'"
-                if let guess = DidYouMean.closest(to: key, in: knownChoiceOrder) {
-                    hint = "did you mean '\(guess)'? " + hint
-                }
+                hint = DidYouMean.hint(key, among: knownChoiceOrder, then: hint)
             }
             throw ConfigError(.groupNotFound, "could not override '\(key)': it is not in the defaults list",
                               keyPath: key, location: meta.input.map(SourceLocation.commandLine), hint: hint)

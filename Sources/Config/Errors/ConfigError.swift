@@ -90,8 +90,8 @@ extension ConfigError: UserFacingError {
 extension ConfigError {
     static func keyNotFound(_ path: String, known: [String], override: String, location: SourceLocation?) -> ConfigError {
         var hint = "to add a new key use '+\(override)'"
-        if let guess = DidYouMean.closest(to: path.split(separator: ".").last.map(String.init) ?? path, in: known) {
-            hint = "did you mean '\(guess)'? To add a new key use '+\(override)'"
+        if let guess = DidYouMean.hint(path.split(separator: ".").last.map(String.init) ?? path, among: known) {
+            hint = guess + " To add a new key use '+\(override)'"
         }
         return ConfigError(.keyNotFound, "could not override '\(path)': no such key in the config",
                            keyPath: path, location: location, hint: hint)
@@ -102,9 +102,7 @@ extension ConfigError {
         let prefix = parent.map { "in '\($0)': " } ?? ""
         var hint = available.isEmpty ? "the group '\(group)' has no options"
             : "available options in '\(group)': \(available.joined(separator: ", "))"
-        if let guess = DidYouMean.closest(to: option, in: available) {
-            hint = "did you mean '\(guess)'? " + hint
-        }
+        hint = DidYouMean.hint(option, among: available, then: hint)
         return ConfigError(.optionNotFound, "\(prefix)could not find '\(group)/\(option)'",
                            keyPath: group, location: location, hint: hint)
     }

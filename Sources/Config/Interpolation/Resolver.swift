@@ -153,9 +153,7 @@ public struct Resolver {
             var known: [String] = []
             if let parent = root.node(at: target.parent)?.mapping { known = parent.keys }
             var hint = "check the key; interpolations use absolute paths (${a.b}) or relative ones (${.sibling})"
-            if let guess = DidYouMean.closest(to: target.last ?? key, in: known) {
-                hint = "did you mean '\(target.parent.appending(guess))'?"
-            }
+            hint = DidYouMean.hint(target.last ?? key, among: known, shown: { target.parent.appending($0).description }) ?? hint
             throw ConfigError(.interpolation, "interpolation '\(original)' at '\(path)': key '\(target)' not found",
                               keyPath: path.description, location: location, hint: hint)
         }
@@ -283,7 +281,7 @@ public struct Resolver {
         default:
             let known = ["oc.env", "oc.select", "oc.decode", "oc.create", "oc.dict.keys", "oc.dict.values", "now", "hydra"]
             var hint = "known resolvers: \(known.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: name, in: known) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(name, among: known, then: hint)
             throw fail("unknown resolver '\(name)'", hint: hint)
         }
     }

@@ -51,6 +51,28 @@ public enum FileSystem {
         return names
     }
 
+    /// Writes a file whole or not at all: to `path.tmp-<pid>` beside it, then renamed over it,
+    /// so a crash or a full disk never leaves half a file (and two processes never share a
+    /// temporary). The one atomic write of the runner; each caller turns a failure into its own
+    /// error. Returns nil, or the system's reason.
+    public static func writeWhole(_ bytes: [UInt8], to path: String) -> String? {
+        let temporary = path + ".tmp-\(getpid())"
+        guard let file = fopen(temporary, "wb") else { return String(cString: strerror(errno)) }
+        let written = bytes.isEmpty ? 0 : fwrite(bytes, 1, bytes.count, file)
+        let reason = written == bytes.count ? nil : String(cString: strerror(errno))
+        if fclose(file) != 0 || reason != nil {
+            let failure = reason ?? String(cString: strerror(errno))
+            unlink(temporary)
+            return failure
+        }
+        guard rename(temporary, path) == 0 else {
+            let failure = String(cString: strerror(errno))
+            unlink(temporary)
+            return failure
+        }
+        return nil
+    }
+
     public static func currentDirectory() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return "." }

@@ -69,7 +69,7 @@ struct NodeDecoder: Decoder {
             let known = (all.allCases as any Collection).map { ($0 as! Key).stringValue }
             for key in mapping.keys where !known.contains(key) {
                 var hint = "known keys: \(known.joined(separator: ", "))"
-                if let guess = DidYouMean.closest(to: key, in: known) { hint = "did you mean '\(guess)'?" }
+                hint = DidYouMean.hint(key, among: known) ?? hint
                 let where_ = path.isRoot ? "at the top level" : "in '\(path)'"
                 throw ConfigError(.unknownKey, "unknown key '\(key)' \(where_)", keyPath: path.appending(key).description,
                                   location: mapping[key]?.location ?? node.location, hint: hint)

@@ -11,7 +11,7 @@ extension ConfigEnum {
             let choices = Self.allCases.map(\.rawValue)
             let path = KeyPath(decoder.codingPath.map(\.stringValue))
             var hint = "choose one of: \(choices.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: raw, in: choices) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(raw, among: choices, then: hint)
             throw ConfigError(.invalidValue, "'\(path)' must be one of \(choices.joined(separator: ", ")), not '\(raw)'",
                               keyPath: path.description, location: (decoder as? NodeDecoder)?.node.location, hint: hint)
         }

@@ -310,6 +310,9 @@ public enum JSONText {
         }
     }
 
+    /// A JSON string as Python's `json.dumps` writes it (`\b` and `\f` in short form). The
+    /// other escaper, `JSONValue`'s canonical form, writes those as `\u0008`/`\u000c` and must
+    /// not change: it is part of every cache key.
     static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {

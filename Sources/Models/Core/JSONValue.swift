@@ -72,6 +72,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// The canonical string form. Cache keys hash it, so it never changes; Python's
+    /// `json.dumps` form (for lm-eval's files and `tojson`) is `JSONText.quoted`.
     private static func writeString(_ s: String, to out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {

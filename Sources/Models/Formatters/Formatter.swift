@@ -79,7 +79,7 @@ public enum FormatterRegistry {
             return Llama3Formatter()
         default:
             var hint = "known formatters: \(names.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: name ?? "", in: names) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(name ?? "", among: names, then: hint)
             throw ModelError(.configuration, "unknown formatter '\(name ?? "")'", hint: hint)
         }
     }

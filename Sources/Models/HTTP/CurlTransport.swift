@@ -11,7 +11,7 @@ import Synchronization
 /// libcurl reads them (`http_proxy`, `https_proxy`, `no_proxy`); TLS is verified unless the
 /// backend turns it off.
 public final class CurlTransport: HTTPTransport, Sendable {
-    private let verifyCertificates: Bool
+    let verifyCertificates: Bool
     private let maxBodyBytes: Int
     private let connectTimeout: Duration
 

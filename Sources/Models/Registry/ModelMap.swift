@@ -79,7 +79,7 @@ public struct ModelMap: Sendable {
     public func build(_ config: LLMConfig, environment: ModelEnvironment = ModelEnvironment()) throws -> any LanguageModel {
         guard let builder = builders[config.name] else {
             var hint = "known models: \(names.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: config.name, in: names) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(config.name, among: names, then: hint)
             throw ConfigError(.invalidValue, "unknown model '\(config.name)' in 'model.name'", keyPath: "model.name", hint: hint)
         }
         try ParamRules.check(config.params)

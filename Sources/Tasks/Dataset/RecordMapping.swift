@@ -40,7 +40,7 @@ struct RecordMapping: Sendable {
     private static func missingField(_ name: String, column: String, record: [String: JSONValue], place: String) -> TaskError {
         let keys = record.keys.sorted()
         var hint = "the record has: \(keys.joined(separator: ", "))"
-        if let guess = DidYouMean.closest(to: column, in: keys) { hint = "did you mean '\(guess)'? " + hint }
+        hint = DidYouMean.hint(column, among: keys, then: hint)
         hint += "; map it with task.dataset.fields.\(name)=<key>"
         let what = name == column ? "field '\(name)'" : "field '\(name)' (key '\(column)')"
         return TaskError("record has no \(what)", at: place, hint: hint)

@@ -280,7 +280,7 @@ public struct DataFilesResolver: Sendable {
     private func unknownConfig(_ config: String) -> TaskError {
         let names = configNames
         var hint = "the configs are: \(names.prefix(60).joined(separator: ", "))\(names.count > 60 ? ", ..." : "")"
-        if let guess = DidYouMean.closest(to: config, in: names) { hint = "did you mean '\(guess)'? " + hint }
+        hint = DidYouMean.hint(config, among: names, then: hint)
         return TaskError("the dataset has no config '\(config)' (dataset_name)", at: root, hint: hint)
     }
 }

@@ -112,7 +112,7 @@ public struct HubDatasetLocator: Sendable {
 
     private func unknownConfig(_ config: String, among names: [String], place: String) -> TaskError {
         var hint = "the configs are: \(names.prefix(60).joined(separator: ", "))\(names.count > 60 ? ", ..." : "")"
-        if let guess = DidYouMean.closest(to: config, in: names) { hint = "did you mean '\(guess)'? " + hint }
+        hint = DidYouMean.hint(config, among: names, then: hint)
         return TaskError("the dataset has no config '\(config)' (dataset_name)", at: place, hint: hint)
     }
 }

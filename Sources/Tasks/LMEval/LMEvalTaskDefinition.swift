@@ -169,8 +169,8 @@ struct LMEvalTaskDefinition: Sendable {
                 hint = "this is a group definition; run its tasks' own files (a task file names itself with 'task:' and may use 'tag:')"
             } else if key == "class" {
                 hint = "a Python task class cannot run here; only YAML-defined tasks can"
-            } else if let guess = DidYouMean.closest(to: key, in: Array(Self.knownKeys)) {
-                hint = "did you mean '\(guess)'?"
+            } else {
+                hint = DidYouMean.hint(key, among: Array(Self.knownKeys)) ?? hint
             }
             throw TaskError("unknown lm-eval task key '\(key)'", at: LMEvalTaskFile.place(node, key), hint: hint)
         }

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Files written so that a crash never leaves half of one behind.
@@ -21,18 +22,8 @@ enum FileWriting {
     }
 
     private static func writeWhole(_ text: String, to path: String) throws(TaskError) {
-        let temporary = path + ".tmp-\(getpid())"
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 {
-                throw TaskError.io("cannot rename \(temporary): \(String(cString: strerror(errno)))", at: path,
-                                   hint: "check that the output folder is writable")
-            }
-        } catch let error as TaskError {
-            throw error
-        } catch {
-            unlink(temporary)
-            throw TaskError.io("cannot write file: \(error.localizedDescription)", at: path,
+        if let reason = FileSystem.writeWhole(Array(text.utf8), to: path) {
+            throw TaskError.io("cannot write file: \(reason)", at: path,
                                hint: "check that the output folder exists and is writable, and that the disk has space")
         }
     }

@@ -63,7 +63,7 @@ extension EvaluationTask {
     static func checkMetrics(_ names: [String]?, known: [String]) throws(TaskError) -> String? {
         for name in names ?? [] where !known.contains(name) {
             var hint = "this task reports: \(known.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: name, in: known) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(name, among: known, then: hint)
             throw TaskError("unknown metric '\(name)'", at: "task.scoring.metrics", hint: hint)
         }
         return names?.first

@@ -30,7 +30,7 @@ struct TaskPrompting: Sendable {
             let available = Set(try items.item(at: 0).fields.keys).union(extraFields)
             if let missing = template.missing(from: available).first {
                 var hint = "fields: \(available.sorted().joined(separator: ", "))"
-                if let guess = DidYouMean.closest(to: missing, in: Array(available)) { hint = "did you mean '{\(guess)}'? " + hint }
+                hint = DidYouMean.hint(missing, among: Array(available), shown: { "{\($0)}" }, then: hint)
                 throw TaskError("the template uses field '{\(missing)}', which the dataset's items do not have", at: "task.prompt.template",
                                 hint: hint + "; write {{ and }} for literal braces")
             }

@@ -87,7 +87,7 @@ public struct TaskRegistry: Sendable {
     private func entry(_ config: TaskConfig) throws(ConfigError) -> Entry {
         guard let entry = entries[config.name] else {
             var hint = "known tasks: \(names.joined(separator: ", "))"
-            if let guess = DidYouMean.closest(to: config.name, in: names) { hint = "did you mean '\(guess)'? " + hint }
+            hint = DidYouMean.hint(config.name, among: names, then: hint)
             throw ConfigError(.invalidValue, "unknown task '\(config.name)'", keyPath: "task.name",
                               location: config.section.child("name")?.location ?? config.section.location, hint: hint)
         }

@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// Waits for a submitted array and gathers it as a local sweep ends: one report per job from
@@ -26,11 +27,10 @@ enum SlurmCollector {
             }
             let outcome = JobOutcome(resultsFile: task.directory + "/results.json")
             if exitCode != 0 {
-                Output.error(failureText(task, state: state, submission: submission))
+                Output.error(failure(task, state: state, submission: submission).description)
             } else if outcome == nil {
                 // Exit 0 but nothing written: count it as failed, never as a silent success.
-                Output.error("error: job #\(task.job) (array task \(submission.jobID)_\(task.task)) ended without writing \(task.directory)/results.json")
-                exitCode = 1
+                exitCode = Output.fail(UserError(.runtime, "job #\(task.job) (array task \(submission.jobID)_\(task.task)) ended without writing \(task.directory)/results.json"))
             }
             worst = max(worst, exitCode)
             reports.append(JobReport(number: task.job, overrides: task.overrides, directory: task.directory, outcome: outcome, exitCode: exitCode))
@@ -42,22 +42,25 @@ enum SlurmCollector {
         return worst
     }
 
-    static func failureText(_ task: SlurmSubmission.Task, state: SlurmArrayMonitor.TaskState, submission: SlurmSubmission) -> String {
+    /// Why a job of the array failed, with the last lines of its log as the snippet.
+    static func failure(_ task: SlurmSubmission.Task, state: SlurmArrayMonitor.TaskState, submission: SlurmSubmission) -> UserError {
         let name = "job #\(task.job) (array task \(submission.jobID)_\(task.task))"
-        var text: String
+        let message: String
         switch state {
-        case .finished(let code): text = "error: \(name) failed with exit code \(code)"
-        default: text = "error: \(name) ended without an exit record: Slurm stopped it (time limit, memory, node failure or scancel)"
+        case .finished(let code): message = "\(name) failed with exit code \(code)"
+        default: message = "\(name) ended without an exit record: Slurm stopped it (time limit, memory, node failure or scancel)"
         }
+        var snippet: String?
         let errors = SlurmScript.logPath(folder: submission.slurmFolder, jobID: submission.jobID, task: task.task, errors: true)
         let output = SlurmScript.logPath(folder: submission.slurmFolder, jobID: submission.jobID, task: task.task, errors: false)
         for path in submission.stderrToStdout ? [output] : [errors, output] {
             guard let log = try? String(contentsOfFile: path, encoding: .utf8), !log.isEmpty else { continue }
             let tail = log.split(separator: "\n", omittingEmptySubsequences: false).suffix(logTailLines + 1)
-            text += "\nlast lines of \(path):\n" + tail.map { "  | " + $0 }.joined(separator: "\n")
+            snippet = "last lines of \(path):\n" + tail.map { "  | " + $0 }.joined(separator: "\n")
             break
         }
-        return text + "\nhint: the job's folder is \(task.directory); run it again by hand with: runner --run-job \(task.directory)"
+        return UserError(.runtime, message, hint: "the job's folder is \(task.directory); run it again by hand with: runner --run-job \(task.directory)",
+                         snippet: snippet)
     }
 
     /// `runner --collect SWEEP_DIR`.
@@ -69,8 +72,7 @@ enum SlurmCollector {
             let problem = FileManager.default.fileExists(atPath: directory + "/" + SlurmSubmission.fileName)
                 ? "cannot read \(directory)/\(SlurmSubmission.fileName): \(error)"
                 : "\(directory) holds no \(SlurmSubmission.fileName): it is not a sweep submitted to Slurm"
-            Output.error("error: \(problem)\nhint: --collect takes the sweep folder that 'runner -m hydra/launcher=slurm ...' printed")
-            return 2
+            return Output.fail(UserError(.usage, problem, hint: "--collect takes the sweep folder that 'runner -m hydra/launcher=slurm ...' printed"))
         }
         Interrupt.shared.install()
         return await collect(submission, quiet: quiet)

@@ -81,9 +81,7 @@ struct SlurmSettings: Equatable {
         func refuseUnknownKeys(_ known: [String]) throws(ConfigError) {
             for (key, value) in node.mapping ?? ConfigMapping() where !known.contains(key) {
                 var hint = "the Slurm launcher's settings are: \(known.filter { $0 != "_target_" }.sorted().joined(separator: ", "))"
-                if let guess = key == "submitit_folder" ? "slurm_folder" : DidYouMean.closest(to: key, in: known) {
-                    hint = "did you mean 'hydra.launcher.\(guess)'? " + hint
-                }
+                hint = DidYouMean.hint(key, among: known, renamed: ["submitit_folder": "slurm_folder"], shown: { "hydra.launcher.\($0)" }, then: hint)
                 throw ConfigError(.keyNotFound, "unknown Slurm launcher setting 'hydra.launcher.\(key)'",
                                   keyPath: "hydra.launcher.\(key)", location: value.location, hint: hint)
             }

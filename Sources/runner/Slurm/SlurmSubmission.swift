@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// What a submitted sweep needs to be followed and gathered later, kept as `submission.json` in
@@ -39,9 +40,8 @@ struct SlurmSubmission: Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let path = directory + "/" + Self.fileName
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path + ".tmp"))
-        guard rename(path + ".tmp", path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        if let reason = FileSystem.writeWhole(Array(try encoder.encode(self)), to: path) {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path, NSLocalizedDescriptionKey: reason])
         }
     }
 

@@ -48,36 +48,6 @@ enum RunnerProcess {
     }
 }
 
-/// A fresh temporary folder per test, removed afterwards.
-final class TemporaryDirectory: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("runner-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    /// Writes `files` (relative path to contents) below the folder.
-    func write(_ files: [String: String]) throws {
-        for (path, text) in files {
-            let file = url.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: file, atomically: true, encoding: .utf8)
-        }
-    }
-
-    func read(_ path: String) throws -> String {
-        try String(contentsOf: url.appendingPathComponent(path), encoding: .utf8)
-    }
-
-    /// Paths of folders directly inside `path`, sorted.
-    func folders(in path: String) throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.appendingPathComponent(path).path).sorted()
-    }
-}
-
 /// Checks the shape every user error must have: one `error:` line naming the problem, a
 /// `hint:` line, exit code 2, and nothing that looks like a crash.
 func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],

@@ -35,11 +35,11 @@ enum HookPythons {
 struct LMEvalHookTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/lm_eval/hooks").path
-    let folder: URL
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-hooks-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("lmeval-hooks")
     }
 
     func write(_ name: String, _ text: String) throws -> String {

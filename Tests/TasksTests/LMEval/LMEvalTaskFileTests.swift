@@ -1,3 +1,4 @@
+import TestSupport
 import Config
 import Foundation
 import Models
@@ -8,11 +9,11 @@ import Testing
 /// naming the file, the line and the key, with a hint; never a silent default.
 @Suite("lm-eval task files: errors with their place")
 struct LMEvalTaskFileTests {
-    let folder: URL
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-files-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("lmeval-files")
         try #"{"q": "What is 2 plus 2?", "choices": ["3", "4"], "label": 1}"#.write(to: folder.appendingPathComponent("data.jsonl"), atomically: true, encoding: .utf8)
     }
 

@@ -1,4 +1,4 @@
-import CTorchAPI
+internal import CTorchAPI
 import Foundation
 import Tokenizers
 

@@ -1,4 +1,4 @@
-import CTorchAPI
+internal import CTorchAPI
 import Foundation
 
 /// The Torch engine, `libRunnerTorch.so`, opened on first use.

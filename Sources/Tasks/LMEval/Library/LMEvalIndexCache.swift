@@ -1,3 +1,4 @@
+import Config
 import Foundation
 
 /// The modification times an index was built from: every folder walked (a file added or removed
@@ -96,7 +97,7 @@ enum LMEvalIndexCache {
         }
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try? Data(out).write(to: URL(fileURLWithPath: path), options: .atomic)
+        _ = FileSystem.writeWhole(out, to: path)
     }
 
     static func escape(_ field: String) -> String {

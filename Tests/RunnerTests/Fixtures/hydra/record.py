@@ -16,6 +16,7 @@ The absolute path of the case's conf/ directory is replaced by $CONF.
 
 usage: record.py [case ...]
 """
+import TestSupport
 import os, re, shutil, subprocess, sys, tempfile
 
 # Fixture root: $HYDRA_FIXTURES, else the directory holding this script if it has case

@@ -3,6 +3,7 @@ hydra/launcher=submitit_slurm` (the launcher's settings and defaults), for
 SlurmLauncherTests. In a scratch venv: pip install hydra-core hydra-submitit-launcher;
 python record.py writes expected_launcher.yaml here.
 """
+import TestSupport
 import os, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
