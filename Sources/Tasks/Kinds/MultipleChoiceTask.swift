@@ -30,6 +30,11 @@ public struct MultipleChoiceTask: RegisteredTask {
     public let mainMetric: String?
     public let bootstrapIterations: Int?
 
+    /// What a scoring mode reports: acc, acc_norm when options are scored as continuations, macro-F1.
+    static func metricNames(_ mode: ScoringConfig.Mode) -> [String] {
+        mode == .loglikelihood ? ["acc", "acc_norm", "macro_f1"] : ["acc", "macro_f1"]
+    }
+
     /// The option keys a config asks for: the labels, or the letters (default A-D).
     static func keys(_ scoring: ScoringConfig) -> (keys: [String], labels: [String]?) {
         let labels = scoring.labels.flatMap { $0.isEmpty ? nil : $0 }
@@ -61,9 +66,7 @@ public struct MultipleChoiceTask: RegisteredTask {
         if let iterations = scoring.bootstrapIters, iterations < 1 {
             throw TaskError("'task.scoring.bootstrap_iters' must be at least 1, not \(iterations)", at: "task.scoring.bootstrap_iters")
         }
-        var metrics = ["acc", "macro_f1"]
-        if scoring.mode == .loglikelihood { metrics.insert("acc_norm", at: 1) }
-        _ = try checkMetrics(scoring.metrics, known: metrics)
+        _ = try checkMetrics(scoring.metrics, known: metricNames(scoring.mode))
         try TaskPrompting.check(config.prompt)
     }
 
@@ -86,9 +89,7 @@ public struct MultipleChoiceTask: RegisteredTask {
                             hint: "use task.scoring.mode=generate")
         default: break
         }
-        var names = ["acc"]
-        if mode == .loglikelihood { names.append("acc_norm") }
-        metricNames = names + ["macro_f1"]
+        metricNames = Self.metricNames(mode)
         mainMetric = scoring.metrics?.first
         bootstrapIterations = scoring.bootstrapIters
 

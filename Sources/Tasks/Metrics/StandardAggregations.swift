@@ -117,23 +117,16 @@ struct MacroF1Aggregation: Aggregation {
     let name = "macro_f1"
     var readsPairs: Bool { true }
     var showsInterval: Bool { false }
+    /// The classification report's macro-F1, its classes in index order (a labelled task's key order).
     func aggregate(_ values: [MetricValue]) -> Double? {
         guard !values.isEmpty else { return nil }
-        var tp = [Int: Int](), support = [Int: Int](), predicted = [Int: Int]()
-        for case .pair(let gold, let pred) in values {
-            support[gold, default: 0] += 1
-            if pred >= 0 { predicted[pred, default: 0] += 1 }
-            if gold == pred { tp[gold, default: 0] += 1 }
+        var pairs: [(gold: String, prediction: String?)] = []
+        var classes = Set<Int>()
+        for case .pair(let gold, let prediction) in values {
+            pairs.append((String(gold), prediction < 0 ? nil : String(prediction)))
+            classes.insert(gold)
+            if prediction >= 0 { classes.insert(prediction) }
         }
-        let classes = Set(support.keys).union(predicted.keys)
-        guard !classes.isEmpty else { return 0 }
-        var sum = 0.0
-        for c in classes.sorted() {
-            let hits = Double(tp[c] ?? 0)
-            let precision = predicted[c].map { hits / Double($0) } ?? 0
-            let recall = support[c].map { hits / Double($0) } ?? 0
-            sum += precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall)
-        }
-        return sum / Double(classes.count)
+        return ClassificationReport(labels: classes.sorted().map(String.init), pairs: pairs).macroF1
     }
 }

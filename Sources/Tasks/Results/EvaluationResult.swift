@@ -33,6 +33,9 @@ public struct EvaluationResult: Sendable {
     public let finished: Date?
     public let seconds: Double
     public let metrics: [(String, MetricEstimate)]
+    /// Metrics whose aggregation gives no interval (macro-F1): a bare number in results.json
+    /// and on the console.
+    let withoutInterval: Set<String>
     public let classification: ClassificationReport?
     /// The task's own entries (``EvaluationTask/extraResults``), computed from the same scores.
     public let extra: [(String, OrderedJSON)]
@@ -54,6 +57,7 @@ public struct EvaluationResult: Sendable {
         metrics = task.metricNames.map { name in
             (name, task.estimate(name, scores: scores, iterations: settings.bootstrapIterations, seed: settings.seed))
         }
+        withoutInterval = Set(task.metricNames.filter { MetricRegistry.default.aggregation(named: task.aggregation(of: $0))?.showsInterval == false })
         if let labels = task.classLabels, scores.count > 0 {
             classification = ClassificationReport(labels: labels, counts: scores.labelPairCounts)
         } else {
@@ -94,17 +98,12 @@ public struct EvaluationResult: Sendable {
         return metrics.first
     }
 
-    /// Whether a metric is reported with an interval; one that is not (macro-F1) is a bare
-    /// number in results.json and on the console.
-    public static func showsInterval(_ metric: String) -> Bool {
-        let registry = MetricRegistry.default
-        guard let aggregation = registry.metric(named: metric).flatMap({ registry.aggregation(named: $0.aggregation) }) else { return true }
-        return aggregation.showsInterval
-    }
+    /// Whether a metric is reported with an interval, as the task's aggregation of it says.
+    public func showsInterval(_ metric: String) -> Bool { !withoutInterval.contains(metric) }
 
     public var json: OrderedJSON {
         var metricPairs: [(String, OrderedJSON)] = metrics.compactMap { name, m in
-            if !Self.showsInterval(name) { return m.count == 0 ? nil : (name, number(m.value)) }
+            if !showsInterval(name) { return m.count == 0 ? nil : (name, number(m.value)) }
             var fields: [(String, OrderedJSON)] = [("value", number(m.value)), ("ci_low", number(m.low)), ("ci_high", number(m.high)), ("n", .int(m.count))]
             if let standardError = m.standardError { fields.append(("stderr", number(standardError))) }
             return (name, .object(fields))

@@ -8,7 +8,7 @@ public enum ResultSummary {
         // One column for every name, however long (lm-eval's `exact_match,strict-match`).
         let width = nameWidth(result.metrics.map(\.0))
         for (name, m) in result.metrics {
-            if !EvaluationResult.showsInterval(name) {
+            if !result.showsInterval(name) {
                 if m.count > 0 { lines.append(metricLine(name, format(m.value, 3), width: width)) }
                 continue
             }
