@@ -39,6 +39,20 @@ struct LMEvalDelegatedMetricTests {
         #expect(gen.metrics[0].delegated && gen.metrics[0].hfEvaluate)
     }
 
+    @Test("brier_score is computed with lm-eval's defaults; likelihood, which needs a list per document, is refused at its line")
+    func choiceMetrics() throws {
+        let brier = try definition(choice + "metric_list:\n  - metric: brier_score\n")
+        #expect(brier.metrics[0].aggregation == "brier_score" && !brier.metrics[0].higherIsBetter)
+        do {
+            _ = try definition(choice + "metric_list:\n  - metric: likelihood\n")
+            Issue.record("likelihood accepted")
+        } catch {
+            #expect(error.message.contains("metric 'likelihood' is not supported for multiple_choice tasks here"), "\(error.message)")
+            #expect(error.place?.hasSuffix("t.yaml:9:13 (metric_list.metric)") == true, "\(String(describing: error.place))")
+            #expect(error.hint?.contains("brier_score") == true, "the hint lists what is supported")
+        }
+    }
+
     @Test("nanmean and bypass are aggregations; bleu as an aggregation only for a delegated metric")
     func aggregations() throws {
         let d = try definition(generate + "metric_list:\n  - metric: exact_match\n    aggregation: nanmean\n")
