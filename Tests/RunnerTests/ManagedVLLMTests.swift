@@ -19,7 +19,8 @@ struct ManagedVLLMTests {
                 echo "$@" >> '\(dir.url.path)/args.txt'
                 echo $$ >> '\(dir.url.path)/pids.txt'
                 port=; while [ $# -gt 0 ]; do [ "$1" = --port ] && port=$2; shift; done
-                serve() { echo "INFO: stand-in vllm on port $port"; exec '\(fake)' --port "$port" --idle-timeout 60 "$@"; }
+                # The server's own output goes to a file: a closed pipe (SIGPIPE) must not be what stops it.
+                serve() { echo "INFO: stand-in vllm on port $port"; exec '\(fake)' --port "$port" --idle-timeout 60 "$@" >>'\(dir.url.path)/server.log' 2>&1; }
                 \(body)
                 """])
             chmod(executable, 0o755)
@@ -129,11 +130,16 @@ struct ManagedVLLMTests {
         let (standIn, dir, process) = try await startSlowRun()
         #expect(!standIn.orphans.isEmpty, "the server was running")
         kill(process.processIdentifier, SIGKILL)
-        await process.exited()
-        _ = dir  // its folder lives until the run has ended
+        // Not `await process.exited()` first: Foundation reports the runner's end only once every
+        // process holding its status pipe is gone, the server included, so waiting for it would
+        // wait out the server's own 60 s idle timeout and pass whether or not the watchdog worked.
         // The stand-in serves for 60 s of idleness on its own: gone within a few seconds means stopped.
         for _ in 0..<50 where !standIn.orphans.isEmpty { await sleepFor(0.1) }
-        #expect(standIn.orphans.isEmpty, "vllm serve outlived a SIGKILLed runner: \(standIn.orphans)")
+        let survivors = standIn.orphans
+        #expect(survivors.isEmpty, "vllm serve outlived a SIGKILLed runner: \(survivors)")
+        survivors.forEach { kill($0, SIGKILL) }
+        await process.exited()
+        _ = dir  // its folder lives until the run has ended
     }
 
     /// `vllm` on PATH, when installed.

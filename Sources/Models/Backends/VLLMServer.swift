@@ -39,6 +39,9 @@ public final class VLLMServer: Sendable {
         self.state = Mutex(State(log: log))
         var output: [Int32] = [0, 0]
         guard pipe(&output) == 0 else { throw ModelError(.configuration, "cannot start vllm: pipe: \(String(cString: strerror(errno)))") }
+        // The read end stays in this process only: a watchdog or any other child spawned later
+        // must not hold it, or the server's output never ends when this process dies.
+        _ = fcntl(output[0], F_SETFD, FD_CLOEXEC)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -198,8 +201,9 @@ final class ParentDeathWatchdog: Sendable {
         defer { posix_spawnattr_destroy(&attributes) }
         // A group of its own: the terminal's Ctrl-C reaches the runner, which stops the server itself.
         ownGroupWithDefaultSignals(&attributes)
-        // `read` returns at end of file; a group already gone ends it at once.
-        let script = "read line; kill -TERM -- -$1 2>/dev/null || exit 0; sleep 10; kill -KILL -- -$1 2>/dev/null; exit 0"
+        // `read` returns at end of file; a group already gone ends it at once. `kill -TERM -PGID`
+        // without `--`: Debian's /bin/sh (dash) reads `--` as the pid and signals nothing.
+        let script = "read line; kill -TERM -$1 2>/dev/null || exit 0; sleep 10; kill -KILL -$1 2>/dev/null; exit 0"
         let arguments = ["/bin/sh", "-c", script, "runner-vllm-watchdog", String(processGroup)]
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
