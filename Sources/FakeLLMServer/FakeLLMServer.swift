@@ -4,8 +4,10 @@ import Glibc
 #endif
 
 /// An HTTP/1.1 server on 127.0.0.1 that speaks the OpenAI chat and completions wire format
-/// (with echo logprobs and streaming) and Aleph Alpha's `complete`, answers deterministically,
-/// counts what it receives, and injects the faults of a ``FaultPlan``.
+/// (with echo logprobs and streaming; `FakeOpenAI.swift`), Aleph Alpha's `complete`
+/// (`FakeAlephAlpha.swift`) and Anthropic's Messages API (`FakeAnthropic.swift`), answers
+/// deterministically, counts what it receives, and injects the faults of a ``FaultPlan``
+/// (`FakeFaults.swift`). This file is the sockets, HTTP and the routing.
 ///
 /// It refuses what real servers refuse, so that tests catch the user's mistakes: only the real
 /// paths are served, anything else is a 404 with an OpenAI-shaped error, and a
@@ -24,14 +26,16 @@ public final class FakeLLMServer: @unchecked Sendable {
     public let port: Int
     public let plan: FaultPlan
     private let listener: Int32
-    private let lock = NSLock()
+    let lock = NSLock()
     /// The files and batches endpoints (OpenAI's Batch API).
     let batchStore = FakeBatchStore()
+    /// Anthropic's Message Batches.
+    let messageBatches = FakeMessageBatches()
     private var stopped = false
     private var lastActivity = Date()
-    private var counts: [String: Int] = [:]
-    private var markerCounts: [String: Int] = [:]
-    private var randomState: UInt64 = 0x9E3779B97F4A7C15
+    var counts: [String: Int] = [:]
+    var markerCounts: [String: Int] = [:]
+    var randomState: UInt64 = 0x9E3779B97F4A7C15
     private let idleTimeout: Double
 
     public init(port: Int = 0, plan: FaultPlan = FaultPlan(), idleTimeout: Double = 120) throws {
@@ -66,6 +70,16 @@ public final class FakeLLMServer: @unchecked Sendable {
     }
 
     enum ServerError: Error { case socket(String) }
+
+    /// Batches created so far (OpenAI's and Anthropic's).
+    public var batchesCreated: Int { batchStore.lockedCounts.created + messageBatches.created }
+    /// Keeps every batch in progress while true, whoever's API it is (see `FakeBatchStore.hold`).
+    public var holdBatches: Bool {
+        get { batchStore.hold }
+        set { batchStore.hold = newValue; messageBatches.hold = newValue }
+    }
+    /// Files uploaded for OpenAI's Batch API.
+    public var filesUploaded: Int { batchStore.lockedCounts.uploads }
 
     /// Stops accepting and closes the listening socket.
     public func stop() {
@@ -110,7 +124,7 @@ public final class FakeLLMServer: @unchecked Sendable {
 
     // MARK: HTTP
 
-    private struct Request {
+    struct Request {
         var method: String
         var path: String
         var headers: [String: String]
@@ -183,7 +197,7 @@ public final class FakeLLMServer: @unchecked Sendable {
         }
     }
 
-    private func send(_ fd: Int32, _ data: Data) {
+    func send(_ fd: Int32, _ data: Data) {
         data.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
@@ -194,12 +208,12 @@ public final class FakeLLMServer: @unchecked Sendable {
         }
     }
 
-    private func respond(_ fd: Int32, status: Int, json: Any, headers: [String: String] = [:]) {
+    func respond(_ fd: Int32, status: Int, json: Any, headers: [String: String] = [:]) {
         let body = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data("{}".utf8)
         respond(fd, status: status, body: body, headers: headers)
     }
 
-    private func respond(_ fd: Int32, status: Int, body: Data, headers: [String: String] = [:], declaredLength: Int? = nil) {
+    func respond(_ fd: Int32, status: Int, body: Data, headers: [String: String] = [:], declaredLength: Int? = nil) {
         var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: application/json\r\nContent-Length: \(declaredLength ?? body.count)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
@@ -244,7 +258,7 @@ public final class FakeLLMServer: @unchecked Sendable {
     // MARK: Endpoints
 
     /// 404 with OpenAI's body for a path it does not serve.
-    private func notFound(_ request: Request, path: String, fd: Int32) -> Bool {
+    func notFound(_ request: Request, path: String, fd: Int32) -> Bool {
         respond(fd, status: 404, json: ["error": ["message": "Invalid URL (\(request.method) \(path))", "type": "invalid_request_error",
                                                   "param": NSNull(), "code": NSNull()]])
         return true
@@ -257,6 +271,9 @@ public final class FakeLLMServer: @unchecked Sendable {
     /// server's own `/v1/stats`; anything else is a 404, as a user's wrong base_url gets.
     private func handle(_ request: Request, fd: Int32) -> Bool {
         let path = request.path.split(separator: "?").first.map(String.init) ?? request.path
+        if path == "/v1/messages" || path.hasPrefix("/v1/messages/") {
+            return anthropic(request, path: path, fd: fd)
+        }
         if path.hasPrefix("/v1/files") || path.hasPrefix("/v1/batches") {
             let headers = Dictionary(request.headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
             if let (status, reply) = batchStore.handle(method: request.method, path: path, headers: headers, body: request.body,
@@ -298,7 +315,7 @@ public final class FakeLLMServer: @unchecked Sendable {
         let prompt = Self.promptText(json, endpoint: endpoint)
         if plan.latencyMilliseconds > 0 { usleep(UInt32(plan.latencyMilliseconds * 1000)) }
         if let fault = chooseFault(prompt) {
-            return inject(fault, fd: fd, endpoint: endpoint)
+            return inject(fault, fd: fd, dialect: endpoint == "complete" ? .alephAlpha : .openAI)
         }
         switch endpoint {
         case "chat/completions": return chat(json, prompt: prompt, fd: fd)
@@ -316,181 +333,5 @@ public final class FakeLLMServer: @unchecked Sendable {
             }.joined(separator: "\n")
         }
         return json["prompt"] as? String ?? ""
-    }
-
-    private func chooseFault(_ prompt: String) -> String? {
-        if let (kind, times) = FaultPlan.marker(in: prompt) {
-            let key = kind + "\u{0}" + prompt
-            let seen = lock.withLock { () -> Int in
-                let n = markerCounts[key, default: 0]
-                markerCounts[key] = n + 1
-                return n
-            }
-            if times == nil || seen < times! { return kind }
-        }
-        if plan.random429Rate > 0 {
-            let roll: Double = lock.withLock {
-                randomState ^= randomState << 13; randomState ^= randomState >> 7; randomState ^= randomState << 17
-                return Double(randomState % 1_000_000) / 1_000_000
-            }
-            if roll < plan.random429Rate { return "429" }
-        }
-        return nil
-    }
-
-    private func inject(_ fault: String, fd: Int32, endpoint: String) -> Bool {
-        var retryHeaders: [String: String] = [:]
-        if let seconds = plan.retryAfterSeconds { retryHeaders["Retry-After"] = String(seconds) }
-        switch fault {
-        case "reset":
-            var linger = linger(l_onoff: 1, l_linger: 0)
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<linger>.size))
-            return false
-        case "hang":
-            let deadline = Date().addingTimeInterval(plan.hangSeconds)
-            while Date() < deadline && !isStopped { usleep(20_000) }
-            return false
-        case "malformed":
-            respond(fd, status: 200, body: Data("{\"choices\": [ not json".utf8))
-            return true
-        case "truncated":
-            let body = Data("{\"choices\": [{\"text\": \"cut short\"".utf8)
-            respond(fd, status: 200, body: body, declaredLength: body.count * 3)
-            return false
-        case "context":
-            if endpoint == "complete" {
-                respond(fd, status: 400, json: ["error": "Prompt too long: 9000 tokens exceed the model's 2048", "code": "PROMPT_TOO_LONG"])
-            } else {
-                respond(fd, status: 400, json: ["error": ["message": "This model's maximum context length is 2048 tokens. However, you requested 9000 tokens.",
-                                                          "type": "invalid_request_error", "param": "messages", "code": "context_length_exceeded"]])
-            }
-            return true
-        default:
-            let status = Int(fault) ?? 500
-            respond(fd, status: status, json: ["error": ["message": "injected \(status)", "type": "fake_fault", "code": NSNull()]],
-                    headers: status == 429 || status == 503 ? retryHeaders : [:])
-            return true
-        }
-    }
-
-    private func usage(_ prompt: String, _ answer: String) -> [String: Int] {
-        let p = FakeAnswers.tokens(prompt).count, c = FakeAnswers.tokens(answer).count
-        return ["prompt_tokens": p, "completion_tokens": c, "total_tokens": p + c]
-    }
-
-    /// `POST /v1/moderations` with `{model, input}` (a text or a list): flags what
-    /// ``FakeAnswers/isUnsafe(_:)`` calls unsafe, in the categories violence and hate.
-    private func moderation(_ body: Data, fd: Int32) -> Bool {
-        guard let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
-            respond(fd, status: 400, json: ["error": ["message": "body is not a JSON object", "type": "invalid_request_error"]])
-            return true
-        }
-        let inputs = (json["input"] as? [String]) ?? [(json["input"] as? String) ?? ""]
-        if let fault = inputs.lazy.compactMap({ self.chooseFault($0) }).first { return inject(fault, fd: fd, endpoint: "moderations") }
-        let results: [[String: Any]] = inputs.map { text in
-            let unsafe = FakeAnswers.isUnsafe(text)
-            return ["flagged": unsafe,
-                    "categories": ["violence": unsafe, "hate": unsafe, "sexual": false, "self-harm": false],
-                    "category_scores": ["violence": unsafe ? 0.91 : 0.01, "hate": unsafe ? 0.62 : 0.002, "sexual": 0.001, "self-harm": 0.0005]]
-        }
-        respond(fd, status: 200, json: ["id": "modr-fake", "model": json["model"] ?? "omni-moderation-latest", "results": results])
-        return true
-    }
-
-    /// A chat completion's body, as the batch output file carries it.
-    func chatBody(_ json: [String: Any], prompt: String) -> [String: Any] {
-        let answer = FakeAnswers.answer(to: prompt)
-        return ["id": "chatcmpl-fake", "object": "chat.completion", "model": json["model"] as? String ?? "fake-model",
-                "choices": [["index": 0, "message": ["role": "assistant", "content": answer], "finish_reason": "stop"]],
-                "usage": usage(prompt, answer)]
-    }
-
-    /// Batches created and files uploaded so far.
-    public var batchesCreated: Int { batchStore.lockedCounts.created }
-    /// Keeps every batch `in_progress` while true (see `FakeBatchStore.hold`).
-    public var holdBatches: Bool {
-        get { batchStore.hold }
-        set { batchStore.hold = newValue }
-    }
-    public var filesUploaded: Int { batchStore.lockedCounts.uploads }
-
-    private func chat(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
-        let answer = FakeAnswers.answer(to: prompt)
-        let model = json["model"] as? String ?? "fake-model"
-        var choice: [String: Any] = ["index": 0, "message": ["role": "assistant", "content": answer], "finish_reason": "stop"]
-        if json["logprobs"] as? Bool == true, !prompt.contains("[nologprobs]") {
-            let top = json["top_logprobs"] as? Int ?? 0
-            choice["logprobs"] = ["content": FakeAnswers.tokens(answer).enumerated().map { index, token -> [String: Any] in
-                let lp = FakeAnswers.logprob(token, position: index)
-                let alternatives = (0..<top).map { k -> [String: Any] in
-                    k == 0 ? ["token": token, "logprob": lp] : ["token": ["A", "B", "C", "D"][k % 4] + "'", "logprob": lp - Double(k)]
-                }
-                return ["token": token, "logprob": lp, "top_logprobs": alternatives]
-            }]
-        }
-        if json["stream"] as? Bool == true {
-            var head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
-            for piece in FakeAnswers.tokens(answer) {
-                let chunk: [String: Any] = ["object": "chat.completion.chunk", "model": model,
-                                            "choices": [["index": 0, "delta": ["content": piece], "finish_reason": NSNull()]]]
-                head += "data: " + String(decoding: (try? JSONSerialization.data(withJSONObject: chunk, options: [.sortedKeys])) ?? Data(), as: UTF8.self) + "\n\n"
-            }
-            head += "data: [DONE]\n\n"
-            send(fd, Data(head.utf8))
-            return false
-        }
-        respond(fd, status: 200, json: ["id": "chatcmpl-fake", "object": "chat.completion", "model": model,
-                                        "choices": [choice], "usage": usage(prompt, answer)])
-        return true
-    }
-
-    private func completions(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
-        let echo = json["echo"] as? Bool ?? false
-        let wantLogprobs = json["logprobs"] as? Int
-        let maxTokens = json["max_tokens"] as? Int ?? 16
-        let answer = maxTokens == 0 ? "" : (echo ? " " + FakeAnswers.answer(to: prompt) : FakeAnswers.answer(to: prompt))
-        var choice: [String: Any] = ["index": 0, "text": echo ? prompt + answer : answer, "finish_reason": maxTokens <= 1 && echo ? "length" : "stop"]
-        if wantLogprobs != nil {
-            let promptTokens = echo ? FakeAnswers.tokens(prompt) : []
-            let all = promptTokens + FakeAnswers.tokens(answer)
-            let nongreedy = prompt.contains("[nongreedy]")
-            var offsets: [Int] = []
-            var position = 0
-            for token in all { offsets.append(position); position += token.unicodeScalars.count }
-            let preferred = FakeAnswers.preferred(in: prompt)
-            let values: [Any] = all.enumerated().map { index, token in
-                if echo && index == 0 { return NSNull() }
-                if let preferred, echo, index == promptTokens.count - 1 { return FakeAnswers.preferenceLogprob(token, preferred: preferred) }
-                return FakeAnswers.logprob(token, position: index)
-            }
-            let tops: [Any] = all.enumerated().map { index, token in
-                if echo && index == 0 { return NSNull() }
-                if let preferred, echo, index == promptTokens.count - 1 {
-                    let lp = FakeAnswers.preferenceLogprob(token, preferred: preferred)
-                    return lp > -1 ? [token: lp] : [token: lp, " " + preferred: -0.1]
-                }
-                return FakeAnswers.top(token, position: index, greedy: !(nongreedy && index >= promptTokens.count / 2))
-            }
-            choice["logprobs"] = ["tokens": all, "token_logprobs": values, "top_logprobs": tops, "text_offset": offsets]
-        }
-        respond(fd, status: 200, json: ["id": "cmpl-fake", "object": "text_completion", "model": json["model"] as? String ?? "fake-model",
-                                        "choices": [choice], "usage": usage(prompt, answer)])
-        return true
-    }
-
-    private func alephAlpha(_ json: [String: Any], prompt: String, fd: Int32) -> Bool {
-        let echo = json["echo"] as? Bool ?? false
-        let maxTokens = json["maximum_tokens"] as? Int ?? 64
-        let answer = maxTokens == 0 ? "" : FakeAnswers.answer(to: prompt)
-        var completion: [String: Any] = ["completion": answer, "finish_reason": "maximum_tokens"]
-        if json["log_probs"] != nil {
-            let tokens = (echo ? FakeAnswers.tokens(prompt) : []) + FakeAnswers.tokens(answer)
-            completion["completion_tokens"] = tokens
-            completion["log_probs"] = tokens.enumerated().map { index, token in [token: FakeAnswers.logprob(token, position: index)] }
-        }
-        respond(fd, status: 200, json: ["model_version": "fake", "completions": [completion],
-                                        "num_tokens_prompt_total": FakeAnswers.tokens(prompt).count,
-                                        "num_tokens_generated": FakeAnswers.tokens(answer).count])
-        return true
     }
 }

@@ -27,6 +27,7 @@ enum ModelTargets {
             ("local_chat", "base_url: http://127.0.0.1:1/v1\n"),
             ("local_completions", "base_url: http://127.0.0.1:1/v1\n"),
             ("aleph_alpha", "model_name: luminous-base\n"),
+            ("anthropic", "model_name: claude-sonnet-4-5\n"),
         ]
         var models: [(String, any LanguageModel)] = configs.map { name, params in
             do {
@@ -66,8 +67,10 @@ enum ModelTargets {
                 if let batchModel = model as? any BatchCapableModel {
                     let api = batchModel.batchAPI
                     do { _ = try await api.retrieve("batch_1") } catch { expectShaped(error, "responses \(name) batch") }
-                    do { _ = try await api.content("file-1") } catch { expectShaped(error, "responses \(name) batch file") }
-                    do { _ = try await api.upload(["{}"], name: "f.jsonl") } catch { expectShaped(error, "responses \(name) upload") }
+                    let finished = BatchStatus(id: "batch_1", status: "ended", total: 1, completed: 1, failed: 0, isFinished: true, outputFileID: "file-1")
+                    do { _ = try await api.results(of: finished) } catch { expectShaped(error, "responses \(name) batch results") }
+                    let entry = BatchEntry(key: "k", url: "/v1/x", body: ["model": "m"])
+                    do { _ = try await api.submit([entry], endpoint: "/v1/x", completionWindow: "24h", name: "f.jsonl") } catch { expectShaped(error, "responses \(name) submit") }
                     if let json = try? JSONValue.parse(Data(data.dropFirst())) {
                         let request = ModelRequest.generate(GenerationRequest(prompt: .chat([.user("Q?")])))
                         do { _ = try batchModel.batchAnswer(json, for: request) } catch { expectShaped(error, "responses \(name) batch line") }

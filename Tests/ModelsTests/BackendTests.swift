@@ -29,7 +29,7 @@ struct BackendTests {
         } catch let error as ConfigError {
             #expect(error.description.contains("unknown model 'openai_chta'"))
             #expect(error.hint?.contains("did you mean 'openai_chat'?") == true)
-            #expect(error.hint?.contains("aleph_alpha, hf_local, local_chat, local_completions, openai_chat, openai_completion") == true)
+            #expect(error.hint?.contains("aleph_alpha, anthropic, hf_local, local_chat, local_completions, openai_chat, openai_completion, vllm") == true)
         }
     }
 
@@ -305,7 +305,7 @@ struct ProjectModelConfigTests {
             let resolved = try resolver.resolveAll()
             var root = try #require(resolved.node(at: "model"))
             #expect(root.node(at: "params.seed")?.value == .int(1234) || root.node(at: "params.sampling_params.seed")?.value == .int(1234)
-                    || config(root) == "aleph_alpha", "\(file): the seed follows the top-level seed")
+                    || ["aleph_alpha", "anthropic"].contains(config(root)), "\(file): the seed follows the top-level seed (APIs without a seed excepted)")
             if root.node(at: "params.base_url")?.isMissing == true {
                 root.setNode(ConfigNode(.string("http://127.0.0.1:1/v1")), at: "params.base_url")
             }
@@ -321,7 +321,7 @@ struct ProjectModelConfigTests {
                 _ = try ConfigDecoder().decode(VLLMParams.self, from: root.node(at: "params")!, at: "model.params")
                 continue
             }
-            let model = try ModelMap.default.build(config, environment: ModelEnvironment(environment: { ["OPENAI_API_KEY": "k", "AA_TOKEN": "t"][$0] },
+            let model = try ModelMap.default.build(config, environment: ModelEnvironment(environment: { ["OPENAI_API_KEY": "k", "AA_TOKEN": "t", "ANTHROPIC_API_KEY": "a"][$0] },
                                                                                          transport: RecordingTransport(json: "{}")))
             #expect(model.name == config.name, "\(file)")
         }

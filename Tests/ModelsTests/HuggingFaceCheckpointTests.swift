@@ -28,9 +28,12 @@ struct HuggingFaceCheckpointTests {
         var prompts: [Prompt]
     }
 
+    static func build(_ yaml: String) throws -> LocalModel {
+        try HFLocalBackend.make(try YAMLLoader.load(yaml, file: "<test>"), ModelEnvironment()) as! LocalModel
+    }
+
     static func model(_ folder: String) throws -> LocalModel {
-        try LocalModel.build(try YAMLLoader.load("checkpoint_path: \(fixtures.appendingPathComponent(folder).path)\n", file: "<test>"),
-                             backend: "hf_local")
+        try build("checkpoint_path: \(fixtures.appendingPathComponent(folder).path)\n")
     }
 
     /// float32 on both sides, the same weights, sums in another order: transformers' own float32
@@ -89,8 +92,7 @@ struct HuggingFaceCheckpointTests {
         let auto = try Self.model("llama_bf16")
         #expect(auto.checkpoint.storedDType == "bfloat16")
         #expect(auto.modelDict["dtype"] == .string("bfloat16"))
-        let widened = try LocalModel.build(try YAMLLoader.load("checkpoint_path: \(Self.fixtures.appendingPathComponent("llama_bf16").path)\ndtype: float32\n", file: "<test>"),
-                                           backend: "hf_local")
+        let widened = try Self.build("checkpoint_path: \(Self.fixtures.appendingPathComponent("llama_bf16").path)\ndtype: float32\n")
         #expect(widened.modelDict["dtype"] == .string("float32"))
         var wide = 0.0, narrow: [Double] = [], autoAgainstWide = 0.0
         for prompt in reference.prompts {

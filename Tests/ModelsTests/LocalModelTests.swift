@@ -13,7 +13,7 @@ struct LocalModelTests {
     static let hasSmolLM2 = SmolLM2.available(in: root)
 
     static func build(_ yaml: String) throws -> LocalModel {
-        try LocalModel.build(try YAMLLoader.load(yaml, file: "<test>"), backend: "hf_local")
+        try HFLocalBackend.make(try YAMLLoader.load(yaml, file: "<test>"), ModelEnvironment()) as! LocalModel
     }
 
     // MARK: - SmolLM2 against llama.cpp

@@ -63,6 +63,10 @@ struct TrustedNumbersTests {
         #expect(most.stdout.contains("the first: item q0: \"Sure!\", item q1: \"no idea\""), "\(most.stdout)")
         let warnings = try run.results()["warnings"] as? [String]
         #expect(warnings?.count == 1)
+        // report.html names it above the table, with the first raw answers.
+        let page = try run.folder.read("out/report.html")
+        let notes = try #require(page.range(of: "could not be read, more than task.max_null_rate=0.5"), "no null-rate note in report.html")
+        #expect(page[notes.upperBound...].prefix(300).contains("Sure!"), "\(page[notes.upperBound...].prefix(300))")
         // The limit is the user's: at 0.9 there is nothing to warn about.
         let quiet = try await run.run(data: "most.jsonl", ["task.max_null_rate=0.9"])
         #expect(quiet.status == 0)

@@ -1,8 +1,67 @@
+import Config
 import Foundation
+
+/// `conf/model/aleph_alpha.yaml` params (eval-framework's names).
+public struct AlephAlphaParams: BackendParams, Equatable {
+    public var modelName: String
+    public var checkpointName: String?
+    public var baseURL: String?
+    public var tokenEnv: String?
+    public var formatterName: String?
+    public var formatterKwargs: ConfigNode?
+    public var maximumTokens: Int?
+    public var temperature: Double?
+    public var topP: Double?
+    public var stopSequences: [String]?
+    public var maxRetries: Int?
+    public var maxAsyncConcurrentRequests: Int?
+    public var requestTimeoutSeconds: Double?
+    public var queueFullTimeoutSeconds: Double?
+    public var bytesPerToken: Double?
+    public var contextWindow: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case modelName = "model_name", checkpointName = "checkpoint_name", baseURL = "base_url", tokenEnv = "token_env"
+        case formatterName = "formatter_name", formatterKwargs = "formatter_kwargs", maximumTokens = "maximum_tokens"
+        case temperature, topP = "top_p", stopSequences = "stop_sequences", maxRetries = "max_retries"
+        case maxAsyncConcurrentRequests = "max_async_concurrent_requests", requestTimeoutSeconds = "request_timeout_seconds"
+        case queueFullTimeoutSeconds = "queue_full_timeout_seconds", bytesPerToken = "bytes_per_token"
+        case contextWindow = "context_window"
+    }
+
+    public static let rules: [String: ParamRule] = [
+        "maximum_tokens": .count(minimum: 1), "temperature": .nonNegative, "top_p": .probability, "max_retries": .count(minimum: 0),
+        "max_async_concurrent_requests": .count(minimum: 1), "request_timeout_seconds": .positive,
+        "queue_full_timeout_seconds": .positive, "bytes_per_token": .positive, "context_window": .count(minimum: 1), "base_url": .url,
+    ]
+}
+
+/// `+model=aleph_alpha`: eval-framework's AlephAlphaAPIModel settings; the key from `token_env`.
+public enum AlephAlphaBackend: Backend {
+    public static let name = "aleph_alpha"
+
+    public static func build(_ p: AlephAlphaParams, environment: ModelEnvironment) throws -> any LanguageModel {
+        let token = try SecretLookup(environment: environment.environment).require(p.tokenEnv ?? "AA_TOKEN", for: name)
+        let formatter = try FormatterRegistry.make(p.formatterName, kwargs: p.formatterKwargs)
+        let base = p.baseURL ?? "https://api.aleph-alpha.com"
+        let settings = AlephAlphaModel.Settings(
+            model: p.modelName, baseURL: base, maximumTokens: scaledMaxTokens(p.maximumTokens, bytesPerToken: p.bytesPerToken),
+            temperature: p.temperature ?? 0.0, topP: p.topP, stopSequences: p.stopSequences, formatterName: formatter.name,
+            contextWindow: p.contextWindow)
+        let client = OpenAIClient(baseURL: base, auth: .bearer(token), organization: nil, azure: nil,
+                                  transport: environment.transport(verifyCertificates: true),
+                                  timeout: .seconds(checked: p.requestTimeoutSeconds, default: 1805))
+        var model = AlephAlphaModel(settings: settings, formatter: formatter, client: client)
+        model.requestSettings = BackendRequestSettings(maxConcurrency: p.maxAsyncConcurrentRequests ?? 32, maxRetries: p.maxRetries ?? 100)
+        return model
+    }
+}
 
 /// Aleph Alpha's `complete` endpoint. Loglikelihoods come from `echo` with `log_probs`.
 public struct AlephAlphaModel: LanguageModel {
-    public struct Settings: Sendable, Hashable {
+    /// Settings after defaults are applied. Those with a coding key change answers and are the
+    /// model's identity (``modelDict``).
+    public struct Settings: Sendable, Hashable, Encodable {
         public var model: String
         public var baseURL: String
         public var maximumTokens: Int?
@@ -11,6 +70,11 @@ public struct AlephAlphaModel: LanguageModel {
         public var stopSequences: [String]?
         public var formatterName: String
         public var contextWindow: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case model, baseURL = "base_url", maximumTokens = "maximum_tokens", temperature, topP = "top_p"
+            case stopSequences = "stop_sequences", formatterName = "formatter"
+        }
     }
 
     public let settings: Settings
@@ -29,17 +93,7 @@ public struct AlephAlphaModel: LanguageModel {
         self.client = client
     }
 
-    public var modelDict: JSONValue {
-        var o: [String: JSONValue] = [
-            "backend": "aleph_alpha", "endpoint": "complete", "model": .string(settings.model),
-            "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
-            "formatter": .string(settings.formatterName),
-        ]
-        o["maximum_tokens"] = settings.maximumTokens.map(JSONValue.int)
-        o["top_p"] = settings.topP.map(JSONValue.double)
-        o["stop_sequences"] = settings.stopSequences.map { .array($0.map(JSONValue.string)) }
-        return .object(o)
-    }
+    public var modelDict: JSONValue { identity(settings, ["backend": "aleph_alpha", "endpoint": "complete"]) }
 
     public func payload(for request: GenerationRequest) -> JSONValue {
         let p = request.parameters

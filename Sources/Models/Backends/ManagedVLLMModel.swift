@@ -3,7 +3,7 @@ import Foundation
 
 /// `model.params` of `+model=vllm`: eval-framework's MistralVLLM settings, served by a
 /// `vllm serve` the runner starts and stops.
-public struct VLLMParams: Decodable, Sendable, Equatable {
+public struct VLLMParams: BackendParams, Equatable {
     public struct Sampling: Decodable, Sendable, Equatable {
         public var temperature: Double?
         public var topP: Double?
@@ -42,6 +42,11 @@ public struct VLLMParams: Decodable, Sendable, Equatable {
         case formatterName = "formatter_name", formatterKwargs = "formatter_kwargs", bytesPerToken = "bytes_per_token"
         case dtype, extraArgs = "extra_args", executable, startupTimeout = "startup_timeout", api, tokenizer, timeout
     }
+
+    public static let rules: [String: ParamRule] = [
+        "batch_size": .count(minimum: 1), "bytes_per_token": .positive, "timeout": .positive, "startup_timeout": .positive,
+        "max_model_len": .count(minimum: 1), "tensor_parallel_size": .count(minimum: 1),
+    ]
 
     /// What `vllm serve` loads: the checkpoint folder, else the model's name.
     var model: String? { checkpointPath ?? modelName }
@@ -97,9 +102,14 @@ public struct ManagedVLLMModel: LanguageModel {
         try inner.chatText(messages, addGenerationPrompt: addGenerationPrompt)
     }
 
-    /// The registry's builder.
-    static let builder: ModelMap.Builder = { params, environment in
-        let p = try decodeParams(VLLMParams.self, params)
+}
+
+/// `+model=vllm`: eval-framework's MistralVLLM, served by a `vllm serve` the runner starts,
+/// shares between the jobs of a sweep, and stops.
+public enum VLLMBackend: Backend {
+    public static let name = "vllm"
+
+    public static func build(_ p: VLLMParams, environment: ModelEnvironment) throws -> any LanguageModel {
         guard let model = p.model, !model.isEmpty else {
             throw ModelError(.configuration, "the vllm backend needs a checkpoint", hint: "set model.params.checkpoint_path=DIR or model.params.model_name=NAME",
                              keyPath: "model.params.checkpoint_path")
@@ -128,7 +138,9 @@ public struct ManagedVLLMModel: LanguageModel {
             local.append(("formatter_kwargs", p.formatterKwargs ?? ConfigNode(.null)))
         }
         let node = ConfigNode(.mapping(ConfigMapping(local)))
-        let inner = try (api == "chat" ? OpenAIBuilders.localChat : OpenAIBuilders.localCompletions)(node, environment)
+        let served = try ConfigDecoder().decode(LocalServerParams.self, from: node, at: "model.params")
+        let inner = try api == "chat" ? LocalChatBackend.build(served, environment: environment)
+                                      : LocalCompletionsBackend.build(served, environment: environment)
         return ManagedVLLMModel(inner: inner, params: p, server: server)
     }
 }

@@ -1,46 +1,39 @@
 import Foundation
 
-/// A model whose requests can go through OpenAI's Batch API: one JSONL line per request, the
-/// same body it would POST, and the answer read back from the line's response body.
-public protocol BatchCapableModel: LanguageModel {
-    var batchAPI: OpenAIBatchAPI { get }
-    /// The endpoint (`/v1/chat/completions`) and body for `request`; nil for requests that
-    /// cannot go in a batch (they are asked directly).
-    func batchEntry(for request: ModelRequest) -> (url: String, body: JSONValue)?
-    /// The answer in a batch output line's `response.body`.
-    func batchAnswer(_ body: JSONValue, for request: ModelRequest) throws -> ModelAnswer
-}
-
 /// OpenAI's files and batches endpoints: upload a JSONL file (`purpose=batch`), create a batch,
 /// follow it, read its output and error files, cancel it.
-public struct OpenAIBatchAPI: Sendable {
+public struct OpenAIBatchAPI: BatchService {
     let client: OpenAIClient
 
     /// A batch as `GET /v1/batches/{id}` describes it.
-    public struct Batch: Sendable, Equatable {
-        public var id: String
-        public var status: String
-        public var total: Int
-        public var completed: Int
-        public var failed: Int
-        public var outputFileID: String?
-        public var errorFileID: String?
+    static func status(_ json: JSONValue) throws -> BatchStatus {
+        guard let id = json["id"]?.stringValue, let status = json["status"]?.stringValue else {
+            throw ModelError(.malformedResponse, "a batch object without id or status")
+        }
+        let counts = json["request_counts"]
+        return BatchStatus(id: id, status: status, total: counts?["total"]?.intValue ?? 0, completed: counts?["completed"]?.intValue ?? 0,
+                           failed: counts?["failed"]?.intValue ?? 0,
+                           isFinished: ["completed", "failed", "expired", "cancelled"].contains(status),
+                           outputFileID: json["output_file_id"]?.stringValue)
+    }
 
-        /// No more changes will come: read its files now.
-        public var isFinished: Bool { ["completed", "failed", "expired", "cancelled"].contains(status) }
+    /// Uploads the entries as a JSONL file (`custom_id`, `method`, `url`, `body` a line) and creates a batch of it.
+    public func submit(_ entries: [BatchEntry], endpoint: String, completionWindow: String, name: String) async throws -> (batch: BatchStatus, note: String) {
+        let lines = entries.map { entry -> String in
+            let line: JSONValue = ["custom_id": .string(entry.key), "method": "POST", "url": .string(entry.url), "body": entry.body]
+            return line.canonicalString
+        }
+        let file = try await upload(lines, name: name)
+        return (try await create(inputFileID: file, endpoint: endpoint, completionWindow: completionWindow), "file \(file)")
+    }
 
-        init(_ json: JSONValue) throws {
-            guard let id = json["id"]?.stringValue, let status = json["status"]?.stringValue else {
-                throw ModelError(.malformedResponse, "a batch object without id or status")
-            }
-            self.id = id
-            self.status = status
-            let counts = json["request_counts"]
-            total = counts?["total"]?.intValue ?? 0
-            completed = counts?["completed"]?.intValue ?? 0
-            failed = counts?["failed"]?.intValue ?? 0
-            outputFileID = json["output_file_id"]?.stringValue
-            errorFileID = json["error_file_id"]?.stringValue
+    /// The output file's lines that answered 200, by `custom_id`.
+    public func results(of batch: BatchStatus) async throws -> [(key: String, body: JSONValue)] {
+        guard let output = batch.outputFileID else { return [] }
+        return try await content(output).compactMap { line in
+            guard let json = try? JSONValue.parse(Data(line.utf8)), let key = json["custom_id"]?.stringValue,
+                  let response = json["response"], response["status_code"]?.intValue == 200, let body = response["body"] else { return nil }
+            return (key, body)
         }
     }
 
@@ -58,17 +51,17 @@ public struct OpenAIBatchAPI: Sendable {
         return id
     }
 
-    public func create(inputFileID: String, endpoint: String, completionWindow: String) async throws -> Batch {
+    public func create(inputFileID: String, endpoint: String, completionWindow: String) async throws -> BatchStatus {
         let body: JSONValue = ["input_file_id": .string(inputFileID), "endpoint": .string(endpoint), "completion_window": .string(completionWindow)]
-        return try Batch(try await client.request("POST", "batches", body: body.canonicalData, contentType: "application/json"))
+        return try Self.status(try await client.request("POST", "batches", body: body.canonicalData, contentType: "application/json"))
     }
 
-    public func retrieve(_ id: String) async throws -> Batch {
-        try Batch(try await client.request("GET", "batches/\(id)", body: nil, contentType: nil))
+    public func retrieve(_ id: String) async throws -> BatchStatus {
+        try Self.status(try await client.request("GET", "batches/\(id)", body: nil, contentType: nil))
     }
 
-    public func cancel(_ id: String) async throws -> Batch {
-        try Batch(try await client.request("POST", "batches/\(id)/cancel", body: Data(), contentType: "application/json"))
+    public func cancel(_ id: String) async throws -> BatchStatus {
+        try Self.status(try await client.request("POST", "batches/\(id)/cancel", body: Data(), contentType: "application/json"))
     }
 
     /// A file's lines (the output or error file of a batch).
@@ -79,7 +72,7 @@ public struct OpenAIBatchAPI: Sendable {
 }
 
 extension OpenAIChatModel: BatchCapableModel {
-    public var batchAPI: OpenAIBatchAPI { OpenAIBatchAPI(client: client) }
+    public var batchAPI: any BatchService { OpenAIBatchAPI(client: client) }
 
     public func batchEntry(for request: ModelRequest) -> (url: String, body: JSONValue)? {
         guard case .generate(let generation) = request else { return nil }

@@ -5,7 +5,8 @@ import Tokenizers
 /// OpenAI-compatible chat server (`local_chat`: vLLM, llama.cpp, TGI).
 public struct OpenAIChatModel: LanguageModel {
     /// Settings after defaults are applied; what goes into requests and the model's identity.
-    public struct Settings: Sendable, Hashable {
+    /// Those with a coding key change answers and are the model's identity (``modelDict``).
+    public struct Settings: Sendable, Hashable, Encodable {
         public var backend: String
         public var model: String
         public var baseURL: String
@@ -21,6 +22,11 @@ public struct OpenAIChatModel: LanguageModel {
         public var useMaxCompletionTokens: Bool
         public var azureDeployment: String?
         public var contextWindow: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case backend, model, baseURL = "base_url", temperature, topP = "top_p", maxTokens = "max_tokens", seed, stop, n
+            case logprobs, topLogprobs = "top_logprobs", azureDeployment = "azure_deployment"
+        }
     }
 
     public let settings: Settings
@@ -49,21 +55,7 @@ public struct OpenAIChatModel: LanguageModel {
         }
     }
 
-    public var modelDict: JSONValue {
-        var o: [String: JSONValue] = [
-            "backend": .string(settings.backend), "endpoint": "chat/completions", "model": .string(settings.model),
-            "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
-            "logprobs": .bool(settings.logprobs),
-        ]
-        o["top_p"] = settings.topP.map(JSONValue.double)
-        o["max_tokens"] = settings.maxTokens.map(JSONValue.int)
-        o["seed"] = settings.seed.map(JSONValue.int)
-        o["stop"] = settings.stop.map { .array($0.map(JSONValue.string)) }
-        o["n"] = settings.n.map(JSONValue.int)
-        o["top_logprobs"] = settings.topLogprobs.map(JSONValue.int)
-        o["azure_deployment"] = settings.azureDeployment.map(JSONValue.string)
-        return .object(o)
-    }
+    public var modelDict: JSONValue { identity(settings, ["endpoint": "chat/completions"]) }
 
     /// The JSON body for `request`: the request's parameters over the model's.
     public func payload(for request: GenerationRequest) -> JSONValue {
@@ -122,5 +114,38 @@ public struct OpenAIChatModel: LanguageModel {
         // A count that is not a whole number of zero or more is no count at all.
         guard let json, let prompt = json["prompt_tokens"]?.intValue, prompt >= 0 else { return nil }
         return TokenUsage(promptTokens: prompt, completionTokens: max(0, json["completion_tokens"]?.intValue ?? 0))
+    }
+}
+
+/// `+model=openai_chat`: OpenAI's Chat Completions (also Azure OpenAI and proxies), the key from `api_key_env`.
+public enum OpenAIChatBackend: Backend {
+    public static let name = "openai_chat"
+
+    public static func build(_ p: OpenAIParams, environment: ModelEnvironment) throws -> any LanguageModel {
+        let base = p.baseURL ?? OpenAIParams.openAIBaseURL
+        let official = p.baseURL == nil || base.contains("api.openai.com") || p.azureDeployment != nil
+        let settings = OpenAIChatModel.Settings(
+            backend: name, model: p.modelName, baseURL: base, temperature: p.temperature ?? 0.0, topP: p.topP,
+            maxTokens: scaledMaxTokens(p.maxTokens, bytesPerToken: p.bytesPerToken), seed: p.seed, stop: p.stop, n: p.n,
+            logprobs: p.logprobs ?? false, topLogprobs: p.topLogprobs, useMaxCompletionTokens: official,
+            azureDeployment: p.azureDeployment, contextWindow: p.contextWindow)
+        return OpenAIChatModel(settings: settings, client: try p.client(environment, backend: name))
+    }
+}
+
+/// `+model=local_chat`: any OpenAI-compatible chat server (vLLM, llama.cpp, TGI), with
+/// lm-eval's `local-chat-completions` params.
+public enum LocalChatBackend: Backend {
+    public static let name = "local_chat"
+
+    public static func build(_ p: LocalServerParams, environment: ModelEnvironment) throws -> any LanguageModel {
+        let settings = OpenAIChatModel.Settings(
+            backend: name, model: p.model ?? "default", baseURL: p.baseURL, temperature: p.temperature ?? 0.0,
+            topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
+            stop: p.eosString.map { [$0] }, n: nil, logprobs: false, topLogprobs: nil, useMaxCompletionTokens: false,
+            azureDeployment: nil, contextWindow: p.maxLength)
+        var model = OpenAIChatModel(settings: settings, client: p.client(environment), tokenizer: try p.loadTokenizer())
+        model.requestSettings = BackendRequestSettings(maxConcurrency: p.numConcurrent, maxRetries: p.maxRetries)
+        return model
     }
 }

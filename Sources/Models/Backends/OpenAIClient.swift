@@ -1,13 +1,14 @@
 import Foundation
 
-/// The HTTP side of the OpenAI API and of servers that speak it (vLLM, llama.cpp, TGI):
-/// URLs, headers, JSON bodies, and errors turned into ``ModelError``.
+/// The HTTP side of the OpenAI API and of servers that speak it (vLLM, llama.cpp, TGI), also
+/// used by the JSON APIs shaped like it (Aleph Alpha, Anthropic): URLs, headers, JSON bodies,
+/// and errors turned into ``ModelError``.
 struct OpenAIClient: Sendable {
     enum Auth: Sendable {
         case none
         case bearer(String)
-        /// Azure OpenAI's `api-key` header.
-        case azureKey(String)
+        /// The key in a header of its own: Azure OpenAI's `api-key`, Anthropic's `x-api-key`.
+        case header(name: String, key: String)
     }
 
     let baseURL: String
@@ -16,6 +17,22 @@ struct OpenAIClient: Sendable {
     let azure: (deployment: String, apiVersion: String)?
     let transport: any HTTPTransport
     let timeout: Duration
+    /// Headers every request carries (Anthropic's `anthropic-version`).
+    var fixedHeaders: [String: String] = [:]
+
+    /// Content-Type, Accept, the key, the organization and the fixed headers.
+    func headers(contentType: String?) -> [String: String] {
+        var headers = fixedHeaders
+        headers["Accept"] = "application/json"
+        if let contentType { headers["Content-Type"] = contentType }
+        switch auth {
+        case .none: break
+        case .bearer(let key): headers["Authorization"] = "Bearer \(key)"
+        case .header(let name, let key): headers[name] = key
+        }
+        if let organization { headers["OpenAI-Organization"] = organization }
+        return headers
+    }
 
     /// The endpoint for `path` (`chat/completions`), without the key.
     func url(_ path: String) throws -> URL {
@@ -35,13 +52,7 @@ struct OpenAIClient: Sendable {
 
     func post(_ path: String, body: JSONValue) async throws -> JSONValue {
         let url = try url(path)
-        var headers = ["Content-Type": "application/json", "Accept": "application/json"]
-        switch auth {
-        case .none: break
-        case .bearer(let key): headers["Authorization"] = "Bearer \(key)"
-        case .azureKey(let key): headers["api-key"] = key
-        }
-        if let organization { headers["OpenAI-Organization"] = organization }
+        let headers = headers(contentType: "application/json")
         let endpoint = HTTPRequest.describe(url)
         let response = try await transport.send(HTTPRequest(url: url, headers: headers, body: body.canonicalData), timeout: timeout)
         guard (200..<300).contains(response.status) else {
@@ -68,14 +79,7 @@ struct OpenAIClient: Sendable {
     /// The response body as it came, for file contents.
     func raw(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> Data {
         let url = try url(path)
-        var headers = ["Accept": "application/json"]
-        if let contentType { headers["Content-Type"] = contentType }
-        switch auth {
-        case .none: break
-        case .bearer(let key): headers["Authorization"] = "Bearer \(key)"
-        case .azureKey(let key): headers["api-key"] = key
-        }
-        if let organization { headers["OpenAI-Organization"] = organization }
+        let headers = headers(contentType: contentType)
         let response = try await transport.send(HTTPRequest(url: url, method: method, headers: headers, body: body), timeout: timeout)
         guard (200..<300).contains(response.status) else {
             throw Self.error(status: response.status, body: response.body, headers: response.headers, endpoint: HTTPRequest.describe(url), path: path)
@@ -127,6 +131,11 @@ extension OpenAIClient {
         if let path, base.hasSuffix("/" + path) { base.removeLast(path.count + 1) }
         if base.contains("/openai/deployments/") {
             return "check base_url (the resource, https://NAME.openai.azure.com), azure_deployment and api_version"
+        }
+        if let path, path.hasPrefix("v1/messages") {
+            return base.hasSuffix("/v1")
+                ? "Anthropic's base_url is the API's root, without /v1 (e.g. https://api.anthropic.com): the runner adds /v1/messages"
+                : "check base_url and the model name (GET base_url/v1/models lists them)"
         }
         if path == "complete" {
             return base.isEmpty || base == "/"

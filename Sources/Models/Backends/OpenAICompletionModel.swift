@@ -5,7 +5,8 @@ import Tokenizers
 /// (`local_completions`). Scores loglikelihoods by echoing the prompt with logprobs, as
 /// lm-evaluation-harness's local-completions does.
 public struct OpenAICompletionModel: LanguageModel {
-    public struct Settings: Sendable, Hashable {
+    /// Those with a coding key change answers and are the model's identity (``modelDict``).
+    public struct Settings: Sendable, Hashable, Encodable {
         public var backend: String
         public var model: String
         public var baseURL: String
@@ -17,6 +18,11 @@ public struct OpenAICompletionModel: LanguageModel {
         public var logprobs: Int?
         public var contextWindow: Int?
         public var formatterName: String
+
+        enum CodingKeys: String, CodingKey {
+            case backend, model, baseURL = "base_url", temperature, topP = "top_p", maxTokens = "max_tokens", seed, stop
+            case logprobs, formatterName = "formatter"
+        }
     }
 
     public let settings: Settings
@@ -41,19 +47,7 @@ public struct OpenAICompletionModel: LanguageModel {
         tokenizer?.count(promptText(prompt))
     }
 
-    public var modelDict: JSONValue {
-        var o: [String: JSONValue] = [
-            "backend": .string(settings.backend), "endpoint": "completions", "model": .string(settings.model),
-            "base_url": .string(settings.baseURL), "temperature": .double(settings.temperature),
-            "formatter": .string(settings.formatterName),
-        ]
-        o["top_p"] = settings.topP.map(JSONValue.double)
-        o["max_tokens"] = settings.maxTokens.map(JSONValue.int)
-        o["seed"] = settings.seed.map(JSONValue.int)
-        o["stop"] = settings.stop.map { .array($0.map(JSONValue.string)) }
-        o["logprobs"] = settings.logprobs.map(JSONValue.int)
-        return .object(o)
-    }
+    public var modelDict: JSONValue { identity(settings, ["endpoint": "completions"]) }
 
     func promptText(_ prompt: Prompt) -> String {
         switch prompt {
@@ -157,5 +151,38 @@ public struct OpenAICompletionModel: LanguageModel {
                              hint: "the server's echo did not return the prompt's tokens")
         }
         return Loglikelihood(logprob: logprob, isGreedy: greedy)
+    }
+}
+
+/// `+model=openai_completion`: OpenAI's legacy Completions endpoint (davinci-002, babbage-002).
+public enum OpenAICompletionBackend: Backend {
+    public static let name = "openai_completion"
+
+    public static func build(_ p: OpenAIParams, environment: ModelEnvironment) throws -> any LanguageModel {
+        let formatter = try FormatterRegistry.make(p.formatterName, kwargs: p.formatterKwargs)
+        let settings = OpenAICompletionModel.Settings(
+            backend: name, model: p.modelName, baseURL: p.baseURL ?? OpenAIParams.openAIBaseURL,
+            temperature: p.temperature ?? 0.0, topP: p.topP,
+            maxTokens: scaledMaxTokens(p.maxTokens, bytesPerToken: p.bytesPerToken), seed: p.seed, stop: p.stop,
+            logprobs: p.topLogprobs, contextWindow: p.contextWindow, formatterName: formatter.name)
+        return OpenAICompletionModel(settings: settings, formatter: formatter, client: try p.client(environment, backend: name))
+    }
+}
+
+/// `+model=local_completions`: any OpenAI-compatible completions server, with lm-eval's
+/// `local-completions` params; scores loglikelihoods by echo.
+public enum LocalCompletionsBackend: Backend {
+    public static let name = "local_completions"
+
+    public static func build(_ p: LocalServerParams, environment: ModelEnvironment) throws -> any LanguageModel {
+        let formatter = try FormatterRegistry.make(p.formatterName, kwargs: p.formatterKwargs)
+        let settings = OpenAICompletionModel.Settings(
+            backend: name, model: p.model ?? "default", baseURL: p.baseURL, temperature: p.temperature ?? 0.0,
+            topP: p.topP, maxTokens: scaledMaxTokens(p.maxGenToks ?? 256, bytesPerToken: p.bytesPerToken), seed: p.seed,
+            stop: p.eosString.map { [$0] }, logprobs: nil, contextWindow: p.maxLength, formatterName: formatter.name)
+        var model = OpenAICompletionModel(settings: settings, formatter: formatter, client: p.client(environment),
+                                          tokenizer: try p.loadTokenizer())
+        model.requestSettings = BackendRequestSettings(maxConcurrency: p.numConcurrent, maxRetries: p.maxRetries)
+        return model
     }
 }

@@ -1,7 +1,10 @@
 import Config
+import Foundation
+import Tokenizers
 
-/// `conf/model/openai_chat.yaml` and `openai_completion.yaml` params.
-public struct OpenAIParams: Decodable, Sendable, Equatable {
+/// `conf/model/openai_chat.yaml` and `openai_completion.yaml` params (the OpenAI family's
+/// shared params; each backend's builder is in its model's file).
+public struct OpenAIParams: BackendParams, Equatable {
     public var modelName: String
     public var temperature: Double?
     public var topP: Double?
@@ -30,10 +33,35 @@ public struct OpenAIParams: Decodable, Sendable, Equatable {
         case bytesPerToken = "bytes_per_token", timeout, verifyCertificate = "verify_certificate"
         case contextWindow = "context_window", formatterName = "formatter_name", formatterKwargs = "formatter_kwargs"
     }
+
+    public static let rules: [String: ParamRule] = [
+        "temperature": .nonNegative, "top_p": .probability, "max_tokens": .count(minimum: 1), "n": .count(minimum: 1),
+        "top_logprobs": .count(minimum: 0), "base_url": .url, "bytes_per_token": .positive, "timeout": .positive,
+        "context_window": .count(minimum: 1),
+    ]
+
+    static let openAIBaseURL = "https://api.openai.com/v1"
+
+    /// OpenAI's API (or Azure OpenAI's) with the key from `api_key_env`.
+    func client(_ environment: ModelEnvironment, backend: String) throws -> OpenAIClient {
+        let key = try SecretLookup(environment: environment.environment).require(apiKeyEnv ?? "OPENAI_API_KEY", for: backend)
+        var azure: (String, String)?
+        if let deployment = azureDeployment {
+            guard baseURL != nil else {
+                throw ModelError(.configuration, "Azure OpenAI needs base_url (https://<resource>.openai.azure.com)",
+                                 hint: "set model.params.base_url")
+            }
+            azure = (deployment, apiVersion ?? "2024-06-01")
+        }
+        return OpenAIClient(baseURL: baseURL ?? Self.openAIBaseURL, auth: azure == nil ? .bearer(key) : .header(name: "api-key", key: key),
+                            organization: organization, azure: azure,
+                            transport: environment.transport(verifyCertificates: verifyCertificate ?? true),
+                            timeout: .seconds(checked: timeout, default: 300))
+    }
 }
 
 /// `conf/model/local_chat.yaml` and `local_completions.yaml` params (lm-eval's names).
-public struct LocalServerParams: Decodable, Sendable, Equatable {
+public struct LocalServerParams: BackendParams, Equatable {
     public var baseURL: String
     public var model: String?
     public var tokenizer: String?
@@ -63,34 +91,35 @@ public struct LocalServerParams: Decodable, Sendable, Equatable {
         case verifyCertificate = "verify_certificate", formatterName = "formatter_name", formatterKwargs = "formatter_kwargs"
         case bytesPerToken = "bytes_per_token"
     }
-}
 
-/// `conf/model/aleph_alpha.yaml` params (eval-framework's names).
-public struct AlephAlphaParams: Decodable, Sendable, Equatable {
-    public var modelName: String
-    public var checkpointName: String?
-    public var baseURL: String?
-    public var tokenEnv: String?
-    public var formatterName: String?
-    public var formatterKwargs: ConfigNode?
-    public var maximumTokens: Int?
-    public var temperature: Double?
-    public var topP: Double?
-    public var stopSequences: [String]?
-    public var maxRetries: Int?
-    public var maxAsyncConcurrentRequests: Int?
-    public var requestTimeoutSeconds: Double?
-    public var queueFullTimeoutSeconds: Double?
-    public var bytesPerToken: Double?
-    public var contextWindow: Int?
+    public static let rules: [String: ParamRule] = [
+        "base_url": .url, "num_concurrent": .count(minimum: 1), "max_retries": .count(minimum: 0), "max_gen_toks": .count(minimum: 1),
+        "max_length": .count(minimum: 1), "batch_size": .count(minimum: 1), "temperature": .nonNegative, "top_p": .probability,
+        "timeout": .positive, "bytes_per_token": .positive,
+    ]
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case modelName = "model_name", checkpointName = "checkpoint_name", baseURL = "base_url", tokenEnv = "token_env"
-        case formatterName = "formatter_name", formatterKwargs = "formatter_kwargs", maximumTokens = "maximum_tokens"
-        case temperature, topP = "top_p", stopSequences = "stop_sequences", maxRetries = "max_retries"
-        case maxAsyncConcurrentRequests = "max_async_concurrent_requests", requestTimeoutSeconds = "request_timeout_seconds"
-        case queueFullTimeoutSeconds = "queue_full_timeout_seconds", bytesPerToken = "bytes_per_token"
-        case contextWindow = "context_window"
+    /// The server at `base_url`. Local servers need no key; one in OPENAI_API_KEY is sent when
+    /// present (vLLM's `--api-key`).
+    func client(_ environment: ModelEnvironment) -> OpenAIClient {
+        let key = environment.environment("OPENAI_API_KEY")
+        return OpenAIClient(baseURL: baseURL, auth: key.map { .bearer($0) } ?? .none, organization: nil, azure: nil,
+                            transport: environment.transport(verifyCertificates: verifyCertificate ?? true),
+                            timeout: .seconds(checked: timeout, default: 300))
+    }
+
+    /// A local `tokenizer.json` (a file, or a folder holding one) for exact token counts.
+    func loadTokenizer() throws -> BPETokenizer? {
+        guard let path = tokenizer else { return nil }
+        var url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            url.appendPathComponent("tokenizer.json")
+        }
+        do {
+            return try BPETokenizer(contentsOf: url)
+        } catch let error as TokenizerError {
+            throw ModelError(.configuration, "model.params.tokenizer: \(error.message)", hint: error.hint ?? "give the path of a local tokenizer.json")
+        }
     }
 }
 
@@ -100,4 +129,11 @@ public func scaledMaxTokens(_ maxTokens: Int?, bytesPerToken: Double?) -> Int? {
     guard let maxTokens else { return nil }
     guard let bytesPerToken, bytesPerToken > 0 else { return maxTokens }
     return Int((Double(maxTokens) * 4.0 / bytesPerToken).rounded(.up))
+}
+
+extension Duration {
+    /// A timeout in seconds from a config value checked to be positive and finite (a year at most).
+    static func seconds(checked value: Double?, default fallback: Double) -> Duration {
+        .milliseconds(Int(min(max(value ?? fallback, 0.001), 86_400 * 365) * 1000))
+    }
 }

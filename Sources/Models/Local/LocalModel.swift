@@ -22,8 +22,8 @@ public struct LocalModel: LanguageModel {
     let params: LocalModelParams
     let maxConcurrency: Int
 
-    static func build(_ node: ConfigNode, backend: String, resolvePath relative: @Sendable (String) -> String = { $0 }) throws -> LocalModel {
-        var params = try decodeParams(LocalModelParams.self, node)
+    static func build(_ params: LocalModelParams, backend: String, resolvePath relative: @Sendable (String) -> String = { $0 }) throws -> LocalModel {
+        var params = params
         params.checkpointPath = params.checkpointPath.map(relative)
         params.peftModel = params.peftModel.map(relative)
         let path = try resolvePath(params)
@@ -280,5 +280,15 @@ final class LoadedModels: Sendable {
         let engine = try load()
         engines.withLock { $0[key] = engine }
         return engine
+    }
+}
+
+/// `+model=hf_local` (and its presets, `+model=smollm2`): a GGUF file or a Hugging Face folder
+/// on the Torch engine, in this process.
+enum HFLocalBackend: Backend {
+    static let name = "hf_local"
+
+    static func build(_ params: LocalModelParams, environment: ModelEnvironment) throws -> any LanguageModel {
+        try LocalModel.build(params, backend: name, resolvePath: environment.resolvePath)
     }
 }

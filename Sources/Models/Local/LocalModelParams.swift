@@ -2,7 +2,7 @@ import Config
 
 /// `model.params` of the local backend (`hf_local`; `conf/model/smollm2.yaml` is a preset).
 /// Generation settings follow eval-framework's HFLLM and Hugging Face's `generate`.
-struct LocalModelParams: Decodable, Sendable {
+struct LocalModelParams: BackendParams {
     enum DType: String, ConfigEnum {
         case float32, bfloat16
         /// The dtype the checkpoint stores, as `dtype="auto"` means in transformers and lm-eval:
@@ -67,4 +67,10 @@ struct LocalModelParams: Decodable, Sendable {
         case batchSize = "batch_size"
         case maxConcurrency = "max_concurrency"
     }
+
+    static let rules: [String: ParamRule] = [
+        "bytes_per_token": .positive, "max_new_tokens": .count(minimum: 1), "temperature": .nonNegative, "top_p": .probability,
+        "top_k": .count(minimum: 0), "repetition_penalty": .positive, "max_length": .count(minimum: 1), "batch_size": .count(minimum: 1),
+        "threads": .count(minimum: 1), "max_concurrency": .count(minimum: 1),
+    ]
 }

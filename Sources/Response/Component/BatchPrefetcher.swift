@@ -34,29 +34,25 @@ struct BatchPrefetcher {
         }
         let requestsByKey = Dictionary(requests.map { ($0.key, $0.request) }, uniquingKeysWith: { first, _ in first })
         let stored = try cache.answers(forKeys: requests.map(\.key).filter { !waiting.contains($0) })
-        var toSend: [(String, String, JSONValue)] = []  // key, url, body
+        var toSend: [BatchEntry] = []
         for (key, request) in requests where stored[key] == nil && !waiting.contains(key) {
             guard let entry = model.batchEntry(for: request) else { continue }
-            toSend.append((key, entry.url, entry.body))
+            toSend.append(BatchEntry(key: key, url: entry.url, body: entry.body))
         }
-        // One endpoint per batch (the API's rule); chunks of batch_size.
-        for endpoint in Set(toSend.map(\.1)).sorted() {
-            let lines = toSend.filter { $0.1 == endpoint }
+        // One endpoint per batch (the APIs' rule); chunks of batch_size.
+        for endpoint in Set(toSend.map(\.url)).sorted() {
+            let entries = toSend.filter { $0.url == endpoint }
             var start = 0
-            while start < lines.count {
+            while start < entries.count {
                 try Task.checkCancellation()
-                let chunk = lines[start..<min(start + settings.size, lines.count)]
+                let chunk = Array(entries[start..<min(start + settings.size, entries.count)])
                 start += chunk.count
-                let jsonl = chunk.map { key, url, body -> String in
-                    let line: JSONValue = ["custom_id": .string(key), "method": "POST", "url": .string(url), "body": body]
-                    return line.canonicalString
-                }
-                let file = try await api.upload(jsonl, name: "runner-batch-\(modelHash.prefix(8)).jsonl")
-                let batch = try await api.create(inputFileID: file, endpoint: endpoint, completionWindow: settings.completionWindow)
-                let pending = PendingBatch(id: batch.id, model: modelHash, keys: chunk.map(\.0))
+                let (batch, note) = try await api.submit(chunk, endpoint: endpoint, completionWindow: settings.completionWindow,
+                                                         name: "runner-batch-\(modelHash.prefix(8)).jsonl")
+                let pending = PendingBatch(id: batch.id, model: modelHash, keys: chunk.map(\.key))
                 try cache.recordBatch(pending)
                 inFlight.append(pending)
-                log("batch \(batch.id): sent \(chunk.count) requests to \(endpoint) (file \(file))")
+                log("batch \(batch.id): sent \(chunk.count) requests to \(endpoint) (\(note))")
             }
         }
         // Follow every batch to its end; store each answer as it is read.
@@ -66,7 +62,7 @@ struct BatchPrefetcher {
         while !remaining.isEmpty {
             var still: [PendingBatch] = []
             for pending in remaining {
-                let batch: OpenAIBatchAPI.Batch
+                let batch: BatchStatus
                 do {
                     batch = try await api.retrieve(pending.id)
                     failures = 0
@@ -95,23 +91,19 @@ struct BatchPrefetcher {
         return fetched
     }
 
-    /// Stores the answers of a finished batch's output file; lines that failed stay unanswered
-    /// and are asked directly by the run.
-    private func ingest(_ batch: OpenAIBatchAPI.Batch, pending: PendingBatch, requests: [String: ModelRequest]) async throws -> Set<String> {
+    /// Stores the answers of a finished batch; entries that failed stay unanswered and are
+    /// asked directly by the run.
+    private func ingest(_ batch: BatchStatus, pending: PendingBatch, requests: [String: ModelRequest]) async throws -> Set<String> {
         var answered = Set<String>()
-        if let output = batch.outputFileID {
-            for line in try await model.batchAPI.content(output) {
-                guard let json = try? JSONValue.parse(Data(line.utf8)), let key = json["custom_id"]?.stringValue,
-                      let response = json["response"], response["status_code"]?.intValue == 200, let body = response["body"] else { continue }
-                // A line this run did not ask for (another run's batch for the same model) is stored only when its request is known.
-                guard let request = requests[key] else { continue }
-                do {
-                    let answer = try model.batchAnswer(body, for: request)
-                    try cache.store(answer, forKey: key, modelDict: model.modelDict, request: request, latency: .zero)
-                    answered.insert(key)
-                } catch {
-                    log("batch \(batch.id): line \(key.prefix(12)): \(error); asked directly instead")
-                }
+        for (key, body) in try await model.batchAPI.results(of: batch) {
+            // A line this run did not ask for (another run's batch for the same model) is stored only when its request is known.
+            guard let request = requests[key] else { continue }
+            do {
+                let answer = try model.batchAnswer(body, for: request)
+                try cache.store(answer, forKey: key, modelDict: model.modelDict, request: request, latency: .zero)
+                answered.insert(key)
+            } catch {
+                log("batch \(batch.id): line \(key.prefix(12)): \(error); asked directly instead")
             }
         }
         let failed = pending.keys.count - answered.count
