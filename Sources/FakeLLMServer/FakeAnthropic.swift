@@ -33,11 +33,13 @@ extension FakeLLMServer {
     }
 
     /// A 429's headers: `retry-after` when the plan sets one, and always the exhausted request
-    /// limit with its reset time (RFC 3339), as the API sends them.
+    /// limit with its reset time (RFC 3339; 10 s ahead unless the plan says), as the API sends them.
     func anthropicRateLimitHeaders() -> [String: String] {
-        let wait = plan.retryAfterSeconds ?? 1
+        let wait = plan.retryAfterSeconds ?? 10
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         var headers = ["anthropic-ratelimit-requests-limit": "50", "anthropic-ratelimit-requests-remaining": "0",
-                       "anthropic-ratelimit-requests-reset": ISO8601DateFormatter().string(from: Date().addingTimeInterval(wait))]
+                       "anthropic-ratelimit-requests-reset": formatter.string(from: Date().addingTimeInterval(wait))]
         if let seconds = plan.retryAfterSeconds { headers["retry-after"] = String(seconds) }
         return headers
     }

@@ -51,7 +51,7 @@ actor Tally {
 do {
     let params = try YAMLLoader.load("base_url: \(baseURL)\ntimeout: 30\n", file: "<driver>")
     let model = try ModelMap.default.build(LLMConfig(name: "local_chat", params: params))
-    let cache = cachePath == "off" ? nil : try ResponseStores.open(cachePath, claimLease: claimLease)
+    let cache = cachePath == "off" ? nil : try ResponseStores.open(cachePath, options: StoreOptions(claimLease: claimLease))
     let component = ResponseComponent(model: model, cache: cache,
                                       policy: ResponsePolicy(maxConcurrency: concurrency, maxRetries: retries,
                                                              backoff: Backoff(initialWait: 0.05, maxWait: 1)))

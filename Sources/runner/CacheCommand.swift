@@ -46,11 +46,11 @@ enum CacheCommand {
     }
 
     /// A cache by path or URL; a path must exist unless `create` (a copy's destination).
-    static func open(_ location: String, mode: ResponseCache.Mode = .use, create: Bool = false) throws -> any CacheInventory {
-        guard create || ResponseStores.isPostgresURL(location) || FileManager.default.fileExists(atPath: location) else {
+    static func open(_ location: String, mode: CacheMode = .use, create: Bool = false) throws -> any CacheInventory {
+        guard create || !ResponseStores.isFile(location) || FileManager.default.fileExists(atPath: location) else {
             throw UserError(.io, "no response cache at \(location)", hint: "give the path of a responses.sqlite, or a postgresql:// URL")
         }
-        return try ResponseStores.open(location, mode: mode)
+        return try ResponseStores.open(location, options: StoreOptions(mode: mode))
     }
 
     static func show(_ location: String) throws {

@@ -13,7 +13,7 @@ struct AnyFolderTests {
         let elsewhere = try TemporaryDirectory()
         let help = try await RunnerProcess.run(["--help"], in: elsewhere.url)
         #expect(help.status == 0, "\(help.stderr)")
-        #expect(help.stdout.contains("model: aleph_alpha, hf_local"), "the repository's groups: \(help.stdout.prefix(400))")
+        #expect(help.stdout.contains("model: aleph_alpha, anthropic, hf_local"), "the repository's groups: \(help.stdout.prefix(400))")
         #expect(try await RunnerProcess.run(["--version"], in: elsewhere.url).status == 0)
         let printed = try await RunnerProcess.run(["--cfg", "job", "+model=smollm2", "+task=mcq"], in: elsewhere.url)
         #expect(printed.status == 0, "\(printed.stderr)")

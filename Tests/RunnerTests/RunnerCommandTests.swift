@@ -11,7 +11,7 @@ struct RunnerCommandTests {
     func help() async throws {
         let result = try await RunnerProcess.run(["-cp", conf, "--help"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("model: aleph_alpha, hf_local, local_chat, local_completions, openai_chat, openai_completion, smollm2, vllm\n"))
+        #expect(result.stdout.contains("model: aleph_alpha, anthropic, hf_local, local_chat, local_completions, openai_chat, openai_completion, smollm2, vllm\n"))
         #expect(result.stdout.contains("task: lm_eval, mcq, mmlu_style, qa, yes_no_maybe\n"))
         for syntax in ["+key=value", "++key=value", "~key", "group@pkg=option", "range(", "glob(", "--config-dir"] {
             #expect(result.stdout.contains(syntax), "\(syntax) missing from --help")

@@ -63,7 +63,9 @@ struct TrustedNumbersTests {
         #expect(most.stdout.contains("the first: item q0: \"Sure!\", item q1: \"no idea\""), "\(most.stdout)")
         let warnings = try run.results()["warnings"] as? [String]
         #expect(warnings?.count == 1)
-        // report.html names it above the table, with the first raw answers.
+        // report.html (`runner report`: one run writes none by itself) names it above the table, with the first raw answers.
+        let report = try await RunnerProcess.run(["report", run.folder.url.appendingPathComponent("out").path])
+        #expect(report.status == 0, "\(report.stderr)")
         let page = try run.folder.read("out/report.html")
         let notes = try #require(page.range(of: "could not be read, more than task.max_null_rate=0.5"), "no null-rate note in report.html")
         #expect(page[notes.upperBound...].prefix(300).contains("Sure!"), "\(page[notes.upperBound...].prefix(300))")

@@ -95,7 +95,8 @@ public struct CacheConfig: Decodable, Sendable, Equatable {
 
     public var path: String?
     public var mode: Mode
-    /// `postgresql://USER@HOST:PORT/DB`: keep answers in PostgreSQL instead of the SQLite file.
+    /// `postgresql://USER@HOST:PORT/DB`: keep answers in PostgreSQL instead of the SQLite file
+    /// (`memory:NAME`: in this process only, for tests).
     public var url: String?
     /// The environment variable holding the PostgreSQL password (libpq reads PGPASSWORD itself).
     public var passwordEnv: String?

@@ -11,8 +11,8 @@ import Models
 /// The password never appears in the URL: libpq reads `PGPASSWORD` (or `~/.pgpass`), or
 /// `passwordVariable` names another environment variable. Claim leases run on the server's
 /// clock, so machines whose clocks differ agree on when a claim lapses.
-public final class PostgresResponseCache: ResponseStore {
-    public let mode: ResponseCache.Mode
+public final class PostgresResponseCache: Sendable {
+    public let mode: CacheMode
     public let owner: ClaimOwner
     public let claimLease: Double
     public let location: String
@@ -22,7 +22,7 @@ public final class PostgresResponseCache: ResponseStore {
     ///
     /// - Throws: ``CacheStoreError`` for a URL that is not `postgresql://...`, a URL with a
     ///   password, a missing libpq, or a server that cannot be reached, naming the URL.
-    public init(url: String, mode: ResponseCache.Mode = .use, passwordVariable: String? = nil,
+    public init(url: String, mode: CacheMode = .use, passwordVariable: String? = nil,
                 environment: [String: String] = ProcessInfo.processInfo.environment, claimLease: Double = 60) throws(CacheStoreError) {
         guard var components = URLComponents(string: url), components.scheme == "postgresql" || components.scheme == "postgres",
               components.host?.isEmpty == false else {

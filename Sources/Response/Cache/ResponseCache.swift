@@ -12,19 +12,8 @@ import Models
 /// let cache = try ResponseCache(path: ResponseCache.defaultPath, mode: .use)
 /// ```
 public final class ResponseCache: Sendable {
-    public enum Mode: String, Sendable {
-        /// Read cached answers and store new ones.
-        case use
-        /// Ask again and overwrite.
-        case refresh
-        /// Read only; never write.
-        case readOnly = "read_only"
-        /// No cache.
-        case off
-    }
-
     public let path: String
-    public let mode: Mode
+    public let mode: CacheMode
     /// Who this cache's claims belong to (see ``claim(keys:)``).
     public let owner: ClaimOwner
     /// How long a claim lasts unless renewed; ``renewClaims()`` renews this owner's claims.
@@ -41,7 +30,7 @@ public final class ResponseCache: Sendable {
     /// Opens (and creates or migrates) the cache at `path`; `":memory:"` for tests.
     ///
     /// - Throws: ``ModelError`` `.configuration` naming the file when it cannot be opened.
-    public init(path: String, mode: Mode = .use, claimLease: Double = 60) throws {
+    public init(path: String, mode: CacheMode = .use, claimLease: Double = 60) throws {
         self.path = path
         self.mode = mode
         self.owner = ClaimOwner.current()

@@ -53,14 +53,11 @@ enum JobExecutor {
 
         let response = run.response
         var cache: (any ResponseStore)?
-        if response.cache.mode != .off {
-            let mode = ResponseCache.Mode(rawValue: response.cache.mode.rawValue) ?? .use
-            if let url = response.cache.url {
-                cache = try PostgresResponseCache(url: url, mode: mode, passwordVariable: response.cache.passwordEnv)
-            } else {
-                cache = try ResponseCache(path: response.cache.path ?? ResponseCache.defaultPath, mode: mode)
-            }
-            log.info("cache \(cache!.location) (\(response.cache.mode.rawValue))")
+        if let mode = CacheMode(rawValue: response.cache.mode.rawValue) {  // none for `off`
+            let options = StoreOptions(mode: mode, passwordVariable: response.cache.passwordEnv)
+            let store = try ResponseStores.open(url: response.cache.url, path: response.cache.path ?? ResponseCache.defaultPath, options: options)
+            log.info("cache \(store.location) (\(mode.rawValue))")
+            cache = store
         }
         let component = ResponseComponent(model: model, cache: cache, policy: ResponsePolicy(response, model: model),
                                           log: { message in
