@@ -26,7 +26,9 @@ struct JobLauncher {
     let startTime: time_t
     let commandLine: [String]
 
-    func launch(_ jobs: [[Override]]) async throws(ConfigError) -> Int32 {
+    /// - Throws: ``ConfigError`` for a job that cannot be composed, ``UserError`` for a folder
+    ///   that cannot be made or a launcher that refuses.
+    func launch(_ jobs: [[Override]]) async throws -> Int32 {
         let mode = options.multirun ? "MULTIRUN" : "RUN"
         // As in Hydra, the launcher only takes a sweep: a single run is always run here.
         if options.multirun {
@@ -77,7 +79,7 @@ struct JobLauncher {
                 target = ConfigValueText.text(resolvedHydra.node(at: "run.dir")?.value ?? .string("outputs"))
                 reuse = !Self.isDefault("run.dir", in: composition.hydra)
             }
-            func makeDirectory() throws(ConfigError) -> String {
+            func makeDirectory() throws(UserError) -> String {
                 defer { usedDirectories.insert(target) }
                 return reuse && !usedDirectories.contains(target) ? try RunDirectory.createOrReuse(target) : try RunDirectory.createUnique(target)
             }

@@ -4,19 +4,20 @@ import Glibc
 import Darwin
 #endif
 import Config
+import Diagnostics
 
 /// Output directories and the `.hydra` record inside each.
 enum RunDirectory {
     /// Creates `path` (and its parents); when it exists already, creates `path_1`, `path_2`, ...
     /// so that two runs started in the same second never share a directory.
-    static func createUnique(_ path: String) throws(ConfigError) -> String {
+    static func createUnique(_ path: String) throws(UserError) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         try createParents(of: trimmed)
         var candidate = trimmed
         var suffix = 0
         while mkdir(candidate, 0o755) != 0 {
             guard errno == EEXIST else {
-                throw ConfigError(.outputFiles, "cannot create output directory '\(candidate)': \(String(cString: strerror(errno)))",
+                throw UserError(.io, "cannot create output directory '\(candidate)': \(String(cString: strerror(errno)))",
                                   hint: "check hydra.run.dir / hydra.sweep.dir and the folder's permissions")
             }
             suffix += 1
@@ -27,25 +28,25 @@ enum RunDirectory {
 
     /// Creates `path` (and its parents), or uses it as it is when it exists: Hydra writes an
     /// explicit `hydra.run.dir` into the same folder every time.
-    static func createOrReuse(_ path: String) throws(ConfigError) -> String {
+    static func createOrReuse(_ path: String) throws(UserError) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         try createParents(of: trimmed)
         if mkdir(trimmed, 0o755) != 0 {
             guard errno == EEXIST, FileSystem.isDirectory(trimmed) else {
-                throw ConfigError(.outputFiles, "cannot create output directory '\(trimmed)': \(String(cString: strerror(errno)))",
+                throw UserError(.io, "cannot create output directory '\(trimmed)': \(String(cString: strerror(errno)))",
                                   hint: "check hydra.run.dir / hydra.sweep.dir and the folder's permissions")
             }
         }
         return trimmed
     }
 
-    static func createParents(of path: String) throws(ConfigError) {
+    static func createParents(of path: String) throws(UserError) {
         var prefix = path.hasPrefix("/") ? "/" : ""
         let parts = path.split(separator: "/").dropLast()
         for part in parts {
             prefix += part
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw ConfigError(.outputFiles, "cannot create directory '\(prefix)': \(String(cString: strerror(errno)))",
+                throw UserError(.io, "cannot create directory '\(prefix)': \(String(cString: strerror(errno)))",
                                   hint: "check the output path and permissions")
             }
             prefix += "/"
@@ -55,10 +56,10 @@ enum RunDirectory {
     /// Writes `.hydra/config.yaml` (composed, unresolved, secrets masked), `.hydra/overrides.yaml`
     /// and `.hydra/hydra.yaml` (run metadata: command line, start time, version, git revision).
     static func writeRecord(_ job: PreparedJob, composition: Composition, hydra: ConfigNode, commandLine: [String],
-                            startTime: time_t, version: String) throws(ConfigError) {
+                            startTime: time_t, version: String) throws(UserError) {
         let dir = job.directory + "/.hydra"
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
-            throw ConfigError(.outputFiles, "cannot create '\(dir)'", hint: "check the folder's permissions")
+            throw UserError(.io, "cannot create '\(dir)'", hint: "check the folder's permissions")
         }
         let emitter = YAMLEmitter()
         try write(emitter.emit(Redactor.redact(composition.config)), to: dir + "/config.yaml")
@@ -85,9 +86,9 @@ enum RunDirectory {
     }
 
     /// Writes a file whole: to a temporary name first, then renamed, so a crash never leaves half a file.
-    static func write(_ text: String, to path: String) throws(ConfigError) {
+    static func write(_ text: String, to path: String) throws(UserError) {
         if let reason = FileSystem.writeWhole(Array(text.utf8), to: path) {
-            throw ConfigError(.outputFiles, "cannot write '\(path)': \(reason)", hint: "check the folder's permissions and that the disk has space")
+            throw UserError(.io, "cannot write '\(path)': \(reason)", hint: "check the folder's permissions and that the disk has space")
         }
     }
 

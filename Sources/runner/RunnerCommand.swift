@@ -108,8 +108,7 @@ enum RunnerCommand {
         do {
             return try await launcher.launch(jobs)
         } catch {
-            Output.error(error.description)
-            return error.userError.exitCode
+            return Output.fail(error)
         }
     }
 

@@ -33,11 +33,6 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible, Equatable {
         case invalidValue
         case sweep
         case usage
-        /// The cluster's tools refused a sweep or could not be run (`sbatch`): a failure, not a mistake in the config.
-        case launcher
-        /// The run's own folders and files could not be written (a full disk, permissions): a
-        /// file-system failure, which exits 1 wherever it happens, as results.json's writer does.
-        case outputFiles
     }
 
     public var code: Code
@@ -79,8 +74,6 @@ extension ConfigError: UserFacingError {
         let kind: UserError.Kind
         switch code {
         case .usage, .overrideSyntax: kind = .usage
-        case .launcher: kind = .runtime
-        case .outputFiles: kind = .io
         default: kind = .config
         }
         return UserError(kind, message, place: place, hint: hint, snippet: snippet)

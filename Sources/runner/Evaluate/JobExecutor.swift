@@ -129,7 +129,8 @@ enum JobExecutor {
             if !options.quiet { Output.out(ResultSummary.text(result)) }
             // lm-eval runs end as lm_eval does: with its table(s).
             if !options.quiet, let lmEval = result.extra.first(where: { $0.0 == "lm_eval" })?.1 { Output.out(LMEvalOutputFiles.table(lmEval: lmEval)) }
-            if let message = failureMessage(result, job: job, firstError: setup.component.firstFailure) { Output.error(message) }
+            if let failure = failure(result, job: job, firstError: setup.component.firstFailure) { Output.error(failure.description) }
+            if let notice = interruption(result, job: job) { Output.error(notice) }
         case .failure(let error):
             let problem = userError(error, resolved: job.resolved)
             log.error("\(problem.description)")
@@ -147,28 +148,36 @@ enum JobExecutor {
         }
     }
 
+    /// Why a run that ended failed or stopped, as a ``UserError`` (the exit code was decided by
+    /// ``exitCode(_:)``); nil for a run that completed or was interrupted.
+    ///
     /// - Parameter firstError: the error of the first item that failed (its URL, status and the
     ///   server's message), shown with its hint when too many items errored.
-    static func failureMessage(_ result: EvaluationResult, job: PreparedJob, firstError: ModelError? = nil) -> String? {
+    static func failure(_ result: EvaluationResult, job: PreparedJob, firstError: ModelError? = nil) -> UserError? {
         switch result.status {
         case .failed where result.errorRate <= result.settings.maxErrorRate && result.stopReason != nil:
             // Skipped items, nothing scored, or no answer readable: the reason says which.
-            return "error: \(result.stopReason!)" + (result.stopHint.map { "\nhint: " + $0 } ?? "")
+            return UserError(.runtime, result.stopReason!, hint: result.stopHint)
         case .failed:
-            return "error: \(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
+            let message = "\(result.errorCount) of \(result.totalItems) items errored (\(ResultSummary.format(result.errorRate * 100, 1))%), more than response.max_error_rate=\(result.settings.maxErrorRate)"
                 + (result.stopReason.map { "; " + $0.prefix { $0 != ":" } + ", the answers received are kept" } ?? "")
-                + (firstError.map { "\nfirst error: \($0.message)" } ?? "")
-                + "\nhint: \(firstError?.hint.map { $0 + "; " } ?? "")the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items"
+            return UserError(.runtime, message,
+                             hint: "\(firstError?.hint.map { $0 + "; " } ?? "")the reasons are in \(job.directory)/samples.jsonl and runner.log; re-run the same command to retry only the failed items",
+                             snippet: firstError.map { "first error: \($0.message)" })
         case .stopped:
             let answered = result.scoredCount > 0 ? "; the \(result.scoredCount) answers received before the stop are kept and cached" : ""
-            return "error: run stopped: \(result.stopReason ?? "the server refused the requests")"
-                + "\nhint: \(result.stopHint ?? "fix the key or endpoint")\(answered); re-run the same command to go on"
-        case .interrupted:
-            return "[runner] interrupted after \(result.finishedCount) of \(result.totalItems) items; run the same command again to resume from the cache"
-                + (job.run.response.batch ? "\n[runner] batches already sent keep running at the provider: the same command picks them up; 'runner batches cancel' with the same overrides cancels them" : "")
+            return UserError(.runtime, "run stopped: \(result.stopReason ?? "the server refused the requests")",
+                             hint: "\(result.stopHint ?? "fix the key or endpoint")\(answered); re-run the same command to go on")
         default:
             return nil
         }
+    }
+
+    /// What an interrupted run says: how far it got and how to resume (not an error).
+    static func interruption(_ result: EvaluationResult, job: PreparedJob) -> String? {
+        guard result.status == .interrupted else { return nil }
+        return "[runner] interrupted after \(result.finishedCount) of \(result.totalItems) items; run the same command again to resume from the cache"
+            + (job.run.response.batch ? "\n[runner] batches already sent keep running at the provider: the same command picks them up; 'runner batches cancel' with the same overrides cancels them" : "")
     }
 
     /// The one shape of a setup error, placed at its config key's file and line when it names

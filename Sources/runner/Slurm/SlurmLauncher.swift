@@ -15,7 +15,7 @@ import Foundation
 struct SlurmLauncher {
     let base: JobLauncher
 
-    func launch(_ jobs: [[Override]]) async throws(ConfigError) -> Int32 {
+    func launch(_ jobs: [[Override]]) async throws -> Int32 {
         let clock = ContinuousClock()
         let began = clock.now
         let mode = "MULTIRUN"
@@ -109,10 +109,10 @@ struct SlurmLauncher {
     }
 
     /// `sbatch --parsable SCRIPT`: the job id, or one clear error.
-    static func submit(_ scriptPath: String) throws(ConfigError) -> String {
+    static func submit(_ scriptPath: String) throws(UserError) -> String {
         var problem = ""
         guard let result = Subprocess.run("sbatch", ["--parsable", scriptPath], problem: &problem) else {
-            throw ConfigError(.launcher, "cannot run sbatch: \(problem)",
+            throw UserError(.runtime, "cannot run sbatch: \(problem)",
                               hint: "hydra/launcher=slurm needs Slurm's sbatch on PATH (Debian: apt-get install slurm-client); the job script is kept in \(scriptPath)")
         }
         let output = result.output.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -120,7 +120,7 @@ struct SlurmLauncher {
         let jobID = String(output.split(separator: ";").first ?? "")
         guard result.succeeded, !jobID.isEmpty, jobID.allSatisfy({ $0.isNumber }) else {
             let message = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ConfigError(.launcher, "sbatch refused the sweep: \(message.isEmpty ? output : message)",
+            throw UserError(.runtime, "sbatch refused the sweep: \(message.isEmpty ? output : message)",
                               hint: "check hydra.launcher (partition, account, qos, time) against 'sinfo'; the job script is \(scriptPath)")
         }
         return jobID
