@@ -6,7 +6,7 @@ import Models
 import Testing
 
 /// Claims in the SQLite cache: one asker per answer at a time, across connections and processes.
-@Suite("Claims: no answer asked for twice at once")
+@Suite("Claims: no answer asked for twice at once", .timeLimit(.minutes(10)))
 struct ClaimTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("claims-\(UUID().uuidString)")
     var path: String { folder.appendingPathComponent("responses.sqlite").path }

@@ -5,7 +5,7 @@ import TestSupport
 
 /// The runner used where users use it: from another folder, with `--config-dir`, and installed
 /// apart from the repository (`scripts/install.sh`'s layout) (issue 25, section 4).
-@Suite("running from any folder", .serialized)
+@Suite("running from any folder", .serialized, .timeLimit(.minutes(10)))
 struct AnyFolderTests {
     @Test("outside the repository: --help, --version and the built-in configs work, and +model=smollm2 finds its weights",
           .enabled(if: SmolLM2.available(in: RunnerProcess.packageRoot), SmolLM2.missing))

@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every command the README and `runner --help` show is run here: an example that stopped
 /// working is a failing test, not a surprise for a new user.
-@Suite("Documented examples")
+@Suite("Documented examples", .timeLimit(.minutes(10)))
 struct DocumentationExamplesTests {
     static let readme: String = (try? String(contentsOf: RunnerProcess.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
 

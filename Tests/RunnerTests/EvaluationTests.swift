@@ -6,7 +6,7 @@ import Testing
 /// Whole evaluations through the built `runner` against the fault-injecting server. The
 /// server's answers are set by markers in the questions (`[answer:B]`, `[prefer:C]`), so every
 /// metric below is known exactly.
-@Suite("evaluations end to end", .serialized)
+@Suite("evaluations end to end", .serialized, .timeLimit(.minutes(10)))
 struct EvaluationTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 

@@ -5,7 +5,7 @@ import Testing
 
 /// The sweep scripts under `experiments/` run as a user would run them, against the fake
 /// server, and leave one folder per job and a summary.
-@Suite("experiment scripts")
+@Suite("experiment scripts", .timeLimit(.minutes(10)))
 struct ExperimentScriptsTests {
     func runScript(_ name: String, sweepDirectory: URL, server: FakeLLMServer?) async throws -> (status: Int32, stderr: String) {
         let process = Process()

@@ -54,7 +54,7 @@ struct HydraCase: CustomTestStringConvertible, Sendable {
     }
 }
 
-@Suite("Hydra conformance: runner --cfg job on recorded trees")
+@Suite("Hydra conformance: runner --cfg job on recorded trees", .timeLimit(.minutes(10)))
 struct HydraConformanceTests {
     @Test("prints exactly what Hydra printed", arguments: HydraCase.succeeding)
     func matchesHydraOutput(_ hydraCase: HydraCase) async throws {

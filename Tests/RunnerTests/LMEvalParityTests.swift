@@ -9,7 +9,7 @@ import Testing
 /// same loglikelihoods within 1e-3 (float32 on both sides: measured up to 1e-4), the same
 /// greedy generations and filtered answers, the same per-document metrics, and lm-eval's own
 /// `results.json` numbers, standard errors included.
-@Suite("lm-eval parity: recorded lm-eval runs, repeated with hf_local", .serialized)
+@Suite("lm-eval parity: recorded lm-eval runs, repeated with hf_local", .serialized, .timeLimit(.minutes(10)))
 struct LMEvalParityTests {
     static let root = RunnerProcess.packageRoot.appendingPathComponent("Tests/TasksTests/Fixtures/lm_eval")
 

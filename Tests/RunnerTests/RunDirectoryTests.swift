@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Runs and sweeps write Hydra's directory layout with the `.hydra` record.
-@Suite("Run and multirun directories")
+@Suite("Run and multirun directories", .timeLimit(.minutes(10)))
 struct RunDirectoryTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 

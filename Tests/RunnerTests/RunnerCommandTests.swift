@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The command line itself: help, info, printing, flags and their errors.
-@Suite("runner command line")
+@Suite("runner command line", .timeLimit(.minutes(10)))
 struct RunnerCommandTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 

@@ -5,7 +5,7 @@ import Testing
 
 /// `hydra/launcher=slurm` without a cluster: the launcher group, its settings and the checks
 /// made before anything is submitted.
-@Suite("Slurm launcher settings")
+@Suite("Slurm launcher settings", .timeLimit(.minutes(10)))
 struct SlurmLauncherSettingsTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 

@@ -1,11 +1,12 @@
 import FakeLLMServer
 import Foundation
+import TestSupport
 import Testing
 
 /// A run that produced nothing, or not what was asked, never says "completed": skipped items,
 /// unreadable answers, failed jobs of a sweep and the sampling seed, through the built runner
 /// against the fake server (issue 25, section 1).
-@Suite("numbers a user can trust", .serialized)
+@Suite("numbers a user can trust", .serialized, .timeLimit(.minutes(10)))
 struct TrustedNumbersTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
     typealias Run = EvaluationTests.Run
@@ -155,7 +156,7 @@ struct TrustedNumbersTests {
 
 /// The run's own files when the disk fills (issue 25, section 3): a file-size limit set by the
 /// kernel (`ulimit -f`, with SIGXFSZ ignored, so writes fail with EFBIG as on a full disk).
-@Suite("writing the run's files on a full disk", .serialized)
+@Suite("writing the run's files on a full disk", .serialized, .timeLimit(.minutes(10)))
 struct FullDiskTests {
     let conf = RunnerProcess.packageRoot.appendingPathComponent("conf").path
 

@@ -9,7 +9,7 @@ import Testing
 /// Few-shot examples are shown with their own question, options and gold answer, whichever
 /// file they come from: the bug this guards against showed a shot file's questions with the
 /// main file's options and letters (examples were looked up by id, and ids default to row numbers).
-@Suite("few-shot examples")
+@Suite("few-shot examples", .timeLimit(.minutes(10)))
 struct FewShotTests {
     let temporary: TemporaryDirectory
     var folder: URL { temporary.url }

@@ -1,28 +1,26 @@
-import FakeLLMServer
 import Foundation
-import TestSupport
 import Testing
 
 /// What one run of the `runner` binary printed and returned.
-struct RunnerResult {
-    var stdout: String
-    var stderr: String
-    var status: Int32
+public struct RunnerResult: Sendable {
+    public var stdout: String
+    public var stderr: String
+    public var status: Int32
 }
 
 /// Runs the built `runner` binary, as a user would from a shell.
-enum RunnerProcess {
+public enum RunnerProcess {
     /// The package's top folder.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static let fixtures = packageRoot.appendingPathComponent("Tests/RunnerTests/Fixtures")
+    public static let fixtures = packageRoot.appendingPathComponent("Tests/RunnerTests/Fixtures")
 
     /// The `runner` built next to the test executable.
-    static let executable = BuiltExecutable.url(named: "runner")
+    public static let executable = BuiltExecutable.url(named: "runner")
 
     /// - Parameter program: another program to run the same way (an installed copy, a shell).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], program: URL? = nil) async throws -> RunnerResult {
+    public static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], program: URL? = nil) async throws -> RunnerResult {
         let executable = program ?? executable, directory = directory ?? packageRoot
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
@@ -50,7 +48,7 @@ enum RunnerProcess {
 
 /// Checks the shape every user error must have: one `error:` line naming the problem, a
 /// `hint:` line, exit code 2, and nothing that looks like a crash.
-func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],
+public func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],
                      sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(result.status == 2, "exit code \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation)
     let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -63,23 +61,4 @@ func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],
     for fragment in fragments {
         #expect(result.stderr.contains(fragment), "'\(fragment)' not in: \(result.stderr)", sourceLocation: sourceLocation)
     }
-}
-
-/// Overrides that let any run of the repository's configs evaluate offline, quickly: a fake
-/// OpenAI-compatible server on loopback, two items of the bundled example data, no cache.
-final class OfflineEvaluation {
-    let server: FakeLLMServer
-
-    init() throws { server = try FakeLLMServer(port: 0, idleTimeout: 300) }
-
-    var overrides: [String] {
-        ["model.params.base_url=http://127.0.0.1:\(server.port)/v1",
-         "task.dataset.path=\(RunnerProcess.packageRoot.path)/data/${task.name}_example.jsonl",
-         "task.dataset.limit=2", "response.cache.mode=off"]
-    }
-
-    /// OpenAI backends need a key in the environment; the fake server accepts any.
-    let environment = ["OPENAI_API_KEY": "sk-fake-for-tests"]
-
-    deinit { server.stop() }
 }
