@@ -209,7 +209,9 @@ struct SlurmClusterTests {
     @Test("a task told of its time limit requeues itself and the next attempt asks only for the missing answers")
     func requeuedTaskResumes() async throws {
         try await Slurm.requireRunning()
-        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 100), idleTimeout: 120)
+        // 40 items, 2 at a time, 0.4 s each: about 6 s left after the tenth answer for the signal
+        // to find the task running (at 0.1 s a loaded CI machine once saw it finish first).
+        let server = try FakeLLMServer(plan: FaultPlan(latencyMilliseconds: 400), idleTimeout: 120)
         defer { server.stop() }
         let dir = try TemporaryDirectory()
         let sweep = dir.url.appendingPathComponent("sweep").path
