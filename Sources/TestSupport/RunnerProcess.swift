@@ -47,10 +47,11 @@ public enum RunnerProcess {
 }
 
 /// Checks the shape every user error must have: one `error:` line naming the problem, a
-/// `hint:` line, exit code 2, and nothing that looks like a crash.
-public func expectUserError(_ result: RunnerResult, contains fragments: [String] = [],
-                     sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(result.status == 2, "exit code \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation)
+/// `hint:` line, the exit code (2 for a mistake in what was asked, 1 for a failure while
+/// running), and nothing that looks like a crash.
+public func expectUserError(_ result: RunnerResult, contains fragments: [String] = [], status: Int32 = 2,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(result.status == status, "exit code \(result.status), stderr: \(result.stderr)", sourceLocation: sourceLocation)
     let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     let errorLines = lines.filter { $0.hasPrefix("error: ") || $0.contains(": error: ") }
     #expect(errorLines.count == 1, "expected one error line in: \(result.stderr)", sourceLocation: sourceLocation)

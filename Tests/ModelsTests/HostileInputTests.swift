@@ -30,6 +30,7 @@ struct HostileInputTests {
             Issue.record("no error for \(path)", sourceLocation: sourceLocation)
         } catch let error as ModelError {
             #expect(error.message.contains(fragment), "\(error.message)", sourceLocation: sourceLocation)
+            #expect(error.kind == .invalidData && error.userError.kind == .data, "a broken file is bad data: \(error.kind)", sourceLocation: sourceLocation)
         } catch {
             Issue.record("not a ModelError: \(error)", sourceLocation: sourceLocation)
         }

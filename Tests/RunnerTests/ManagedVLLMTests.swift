@@ -82,7 +82,8 @@ struct ManagedVLLMTests {
         let result = try await RunnerProcess.run(base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=big",
                                                    "hydra.run.dir=\(dir.url.path)/run"])
         #expect(Date().timeIntervalSince(started) < 20)
-        expectUserError(result, contains: ["vllm serve exited with status 3 before it was ready", "CUDA out of memory"])
+        // The server failing is a failure while running (exit 1), not a mistake in the config.
+        expectUserError(result, contains: ["vllm serve exited with status 3 before it was ready", "CUDA out of memory"], status: 1)
         #expect(!FileManager.default.fileExists(atPath: dir.url.path + "/run"), "a run that cannot start writes no folder")
     }
 
@@ -91,7 +92,7 @@ struct ManagedVLLMTests {
         let standIn = try StandIn("echo 'still loading'; sleep 60")
         let result = try await RunnerProcess.run(base + ["model.params.executable=\(standIn.executable)", "model.params.model_name=slow",
                                                    "model.params.startup_timeout=1"])
-        expectUserError(result, contains: ["was not ready within", "startup_timeout", "still loading"])
+        expectUserError(result, contains: ["was not ready within", "startup_timeout", "still loading"], status: 1)
         #expect(standIn.orphans.isEmpty, "the slow server was left running")
     }
 

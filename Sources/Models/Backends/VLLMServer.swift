@@ -31,14 +31,17 @@ public final class VLLMServer: Sendable {
     /// Starts `arguments` (the executable first, looked up in PATH) and waits until
     /// `GET /health` answers 200.
     ///
-    /// - Throws: ``ModelError`` `.configuration` when the executable cannot be started, exits
+    /// - Throws: ``ModelError`` `.environment` when the executable cannot be started, exits
     ///   before it is ready (with the end of its output), or is not ready within `timeout`.
     init(arguments: [String], key: [String], port: Int, timeout: Duration, log: (@Sendable (String) -> Void)?) throws {
         self.key = key
         self.port = port
         self.state = Mutex(State(log: log))
         var output: [Int32] = [0, 0]
-        guard pipe(&output) == 0 else { throw ModelError(.configuration, "cannot start vllm: pipe: \(String(cString: strerror(errno)))") }
+        guard pipe(&output) == 0 else {
+            let reason = String(cString: strerror(errno))
+            throw ModelError(.environment, "cannot start vllm: pipe: \(reason)", cause: reason)
+        }
         // The read end stays in this process only: a watchdog or any other child spawned later
         // must not hold it, or the server's output never ends when this process dies.
         _ = fcntl(output[0], F_SETFD, FD_CLOEXEC)
@@ -62,8 +65,10 @@ public final class VLLMServer: Sendable {
         close(output[1])
         guard spawned == 0 else {
             close(output[0])
-            throw ModelError(.configuration, "cannot start '\(arguments[0])': \(String(cString: strerror(spawned)))",
-                             hint: "install vLLM (pip install vllm) or set model.params.executable to the vllm command", keyPath: "model.params.executable")
+            let reason = String(cString: strerror(spawned))
+            throw ModelError(.environment, "cannot start '\(arguments[0])': \(reason)",
+                             hint: "install vLLM (pip install vllm) or set model.params.executable to the vllm command",
+                             keyPath: "model.params.executable", cause: reason)
         }
         pid = child
         watchdog = ParentDeathWatchdog(processGroup: child)
@@ -123,7 +128,7 @@ public final class VLLMServer: Sendable {
                 state.withLock { $0.stopped = true }
                 // The reader may still be taking the last lines.
                 Thread.sleep(forTimeInterval: 0.1)
-                throw ModelError(.configuration, "vllm serve exited with status \(status) before it was ready (\(command))"
+                throw ModelError(.environment, "vllm serve exited with status \(status) before it was ready (\(command))"
                                  + (outputTail.isEmpty ? "" : "; its last lines:\n" + outputTail),
                                  hint: "see the lines above (out of memory? an unknown model or flag in model.params.extra_args?)")
             }
@@ -131,7 +136,7 @@ public final class VLLMServer: Sendable {
             Thread.sleep(forTimeInterval: 0.2)
         }
         stop()
-        throw ModelError(.configuration, "vllm serve was not ready within \(timeout) (\(command))"
+        throw ModelError(.environment, "vllm serve was not ready within \(timeout) (\(command))"
                          + (outputTail.isEmpty ? "" : "; its last lines:\n" + outputTail),
                          hint: "a large model takes minutes to load: raise model.params.startup_timeout (seconds)", keyPath: "model.params.startup_timeout")
     }

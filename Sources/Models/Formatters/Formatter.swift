@@ -63,7 +63,8 @@ public enum FormatterRegistry {
         func checkKeys(_ known: [String]) throws {
             for key in args.keys where !known.contains(key) {
                 throw ModelError(.configuration, "unknown formatter_kwargs key '\(key)' for \(name ?? "")",
-                                 hint: known.isEmpty ? "this formatter takes no arguments" : "known: \(known.joined(separator: ", "))")
+                                 hint: known.isEmpty ? "this formatter takes no arguments" : "known: \(known.joined(separator: ", "))",
+                                 keyPath: "model.params.formatter_kwargs.\(key)")
             }
         }
         switch name ?? "ConcatFormatter" {
@@ -80,7 +81,7 @@ public enum FormatterRegistry {
         default:
             var hint = "known formatters: \(names.joined(separator: ", "))"
             hint = DidYouMean.hint(name ?? "", among: names, then: hint)
-            throw ModelError(.configuration, "unknown formatter '\(name ?? "")'", hint: hint)
+            throw ModelError(.configuration, "unknown formatter '\(name ?? "")'", hint: hint, keyPath: "model.params.formatter_name")
         }
     }
 }

@@ -184,9 +184,9 @@ final class CurlLoop: @unchecked Sendable {
     static let shared: Result<CurlLoop, ModelError> = {
         var error = [CChar](repeating: 0, count: 512)
         guard rc_load(&error, Int32(error.count)) == 0 else {
-            return .failure(ModelError(.configuration, String(cString: error), hint: "the HTTP backends need libcurl (Debian: libcurl4)"))
+            return .failure(ModelError(.environment, String(cString: error), hint: "the HTTP backends need libcurl (Debian: libcurl4)"))
         }
-        guard let loop = rc_loop_new() else { return .failure(ModelError(.configuration, "libcurl could not start a transfer loop")) }
+        guard let loop = rc_loop_new() else { return .failure(ModelError(.environment, "libcurl could not start a transfer loop")) }
         let instance = CurlLoop(loop: loop)
         let thread = Thread { instance.run() }
         thread.name = "runner.http"

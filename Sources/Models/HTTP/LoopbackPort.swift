@@ -8,14 +8,17 @@ import Glibc
 public enum LoopbackPort {
     public static func free() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw ModelError(.configuration, "cannot open a socket to find a free port") }
+        guard fd >= 0 else { throw ModelError(.environment, "cannot open a socket to find a free port") }
         defer { close(fd) }
         var address = Self.address(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw ModelError(.configuration, "cannot find a free loopback port: \(String(cString: strerror(errno)))") }
+        guard bound else {
+            let reason = String(cString: strerror(errno))
+            throw ModelError(.environment, "cannot find a free loopback port: \(reason)", cause: reason)
+        }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 

@@ -13,8 +13,8 @@ struct ChatTemplateFormatter: Formatter {
         do {
             template = try ChatTemplate(source)
         } catch {
-            throw ModelError(.configuration, "the model's chat template cannot be read: \(error)",
-                             hint: "set model.params.formatter to ConcatFormatter, ChatMLFormatter or Llama3Formatter")
+            throw ModelError(.invalidData, "the model's chat template cannot be read: \(error)",
+                             hint: "set model.params.formatter to ConcatFormatter, ChatMLFormatter or Llama3Formatter", cause: "\(error)")
         }
         self.bosToken = bosToken
         self.eosToken = eosToken

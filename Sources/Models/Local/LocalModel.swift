@@ -29,7 +29,7 @@ public struct LocalModel: LanguageModel {
         let path = try resolvePath(params)
         if params.device == .cuda {
             throw ModelError(.configuration, "device 'cuda': the Debian libtorch this engine uses is built for CPU only",
-                             hint: "set model.params.device=cpu")
+                             hint: "set model.params.device=cpu", keyPath: "model.params.device")
         }
         let checkpoint = try LlamaCheckpoint.open(path)
         let maxLength = min(params.maxLength ?? min(checkpoint.architecture.contextLength, 4096), checkpoint.architecture.contextLength)
@@ -67,7 +67,8 @@ public struct LocalModel: LanguageModel {
         if let path = params.checkpointPath { return path }
         guard let name = params.modelName else {
             throw ModelError(.configuration, "hf_local needs model.params.checkpoint_path or model.params.model_name",
-                             hint: "checkpoint_path: a .gguf file or a Hugging Face folder; model_name: ORG/NAME already in the Hugging Face cache")
+                             hint: "checkpoint_path: a .gguf file or a Hugging Face folder; model_name: ORG/NAME already in the Hugging Face cache",
+                             keyPath: "model.params.checkpoint_path")
         }
         let hub = HuggingFaceHubCache.directory(environment: ProcessInfo.processInfo.environment)
         let repo = hub + "/models--" + name.replacingOccurrences(of: "/", with: "--")
@@ -76,7 +77,8 @@ public struct LocalModel: LanguageModel {
         if revision == nil { revision = (try? FileManager.default.contentsOfDirectory(atPath: snapshots))?.sorted().last }
         guard let revision, FileManager.default.fileExists(atPath: snapshots + "/" + revision + "/config.json") else {
             throw ModelError(.configuration, "model '\(name)' is not in the Hugging Face cache (\(repo))",
-                             hint: "this runner never downloads: put the model there (huggingface-cli download \(name)) or set model.params.checkpoint_path")
+                             hint: "this runner never downloads: put the model there (huggingface-cli download \(name)) or set model.params.checkpoint_path",
+                             keyPath: "model.params.model_name")
         }
         return snapshots + "/" + revision
     }
@@ -86,7 +88,8 @@ public struct LocalModel: LanguageModel {
         if choice == "chat_template" {
             guard let template = checkpoint.chatTemplate else {
                 throw ModelError(.configuration, "\(checkpoint.path) has no chat template",
-                                 hint: "set model.params.formatter to ConcatFormatter, ChatMLFormatter or Llama3Formatter")
+                                 hint: "set model.params.formatter to ConcatFormatter, ChatMLFormatter or Llama3Formatter",
+                                 keyPath: params.formatterName == nil ? "model.params.formatter" : "model.params.formatter_name")
             }
             return try ChatTemplateFormatter(template: template, bosToken: checkpoint.bosToken, eosToken: checkpoint.eosToken,
                                              kwargs: params.formatterKwargs)

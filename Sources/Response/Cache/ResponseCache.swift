@@ -29,7 +29,7 @@ public final class ResponseCache: Sendable {
 
     /// Opens (and creates or migrates) the cache at `path`; `":memory:"` for tests.
     ///
-    /// - Throws: ``ModelError`` `.configuration` naming the file when it cannot be opened.
+    /// - Throws: ``ModelError`` `.environment` naming the file when it cannot be opened.
     public init(path: String, mode: CacheMode = .use, claimLease: Double = 60) throws {
         self.path = path
         self.mode = mode
@@ -58,8 +58,8 @@ public final class ResponseCache: Sendable {
             }
             if path == ":memory:" { try Self.migrator.migrate(queue) }
         } catch {
-            throw ModelError(.configuration, "cannot open the response cache '\(path)': \(error)",
-                             hint: "set response.cache.path to a writable file, or response.cache.mode=off")
+            throw ModelError(.environment, "cannot open the response cache '\(path)': \(error)",
+                             hint: "set response.cache.path to a writable file, or response.cache.mode=off", cause: "\(error)")
         }
     }
 

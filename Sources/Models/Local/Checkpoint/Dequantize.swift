@@ -27,10 +27,10 @@ public enum GGMLType: UInt32, CaseIterable, Sendable, CustomStringConvertible {
     func byteCount(elements: Int, name: String) throws -> Int {
         let (values, bytes) = block
         guard elements % values == 0 else {
-            throw ModelError(.configuration, "tensor '\(name)' has \(elements) values, not a multiple of the \(description) block of \(values)", hint: nil)
+            throw ModelError(.invalidData, "tensor '\(name)' has \(elements) values, not a multiple of the \(description) block of \(values)", hint: nil)
         }
         let (total, overflow) = (elements / values).multipliedReportingOverflow(by: bytes)
-        guard !overflow else { throw ModelError(.configuration, "tensor '\(name)' claims \(elements) values, more than any file holds", hint: nil) }
+        guard !overflow else { throw ModelError(.invalidData, "tensor '\(name)' claims \(elements) values, more than any file holds", hint: nil) }
         return total
     }
 }

@@ -48,25 +48,25 @@ public final class GGUFFile: @unchecked Sendable {
     let file: MappedFile
     let dataOffset: Int
 
-    /// - Throws: ``ModelError`` `.configuration` naming the file and what is wrong: not GGUF,
+    /// - Throws: ``ModelError`` `.invalidData` naming the file and what is wrong: not GGUF,
     ///   an unsupported version, a truncated header or tensor data.
     public init(path: String) throws {
         self.path = path
         file = try MappedFile(path: path)
         var reader = Reader(file: file)
         guard try reader.bytes(4, "the magic number").elementsEqual("GGUF".utf8) else {
-            throw ModelError(.configuration, "\(path) is not a GGUF file (no GGUF magic number)",
+            throw ModelError(.invalidData, "\(path) is not a GGUF file (no GGUF magic number)",
                              hint: "model.params.checkpoint_path must name a .gguf file or a Hugging Face model folder")
         }
         let version = Int(try reader.u32("the version"))
         guard version == 2 || version == 3 else {
-            throw ModelError(.configuration, "\(path) is GGUF version \(version); versions 2 and 3 are supported", hint: nil)
+            throw ModelError(.invalidData, "\(path) is GGUF version \(version); versions 2 and 3 are supported", hint: nil)
         }
         self.version = version
         let tensorCount = try reader.count("the tensor count")
         let metadataCount = try reader.count("the metadata count")
         guard tensorCount < 1_000_000, metadataCount < 1_000_000 else {
-            throw ModelError(.configuration, "\(path) is corrupt: \(tensorCount) tensors and \(metadataCount) metadata entries", hint: "fetch the file again")
+            throw ModelError(.invalidData, "\(path) is corrupt: \(tensorCount) tensors and \(metadataCount) metadata entries", hint: "fetch the file again")
         }
         var metadata: [String: Value] = [:]
         for _ in 0..<metadataCount {
@@ -77,28 +77,28 @@ public final class GGUFFile: @unchecked Sendable {
         for _ in 0..<tensorCount {
             let name = try reader.string("a tensor name")
             let rank = Int(try reader.u32("the rank of '\(name)'"))
-            guard rank >= 1, rank <= 4 else { throw ModelError(.configuration, "\(path) is corrupt: tensor '\(name)' has rank \(rank)", hint: nil) }
+            guard rank >= 1, rank <= 4 else { throw ModelError(.invalidData, "\(path) is corrupt: tensor '\(name)' has rank \(rank)", hint: nil) }
             let dimensions = try (0..<rank).map { _ in try reader.count("a dimension of '\(name)'") }
             guard dimensions.reduce(into: Optional(1), { p, d in p = p.flatMap { $0.multipliedReportingOverflow(by: d).overflow ? nil : $0 * d } }) != nil else {
-                throw ModelError(.configuration, "\(path) is corrupt: tensor '\(name)' has dimensions \(dimensions)", hint: nil)
+                throw ModelError(.invalidData, "\(path) is corrupt: tensor '\(name)' has dimensions \(dimensions)", hint: nil)
             }
             let rawType = try reader.u32("the type of '\(name)'")
             guard let type = GGMLType(rawValue: rawType) else {
-                throw ModelError(.configuration, "\(path): tensor '\(name)' has ggml type \(rawType), which cannot be read",
+                throw ModelError(.invalidData, "\(path): tensor '\(name)' has ggml type \(rawType), which cannot be read",
                                  hint: "supported types: \(GGMLType.allCases.map(\.description).joined(separator: ", "))")
             }
             tensors.append(TensorInfo(name: name, dimensions: dimensions, type: type, offset: try reader.count("the offset of '\(name)'")))
         }
         let alignment = metadata["general.alignment"]?.int ?? 32
         guard alignment > 0, alignment <= 1 << 20 else {
-            throw ModelError(.configuration, "\(path) is corrupt: general.alignment is \(alignment)", hint: nil)
+            throw ModelError(.invalidData, "\(path) is corrupt: general.alignment is \(alignment)", hint: nil)
         }
         dataOffset = (reader.offset + alignment - 1) / alignment * alignment
         self.metadata = metadata
         self.tensors = tensors
         for tensor in tensors {
             guard tensor.offset <= file.size else {
-                throw ModelError(.configuration, "\(path) is corrupt: tensor '\(tensor.name)' lies beyond the file", hint: nil)
+                throw ModelError(.invalidData, "\(path) is corrupt: tensor '\(tensor.name)' lies beyond the file", hint: nil)
             }
             _ = try file.bytes(at: dataOffset + tensor.offset, count: try tensor.type.byteCount(elements: tensor.elementCount, name: tensor.name),
                                what: "tensor '\(tensor.name)'")
@@ -128,13 +128,13 @@ public final class GGUFFile: @unchecked Sendable {
         mutating func count(_ what: String) throws -> Int {
             let raw = try u64(what)
             guard let value = Int(exactly: raw), value <= file.size else {
-                throw ModelError(.configuration, "\(file.path) is truncated or corrupt: \(what) is \(raw), more than the file's \(file.size) bytes", hint: "fetch the file again")
+                throw ModelError(.invalidData, "\(file.path) is truncated or corrupt: \(what) is \(raw), more than the file's \(file.size) bytes", hint: "fetch the file again")
             }
             return value
         }
         mutating func string(_ what: String) throws -> String {
             let length = try count(what)
-            guard length < file.size else { throw ModelError(.configuration, "\(file.path) is corrupt: \(what) claims \(length) bytes", hint: nil) }
+            guard length < file.size else { throw ModelError(.invalidData, "\(file.path) is corrupt: \(what) claims \(length) bytes", hint: nil) }
             return String(decoding: try bytes(length, what), as: UTF8.self)
         }
 
@@ -152,7 +152,7 @@ public final class GGUFFile: @unchecked Sendable {
             case 9:
                 let elementType = try u32(key)
                 let count = try self.count(key)
-                guard count < file.size else { throw ModelError(.configuration, "\(file.path) is corrupt: '\(key)' claims \(count) elements", hint: nil) }
+                guard count < file.size else { throw ModelError(.invalidData, "\(file.path) is corrupt: '\(key)' claims \(count) elements", hint: nil) }
                 var items: [Value] = []
                 items.reserveCapacity(count)
                 for _ in 0..<count { items.append(try value(type: elementType, key: key)) }
@@ -161,7 +161,7 @@ public final class GGUFFile: @unchecked Sendable {
             case 11: return .int(Int64(bitPattern: try u64(key)))
             case 12: return .float(Double(bitPattern: try u64(key)))
             default:
-                throw ModelError(.configuration, "\(file.path) is corrupt: metadata '\(key)' has unknown type \(type)", hint: "fetch the file again")
+                throw ModelError(.invalidData, "\(file.path) is corrupt: metadata '\(key)' has unknown type \(type)", hint: "fetch the file again")
             }
         }
     }

@@ -8,7 +8,7 @@ enum GGUFTokenizer {
     static func make(_ file: GGUFFile) throws -> BPETokenizer {
         let m = file.metadata
         guard m["tokenizer.ggml.model"]?.string == "gpt2" else {
-            throw ModelError(.configuration, "\(file.path): tokenizer '\(m["tokenizer.ggml.model"]?.string ?? "none")' is not byte-level BPE",
+            throw ModelError(.invalidData, "\(file.path): tokenizer '\(m["tokenizer.ggml.model"]?.string ?? "none")' is not byte-level BPE",
                              hint: "GGUF files with tokenizer.ggml.model = gpt2 (Llama 3, Qwen2, SmolLM) are supported")
         }
         let tokens = m["tokenizer.ggml.tokens"]?.array?.compactMap(\.string) ?? []
@@ -53,7 +53,7 @@ enum GGUFTokenizer {
         case "qwen2", "deepseek-r1-qwen":
             return ["type": "Sequence", "pretokenizers": [split(qwen2Pattern), byteLevel]]
         default:
-            throw ModelError(.configuration, "\(file): pre-tokenizer '\(name)' is not supported",
+            throw ModelError(.invalidData, "\(file): pre-tokenizer '\(name)' is not supported",
                              hint: "supported: default/gpt2, smollm, llama-bpe (Llama 3), qwen2")
         }
     }

@@ -52,17 +52,17 @@ struct LlamaCheckpoint: @unchecked Sendable {
         let file = try GGUFFile(path: path)
         let m = file.metadata
         guard let arch = m["general.architecture"]?.string else {
-            throw ModelError(.configuration, "\(path) has no general.architecture", hint: "the file is not a model GGUF")
+            throw ModelError(.invalidData, "\(path) has no general.architecture", hint: "the file is not a model GGUF")
         }
         guard ["llama", "qwen2", "mistral"].contains(arch) else {
-            throw ModelError(.configuration, "\(path) is a '\(arch)' model; the Llama family (llama, mistral, qwen2) is supported", hint: nil)
+            throw ModelError(.invalidData, "\(path) is a '\(arch)' model; the Llama family (llama, mistral, qwen2) is supported", hint: nil)
         }
         func int(_ key: String) throws -> Int {
-            guard let v = m["\(arch).\(key)"]?.int else { throw ModelError(.configuration, "\(path) lacks metadata '\(arch).\(key)'", hint: nil) }
+            guard let v = m["\(arch).\(key)"]?.int else { throw ModelError(.invalidData, "\(path) lacks metadata '\(arch).\(key)'", hint: nil) }
             return v
         }
         guard let tokens = m["tokenizer.ggml.tokens"]?.array?.compactMap(\.string) else {
-            throw ModelError(.configuration, "\(path) has no tokenizer vocabulary (tokenizer.ggml.tokens)", hint: nil)
+            throw ModelError(.invalidData, "\(path) has no tokenizer vocabulary (tokenizer.ggml.tokens)", hint: nil)
         }
         let heads = try int("attention.head_count")
         let hidden = try int("embedding_length")
@@ -134,21 +134,21 @@ struct LlamaCheckpoint: @unchecked Sendable {
         func json(_ name: String, required: Bool) throws -> [String: Any]? {
             let file = folder + "/" + name
             guard let data = FileManager.default.contents(atPath: file) else {
-                if required { throw ModelError(.configuration, "\(file) not found", hint: "a Hugging Face model folder holds config.json, model.safetensors and tokenizer.json") }
+                if required { throw ModelError(.invalidData, "\(file) not found", hint: "a Hugging Face model folder holds config.json, model.safetensors and tokenizer.json") }
                 return nil
             }
             guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw ModelError(.configuration, "\(file) is not valid JSON", hint: nil)
+                throw ModelError(.invalidData, "\(file) is not valid JSON", hint: nil)
             }
             return object
         }
         let config = try json("config.json", required: true)!
         let type = config["model_type"] as? String ?? "llama"
         guard ["llama", "mistral", "qwen2"].contains(type) else {
-            throw ModelError(.configuration, "\(folder)/config.json: model_type '\(type)' is not in the Llama family (llama, mistral, qwen2)", hint: nil)
+            throw ModelError(.invalidData, "\(folder)/config.json: model_type '\(type)' is not in the Llama family (llama, mistral, qwen2)", hint: nil)
         }
         func int(_ key: String) throws -> Int {
-            guard let v = config[key] as? Int else { throw ModelError(.configuration, "\(folder)/config.json lacks '\(key)'", hint: nil) }
+            guard let v = config[key] as? Int else { throw ModelError(.invalidData, "\(folder)/config.json lacks '\(key)'", hint: nil) }
             return v
         }
         let heads = try int("num_attention_heads"), hidden = try int("hidden_size")
@@ -173,7 +173,7 @@ struct LlamaCheckpoint: @unchecked Sendable {
             for name in single.entries.keys { weightFile[name] = "model.safetensors" }
         }
         guard let tokenizerData = FileManager.default.contents(atPath: folder + "/tokenizer.json") else {
-            throw ModelError(.configuration, "\(folder)/tokenizer.json not found", hint: "the folder needs the model's tokenizer.json")
+            throw ModelError(.invalidData, "\(folder)/tokenizer.json not found", hint: "the folder needs the model's tokenizer.json")
         }
         let tokenizer = try BPETokenizer(json: tokenizerData, source: folder + "/tokenizer.json")
         let tokenizerConfig = try json("tokenizer_config.json", required: false) ?? [:]
@@ -213,7 +213,7 @@ struct LlamaCheckpoint: @unchecked Sendable {
         if let declared = (config["dtype"] ?? config["torch_dtype"]) as? String {
             let name = declared.hasPrefix("torch.") ? String(declared.dropFirst(6)) : declared
             guard ["float32", "bfloat16", "float16", "float", "half"].contains(name) else {
-                throw ModelError(.configuration, "\(file): dtype '\(declared)' is not one this engine reads",
+                throw ModelError(.invalidData, "\(file): dtype '\(declared)' is not one this engine reads",
                                  hint: "float32, bfloat16 or float16 checkpoints; or set model.params.dtype=float32")
             }
             return name == "float" ? "float32" : name == "half" ? "float16" : name
@@ -237,7 +237,7 @@ struct LlamaCheckpoint: @unchecked Sendable {
             for tensor in file.tensors {
                 guard let name = Self.huggingFaceName(gguf: tensor.name) else {
                     if tensor.name.hasPrefix("rope_freqs") { continue }
-                    throw ModelError(.configuration, "\(path): tensor '\(tensor.name)' has no place in a Llama model", hint: nil)
+                    throw ModelError(.invalidData, "\(path): tensor '\(tensor.name)' has no place in a Llama model", hint: nil)
                 }
                 var values = try file.floats(tensor)
                 let shape = tensor.shape

@@ -25,7 +25,7 @@ struct RotaryEmbedding: Sendable, Hashable {
 
     /// Reads `rope_parameters` (transformers 5), else `rope_theta` and `rope_scaling`.
     ///
-    /// - Throws: ``ModelError`` `.configuration` naming the file and key for an unknown or
+    /// - Throws: ``ModelError`` `.invalidData` naming the file and key for an unknown or
     ///   incomplete `rope_type`.
     static func read(config: [String: Any], file: String) throws -> RotaryEmbedding {
         let parameters = config["rope_parameters"] as? [String: Any]
@@ -36,7 +36,7 @@ struct RotaryEmbedding: Sendable, Hashable {
         let type = (scalingObject["rope_type"] ?? scalingObject["type"]) as? String ?? "default"
         func factor(_ name: String) throws -> Double {
             guard let value = number(scalingObject[name]) else {
-                throw ModelError(.configuration, "\(file): '\(key).\(name)' is missing for rope_type '\(type)'",
+                throw ModelError(.invalidData, "\(file): '\(key).\(name)' is missing for rope_type '\(type)'",
                                  hint: "the checkpoint's config.json is incomplete; compare it with the model's published config")
             }
             return value
@@ -51,7 +51,7 @@ struct RotaryEmbedding: Sendable, Hashable {
                 factor: try factor("factor"), lowFrequencyFactor: try factor("low_freq_factor"),
                 highFrequencyFactor: try factor("high_freq_factor"), originalContext: try factor("original_max_position_embeddings")))
         default:
-            throw ModelError(.configuration, "\(file): '\(key).rope_type' is '\(type)', which this engine does not implement",
+            throw ModelError(.invalidData, "\(file): '\(key).rope_type' is '\(type)', which this engine does not implement",
                              hint: "supported: default, linear, llama3; the logits would be wrong with any other")
         }
     }
@@ -90,11 +90,11 @@ struct RotaryEmbedding: Sendable, Hashable {
             return RotaryEmbedding(theta: theta, scaling: .none)
         case "linear":
             guard let factor = metadata["\(arch).rope.scaling.factor"]?.double else {
-                throw ModelError(.configuration, "\(file): '\(arch).rope.scaling.factor' is missing for linear RoPE scaling", hint: nil)
+                throw ModelError(.invalidData, "\(file): '\(arch).rope.scaling.factor' is missing for linear RoPE scaling", hint: nil)
             }
             return RotaryEmbedding(theta: theta, scaling: factor == 1 ? .none : .linear(factor: factor))
         default:
-            throw ModelError(.configuration, "\(file): RoPE scaling '\(type)' (\(arch).rope.scaling.type) is not implemented",
+            throw ModelError(.invalidData, "\(file): RoPE scaling '\(type)' (\(arch).rope.scaling.type) is not implemented",
                              hint: "supported: none, linear, and llama3 frequency factors (rope_freqs); the logits would be wrong with any other")
         }
     }

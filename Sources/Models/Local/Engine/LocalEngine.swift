@@ -117,7 +117,7 @@ final class LocalEngine: @unchecked Sendable {
             max_positions: Int32(options.maxPositions))
         var pointer: OpaquePointer?
         try library.check(library.modelNew(&config, &pointer), "creating the model")
-        guard let handle = pointer else { throw ModelError(.configuration, "the engine returned no model", hint: nil) }
+        guard let handle = pointer else { throw ModelError(.environment, "the engine returned no model", hint: nil) }
         self.handle = handle
         let (compute, blas) = options.threadSplit
         try library.check(library.setThreads(handle, Int32(compute), Int32(blas)), "setting threads")
@@ -131,7 +131,7 @@ final class LocalEngine: @unchecked Sendable {
             if a.rope.scaling != .none {
                 var frequencies = a.rope.inverseFrequencies(headDim: a.headDim)
                 guard frequencies.count == a.headDim / 2 else {
-                    throw ModelError(.configuration, "\(checkpoint.path): \(frequencies.count) RoPE frequency factors for head size \(a.headDim)", hint: nil)
+                    throw ModelError(.invalidData, "\(checkpoint.path): \(frequencies.count) RoPE frequency factors for head size \(a.headDim)", hint: nil)
                 }
                 try library.check(library.setTensor(handle, "rope.inv_freq", Int32(RT_F32), [Int64(frequencies.count)], 1, &frequencies), "\(checkpoint.path)")
             }
@@ -284,7 +284,7 @@ final class LocalEngine: @unchecked Sendable {
     /// and rows tests expect the engine to refuse. The scoring slot's resident context is
     /// forgotten, as the pass may write over it.
     func forward(_ pass: ForwardPass) async throws -> [Float] {
-        guard !pass.isEmpty else { throw ModelError(.configuration, "a forward pass needs at least one token", hint: nil) }
+        guard !pass.isEmpty else { throw ModelError(.invalidData, "a forward pass needs at least one token", hint: nil) }
         return try await thread.value {
             self.resident = nil
             return try self.run(pass)
@@ -313,7 +313,7 @@ final class LocalEngine: @unchecked Sendable {
     /// would produce it.
     func loglikelihood(context: [Int32], continuation: [Int32]) async throws -> (Double, Bool) {
         guard !context.isEmpty, !continuation.isEmpty else {
-            throw ModelError(.configuration, "a loglikelihood request needs a context and a continuation of at least one token each", hint: nil)
+            throw ModelError(.invalidData, "a loglikelihood request needs a context and a continuation of at least one token each", hint: nil)
         }
         // The last continuation token is scored, never read: it needs no position of its own.
         guard context.count + continuation.count - 1 <= options.maxPositions else {

@@ -64,7 +64,7 @@ struct TorchLibrary: @unchecked Sendable {
             }
             func symbol<T>(_ name: String, _: T.Type) throws -> T {
                 guard let pointer = dlsym(handle, name) else {
-                    throw ModelError(.configuration, "\(path) lacks \(name)", hint: "rebuild it: swift build --product RunnerTorch")
+                    throw ModelError(.environment, "\(path) lacks \(name)", hint: "rebuild it: swift build --product RunnerTorch")
                 }
                 return unsafeBitCast(pointer, to: T.self)
             }
@@ -80,10 +80,10 @@ struct TorchLibrary: @unchecked Sendable {
             } catch let error as ModelError {
                 return .failure(error)
             } catch {
-                return .failure(ModelError(.configuration, "\(error)", hint: nil))
+                return .failure(ModelError(.environment, "\(error)", hint: nil))
             }
         }
-        return .failure(ModelError(.configuration,
+        return .failure(ModelError(.environment,
                                    "the Torch engine (libRunnerTorch.so) is not available" + (reasons.isEmpty ? "" : ": \(reasons.joined(separator: "; "))"),
                                    hint: "run scripts/setup.sh (it installs libtorch-dev and builds the engine), or set RUNNER_TORCH_LIBRARY; looked in \(paths.joined(separator: ", "))"))
     }
@@ -92,6 +92,6 @@ struct TorchLibrary: @unchecked Sendable {
     func check(_ status: Int32, _ what: String) throws {
         guard status != 0 else { return }
         let message = lastError().map { String(cString: $0) } ?? "unknown error"
-        throw ModelError(.configuration, "\(what): \(message)", hint: nil)
+        throw ModelError(.environment, "\(what): \(message)", hint: nil)
     }
 }
