@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Tasks
 
@@ -6,9 +7,10 @@ import Testing
 /// whole lines only (issue 25, section 3).
 @Suite("Writing the run's files")
 struct FileWritingTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("file-writing-\(UUID().uuidString)")
+    let temporary: TemporaryDirectory
+    var folder: URL { temporary.url }
 
-    init() throws { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+    init() throws { temporary = try TemporaryDirectory("file-writing") }
 
     @Test("when the new copy cannot be written, the fallback replaces the old file in place: never 'running' left behind")
     func fallback() throws {

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import TestSupport
 import Models
 import Testing
 @testable import Tasks
@@ -47,8 +48,9 @@ struct SampleRecordTests {
 
     @Test("lm-eval: a target given as the choice's text gets its index; a list target lists texts and indices")
     func lmEvalTargetForms() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sample-records-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryDirectory("sample-records")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary.url
         try """
         {"q": "Pick one", "choices": ["red", "green", "blue"], "text": "blue", "many": [0, 2]}
 
@@ -81,8 +83,9 @@ struct SampleRecordTests {
 
     @Test("our own mcq task's lines are unchanged: option letters, no index fields")
     func mcqUnchanged() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sample-records-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryDirectory("sample-records")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary.url
         let data = folder.appendingPathComponent("mcq.jsonl").path
         try #"{"id": "q1", "question": "Which?", "choices": ["red", "green"], "answer": 1}"#.write(toFile: data, atomically: true, encoding: .utf8)
         let task = try Self.build("name: mcq\ndataset: {path: \(data)}\nprompt: {template: \"{question}\\n{choices}\"}\nscoring: {mode: generate}\n")

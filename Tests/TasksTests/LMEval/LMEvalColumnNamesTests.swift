@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Models
 import Testing
 @testable import Tasks
@@ -11,10 +12,9 @@ struct LMEvalColumnNamesTests {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/lm_eval/column_names").path
 
-    static func task(_ extra: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-colnames-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let file = folder.appendingPathComponent("t.yaml").path
+    /// A task file in `folder` (which the caller keeps until the task is read).
+    static func task(in folder: TemporaryDirectory, _ extra: String) throws -> String {
+        let file = folder.url.appendingPathComponent("t.yaml").path
         try """
             task: t
             test_split: test
@@ -28,7 +28,9 @@ struct LMEvalColumnNamesTests {
 
     @Test("a CSV file without a header row, read with column_names as datasets reads it")
     func csv() throws {
-        let file = try Self.task("""
+        let folder = try TemporaryDirectory("lmeval-colnames")
+        defer { withExtendedLifetime(folder) {} }
+        let file = try Self.task(in: folder, """
             dataset_path: csv
             dataset_kwargs:
               data_files: {test: \(Self.fixtures)/test.csv}
@@ -46,7 +48,9 @@ struct LMEvalColumnNamesTests {
 
     @Test("column_names with JSON data: one clear error")
     func json() throws {
-        let file = try Self.task("""
+        let folder = try TemporaryDirectory("lmeval-colnames")
+        defer { withExtendedLifetime(folder) {} }
+        let file = try Self.task(in: folder, """
             dataset_path: json
             dataset_kwargs:
               data_files: {test: x.jsonl}

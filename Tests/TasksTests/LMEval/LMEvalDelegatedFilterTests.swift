@@ -31,8 +31,9 @@ struct LMEvalDelegatedFilterTests {
     @Test("a registered lm-eval filter without lm_eval in the task's Python: one error naming it, with the hint")
     func withoutLMEval() async throws {
         guard !HookPythons.skip("delegated filters (python3)", HookPythons.python3), let python = HookPythons.python3 else { return }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-filters-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryDirectory("lmeval-filters")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary.url
         try #"{"q": "a", "t": "b"}"#.write(to: folder.appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
         let file = folder.appendingPathComponent("t.yaml").path
         try """

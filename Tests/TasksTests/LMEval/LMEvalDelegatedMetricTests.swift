@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Tasks
 
@@ -8,8 +9,9 @@ import Testing
 @Suite("lm-eval task files: metrics delegated to lm-eval")
 struct LMEvalDelegatedMetricTests {
     func definition(_ yaml: String) throws(TaskError) -> LMEvalTaskDefinition {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-delegated-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try? TemporaryDirectory("lmeval-delegated")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary?.url ?? FileManager.default.temporaryDirectory
         let path = folder.appendingPathComponent("t.yaml").path
         try? yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return try LMEvalTaskDefinition(try LMEvalTaskFile.load(path), source: path)
@@ -64,8 +66,9 @@ struct LMEvalDelegatedMetricTests {
 
     @Test("dataset_kwargs keys lm-eval passes to custom_dataset are accepted only with one")
     func customDatasetKwargs() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-delegated-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryDirectory("lmeval-delegated")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary.url
         let path = folder.appendingPathComponent("t.yaml").path
         try "task: t\ncustom_dataset: !function utils.load\ndataset_kwargs:\n  qa_split: x\ntest_split: test\ndoc_to_text: q\ndoc_to_target: a\n"
             .write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,5 +1,6 @@
 import Config
 import Foundation
+import TestSupport
 import Models
 import Testing
 @testable import Tasks
@@ -132,8 +133,9 @@ struct LMEvalFeatureTests {
 @Suite("lm-eval task files: what the library's files do")
 struct LMEvalLibraryQuirkTests {
     func definition(_ yaml: String) throws(TaskError) -> LMEvalTaskDefinition {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-quirks-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try? TemporaryDirectory("lmeval-quirks")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary?.url ?? FileManager.default.temporaryDirectory
         let path = folder.appendingPathComponent("t.yaml").path
         try? yaml.write(toFile: path, atomically: true, encoding: .utf8)
         return try LMEvalTaskDefinition(try LMEvalTaskFile.load(path), source: path)
@@ -174,8 +176,9 @@ struct LMEvalLibraryQuirkTests {
 
     @Test("the multiple-input mode needs multiple_choice")
     func multipleInputNeedsChoices() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-mi-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let temporary = try TemporaryDirectory("lmeval-mi")
+        defer { withExtendedLifetime(temporary) {} }
+        let folder = temporary.url
         try #"{"s": "a _ b", "o": ["x", "y"], "g": 1}"#.write(to: folder.appendingPathComponent("d.jsonl"), atomically: true, encoding: .utf8)
         let yaml = "task: t\ndataset_path: json\ndataset_kwargs: {data_files: {test: \(folder.path)/d.jsonl}}\ntest_split: test\noutput_type: generate_until\n"
             + "doc_to_text: \"{{g}}\"\ndoc_to_choice: o\ndoc_to_target: \"{{s}}\"\n"
