@@ -86,19 +86,6 @@ int rt_decode(rt_model *model, int32_t count, const int32_t *slots, const int32_
 /// Copies the first `length` cache positions of one slot to another (a shared context).
 int rt_copy_slot(rt_model *model, int32_t from, int32_t to, int32_t length);
 
-/// How many threads have run passes (rt_forward, rt_decode, rt_time_products, rt_copy_slot) of this
-/// model. Callers should keep to one: libgomp keeps a spinning thread team for every thread
-/// that opens a parallel region, and teams of idle callers slow the working one.
-int32_t rt_model_calling_threads(rt_model *model);
-
-/// Times a decoding step's matrix products alone for `rows` rows, the median of `repeats` runs
-/// each: the weight products (every layer's q/k/v, o, gate/up and down, and the head) on
-/// random activations, and attention's products (scores, softmax, weighted values) over
-/// `context` random cached positions a row. The benchmark's yardstick: a decoding step of
-/// `rows` streams can be no faster than the two together.
-int rt_time_products(rt_model *model, int32_t rows, int32_t context, int32_t repeats, double *weight_seconds,
-                     double *attention_seconds);
-
 #ifdef __cplusplus
 }
 #endif

@@ -54,7 +54,11 @@ public final class InMemoryResponseStore: CacheInventory, ResponseStoreKind {
 
     public func answers(forKeys keys: [String]) throws -> [String: ModelAnswer] {
         guard mode.reads else { return [:] }
-        return contents.state.withLock { state in state.answers.filter { keys.contains($0.key) } }
+        return contents.state.withLock { state in
+            var found: [String: ModelAnswer] = [:]
+            for key in keys { found[key] = state.answers[key] }
+            return found
+        }
     }
 
     public func store(_ answer: ModelAnswer, forKey key: String, modelDict: JSONValue, request: ModelRequest, latency: Duration) throws {
