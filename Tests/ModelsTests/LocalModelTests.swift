@@ -294,7 +294,13 @@ struct LocalModelTests {
             #expect(error.message == "\(foreign.path) is not a GGUF file (no GGUF magic number)")
         }
         do { _ = try LlamaCheckpoint.open(folder.appendingPathComponent("missing.gguf").path); Issue.record("expected an error") } catch let error as ModelError {
-            #expect(error.message.hasPrefix("checkpoint not found"))
+            #expect(error.message.hasPrefix("checkpoint not found") && error.keyPath == "model.params.checkpoint_path")
+            #expect(error.hint?.contains("RUNNER_MODELS") == false, "an absolute path needs no search rules")
+        }
+        // A relative path the runner found nowhere: the hint says where it looked.
+        do { _ = try LlamaCheckpoint.open("models/absent/model.gguf"); Issue.record("expected an error") } catch let error as ModelError {
+            #expect(error.hint?.contains("beside the config folders, then in the current folder") == true && error.hint?.contains("$RUNNER_MODELS") == true,
+                    "\(error.hint ?? "")")
         }
     }
 

@@ -72,6 +72,8 @@ struct AnyFolderTests {
         let missing = try await RunnerProcess.run(arguments, in: elsewhere.url)
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("checkpoint not found: models/smollm2/"), "\(missing.stderr)")
+        // Placed at the key's file and line, with where the runner looked and the variable that adds a place.
+        #expect(missing.stderr.contains("smollm2.yaml:") && missing.stderr.contains("$RUNNER_MODELS"), "\(missing.stderr)")
         let found = try await RunnerProcess.run(arguments, in: elsewhere.url,
                                           environment: ["RUNNER_MODELS": RunnerProcess.packageRoot.appendingPathComponent("models").path])
         #expect(found.status == 0, "\(found.stderr)")

@@ -40,8 +40,11 @@ struct LlamaCheckpoint: @unchecked Sendable {
     static func open(_ path: String) throws -> LlamaCheckpoint {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // A relative path reaching here was found nowhere the runner looks: say where that is.
+            let looked = path.hasPrefix("/") ? "" : "; a relative path is looked up beside the config folders, then in the current folder, and models/... also in $RUNNER_MODELS"
             throw ModelError(.configuration, "checkpoint not found: \(path)",
-                             hint: "set model.params.checkpoint_path to a .gguf file or a Hugging Face model folder (scripts/setup.sh fetches SmolLM2 into models/)")
+                             hint: "set model.params.checkpoint_path to a .gguf file or a Hugging Face model folder (scripts/setup.sh fetches SmolLM2 into models/)" + looked,
+                             keyPath: "model.params.checkpoint_path")
         }
         return isDirectory.boolValue ? try huggingFace(path) : try gguf(path)
     }
