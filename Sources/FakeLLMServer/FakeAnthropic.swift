@@ -58,7 +58,7 @@ extension FakeLLMServer {
             let (status, reply) = messageBatches.handle(method: request.method, path: path, body: request.body) { [self] params in
                 Self.anthropicProblem(params) == nil ? messageBody(params) : nil
             }
-            if let data = reply as? Data { respond(fd, status: status, body: data) } else { respond(fd, status: status, json: reply) }
+            respond(fd, status: status, reply: reply)
             return true
         }
         guard request.method == "POST", path == "/v1/messages" else {
@@ -128,11 +128,7 @@ extension FakeLLMServer {
     static func anthropicPrompt(_ json: [String: Any]) -> String {
         var texts: [String] = []
         if let system = json["system"] as? String { texts.append(system) }
-        for message in json["messages"] as? [[String: Any]] ?? [] {
-            if let text = message["content"] as? String { texts.append(text); continue }
-            let blocks = message["content"] as? [[String: Any]] ?? []
-            texts.append(blocks.compactMap { $0["text"] as? String }.joined())
-        }
+        if let messages = json["messages"] as? [[String: Any]], !messages.isEmpty { texts.append(promptText(json, endpoint: "messages")) }
         return texts.joined(separator: "\n")
     }
 
@@ -266,7 +262,6 @@ final class FakeMessageBatches: @unchecked Sendable {
     }
 
     private static func line(_ customID: String, _ result: [String: Any]) -> String {
-        let object: [String: Any] = ["custom_id": customID, "result": result]
-        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        FakeBatchStore.line(["custom_id": customID, "result": result])
     }
 }

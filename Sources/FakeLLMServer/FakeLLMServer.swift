@@ -208,6 +208,11 @@ public final class FakeLLMServer: @unchecked Sendable {
         }
     }
 
+    /// A batch store's reply: file contents as they are, anything else as JSON.
+    func respond(_ fd: Int32, status: Int, reply: Any) {
+        if let data = reply as? Data { respond(fd, status: status, body: data) } else { respond(fd, status: status, json: reply) }
+    }
+
     func respond(_ fd: Int32, status: Int, json: Any, headers: [String: String] = [:]) {
         let body = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data("{}".utf8)
         respond(fd, status: status, body: body, headers: headers)
@@ -279,7 +284,7 @@ public final class FakeLLMServer: @unchecked Sendable {
             if let (status, reply) = batchStore.handle(method: request.method, path: path, headers: headers, body: request.body,
                                                        answer: { [self] body, prompt in chatBody(body, prompt: prompt) }) {
                 lock.withLock { counts["batches", default: 0] += 1 }
-                if let data = reply as? Data { respond(fd, status: status, body: data) } else { respond(fd, status: status, json: reply) }
+                respond(fd, status: status, reply: reply)
                 return true
             }
             return notFound(request, path: path, fd: fd)

@@ -202,10 +202,9 @@ struct AnthropicBatchAPI: BatchService {
 
     /// The `succeeded` lines' messages; `errored`, `canceled` and `expired` lines are left out.
     func results(of batch: BatchStatus) async throws -> [(key: String, body: JSONValue)] {
-        let data = try await client.raw("GET", "v1/messages/batches/\(batch.id)/results")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
-            guard let json = try? JSONValue.parse(Data(line.utf8)), let key = json["custom_id"]?.stringValue,
-                  json["result"]?["type"]?.stringValue == "succeeded", let message = json["result"]?["message"] else { return nil }
+        jsonLines(try await client.raw("GET", "v1/messages/batches/\(batch.id)/results")).compactMap { json in
+            guard let key = json["custom_id"]?.stringValue, json["result"]?["type"]?.stringValue == "succeeded",
+                  let message = json["result"]?["message"] else { return nil }
             return (key, message)
         }
     }

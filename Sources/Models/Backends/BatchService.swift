@@ -63,3 +63,9 @@ public protocol BatchCapableModel: LanguageModel {
     /// The answer in a result's body.
     func batchAnswer(_ body: JSONValue, for request: ModelRequest) throws -> ModelAnswer
 }
+
+/// The lines of a JSON Lines body that parse (a batch's output or results file); a line that
+/// does not is left out, and its request is asked directly.
+func jsonLines(_ data: Data) -> [JSONValue] {
+    String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { try? JSONValue.parse(Data($0.utf8)) }
+}

@@ -30,9 +30,9 @@ public struct OpenAIBatchAPI: BatchService {
     /// The output file's lines that answered 200, by `custom_id`.
     public func results(of batch: BatchStatus) async throws -> [(key: String, body: JSONValue)] {
         guard let output = batch.outputFileID else { return [] }
-        return try await content(output).compactMap { line in
-            guard let json = try? JSONValue.parse(Data(line.utf8)), let key = json["custom_id"]?.stringValue,
-                  let response = json["response"], response["status_code"]?.intValue == 200, let body = response["body"] else { return nil }
+        return jsonLines(try await client.raw("GET", "files/\(output)/content")).compactMap { json in
+            guard let key = json["custom_id"]?.stringValue, let response = json["response"], response["status_code"]?.intValue == 200,
+                  let body = response["body"] else { return nil }
             return (key, body)
         }
     }
@@ -64,11 +64,6 @@ public struct OpenAIBatchAPI: BatchService {
         try Self.status(try await client.request("POST", "batches/\(id)/cancel", body: Data(), contentType: "application/json"))
     }
 
-    /// A file's lines (the output or error file of a batch).
-    public func content(_ fileID: String) async throws -> [String] {
-        let data = try await client.raw("GET", "files/\(fileID)/content")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-    }
 }
 
 extension OpenAIChatModel: BatchCapableModel {

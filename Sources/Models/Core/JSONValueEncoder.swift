@@ -117,13 +117,3 @@ struct JSONValueEncoder {
         mutating func encode(_ value: some Encodable) throws { try node.set(value, codingPath: codingPath) }
     }
 }
-
-extension LanguageModel {
-    /// The identity of a model whose settings are its identity: `settings` encoded (its
-    /// `CodingKeys` choose what changes answers; nil settings are left out) and `fields`.
-    func identity(_ settings: some Encodable, _ fields: [String: JSONValue]) -> JSONValue {
-        // Settings are plain values (strings, numbers, lists of strings): encoding cannot fail.
-        let encoded = (try? JSONValueEncoder().encode(settings).objectValue) ?? [:]
-        return .object(encoded.merging(fields) { _, field in field })
-    }
-}

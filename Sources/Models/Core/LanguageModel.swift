@@ -108,3 +108,13 @@ final class ResultBox<T: Sendable>: @unchecked Sendable {
         return try result!.get()
     }
 }
+
+extension LanguageModel {
+    /// The identity (``modelDict``) of a model whose settings are its identity: `settings` encoded (its
+    /// `CodingKeys` choose what changes answers; nil settings are left out) and `fields`.
+    func identity(_ settings: some Encodable, _ fields: [String: JSONValue]) -> JSONValue {
+        // Settings are plain values (strings, numbers, lists of strings): encoding cannot fail.
+        let encoded = (try? JSONValueEncoder().encode(settings).objectValue) ?? [:]
+        return .object(encoded.merging(fields) { _, field in field })
+    }
+}
